@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * callbacks.h - the libmilter callback table. The callbacks translate milter events and macros
+ * into policy sessions, apply the verdicts with smfi_*, and log one line per decision.
+ */
+#ifndef RW_CALLBACKS_H
+#define RW_CALLBACKS_H
+
+#include <libmilter/mfapi.h>
+
+extern struct smfiDesc callbacks_desc;
+
+#endif

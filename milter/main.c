@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * main.c - relaywarden daemon: options, rules check (-n), socket, privilege drop, pid file,
+ * and libmilter's main loop. SIGHUP reloads the rules (reload.c), SIGTERM stops cleanly.
+ */
+#include "config.h"
+
+#include "callbacks.h"
+#include "log.h"
+#include "reload.h"
+#include "rules.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAIN_DEFAULT_RULES "/etc/relaywarden/relaywarden.rules"
+#define MAIN_DEFAULT_SOCKET "unix:/run/relaywarden/relaywarden.sock"
+/* The rules check prints errors from this buffer: RULES_MAX_REPORTED_ERRORS lines fit. */
+#define MAIN_ERRBUF (64 * 1024)
+
+static void
+main_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: relaywarden [-fhnV] [-c rules] [-l facility] [-p socket] [-P pidfile] "
+            "[-u user]\n"
+            "  -c FILE      rules file (default %s)\n"
+            "  -p SOCKET    milter socket: unix:/path or inet:PORT@HOST (default %s)\n"
+            "  -u USER      drop privileges to USER after the socket is bound\n"
+            "  -P FILE      write the process id to FILE\n"
+            "  -l FACILITY  syslog facility: mail (default), daemon, local0..local7\n"
+            "  -f           stay in the foreground and copy log lines to stderr\n"
+            "  -n           check the rules file and exit\n"
+            "  -h           this help\n"
+            "  -V           print the version\n",
+            MAIN_DEFAULT_RULES, MAIN_DEFAULT_SOCKET);
+}
+
+/* -n: print "configuration OK" or every error, exit 0 / 1. */
+static int
+main_check(const char *path)
+{
+    char *err = malloc(MAIN_ERRBUF);
+    struct ruleset *rs;
+
+    if (err == NULL) {
+        fprintf(stderr, "relaywarden: out of memory\n");
+        return 1;
+    }
+    if ((rs = rules_load(path, err, MAIN_ERRBUF)) == NULL) {
+        fputs(err, stderr);
+        free(err);
+        return 1;
+    }
+    printf("configuration OK (%zu rules, %zu listeners)\n", rules_count(rs), rs->nlisteners);
+    rules_unref(rs);
+    free(err);
+    return 0;
+}
+
+/* A unix socket must not be world-writable: 0660, owned by the user we run as. */
+static int
+main_secure_socket(const char *conn, const struct passwd *pw)
+{
+    const char *path;
+
+    if (strncmp(conn, "unix:", 5) == 0)
+        path = conn + 5;
+    else if (strncmp(conn, "local:", 6) == 0)
+        path = conn + 6;
+    else if (conn[0] == '/')
+        path = conn;
+    else
+        return 0;
+    if (chmod(path, 0660) == -1) {
+        log_msg(LOG_ERR, "chmod %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (pw != NULL && chown(path, pw->pw_uid, pw->pw_gid) == -1) {
+        log_msg(LOG_ERR, "chown %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+main_drop_privileges(const struct passwd *pw)
+{
+    if (initgroups(pw->pw_name, pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
+        setuid(pw->pw_uid) == -1) {
+        log_msg(LOG_ERR, "cannot switch to user %s: %s", pw->pw_name, strerror(errno));
+        return -1;
+    }
+    if (pw->pw_uid != 0 && setuid(0) != -1) {
+        log_msg(LOG_ERR, "privileges could be regained after switching to %s", pw->pw_name);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+main_write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
+        log_msg(LOG_ERR, "cannot write pid file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+main_daemonize(void)
+{
+    pid_t pid = fork();
+    int fd;
+
+    if (pid == -1) {
+        log_msg(LOG_ERR, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid > 0)
+        _exit(0);
+    if (setsid() == -1)
+        return -1;
+    if ((fd = open("/dev/null", O_RDWR)) != -1) {
+        dup2(fd, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (fd > 2)
+            close(fd);
+    }
+    return chdir("/");
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *rules = MAIN_DEFAULT_RULES, *sock = MAIN_DEFAULT_SOCKET, *user = NULL;
+    const char *pidfile = NULL;
+    struct passwd *pw = NULL;
+    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc;
+
+    while ((ch = getopt(argc, argv, "c:fhl:nP:p:u:V")) != -1) {
+        switch (ch) {
+        case 'c':
+            rules = optarg;
+            break;
+        case 'f':
+            foreground = 1;
+            break;
+        case 'h':
+            main_usage(stdout);
+            return 0;
+        case 'l':
+            if ((facility = log_facility(optarg)) == -1) {
+                fprintf(stderr, "relaywarden: unknown syslog facility \"%s\"\n", optarg);
+                return 2;
+            }
+            break;
+        case 'n':
+            check = 1;
+            break;
+        case 'P':
+            pidfile = optarg;
+            break;
+        case 'p':
+            sock = optarg;
+            break;
+        case 'u':
+            user = optarg;
+            break;
+        case 'V':
+            printf("relaywarden %s\n", PACKAGE_VERSION);
+            return 0;
+        default:
+            main_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc) {
+        main_usage(stderr);
+        return 2;
+    }
+    if (check)
+        return main_check(rules);
+
+    log_open("relaywarden", facility, foreground);
+    if (user != NULL) {
+        if ((pw = getpwnam(user)) == NULL) {
+            log_msg(LOG_ERR, "unknown user %s", user);
+            return 1;
+        }
+        if (geteuid() != 0 && geteuid() != pw->pw_uid) {
+            log_msg(LOG_ERR, "-u %s needs root", user);
+            return 1;
+        }
+    }
+    if (reload_init(rules) == -1) {
+        log_msg(LOG_ERR, "%s has errors: not starting", rules);
+        return 1;
+    }
+    if (smfi_setconn((char *)sock) == MI_FAILURE || smfi_register(callbacks_desc) == MI_FAILURE) {
+        log_msg(LOG_ERR, "cannot set up milter socket %s", sock);
+        return 1;
+    }
+    umask(0117); /* the socket is created 0660, and so is the pid file */
+    if (smfi_opensocket(1) == MI_FAILURE) {
+        log_msg(LOG_ERR, "cannot open milter socket %s", sock);
+        return 1;
+    }
+    if (main_secure_socket(sock, pw) == -1)
+        return 1;
+    if (!foreground && main_daemonize() == -1)
+        return 1;
+    if (pidfile != NULL && main_write_pidfile(pidfile) == -1)
+        return 1;
+    if (pw != NULL && pw->pw_uid != geteuid() && main_drop_privileges(pw) == -1)
+        return 1;
+    if (pw == NULL && geteuid() == 0)
+        log_msg(LOG_WARNING, "running as root: use -u USER to drop privileges");
+    log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION, sock, rules);
+    rc = smfi_main();
+    log_msg(LOG_NOTICE, "relaywarden stopped");
+    if (pidfile != NULL)
+        unlink(pidfile);
+    reload_shutdown();
+    return rc == MI_SUCCESS ? 0 : 1;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * eval.c - rule matching. First match wins inside a stage; all conditions of a rule must hold.
+ *
+ * An address matches a domains list only when every domain it can route through is in the
+ * list, so u%evil@ours or @ours:u@evil never count as ours. An unqualified recipient such as
+ * <postmaster> names no domain: the MTA delivers it here, so it counts as inside every list.
+ * The null sender <> is inside none.
+ */
+#include "eval.h"
+
+static int
+eval_addr_in(const struct addr *a, const struct list *l)
+{
+    int i;
+
+    if (a == NULL || (a->flags & (ADDR_F_NULL | ADDR_F_HOPS_OVERFLOW)))
+        return 0;
+    for (i = 0; i < a->nhops; i++)
+        if (!list_match_domain(l, a->hops[i]))
+            return 0;
+    return 1;
+}
+
+int
+eval_cond(const struct cond *c, const struct session *s)
+{
+    int authed = s->auth != NULL && s->auth[0] != '\0', r = 0;
+
+    switch (c->kind) {
+    case COND_TO:
+        r = eval_addr_in(s->rcpt, c->list);
+        break;
+    case COND_FROM:
+        r = eval_addr_in(s->from, c->list);
+        break;
+    case COND_AUTH:
+        r = authed;
+        break;
+    case COND_LOGIN:
+        r = authed && list_match_login(c->list, s->auth);
+        break;
+    case COND_TLS:
+        r = s->tls;
+        break;
+    case COND_CLIENT:
+        r = s->client != NULL && list_match_net(c->list, s->client);
+        break;
+    case COND_ROUTED:
+        r = s->rcpt != NULL && (s->rcpt->flags & ADDR_F_ROUTED) != 0;
+        break;
+    }
+    return c->negate ? !r : r;
+}
+
+int
+eval_next(const struct policy *pol, enum stage st, const struct session *s, size_t *pos,
+          const struct rule **out)
+{
+    size_t i, j;
+
+    if (pol == NULL)
+        return 0;
+    for (i = *pos; i < pol->nrules; i++) {
+        const struct rule *r = pol->rules[i];
+        if (r->stage != st)
+            continue;
+        for (j = 0; j < r->nconds && eval_cond(&r->conds[j], s); j++)
+            ;
+        if (j == r->nconds) {
+            *pos = i + 1;
+            *out = r;
+            return 1;
+        }
+    }
+    *pos = pol->nrules;
+    return 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * list.h - the named lists of the rules language: domains (exact, *.wildcard, [literal]),
+ * networks (IPv4/IPv6 CIDR) and logins (exact or glob). Every lookup is a hash probe or a
+ * small fixed number of them, so lists of 100,000 entries cost nothing at SMTP time.
+ */
+#ifndef RW_LIST_H
+#define RW_LIST_H
+
+#include "strset.h"
+
+#include <stddef.h>
+
+enum list_type { LIST_DOMAINS, LIST_NETWORKS, LIST_LOGINS };
+
+struct netaddr {
+    int family; /* AF_INET or AF_INET6 */
+    unsigned char bytes[16];
+};
+
+struct list {
+    char *name; /* NULL for an inline list */
+    enum list_type type;
+    const char *file; /* where it was defined */
+    int line;
+    size_t count;
+    struct strset exact; /* domains, logins; networks keyed by masked address */
+    struct strset wild;  /* domains: parents named by *.parent */
+    char **patterns;     /* logins with glob characters */
+    size_t npatterns;
+    unsigned char v4len[33];  /* networks: which IPv4 prefix lengths occur */
+    unsigned char v6len[129]; /* ... and IPv6 */
+};
+
+struct list *list_new(const char *name, enum list_type type, const char *file, int line);
+void list_free(struct list *l);
+const char *list_type_name(enum list_type type);
+
+/* list_add - validate one item and add it; 0, or -1 with a message in err. */
+int list_add(struct list *l, const char *item, char *err, size_t errlen);
+
+/* Matchers: 1 match, 0 no match. */
+int list_match_domain(const struct list *l, const char *domain);
+int list_match_net(const struct list *l, const struct netaddr *a);
+int list_match_login(const struct list *l, const char *login);
+
+/* netaddr_parse - parse a numeric IPv4/IPv6 address (an "IPv6:" prefix is allowed); 0 / -1. */
+int netaddr_parse(const char *s, struct netaddr *a);
+
+#endif

@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * parse.c - recursive-descent parser for relaywarden rules files.
+ *
+ *   include  "other.rules"
+ *   domains  ours { example.com, *.example.net }      networks apps file "apps.txt"
+ *   listener inbound daemon "inbound" [policy NAME] [default]
+ *   on-error tempfail|accept|reject
+ *   policy inbound {
+ *       STAGE [log-only] ACTION [[!]CONDITION ...] ["CODE X.Y.Z text"]
+ *   }
+ *
+ * Every error is reported as "file:line: message" and parsing goes on at the parse_next line, so
+ * one run of relaywarden -n lists them all. Keywords live in one sorted table (bsearch).
+ */
+#include "parse.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Includes nested deeper than this are a loop in practice. */
+#define PARSE_MAX_INCLUDE_DEPTH 8
+/* A rules or list file larger than this is a mistake (100,000 domains is about 2 MiB). */
+#define PARSE_MAX_FILE_SIZE (64L * 1024 * 1024)
+
+/* Sorted by name for bsearch. */
+static const struct keyword {
+    const char *name;
+    enum kw kw;
+} keywords[] = {
+    {"accept", KW_ACCEPT},
+    {"auth", KW_AUTH},
+    {"client", KW_CLIENT},
+    {"connect", KW_CONNECT},
+    {"content", KW_CONTENT},
+    {"daemon", KW_DAEMON},
+    {"default", KW_DEFAULT},
+    {"discard", KW_DISCARD},
+    {"domains", KW_DOMAINS},
+    {"file", KW_FILE},
+    {"from", KW_FROM},
+    {"header", KW_HEADER},
+    {"helo", KW_HELO},
+    {"include", KW_INCLUDE},
+    {"listener", KW_LISTENER},
+    {"log-only", KW_LOG_ONLY},
+    {"login", KW_LOGIN},
+    {"logins", KW_LOGINS},
+    {"mail", KW_MAIL},
+    {"networks", KW_NETWORKS},
+    {"on-error", KW_ON_ERROR},
+    {"policy", KW_POLICY},
+    {"quarantine", KW_QUARANTINE},
+    {"rcpt", KW_RCPT},
+    {"reject", KW_REJECT},
+    {"routed", KW_ROUTED},
+    {"tempfail", KW_TEMPFAIL},
+    {"tls", KW_TLS},
+    {"to", KW_TO},
+};
+
+static int
+kw_cmp(const void *a, const void *b)
+{
+    return strcmp((const char *)a, ((const struct keyword *)b)->name);
+}
+
+enum kw
+parse_kw(const struct token *t)
+{
+    const struct keyword *k;
+
+    if (t->type != T_WORD)
+        return KW_NONE;
+    k = bsearch(t->text, keywords, sizeof(keywords) / sizeof(keywords[0]), sizeof(keywords[0]),
+                kw_cmp);
+    return k ? k->kw : KW_NONE;
+}
+
+void
+parse_err(struct parser *p, int line, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    int n;
+
+    p->nerrors++;
+    if (p->nerrors > RULES_MAX_REPORTED_ERRORS || p->err == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    n = snprintf(p->err + p->errused, p->errlen - p->errused, "%s:%d: %s\n", p->file, line, msg);
+    if (n > 0)
+        p->errused += (size_t)n < p->errlen - p->errused ? (size_t)n : p->errlen - p->errused - 1;
+}
+
+void
+parse_next(struct parser *p)
+{
+    if (p->pushed_back) {
+        p->pushed_back = 0;
+        return;
+    }
+    lex_next(&p->lx, &p->tok);
+    if (p->tok.type == T_ERROR) {
+        parse_err(p, p->tok.line, "%s", p->tok.text);
+        lex_next(&p->lx, &p->tok);
+    }
+}
+
+const char *
+parse_desc(struct parser *p)
+{
+    static __thread char buf[160];
+    return lex_describe(&p->tok, buf, sizeof(buf));
+}
+
+/* Error recovery: drop the rest of the statement. A '}' is left for the enclosing block. */
+void
+parse_skip_line(struct parser *p)
+{
+    int depth = 0;
+
+    while (p->tok.type != T_EOF) {
+        if (p->tok.type == T_NL && depth == 0)
+            return;
+        if (p->tok.type == T_LBRACE)
+            depth++;
+        if (p->tok.type == T_RBRACE) {
+            if (depth == 0) {
+                p->pushed_back = 1;
+                return;
+            }
+            depth--;
+        }
+        parse_next(p);
+    }
+}
+
+/* After a statement: the line must end here. */
+void
+parse_expect_eol(struct parser *p)
+{
+    parse_next(p);
+    if (p->tok.type == T_NL || p->tok.type == T_EOF)
+        return;
+    if (p->tok.type == T_RBRACE) {
+        p->pushed_back = 1;
+        return;
+    }
+    parse_err(p, p->tok.line, "unexpected %s at end of statement", parse_desc(p));
+    parse_skip_line(p);
+}
+
+int
+parse_valid_name(const char *s)
+{
+    if (*s == '\0' || strlen(s) > 64)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+static const char *
+intern_file(struct parser *p, const char *path)
+{
+    char **n = realloc(p->rs->files, (p->rs->nfiles + 1) * sizeof(*n));
+
+    if (n == NULL)
+        return NULL;
+    p->rs->files = n;
+    if ((n[p->rs->nfiles] = strdup(path)) == NULL)
+        return NULL;
+    return n[p->rs->nfiles++];
+}
+
+struct list *
+parse_new_list(struct parser *p, const char *name, enum list_type type, int line)
+{
+    struct list **n, *l;
+
+    n = realloc(p->rs->all_lists, (p->rs->nall_lists + 1) * sizeof(*n));
+    if (n == NULL)
+        return NULL;
+    p->rs->all_lists = n;
+    if ((l = list_new(name, type, p->file, line)) == NULL)
+        return NULL;
+    n[p->rs->nall_lists++] = l;
+    return l;
+}
+
+/* Paths in a file are relative to that file's directory. */
+static void
+resolve_path(const char *base, const char *path, char *out, size_t outlen)
+{
+    const char *slash = strrchr(base, '/');
+
+    if (path[0] == '/' || slash == NULL)
+        util_strlcpy(out, path, outlen);
+    else
+        snprintf(out, outlen, "%.*s/%s", (int)(slash - base), base, path);
+}
+
+/* Reads a whole file; returns NULL with a reason in err. */
+static char *
+slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    struct stat st;
+    char *buf;
+
+    if (f == NULL) {
+        util_errf(err, errlen, "cannot open \"%s\": %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > PARSE_MAX_FILE_SIZE) {
+        util_errf(err, errlen, "\"%s\" is not a regular file of at most 64 MiB", path);
+        fclose(f);
+        return NULL;
+    }
+    if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+        util_errf(err, errlen, "out of memory reading \"%s\"", path);
+        fclose(f);
+        return NULL;
+    }
+    *len = fread(buf, 1, (size_t)st.st_size, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* A list file: one item per line, '#' comments, blank lines ignored. */
+static void
+load_list_file(struct parser *p, struct list *l, const char *path, int line)
+{
+    char full[4096], err[300], *buf, *s, *e;
+    const char *fname;
+    size_t len;
+    int lno = 0;
+    struct parser sub = *p;
+
+    resolve_path(p->file, path, full, sizeof(full));
+    if ((buf = slurp(full, &len, err, sizeof(err))) == NULL) {
+        parse_err(p, line, "%s", err);
+        return;
+    }
+    if ((fname = intern_file(p, full)) == NULL) {
+        parse_err(p, line, "out of memory");
+        free(buf);
+        return;
+    }
+    sub.file = fname;
+    for (s = buf; s < buf + len; s = e + 1) {
+        char *hash, *item;
+        lno++;
+        if ((e = memchr(s, '\n', (size_t)(buf + len - s))) == NULL)
+            e = buf + len;
+        *e = '\0';
+        if ((hash = strchr(s, '#')) != NULL)
+            *hash = '\0';
+        item = s + strspn(s, " \t\r");
+        len = strlen(item);
+        while (len > 0 && strchr(" \t\r", item[len - 1]))
+            item[--len] = '\0';
+        if (*item == '\0')
+            continue;
+        if (list_add(l, item, err, sizeof(err)) == -1)
+            parse_err(&sub, lno, "%s", err);
+    }
+    p->nerrors = sub.nerrors;
+    p->errused = sub.errused;
+    free(buf);
+}
+
+/* Items between braces: tok is '{' on entry and '}' on return. */
+void
+parse_items(struct parser *p, struct list *l)
+{
+    int start = p->tok.line;
+    char err[300];
+
+    for (;;) {
+        parse_next(p);
+        switch (p->tok.type) {
+        case T_NL:
+        case T_COMMA:
+            continue;
+        case T_WORD:
+        case T_STRING:
+            if (list_add(l, p->tok.text, err, sizeof(err)) == -1)
+                parse_err(p, p->tok.line, "%s", err);
+            continue;
+        case T_RBRACE:
+            return;
+        case T_EOF:
+            parse_err(p, p->tok.line, "missing '}' for the list opened at line %d", start);
+            return;
+        default:
+            parse_err(p, p->tok.line, "unexpected %s in list", parse_desc(p));
+            continue;
+        }
+    }
+}
+
+static void
+parse_list_def(struct parser *p, enum list_type type)
+{
+    int line = p->tok.line;
+    char name[LEX_TOKEN_MAX];
+    struct strset_entry *e;
+    struct list *l;
+
+    parse_next(p);
+    if (p->tok.type != T_WORD || !parse_valid_name(p->tok.text)) {
+        parse_err(p, line, "%s needs a name (letters, digits, '-', '_'), got %s",
+                  list_type_name(type), parse_desc(p));
+        parse_skip_line(p);
+        return;
+    }
+    util_strlcpy(name, p->tok.text, sizeof(name));
+    if ((e = strset_get(&p->rs->lists, name)) != NULL) {
+        const struct list *old = e->value;
+        parse_err(p, line, "list <%s> is already defined at %s:%d", name, old->file, old->line);
+        parse_skip_line(p);
+        return;
+    }
+    if ((l = parse_new_list(p, name, type, line)) == NULL ||
+        strset_add(&p->rs->lists, name, l) == -1) {
+        parse_err(p, line, "out of memory");
+        parse_skip_line(p);
+        return;
+    }
+    parse_next(p);
+    if (p->tok.type == T_LBRACE) {
+        parse_items(p, l);
+    } else if (parse_kw(&p->tok) == KW_FILE) {
+        parse_next(p);
+        if (p->tok.type != T_STRING) {
+            parse_err(p, line, "file needs a quoted path, got %s", parse_desc(p));
+            parse_skip_line(p);
+            return;
+        }
+        load_list_file(p, l, p->tok.text, line);
+    } else {
+        parse_err(p, line, "%s <%s> needs '{ item, ... }' or 'file \"path\"', got %s",
+                  list_type_name(type), name, parse_desc(p));
+        parse_skip_line(p);
+        return;
+    }
+    parse_expect_eol(p);
+}
+
+static void
+parse_listener(struct parser *p)
+{
+    int line = p->tok.line;
+    struct listener *l, *n;
+    size_t i;
+
+    parse_next(p);
+    if (p->tok.type != T_WORD || !parse_valid_name(p->tok.text)) {
+        parse_err(p, line, "listener needs a name, got %s", parse_desc(p));
+        parse_skip_line(p);
+        return;
+    }
+    for (i = 0; i < p->rs->nlisteners; i++)
+        if (strcmp(p->rs->listeners[i].name, p->tok.text) == 0) {
+            parse_err(p, line, "listener \"%s\" is already defined at %s:%d", p->tok.text,
+                      p->rs->listeners[i].file, p->rs->listeners[i].line);
+            parse_skip_line(p);
+            return;
+        }
+    n = realloc(p->rs->listeners, (p->rs->nlisteners + 1) * sizeof(*n));
+    if (n == NULL) {
+        parse_err(p, line, "out of memory");
+        parse_skip_line(p);
+        return;
+    }
+    p->rs->listeners = n;
+    l = &n[p->rs->nlisteners++];
+    memset(l, 0, sizeof(*l));
+    l->file = p->file;
+    l->line = line;
+    if ((l->name = strdup(p->tok.text)) == NULL || (l->policy_name = strdup(p->tok.text)) == NULL)
+        goto oom;
+    for (;;) {
+        int dflt = 0;
+        parse_next(p);
+        if (p->tok.type == T_NL || p->tok.type == T_EOF)
+            break;
+        switch (parse_kw(&p->tok)) {
+        case KW_DAEMON:
+        case KW_POLICY:
+            dflt = parse_kw(&p->tok) == KW_DAEMON;
+            parse_next(p);
+            if ((dflt && p->tok.type != T_STRING) || (!dflt && p->tok.type != T_WORD)) {
+                parse_err(p, line, "listener \"%s\": %s needs %s, got %s", l->name,
+                          dflt ? "daemon" : "policy", dflt ? "a quoted {daemon_name}" : "a name",
+                          parse_desc(p));
+                parse_skip_line(p);
+                return;
+            }
+            if (dflt) {
+                free(l->daemon);
+                if ((l->daemon = strdup(p->tok.text)) == NULL)
+                    goto oom;
+            } else {
+                free(l->policy_name);
+                if ((l->policy_name = strdup(p->tok.text)) == NULL)
+                    goto oom;
+            }
+            break;
+        case KW_DEFAULT:
+            for (i = 0; i + 1 < p->rs->nlisteners; i++)
+                if (p->rs->listeners[i].is_default)
+                    parse_err(p, line,
+                              "listener \"%s\": the default listener is already \"%s\" (%s:%d)",
+                              l->name, p->rs->listeners[i].name, p->rs->listeners[i].file,
+                              p->rs->listeners[i].line);
+            l->is_default = 1;
+            break;
+        default:
+            parse_err(p, line,
+                      "listener \"%s\": unexpected %s (daemon \"NAME\", policy NAME, default)",
+                      l->name, parse_desc(p));
+            parse_skip_line(p);
+            return;
+        }
+    }
+    if (l->daemon == NULL && !l->is_default)
+        parse_err(p, line, "listener \"%s\" needs daemon \"NAME\" or default", l->name);
+    return;
+oom:
+    parse_err(p, line, "out of memory");
+    parse_skip_line(p);
+}
+
+static int parse_file(struct parser *p, const char *path, int line);
+
+static void
+parse_statement(struct parser *p)
+{
+    enum kw k = parse_kw(&p->tok);
+    int line = p->tok.line;
+    char path[4096];
+
+    switch (k) {
+    case KW_DOMAINS:
+        parse_list_def(p, LIST_DOMAINS);
+        return;
+    case KW_NETWORKS:
+        parse_list_def(p, LIST_NETWORKS);
+        return;
+    case KW_LOGINS:
+        parse_list_def(p, LIST_LOGINS);
+        return;
+    case KW_POLICY:
+        parse_policy(p);
+        return;
+    case KW_LISTENER:
+        parse_listener(p);
+        return;
+    case KW_ON_ERROR:
+        parse_next(p);
+        switch (parse_kw(&p->tok)) {
+        case KW_TEMPFAIL:
+            p->rs->on_error = ACT_TEMPFAIL;
+            break;
+        case KW_ACCEPT:
+            p->rs->on_error = ACT_ACCEPT;
+            break;
+        case KW_REJECT:
+            p->rs->on_error = ACT_REJECT;
+            break;
+        default:
+            parse_err(p, line, "on-error takes tempfail, accept or reject, got %s", parse_desc(p));
+            parse_skip_line(p);
+            return;
+        }
+        parse_expect_eol(p);
+        return;
+    case KW_INCLUDE:
+        parse_next(p);
+        if (p->tok.type != T_STRING) {
+            parse_err(p, line, "include needs a quoted path, got %s", parse_desc(p));
+            parse_skip_line(p);
+            return;
+        }
+        resolve_path(p->file, p->tok.text, path, sizeof(path));
+        parse_expect_eol(p);
+        if (p->depth >= PARSE_MAX_INCLUDE_DEPTH) {
+            parse_err(p, line, "includes nested more than %d deep (an include loop?)",
+                      PARSE_MAX_INCLUDE_DEPTH);
+            return;
+        }
+        parse_file(p, path, line);
+        return;
+    default:
+        if (p->tok.type == T_WORD)
+            parse_err(p, line,
+                      "unknown keyword %s (a statement starts with domains, networks, logins, "
+                      "listener, policy, include or on-error)",
+                      parse_desc(p));
+        else
+            parse_err(p, line, "unexpected %s", parse_desc(p));
+        parse_skip_line(p);
+    }
+}
+
+/* Parses one file into p->rs; includes recurse with a fresh lexer and the same ruleset. */
+static int
+parse_file(struct parser *p, const char *path, int line)
+{
+    struct parser sub = *p;
+    char err[300];
+    size_t len;
+    char *buf;
+
+    if ((buf = slurp(path, &len, err, sizeof(err))) == NULL) {
+        if (line > 0)
+            parse_err(p, line, "include: %s", err);
+        else
+            util_errf(p->err, p->errlen, "%s\n", err), p->nerrors++;
+        return -1;
+    }
+    if ((sub.file = intern_file(p, path)) == NULL) {
+        free(buf);
+        parse_err(p, line, "out of memory");
+        return -1;
+    }
+    sub.depth = p->depth + 1;
+    sub.pushed_back = 0;
+    lex_init(&sub.lx, buf, len);
+    for (;;) {
+        parse_next(&sub);
+        if (sub.tok.type == T_EOF)
+            break;
+        if (sub.tok.type == T_NL)
+            continue;
+        if (sub.tok.type == T_RBRACE) {
+            parse_err(&sub, sub.tok.line, "unexpected '}' outside a block");
+            continue;
+        }
+        parse_statement(&sub);
+    }
+    free(buf);
+    p->nerrors = sub.nerrors;
+    p->errused = sub.errused;
+    return 0;
+}
+
+/* Cross-references that can only be checked once everything is read. */
+static void
+parse_resolve(struct parser *p)
+{
+    size_t i, j;
+
+    if (p->rs->nlisteners == 0)
+        parse_err(p, 1,
+                  "no listener: add 'listener NAME daemon \"DAEMON\"' or 'listener NAME default'");
+    for (i = 0; i < p->rs->nlisteners; i++) {
+        struct listener *l = &p->rs->listeners[i];
+        struct strset_entry *e = strset_get(&p->rs->policies, l->policy_name);
+        struct parser at = *p;
+        at.file = l->file;
+        if (e == NULL) {
+            parse_err(&at, l->line, "listener \"%s\" uses policy \"%s\", which is not defined",
+                      l->name, l->policy_name);
+        } else {
+            l->policy = e->value;
+            p->rs->stages |= l->policy->stages;
+        }
+        for (j = 0; j < i; j++)
+            if (l->daemon && p->rs->listeners[j].daemon &&
+                strcmp(l->daemon, p->rs->listeners[j].daemon) == 0)
+                parse_err(&at, l->line, "listener \"%s\": daemon \"%s\" is already \"%s\"'s",
+                          l->name, l->daemon, p->rs->listeners[j].name);
+        p->nerrors = at.nerrors;
+        p->errused = at.errused;
+    }
+}
+
+struct ruleset *
+rules_load(const char *path, char *errbuf, size_t errlen)
+{
+    struct parser p;
+    struct ruleset *rs = calloc(1, sizeof(*rs));
+
+    if (errlen > 0)
+        errbuf[0] = '\0';
+    if (rs == NULL) {
+        util_errf(errbuf, errlen, "%s: out of memory\n", path);
+        return NULL;
+    }
+    rs->refs = 1;
+    rs->on_error = ACT_TEMPFAIL;
+    strset_init(&rs->lists);
+    strset_init(&rs->policies);
+    memset(&p, 0, sizeof(p));
+    p.rs = rs;
+    p.file = path;
+    p.err = errbuf;
+    p.errlen = errlen;
+    if (parse_file(&p, path, 0) == 0)
+        parse_resolve(&p);
+    if (p.nerrors > RULES_MAX_REPORTED_ERRORS && p.errused + 1 < errlen)
+        snprintf(errbuf + p.errused, errlen - p.errused, "%s: %d more errors not shown\n", path,
+                 p.nerrors - RULES_MAX_REPORTED_ERRORS);
+    if (p.nerrors > 0) {
+        rules_unref(rs);
+        return NULL;
+    }
+    return rs;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * parse.h - internals shared by parse.c (files, statements, lists, listeners) and parse_rule.c
+ * (policies and their rules). Not part of the policy library's interface: use rules.h.
+ */
+#ifndef RW_PARSE_H
+#define RW_PARSE_H
+
+#include "lex.h"
+#include "rules.h"
+
+/* Conditions in one rule: enough for any sentence an admin would write. */
+#define PARSE_MAX_CONDS 16
+
+enum kw {
+    KW_NONE = -1,
+    KW_ACCEPT,
+    KW_AUTH,
+    KW_CLIENT,
+    KW_CONNECT,
+    KW_CONTENT,
+    KW_DAEMON,
+    KW_DEFAULT,
+    KW_DISCARD,
+    KW_DOMAINS,
+    KW_FILE,
+    KW_FROM,
+    KW_HEADER,
+    KW_HELO,
+    KW_INCLUDE,
+    KW_LISTENER,
+    KW_LOG_ONLY,
+    KW_LOGIN,
+    KW_LOGINS,
+    KW_MAIL,
+    KW_NETWORKS,
+    KW_ON_ERROR,
+    KW_POLICY,
+    KW_QUARANTINE,
+    KW_RCPT,
+    KW_REJECT,
+    KW_ROUTED,
+    KW_TEMPFAIL,
+    KW_TLS,
+    KW_TO,
+};
+
+struct parser {
+    struct ruleset *rs;
+    struct lexer lx;
+    struct token tok;
+    int pushed_back;
+    const char *file;
+    int depth;
+    char *err;
+    size_t errlen, errused;
+    int nerrors;
+};
+
+void parse_err(struct parser *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void parse_next(struct parser *p);
+const char *parse_desc(struct parser *p);
+void parse_skip_line(struct parser *p);
+void parse_expect_eol(struct parser *p);
+enum kw parse_kw(const struct token *t);
+int parse_valid_name(const char *s);
+struct list *parse_new_list(struct parser *p, const char *name, enum list_type type, int line);
+void parse_items(struct parser *p, struct list *l);
+
+/* parse_rule.c */
+void parse_policy(struct parser *p);
+void parse_rule_free(struct rule *r);
+
+#endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * rules.c - life of a loaded ruleset: reference counting (connections keep the snapshot they
+ * started with while SIGHUP installs a new one), freeing, and listener lookup.
+ */
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+static void
+rules_free_policy(void *v)
+{
+    struct policy *pol = v;
+    size_t i;
+
+    for (i = 0; i < pol->nrules; i++)
+        parse_rule_free(pol->rules[i]);
+    free(pol->rules);
+    free(pol->name);
+    free(pol);
+}
+
+static void
+rules_free(struct ruleset *rs)
+{
+    size_t i;
+
+    strset_free(&rs->policies, rules_free_policy);
+    strset_free(&rs->lists, NULL); /* the lists themselves are in all_lists */
+    for (i = 0; i < rs->nall_lists; i++)
+        list_free(rs->all_lists[i]);
+    free(rs->all_lists);
+    for (i = 0; i < rs->nlisteners; i++) {
+        free(rs->listeners[i].name);
+        free(rs->listeners[i].daemon);
+        free(rs->listeners[i].policy_name);
+    }
+    free(rs->listeners);
+    for (i = 0; i < rs->nfiles; i++)
+        free(rs->files[i]);
+    free(rs->files);
+    free(rs);
+}
+
+void
+rules_ref(struct ruleset *rs)
+{
+    __atomic_add_fetch(&rs->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+rules_unref(struct ruleset *rs)
+{
+    if (rs != NULL && __atomic_sub_fetch(&rs->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        rules_free(rs);
+}
+
+const struct listener *
+rules_listener(const struct ruleset *rs, const char *daemon)
+{
+    const struct listener *dflt = NULL;
+    size_t i;
+
+    for (i = 0; i < rs->nlisteners; i++) {
+        const struct listener *l = &rs->listeners[i];
+        if (daemon != NULL && l->daemon != NULL && strcmp(l->daemon, daemon) == 0)
+            return l;
+        if (l->is_default && dflt == NULL)
+            dflt = l;
+    }
+    return dflt;
+}
+
+const char *
+rules_stage_name(enum stage s)
+{
+    static const char *names[STAGE_COUNT] = {"connect", "helo",   "mail",
+                                             "rcpt",    "header", "content"};
+    return (unsigned)s < STAGE_COUNT ? names[s] : "?";
+}
+
+const char *
+rules_action_name(enum action a)
+{
+    switch (a) {
+    case ACT_ACCEPT:
+        return "accept";
+    case ACT_REJECT:
+        return "reject";
+    case ACT_TEMPFAIL:
+        return "tempfail";
+    case ACT_DISCARD:
+        return "discard";
+    case ACT_QUARANTINE:
+        return "quarantine";
+    }
+    return "?";
+}
+
+size_t
+rules_count(const struct ruleset *rs)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < rs->policies.cap; i++)
+        if (rs->policies.slots[i].key != NULL)
+            n += ((const struct policy *)rs->policies.slots[i].value)->nrules;
+    return n;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * rules.h - the loaded rules: lists, listeners, policies and their rules, held in one immutable
+ * reference-counted snapshot. rules_load() parses a file (and its includes) and returns either a
+ * complete ruleset or every error found, one "file:line: message" per line.
+ */
+#ifndef RW_RULES_H
+#define RW_RULES_H
+
+#include "list.h"
+#include "strset.h"
+
+#include <stddef.h>
+
+enum stage { STAGE_CONNECT, STAGE_HELO, STAGE_MAIL, STAGE_RCPT, STAGE_HEADER, STAGE_CONTENT };
+#define STAGE_COUNT 6
+
+enum action {
+    ACT_ACCEPT,
+    ACT_REJECT,
+    ACT_TEMPFAIL,
+    ACT_DISCARD,
+    ACT_QUARANTINE,
+};
+
+enum cond_kind {
+    COND_TO,     /* every hop of the recipient is in a domains list */
+    COND_FROM,   /* every hop of the sender is in a domains list */
+    COND_AUTH,   /* the session authenticated */
+    COND_LOGIN,  /* the login is in a logins list */
+    COND_TLS,    /* the session uses TLS */
+    COND_CLIENT, /* the client address is in a networks list */
+    COND_ROUTED, /* the recipient uses routing syntax (%, !, source route, quoted @) */
+};
+
+struct cond {
+    enum cond_kind kind;
+    int negate;
+    const struct list *list; /* to, from, login, client */
+};
+
+struct reply {
+    char code[4];   /* "550" */
+    char xcode[12]; /* "5.7.1" */
+    char *text;
+};
+
+struct rule {
+    enum stage stage;
+    enum action action;
+    int log_only; /* log what it would do, change nothing */
+    struct cond *conds;
+    size_t nconds;
+    struct reply reply;
+    const char *file;
+    int line;
+};
+
+struct policy {
+    char *name;
+    const char *file;
+    int line;
+    struct rule **rules;
+    size_t nrules;
+    unsigned stages; /* bit per enum stage that has rules */
+};
+
+struct listener {
+    char *name;
+    char *daemon;   /* {daemon_name} value, or NULL */
+    int is_default; /* takes connections whose {daemon_name} no listener names */
+    char *policy_name;
+    const struct policy *policy;
+    const char *file;
+    int line;
+};
+
+struct ruleset {
+    int refs;     /* atomic */
+    char **files; /* every file read, for rule locations */
+    size_t nfiles;
+    struct strset lists;     /* name -> struct list * */
+    struct list **all_lists; /* named and inline, for freeing */
+    size_t nall_lists;
+    struct strset policies; /* name -> struct policy * */
+    struct listener *listeners;
+    size_t nlisteners;
+    enum action on_error; /* what an internal failure does to the message */
+    unsigned stages;      /* union of all policies' stages */
+};
+
+/* Errors past this are counted but not listed: one broken include should not flood a terminal. */
+#define RULES_MAX_REPORTED_ERRORS 50
+
+/*
+ * rules_load - parse path. Returns a ruleset with one reference, or NULL with every error in
+ * errbuf (lines "file:line: message", NUL-terminated, cut to errlen).
+ */
+struct ruleset *rules_load(const char *path, char *errbuf, size_t errlen);
+void rules_ref(struct ruleset *rs);
+void rules_unref(struct ruleset *rs);
+
+/* rules_listener - the listener for a {daemon_name} value (NULL or "" allowed): the one named
+ * by daemon, else the default one, else NULL. */
+const struct listener *rules_listener(const struct ruleset *rs, const char *daemon);
+
+const char *rules_stage_name(enum stage s);
+const char *rules_action_name(enum action a);
+size_t rules_count(const struct ruleset *rs);
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * util.c - bounded string helpers and log escaping for the policy library.
+ * Nothing here allocates; every function is safe to call from any thread.
+ */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+size_t
+util_strlcpy(char *dst, const char *src, size_t dstlen)
+{
+    size_t n = strlen(src);
+
+    if (dstlen > 0) {
+        size_t c = n < dstlen - 1 ? n : dstlen - 1;
+        memcpy(dst, src, c);
+        dst[c] = '\0';
+    }
+    return n;
+}
+
+void
+util_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+void
+util_lower(char *s)
+{
+    for (; *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+}
+
+int
+util_strcaseeq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+char *
+util_escape(char *dst, size_t dstlen, const char *src, size_t maxlen)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0, i;
+
+    if (dstlen == 0)
+        return dst;
+    if (src == NULL)
+        src = "";
+    for (i = 0; src[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)src[i];
+        char tmp[5];
+        size_t n;
+
+        if (i >= maxlen) {
+            if (o + 4 <= dstlen) {
+                memcpy(dst + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        if (c == '"' || c == '\\') {
+            tmp[0] = '\\';
+            tmp[1] = (char)c;
+            n = 2;
+        } else if (c < 0x20 || c >= 0x7f) {
+            tmp[0] = '\\';
+            tmp[1] = 'x';
+            tmp[2] = hex[c >> 4];
+            tmp[3] = hex[c & 15];
+            n = 4;
+        } else {
+            tmp[0] = (char)c;
+            n = 1;
+        }
+        if (o + n + 1 > dstlen)
+            break;
+        memcpy(dst + o, tmp, n);
+        o += n;
+    }
+    dst[o] = '\0';
+    return dst;
+}

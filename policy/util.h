@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * util.h - small string helpers shared by the policy library: bounded copies, error buffers,
+ * and the escaping that every untrusted string goes through before it may reach a log line.
+ */
+#ifndef RW_UTIL_H
+#define RW_UTIL_H
+
+#include <stddef.h>
+
+/* Longest untrusted value written to one log field; longer ones are cut and marked "...". */
+#define UTIL_LOG_FIELD_MAX 256
+
+size_t util_strlcpy(char *dst, const char *src, size_t dstlen);
+void util_errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void util_lower(char *s);
+int util_strcaseeq(const char *a, const char *b);
+
+/*
+ * util_escape - copy src into dst so it is safe in a log line or a quoted key=value field:
+ * control bytes, DEL, bytes >= 0x80, '"' and '\\' become \xNN / \" / \\. At most maxlen input
+ * bytes are read; a longer input ends in "...". dst is always NUL-terminated. Returns dst.
+ */
+char *util_escape(char *dst, size_t dstlen, const char *src, size_t maxlen);
+
+#endif

@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# lib.sh - shared harness for the end-to-end tests: a private Postfix on 127.0.0.1 with
+# relaywarden attached, an smtp-sink as delivery target, and helpers that talk SMTP with swaks
+# (XCLIENT plays Internet clients and authenticated logins). Everything stays on loopback and
+# is torn down on exit. Source it; then call e2e_start RULES.
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+RELAYWARDEN=${RELAYWARDEN:-$top_builddir/milter/relaywarden}
+E2E_FAILED=0
+E2E_PASSED=0
+
+e2e_require() {
+    for c in "$@"; do
+        if ! command -v "$c" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$c" ]; then
+            echo "SKIP: $c is not installed (apt-get install postfix swaks)" >&2
+            exit 77
+        fi
+    done
+    if [ "$(id -u)" != 0 ]; then
+        echo "SKIP: the private Postfix needs root" >&2
+        exit 77
+    fi
+}
+
+# A free TCP port on 127.0.0.1.
+e2e_free_port() {
+    local p
+    while :; do
+        p=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
+}
+
+e2e_cleanup() {
+    [ -n "${PF_DIR:-}" ] && postfix -c "$PF_DIR" stop >/dev/null 2>&1
+    [ -n "${RW_PID:-}" ] && kill "$RW_PID" 2>/dev/null
+    [ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null
+    wait 2>/dev/null
+    if [ "${E2E_KEEP:-0}" = 1 ] || [ "$E2E_FAILED" != 0 ]; then
+        echo "scratch directory kept: $T" >&2
+    else
+        rm -rf "$T"
+    fi
+}
+
+e2e_wait_port() {
+    local i
+    for i in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "port $1 did not open" >&2
+    return 1
+}
+
+# e2e_start_relaywarden RULES: runs relaywarden in the foreground on an inet socket.
+e2e_start_relaywarden() {
+    MILTER_PORT=$(e2e_free_port)
+    "$RELAYWARDEN" -f -c "$1" -p "inet:$MILTER_PORT@127.0.0.1" -P "$T/relaywarden.pid" \
+        2>>"$T/relaywarden.log" &
+    RW_PID=$!
+    e2e_wait_port "$MILTER_PORT" || { cat "$T/relaywarden.log" >&2; exit 1; }
+}
+
+# e2e_start RULES: sink, relaywarden and a private Postfix with an inbound and an outbound port.
+e2e_start() {
+    T=$(mktemp -d /tmp/relaywarden-e2e.XXXXXX)
+    chmod 755 "$T"
+    trap e2e_cleanup EXIT
+    SINK_PORT=$(e2e_free_port)
+    mkdir -p "$T/sink" && chown nobody "$T/sink"
+    smtp-sink -u nobody -d "$T/sink/msg." "127.0.0.1:$SINK_PORT" 64 &
+    SINK_PID=$!
+    e2e_start_relaywarden "$1"
+    IN_PORT=$(e2e_free_port)
+    OUT_PORT=$(e2e_free_port)
+    while [ "$OUT_PORT" = "$IN_PORT" ]; do OUT_PORT=$(e2e_free_port); done
+    PF_DIR=$T/postfix
+    mkdir -p "$PF_DIR"
+    cat >"$PF_DIR/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $T/queue
+data_directory = $T/data
+maillog_file = $T/maillog
+maillog_file_prefixes = /tmp
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.relaywarden.test
+mydomain = relaywarden.test
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+relay_domains =
+local_recipient_maps =
+mynetworks = 0.0.0.0/0
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+smtpd_authorized_xclient_hosts = 127.0.0.0/8
+default_transport = smtp:[127.0.0.1]:$SINK_PORT
+relay_transport = smtp:[127.0.0.1]:$SINK_PORT
+smtp_dns_support_level = disabled
+smtputf8_enable = no
+biff = no
+smtpd_milters = inet:127.0.0.1:$MILTER_PORT
+milter_default_action = tempfail
+milter_protocol = 6
+milter_connect_timeout = 10s
+CF
+    cat >"$PF_DIR/master.cf" <<CF
+127.0.0.1:$IN_PORT  inet n - n - - smtpd -o milter_macro_daemon_name=inbound
+127.0.0.1:$OUT_PORT inet n - n - - smtpd -o milter_macro_daemon_name=outbound
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+CF
+    mkdir -p "$T/queue" "$T/data" && chown postfix "$T/data"
+    # postfix(1) reports only to syslog unless stderr is a terminal; the maillog has the rest.
+    postfix -c "$PF_DIR" check >"$T/postfix-check.log" 2>&1 || true
+    if ! postfix -c "$PF_DIR" start >"$T/postfix-start.log" 2>&1; then
+        echo "private Postfix did not start:" >&2
+        cat "$T/postfix-start.log" "$T/maillog" >&2 2>/dev/null
+        exit 1
+    fi
+    e2e_wait_port "$IN_PORT" && e2e_wait_port "$OUT_PORT" || exit 1
+}
+
+# e2e_smtp NAME PORT ARGS...: one SMTP session with swaks; transcript in $T/NAME.smtp.
+e2e_smtp() {
+    local name=$1 port=$2
+    shift 2
+    swaks --server "127.0.0.1:$port" --helo client.test --timeout 30 \
+        --header "Subject: $name" --header "X-Test-Name: $name" "$@" >"$T/$name.smtp" 2>&1
+}
+
+e2e_pass() { E2E_PASSED=$((E2E_PASSED + 1)); echo "ok - $1"; }
+e2e_fail() {
+    E2E_FAILED=$((E2E_FAILED + 1))
+    echo "not ok - $1"
+    shift
+    for f in "$@"; do [ -f "$f" ] && sed 's/^/    /' "$f"; done
+}
+
+# e2e_expect_reply NAME REGEX: the transcript of NAME shows a server line matching REGEX.
+e2e_expect_reply() {
+    if grep -qE "^<\*?\*? *$2" "$T/$1.smtp"; then
+        e2e_pass "$1: server said /$2/"
+    else
+        e2e_fail "$1: server never said /$2/" "$T/$1.smtp"
+    fi
+}
+
+# e2e_delivered NAME [RCPT]: a message with X-Test-Name NAME reached the sink (for RCPT).
+e2e_delivered() {
+    local i f
+    for i in $(seq 1 100); do
+        f=$(grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* 2>/dev/null | head -1)
+        if [ -n "$f" ]; then
+            if [ $# -lt 2 ] || grep -qiF "$2" "$f"; then
+                e2e_pass "$1: delivered to the sink${2:+ for $2}"
+            else
+                e2e_fail "$1: delivered but not for $2" "$f"
+            fi
+            return
+        fi
+        sleep 0.1
+    done
+    e2e_fail "$1: never reached the sink" "$T/$1.smtp" "$T/maillog"
+}
+
+# e2e_not_delivered NAME: nothing with X-Test-Name NAME reached the sink or waits in the queue.
+# Call it after a later message was seen delivered, so the queue has had its chance.
+e2e_not_delivered() {
+    if grep -ls "^X-Test-Name: $1\$" "$T"/sink/msg.* >/dev/null 2>&1; then
+        e2e_fail "$1: reached the sink but must not have"
+    elif postqueue -c "$PF_DIR" -p 2>/dev/null | grep -q '^[0-9A-F]'; then
+        e2e_fail "$1: something is still in the Postfix queue" "$T/maillog"
+    else
+        e2e_pass "$1: not delivered"
+    fi
+}
+
+# e2e_log NAME REGEX: relaywarden logged a line matching REGEX.
+e2e_log() {
+    local i
+    for i in $(seq 1 50); do
+        grep -qE "$2" "$T/relaywarden.log" && { e2e_pass "$1: log has /$2/"; return; }
+        sleep 0.1
+    done
+    e2e_fail "$1: log lacks /$2/" "$T/relaywarden.log"
+}
+
+e2e_done() {
+    echo "$E2E_PASSED passed, $E2E_FAILED failed"
+    [ "$E2E_FAILED" = 0 ]
+}
