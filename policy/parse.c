@@ -244,7 +244,7 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
 {
     char full[4096], err[300], *buf, *s, *e;
     const char *fname;
-    size_t len;
+    size_t len, n;
     int lno = 0;
     struct parser sub = *p;
 
@@ -268,9 +268,9 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
         if ((hash = strchr(s, '#')) != NULL)
             *hash = '\0';
         item = s + strspn(s, " \t\r");
-        len = strlen(item);
-        while (len > 0 && strchr(" \t\r", item[len - 1]))
-            item[--len] = '\0';
+        n = strlen(item);
+        while (n > 0 && strchr(" \t\r", item[n - 1]))
+            item[--n] = '\0';
         if (*item == '\0')
             continue;
         if (list_add(l, item, err, sizeof(err)) == -1)

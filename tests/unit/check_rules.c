@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * check_rules.c - the rules parser: files that load, and each mistake an admin can make with
+ * the exact message and line relaywarden -n prints for it. "%F" in a wanted message stands for
+ * the rules file's path.
+ */
+#include "eval.h"
+#include "testutil.h"
+
+#include <time.h>
+
+static const char head[] = "listener l default\npolicy l {\n}\n";
+
+static const struct {
+    const char *name;
+    const char *text;
+    const char *want; /* "OK" or the whole error output */
+} rows[] = {
+    {"minimal", "listener l default\npolicy l {\n}\n", "OK"},
+    {"sample sentence",
+     "domains ours { example.com, *.example.net }\n"
+     "listener inbound daemon \"inbound\"\n"
+     "policy inbound {\n"
+     "    rcpt reject to !<ours> \"550 5.7.1 relaying denied\"\n"
+     "}\n",
+     "OK"},
+    {"negation before the condition", "listener l default\npolicy l {\n    mail reject !tls\n}\n",
+     "OK"},
+    {"inline list and comments",
+     "# comment\nlistener l default # trailing\npolicy l {\n"
+     "    rcpt reject to !{ a.example, b.example } \"5.7.1 no\"\n}\n",
+     "OK"},
+    {"list spanning lines", "domains d {\n  a.example,\n  b.example\n  c.example\n}\n",
+     "%F:1: no listener: add 'listener NAME daemon \"DAEMON\"' or 'listener NAME default'\n"},
+    {"log-only after the action",
+     "listener l default\npolicy l {\n    rcpt reject log-only !auth\n}\n", "OK"},
+    {"one-line policy", "listener l default\npolicy l { rcpt reject !auth }\n", "OK"},
+    {"unknown keyword", "frobnicate yes\nlistener l default\npolicy l {\n}\n",
+     "%F:1: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
+     "listener, policy, include or on-error)\n"},
+    {"undefined list", "listener l default\npolicy l {\n    rcpt reject to <nope>\n}\n",
+     "%F:3: list <nope> is not defined\n"},
+    {"list of the wrong type",
+     "networks n { 10.0.0.0/8 }\nlistener l default\npolicy l {\n    rcpt reject to <n>\n}\n",
+     "%F:4: list <n> holds networks, 'to' needs domains\n"},
+    {"duplicate list", "domains a { x.example }\ndomains a { y.example }\nlistener l default\n"
+                       "policy l {\n}\n",
+     "%F:2: list <a> is already defined at %F:1\n"},
+    {"duplicate policy", "listener l default\npolicy l {\n}\npolicy l {\n}\n",
+     "%F:4: policy \"l\" is already defined at %F:2\n"},
+    {"duplicate listener", "listener l default\nlistener l daemon \"x\"\npolicy l {\n}\n",
+     "%F:2: listener \"l\" is already defined at %F:1\n"},
+    {"two default listeners", "listener a default\nlistener b default policy a\npolicy a {\n}\n",
+     "%F:2: listener \"b\": the default listener is already \"a\" (%F:1)\n"},
+    {"same daemon twice",
+     "listener a daemon \"x\"\nlistener b daemon \"x\" policy a\npolicy a {\n}\n",
+     "%F:2: listener \"b\": daemon \"x\" is already \"a\"'s\n"},
+    {"listener without daemon", "listener a\npolicy a {\n}\n",
+     "%F:1: listener \"a\" needs daemon \"NAME\" or default\n"},
+    {"undefined policy", "listener a daemon \"x\" policy b\n",
+     "%F:1: listener \"a\" uses policy \"b\", which is not defined\n"},
+    {"no listener", "policy a {\n}\n",
+     "%F:1: no listener: add 'listener NAME daemon \"DAEMON\"' or 'listener NAME default'\n"},
+    {"bad cidr prefix", "networks n { 10.0.0.0/33 }\n",
+     "%F:1: bad network \"10.0.0.0/33\": prefix length must be 0-32\n"
+     "%F:1: no listener: add 'listener NAME daemon \"DAEMON\"' or 'listener NAME default'\n"},
+    {"cidr host bits", "networks n { 10.1.2.0/16 }\n" "listener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"10.1.2.0/16\": address has bits set past the /16 prefix\n"},
+    {"bad ipv6 prefix", "networks n { 2001:db8::/129 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"2001:db8::/129\": prefix length must be 0-128\n"},
+    {"not an address", "networks n { example.com }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"example.com\": not an IPv4 or IPv6 address\n"},
+    {"bad domain", "domains d { exa..mple.com, -x.example, ok.example }\n"
+                   "listener l default\npolicy l {\n}\n",
+     "%F:1: bad domain \"exa..mple.com\"\n%F:1: bad domain \"-x.example\"\n"},
+    {"unterminated string", "listener l daemon \"inbound\n",
+     "%F:1: unterminated string\n"
+     "%F:1: listener \"l\": daemon needs a quoted {daemon_name}, got end of line\n"
+     "%F:1: listener \"l\" uses policy \"l\", which is not defined\n"},
+    {"unterminated list", "domains d { a.example,\n",
+     "%F:2: missing '}' for the list opened at line 1\n"
+     "%F:1: no listener: add 'listener NAME daemon \"DAEMON\"' or 'listener NAME default'\n"},
+    {"unterminated policy", "listener l default\npolicy l {\n    rcpt reject !auth\n",
+     "%F:4: missing '}' for policy \"l\" opened at line 2\n"},
+    {"unknown stage", "listener l default\npolicy l {\n    data reject\n}\n",
+     "%F:3: a rule starts with its stage (connect, helo, mail, rcpt, header, content), got "
+     "'data'\n"},
+    {"unknown action", "listener l default\npolicy l {\n    rcpt bounce\n}\n",
+     "%F:3: expected an action (accept, reject, tempfail, discard, quarantine), got 'bounce'\n"},
+    {"unknown condition", "listener l default\npolicy l {\n    rcpt reject sender x\n}\n",
+     "%F:3: unknown condition 'sender' (to, from, auth, login, tls, client, routed, log-only)\n"},
+    {"condition too early", "domains d { x.example }\nlistener l default\npolicy l {\n"
+                            "    mail reject to <d>\n    connect reject auth\n}\n",
+     "%F:4: 'to' is not known yet at mail (it is known from rcpt on)\n"
+     "%F:5: 'auth' is not known yet at connect (it is known from mail on)\n"},
+    {"discard too early", "listener l default\npolicy l {\n    connect discard\n}\n",
+     "%F:3: discard acts on a message: use it from the mail stage on, not at connect\n"},
+    {"reply code class", "listener l default\npolicy l {\n    rcpt reject \"450 5.7.1 x\"\n}\n",
+     "%F:3: reply code 450 does not fit reject (needs 5xx)\n"},
+    {"enhanced code class", "listener l default\npolicy l {\n    rcpt tempfail \"451 5.7.1 x\"\n}\n",
+     "%F:3: enhanced status code 5.7.1 does not fit tempfail (needs 4.x.x)\n"},
+    {"not an smtp code", "listener l default\npolicy l {\n    rcpt reject \"599 x\"\n}\n",
+     "%F:3: reply code 599 is not an SMTP code (x0z to x5z)\n"},
+    {"reply on accept", "listener l default\npolicy l {\n    rcpt accept \"ok\"\n}\n",
+     "%F:3: a reply text goes with reject, tempfail or quarantine, not accept\n"},
+    {"text after reply", "listener l default\npolicy l {\n    rcpt reject \"x\" auth\n}\n",
+     "%F:3: the reply text ends the rule; unexpected 'auth' after it\n"},
+    {"bad on-error", "on-error maybe\nlistener l default\npolicy l {\n}\n",
+     "%F:1: on-error takes tempfail, accept or reject, got 'maybe'\n"},
+    {"missing include", "include \"nope.rules\"\nlistener l default\npolicy l {\n}\n",
+     "%F:1: include: cannot open \"DIR/nope.rules\": No such file or directory\n"},
+    {"stray brace", "}\nlistener l default\npolicy l {\n}\n",
+     "%F:1: unexpected '}' outside a block\n"},
+    {"errors keep coming", "bad1\nbad2\nlistener l default\npolicy l {\n    rcpt x\n}\nbad3\n",
+     "%F:1: unknown keyword 'bad1' (a statement starts with domains, networks, logins, listener, "
+     "policy, include or on-error)\n"
+     "%F:2: unknown keyword 'bad2' (a statement starts with domains, networks, logins, listener, "
+     "policy, include or on-error)\n"
+     "%F:5: expected an action (accept, reject, tempfail, discard, quarantine), got 'x'\n"
+     "%F:7: unknown keyword 'bad3' (a statement starts with domains, networks, logins, listener, "
+     "policy, include or on-error)\n"},
+};
+
+/* Expands %F to path and DIR to its directory. */
+static void
+expand(char *out, size_t outlen, const char *want, const char *path)
+{
+    size_t o = 0, dl = strrchr(path, '/') - path;
+
+    for (; *want && o + 1 < outlen; want++) {
+        if (want[0] == '%' && want[1] == 'F') {
+            o += (size_t)snprintf(out + o, outlen - o, "%s", path);
+            want++;
+        } else if (strncmp(want, "DIR", 3) == 0) {
+            o += (size_t)snprintf(out + o, outlen - o, "%.*s", (int)dl, path);
+            want += 2;
+        } else {
+            out[o++] = *want;
+        }
+    }
+    out[o] = '\0';
+}
+
+START_TEST(test_rules_table)
+{
+    static char err[65536], want[8192];
+    const char *path = testutil_write("t.rules", rows[_i].text);
+    struct ruleset *rs = rules_load(path, err, sizeof(err));
+
+    if (strcmp(rows[_i].want, "OK") == 0) {
+        ck_assert_msg(rs != NULL, "%s: want OK, got:\n%s", rows[_i].name, err);
+        rules_unref(rs);
+        return;
+    }
+    ck_assert_msg(rs == NULL, "%s: loaded, want errors", rows[_i].name);
+    expand(want, sizeof(want), rows[_i].want, path);
+    ck_assert_msg(strcmp(err, want) == 0, "%s:\n--- got\n%s--- want\n%s", rows[_i].name, err,
+                  want);
+}
+END_TEST
+
+START_TEST(test_include_and_list_file)
+{
+    char main_rules[512], err[4096];
+    struct ruleset *rs;
+    struct addr a;
+    char aerr[64];
+    const struct listener *l;
+    const struct rule *r;
+    struct session s = {0};
+    size_t pos = 0;
+
+    testutil_write("ours.txt", "# our domains\nexample.com\n\n  example.org  # second\n");
+    testutil_write("policy.inc", "policy in {\n    rcpt reject to !<ours>\n}\n");
+    snprintf(main_rules, sizeof(main_rules),
+             "domains ours file \"ours.txt\"\ninclude \"policy.inc\"\n"
+             "listener in daemon \"inbound\"\n");
+    rs = rules_load(testutil_write("main.rules", main_rules), err, sizeof(err));
+    ck_assert_msg(rs != NULL, "%s", err);
+    l = rules_listener(rs, "inbound");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(addr_parse("<x@example.org>", ADDR_RCPT, &a, aerr, sizeof(aerr)), 0);
+    s.rcpt = &a;
+    ck_assert_int_eq(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r), 0);
+    ck_assert_int_eq(addr_parse("<x@example.net>", ADDR_RCPT, &a, aerr, sizeof(aerr)), 0);
+    pos = 0;
+    ck_assert_int_eq(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r), 1);
+    ck_assert(strstr(r->file, "policy.inc") != NULL && r->line == 2);
+    rules_unref(rs);
+}
+END_TEST
+
+START_TEST(test_list_file_errors_name_the_list_file)
+{
+    char err[4096], want[1024];
+    const char *list = testutil_write("bad.txt", "ok.example\nbad..example\n");
+    char lpath[256];
+
+    snprintf(lpath, sizeof(lpath), "%s", list);
+    testutil_write("m.rules", "domains d file \"bad.txt\"\nlistener l default\npolicy l {\n}\n");
+    snprintf(want, sizeof(want), "%s:2: bad domain \"bad..example\"\n", lpath);
+    ck_assert_ptr_null(rules_load(testutil_write("m.rules", "domains d file \"bad.txt\"\n"
+                                                            "listener l default\npolicy l {\n}\n"),
+                                  err, sizeof(err)));
+    ck_assert_str_eq(err, want);
+}
+END_TEST
+
+START_TEST(test_include_loop)
+{
+    char err[65536];
+
+    testutil_write("loop.rules", "include \"loop.rules\"\n");
+    ck_assert_ptr_null(rules_load(testutil_write("loop.rules", "include \"loop.rules\"\n"), err,
+                                  sizeof(err)));
+    ck_assert_msg(strstr(err, "includes nested more than 8 deep") != NULL, "%s", err);
+}
+END_TEST
+
+/* 100,000 domains and networks load and are found; the timing lives in tests/bench. */
+START_TEST(test_large_lists)
+{
+    size_t cap = 100000 * 40, o = 0, i;
+    char *text = malloc(cap), err[4096];
+    struct ruleset *rs;
+    const struct list *d, *n;
+    struct netaddr a;
+
+    ck_assert_ptr_nonnull(text);
+    o += (size_t)snprintf(text + o, cap - o, "domains big {\n");
+    for (i = 0; i < 100000; i++)
+        o += (size_t)snprintf(text + o, cap - o, "d%zu.example.com,\n", i);
+    o += (size_t)snprintf(text + o, cap - o, "}\nnetworks nets {\n");
+    for (i = 0; i < 100000; i++)
+        o += (size_t)snprintf(text + o, cap - o, "10.%zu.%zu.%zu/32\n", i >> 16, (i >> 8) & 255,
+                              i & 255);
+    snprintf(text + o, cap - o, "}\n%s", head);
+    rs = rules_load(testutil_write("big.rules", text), err, sizeof(err));
+    ck_assert_msg(rs != NULL, "%.500s", err);
+    d = strset_get(&rs->lists, "big")->value;
+    n = strset_get(&rs->lists, "nets")->value;
+    ck_assert_uint_eq(d->count, 100000);
+    ck_assert_uint_eq(n->count, 100000);
+    ck_assert(list_match_domain(d, "d99999.example.com"));
+    ck_assert(!list_match_domain(d, "d100000.example.com"));
+    ck_assert_int_eq(netaddr_parse("10.1.134.159", &a), 0); /* 99999 */
+    ck_assert(list_match_net(n, &a));
+    ck_assert_int_eq(netaddr_parse("10.1.134.160", &a), 0);
+    ck_assert(!list_match_net(n, &a));
+    rules_unref(rs);
+    free(text);
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("rules");
+    TCase *tc = tcase_create("parse");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, test_rules_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+    tcase_add_test(tc, test_include_and_list_file);
+    tcase_add_test(tc, test_list_file_errors_name_the_list_file);
+    tcase_add_test(tc, test_include_loop);
+    tcase_add_test(tc, test_large_lists);
+    suite_add_tcase(s, tc);
+    return testutil_run(s);
+}

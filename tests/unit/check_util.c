@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * check_util.c - log escaping: nothing from the network reaches a log line unescaped.
+ */
+#include "util.h"
+
+#include <check.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    const char *in;
+    size_t max;
+    const char *want;
+} rows[] = {
+    {"plain", "bob@example.com", 100, "bob@example.com"},
+    {"CRLF", "a\r\nb", 100, "a\\x0d\\x0ab"},
+    {"quote and backslash", "a\"b\\c", 100, "a\\\"b\\\\c"},
+    {"NUL-free control", "\x01\x1f\x7f", 100, "\\x01\\x1f\\x7f"},
+    {"8-bit", "caf\xc3\xa9", 100, "caf\\xc3\\xa9"},
+    {"cut", "abcdefghij", 4, "abcd..."},
+    {"percent is plain", "100%s", 100, "100%s"},
+    {"empty", "", 100, ""},
+};
+
+START_TEST(test_escape_table)
+{
+    char out[256];
+
+    util_escape(out, sizeof(out), rows[_i].in, rows[_i].max);
+    ck_assert_msg(strcmp(out, rows[_i].want) == 0, "%s: got \"%s\" want \"%s\"", rows[_i].name,
+                  out, rows[_i].want);
+}
+END_TEST
+
+/* A small buffer is never overrun and always terminated. */
+START_TEST(test_escape_small_buffer)
+{
+    char out[8];
+    size_t n;
+
+    for (n = 1; n <= sizeof(out); n++) {
+        memset(out, 'Z', sizeof(out));
+        util_escape(out, n, "\r\r\r\r\r\r", 100);
+        ck_assert(memchr(out, '\0', n) != NULL);
+    }
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("util");
+    TCase *tc = tcase_create("escape");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_loop_test(tc, test_escape_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+    tcase_add_test(tc, test_escape_small_buffer);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
