@@ -162,20 +162,21 @@ e2e_fail() {
 
 # e2e_expect_reply NAME REGEX: the transcript of NAME shows a server line matching REGEX.
 e2e_expect_reply() {
-    if grep -qE "^<\*?\*? *$2" "$T/$1.smtp"; then
+    if grep -qE "^<(-|\*\*) +$2" "$T/$1.smtp"; then
         e2e_pass "$1: server said /$2/"
     else
         e2e_fail "$1: server never said /$2/" "$T/$1.smtp"
     fi
 }
 
-# e2e_delivered NAME [RCPT]: a message with X-Test-Name NAME reached the sink (for RCPT).
+# e2e_delivered NAME [RCPT]: a message with X-Test-Name NAME reached the sink (with RCPT among
+# its envelope recipients, which smtp-sink records as X-Rcpt-Args).
 e2e_delivered() {
     local i f
     for i in $(seq 1 100); do
         f=$(grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* 2>/dev/null | head -1)
         if [ -n "$f" ]; then
-            if [ $# -lt 2 ] || grep -qiF "$2" "$f"; then
+            if [ $# -lt 2 ] || grep -qiF "X-Rcpt-Args: <$2>" "$f"; then
                 e2e_pass "$1: delivered to the sink${2:+ for $2}"
             else
                 e2e_fail "$1: delivered but not for $2" "$f"
