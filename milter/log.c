@@ -86,9 +86,10 @@ log_decision(const struct decision *d)
         snprintf(rule, sizeof(rule), "-");
     }
     snprintf(line, sizeof(line),
-             "%s: %s: stage=%s rule=%s listener=%s client=%s[%s] auth=%s from=<%s>%s%s%s "
+             "%s: %s: stage=%s rule=%s listener=%s client=%s[%s] auth=%s from=%s%s%s%s%s%s "
              "reason=\"%s\"",
-             qid, d->action, d->stage, rule, listener, name, addr, auth, from, d->to ? " to=<" : "",
-             d->to ? to : "", d->to ? ">" : "", reason);
+             qid, d->action, d->stage, rule, listener, name, addr, auth, d->from ? "<" : "-",
+             d->from ? from : "", d->from ? ">" : "", d->to ? " to=<" : "", d->to ? to : "",
+             d->to ? ">" : "", reason);
     log_line(LOG_INFO, line);
 }

@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,6 +91,32 @@ main_secure_socket(const char *conn, const struct passwd *pw)
         return -1;
     }
     return 0;
+}
+
+/*
+ * libmilter does not hand out its listening socket, so find it: the only listening TCP socket
+ * this process has right after smfi_opensocket. TCP_NODELAY set there is inherited by every
+ * accepted connection; without it a reply written in two parts waits for the MTA's delayed
+ * ACK, about 40 ms per round trip on Linux.
+ */
+static void
+main_tcp_nodelay(void)
+{
+    int fd, on = 1, listening;
+    socklen_t len;
+    struct sockaddr_storage ss;
+
+    for (fd = 3; fd < 64; fd++) {
+        len = sizeof(listening);
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == -1 || !listening)
+            continue;
+        len = sizeof(ss);
+        if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+            (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+            continue;
+        if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == -1)
+            log_msg(LOG_WARNING, "TCP_NODELAY on the milter socket: %s", strerror(errno));
+    }
 }
 
 static int
@@ -219,6 +248,7 @@ main(int argc, char **argv)
     }
     if (main_secure_socket(sock, pw) == -1)
         return 1;
+    main_tcp_nodelay();
     if (!foreground && main_daemonize() == -1)
         return 1;
     if (pidfile != NULL && main_write_pidfile(pidfile) == -1)

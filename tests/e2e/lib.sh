@@ -24,13 +24,17 @@ e2e_require() {
     fi
 }
 
-# A free TCP port on 127.0.0.1.
-e2e_free_port() {
+# e2e_pick_port VAR: a free TCP port on 127.0.0.1, never one this run handed out before (those
+# may not be listening yet), stored in VAR.
+E2E_PORTS_USED=" "
+e2e_pick_port() {
     local p
     while :; do
         p=$((20000 + RANDOM % 30000))
+        case "$E2E_PORTS_USED" in *" $p "*) continue ;; esac
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
+            E2E_PORTS_USED="$E2E_PORTS_USED$p "
+            printf -v "$1" '%s' "$p"
             return
         fi
     done
@@ -59,8 +63,18 @@ e2e_wait_port() {
 }
 
 # e2e_start_relaywarden RULES: runs relaywarden in the foreground on an inet socket.
+# E2E_MILTER_SOCKET=unix uses a unix socket (relaywarden -u postfix) instead of TCP.
 e2e_start_relaywarden() {
-    MILTER_PORT=$(e2e_free_port)
+    if [ "${E2E_MILTER_SOCKET:-inet}" = unix ]; then
+        MILTER_CONN=unix:$T/relaywarden.sock
+        "$RELAYWARDEN" -f -c "$1" -p "$MILTER_CONN" -u postfix 2>>"$T/relaywarden.log" &
+        RW_PID=$!
+        for i in $(seq 1 100); do [ -S "$T/relaywarden.sock" ] && break; sleep 0.1; done
+        [ -S "$T/relaywarden.sock" ] || { cat "$T/relaywarden.log" >&2; exit 1; }
+        return
+    fi
+    e2e_pick_port MILTER_PORT
+    MILTER_CONN=inet:127.0.0.1:$MILTER_PORT
     "$RELAYWARDEN" -f -c "$1" -p "inet:$MILTER_PORT@127.0.0.1" -P "$T/relaywarden.pid" \
         2>>"$T/relaywarden.log" &
     RW_PID=$!
@@ -72,14 +86,13 @@ e2e_start() {
     T=$(mktemp -d /tmp/relaywarden-e2e.XXXXXX)
     chmod 755 "$T"
     trap e2e_cleanup EXIT
-    SINK_PORT=$(e2e_free_port)
+    e2e_pick_port SINK_PORT
     mkdir -p "$T/sink" && chown nobody "$T/sink"
     smtp-sink -u nobody -d "$T/sink/msg." "127.0.0.1:$SINK_PORT" 64 &
     SINK_PID=$!
     e2e_start_relaywarden "$1"
-    IN_PORT=$(e2e_free_port)
-    OUT_PORT=$(e2e_free_port)
-    while [ "$OUT_PORT" = "$IN_PORT" ]; do OUT_PORT=$(e2e_free_port); done
+    e2e_pick_port IN_PORT
+    e2e_pick_port OUT_PORT
     PF_DIR=$T/postfix
     mkdir -p "$PF_DIR"
     cat >"$PF_DIR/main.cf" <<CF
@@ -105,7 +118,7 @@ relay_transport = smtp:[127.0.0.1]:$SINK_PORT
 smtp_dns_support_level = disabled
 smtputf8_enable = no
 biff = no
-smtpd_milters = inet:127.0.0.1:$MILTER_PORT
+smtpd_milters = $MILTER_CONN
 milter_default_action = tempfail
 milter_protocol = 6
 milter_connect_timeout = 10s
@@ -132,6 +145,7 @@ discard   unix  -       -       n       -       -       discard
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+${E2E_EXTRA_MASTER:-}
 CF
     mkdir -p "$T/queue" "$T/data" && chown postfix "$T/data"
     # postfix(1) reports only to syslog unless stderr is a terminal; the maillog has the rest.

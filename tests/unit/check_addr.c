@@ -14,19 +14,18 @@ static const struct {
     const char *in;
     enum addr_mode mode;
     int rc;
-    const char *text;  /* logged form, when rc == 0 */
-    const char *hops;  /* comma-joined, when rc == 0 */
-    unsigned flags;    /* must all be set, when rc == 0 */
+    const char *text; /* logged form, when rc == 0 */
+    const char *hops; /* comma-joined, when rc == 0 */
+    unsigned flags;   /* must all be set, when rc == 0 */
 } rows[] = {
     {"plain", "<bob@example.com>", ADDR_RCPT, 0, "bob@example.com", "example.com", 0},
     {"no brackets", "bob@example.com", ADDR_RCPT, 0, "bob@example.com", "example.com", 0},
     {"domain lower-cased", "<Bob@EXAMPLE.Com>", ADDR_RCPT, 0, "Bob@example.com", "example.com", 0},
-    {"trailing dot dropped", "<bob@example.com.>", ADDR_RCPT, 0, "bob@example.com",
-     "example.com", ADDR_F_TRAILING_DOT},
+    {"trailing dot dropped", "<bob@example.com.>", ADDR_RCPT, 0, "bob@example.com", "example.com",
+     ADDR_F_TRAILING_DOT},
     {"two trailing dots", "<bob@example.com..>", ADDR_RCPT, -1, NULL, NULL, 0},
     {"null sender", "<>", ADDR_MAIL, 0, "", "", ADDR_F_NULL},
-    {"unqualified postmaster", "<postmaster>", ADDR_RCPT, 0, "postmaster", "",
-     ADDR_F_UNQUALIFIED},
+    {"unqualified postmaster", "<postmaster>", ADDR_RCPT, 0, "postmaster", "", ADDR_F_UNQUALIFIED},
     {"subaddress", "<u+tag@example.com>", ADDR_RCPT, 0, "u+tag@example.com", "example.com", 0},
     {"quoted with space", "<\"john smith\"@example.com>", ADDR_RCPT, 0,
      "\"john smith\"@example.com", "example.com", ADDR_F_QUOTED},
@@ -54,8 +53,8 @@ static const struct {
     {"source route bad domain", "<@exa mple.com:u@other.org>", ADDR_RCPT, -1, NULL, NULL, 0},
     {"quoted at", "<\"u@other.org\"@example.com>", ADDR_RCPT, 0, NULL, "example.com,other.org",
      ADDR_F_QUOTED_AT | ADDR_F_QUOTED},
-    {"quoted percent", "<\"u%other.org\"@example.com>", ADDR_RCPT, 0, NULL,
-     "example.com,other.org", ADDR_F_PERCENT},
+    {"quoted percent", "<\"u%other.org\"@example.com>", ADDR_RCPT, 0, NULL, "example.com,other.org",
+     ADDR_F_PERCENT},
     {"quoted bang", "<\"other.org!u\"@example.com>", ADDR_RCPT, 0, NULL, "example.com,other.org",
      ADDR_F_BANG},
     {"two at signs", "<u@other.org@example.com>", ADDR_RCPT, -1, NULL, NULL, 0},
@@ -79,8 +78,9 @@ static const struct {
     {"unbalanced close bracket", "u@example.com>", ADDR_RCPT, -1, NULL, NULL, 0},
     {"unterminated quote", "<\"u@example.com>", ADDR_RCPT, -1, NULL, NULL, 0},
     {"text after quoted part", "<\"u\"x@example.com>", ADDR_RCPT, -1, NULL, NULL, 0},
-    {"64 octet local part", "<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com>",
-     ADDR_RCPT, 0, NULL, "example.com", 0},
+    {"64 octet local part",
+     "<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com>", ADDR_RCPT, 0,
+     NULL, "example.com", 0},
     {"65 octet local part at rcpt",
      "<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com>", ADDR_RCPT,
      -1, NULL, NULL, 0},
@@ -91,8 +91,7 @@ static const struct {
      ADDR_RCPT, -1, NULL, NULL, 0},
     {"ipv6 literal in source route ok", "<@[192.0.2.1]:u@example.com>", ADDR_RCPT, 0, NULL,
      "example.com,[192.0.2.1]", ADDR_F_SOURCE_ROUTE},
-    {"surrounding spaces", "  <u@example.com>  ", ADDR_RCPT, 0, "u@example.com", "example.com",
-     0},
+    {"surrounding spaces", "  <u@example.com>  ", ADDR_RCPT, 0, "u@example.com", "example.com", 0},
 };
 
 START_TEST(test_addr_table)

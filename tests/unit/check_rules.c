@@ -43,8 +43,9 @@ static const struct {
     {"list of the wrong type",
      "networks n { 10.0.0.0/8 }\nlistener l default\npolicy l {\n    rcpt reject to <n>\n}\n",
      "%F:4: list <n> holds networks, 'to' needs domains\n"},
-    {"duplicate list", "domains a { x.example }\ndomains a { y.example }\nlistener l default\n"
-                       "policy l {\n}\n",
+    {"duplicate list",
+     "domains a { x.example }\ndomains a { y.example }\nlistener l default\n"
+     "policy l {\n}\n",
      "%F:2: list <a> is already defined at %F:1\n"},
     {"duplicate policy", "listener l default\npolicy l {\n}\npolicy l {\n}\n",
      "%F:4: policy \"l\" is already defined at %F:2\n"},
@@ -64,14 +65,17 @@ static const struct {
     {"bad cidr prefix", "networks n { 10.0.0.0/33 }\n",
      "%F:1: bad network \"10.0.0.0/33\": prefix length must be 0-32\n"
      "%F:1: no listener: add 'listener NAME daemon \"DAEMON\"' or 'listener NAME default'\n"},
-    {"cidr host bits", "networks n { 10.1.2.0/16 }\n" "listener l default\npolicy l {\n}\n",
+    {"cidr host bits",
+     "networks n { 10.1.2.0/16 }\n"
+     "listener l default\npolicy l {\n}\n",
      "%F:1: bad network \"10.1.2.0/16\": address has bits set past the /16 prefix\n"},
     {"bad ipv6 prefix", "networks n { 2001:db8::/129 }\nlistener l default\npolicy l {\n}\n",
      "%F:1: bad network \"2001:db8::/129\": prefix length must be 0-128\n"},
     {"not an address", "networks n { example.com }\nlistener l default\npolicy l {\n}\n",
      "%F:1: bad network \"example.com\": not an IPv4 or IPv6 address\n"},
-    {"bad domain", "domains d { exa..mple.com, -x.example, ok.example }\n"
-                   "listener l default\npolicy l {\n}\n",
+    {"bad domain",
+     "domains d { exa..mple.com, -x.example, ok.example }\n"
+     "listener l default\npolicy l {\n}\n",
      "%F:1: bad domain \"exa..mple.com\"\n%F:1: bad domain \"-x.example\"\n"},
     {"unterminated string", "listener l daemon \"inbound\n",
      "%F:1: unterminated string\n"
@@ -89,15 +93,17 @@ static const struct {
      "%F:3: expected an action (accept, reject, tempfail, discard, quarantine), got 'bounce'\n"},
     {"unknown condition", "listener l default\npolicy l {\n    rcpt reject sender x\n}\n",
      "%F:3: unknown condition 'sender' (to, from, auth, login, tls, client, routed, log-only)\n"},
-    {"condition too early", "domains d { x.example }\nlistener l default\npolicy l {\n"
-                            "    mail reject to <d>\n    connect reject auth\n}\n",
+    {"condition too early",
+     "domains d { x.example }\nlistener l default\npolicy l {\n"
+     "    mail reject to <d>\n    connect reject auth\n}\n",
      "%F:4: 'to' is not known yet at mail (it is known from rcpt on)\n"
      "%F:5: 'auth' is not known yet at connect (it is known from mail on)\n"},
     {"discard too early", "listener l default\npolicy l {\n    connect discard\n}\n",
      "%F:3: discard acts on a message: use it from the mail stage on, not at connect\n"},
     {"reply code class", "listener l default\npolicy l {\n    rcpt reject \"450 5.7.1 x\"\n}\n",
      "%F:3: reply code 450 does not fit reject (needs 5xx)\n"},
-    {"enhanced code class", "listener l default\npolicy l {\n    rcpt tempfail \"451 5.7.1 x\"\n}\n",
+    {"enhanced code class",
+     "listener l default\npolicy l {\n    rcpt tempfail \"451 5.7.1 x\"\n}\n",
      "%F:3: enhanced status code 5.7.1 does not fit tempfail (needs 4.x.x)\n"},
     {"not an smtp code", "listener l default\npolicy l {\n    rcpt reject \"599 x\"\n}\n",
      "%F:3: reply code 599 is not an SMTP code (x0z to x5z)\n"},
@@ -154,8 +160,7 @@ START_TEST(test_rules_table)
     }
     ck_assert_msg(rs == NULL, "%s: loaded, want errors", rows[_i].name);
     expand(want, sizeof(want), rows[_i].want, path);
-    ck_assert_msg(strcmp(err, want) == 0, "%s:\n--- got\n%s--- want\n%s", rows[_i].name, err,
-                  want);
+    ck_assert_msg(strcmp(err, want) == 0, "%s:\n--- got\n%s--- want\n%s", rows[_i].name, err, want);
 }
 END_TEST
 
@@ -211,8 +216,8 @@ START_TEST(test_include_loop)
     char err[65536];
 
     testutil_write("loop.rules", "include \"loop.rules\"\n");
-    ck_assert_ptr_null(rules_load(testutil_write("loop.rules", "include \"loop.rules\"\n"), err,
-                                  sizeof(err)));
+    ck_assert_ptr_null(
+        rules_load(testutil_write("loop.rules", "include \"loop.rules\"\n"), err, sizeof(err)));
     ck_assert_msg(strstr(err, "includes nested more than 8 deep") != NULL, "%s", err);
 }
 END_TEST

@@ -28,8 +28,8 @@ START_TEST(test_escape_table)
     char out[256];
 
     util_escape(out, sizeof(out), rows[_i].in, rows[_i].max);
-    ck_assert_msg(strcmp(out, rows[_i].want) == 0, "%s: got \"%s\" want \"%s\"", rows[_i].name,
-                  out, rows[_i].want);
+    ck_assert_msg(strcmp(out, rows[_i].want) == 0, "%s: got \"%s\" want \"%s\"", rows[_i].name, out,
+                  rows[_i].want);
 }
 END_TEST
 

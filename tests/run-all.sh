@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# run-all.sh - every test relaywarden has, as CI runs them: install what is missing, build with
+# -Werror and run unit and end-to-end tests, run them again under AddressSanitizer and
+# UndefinedBehaviorSanitizer, then make distcheck. Builds go to build-*/ (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "dependencies"
+sh contrib/install-deps.sh
+
+step "autoreconf"
+autoreconf -fi >/dev/null
+
+step "build with -Werror and run all tests"
+mkdir -p build-release
+(cd build-release && "$top/configure" -q --enable-werror &&
+    make -s -j"$jobs" && make -s -j"$jobs" check) || { cat build-release/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer: all tests"
+mkdir -p build-asan
+(cd build-asan && "$top/configure" -q --enable-werror --enable-sanitizers &&
+    make -s -j"$jobs" && ASAN_OPTIONS=detect_leaks=1 make -s -j"$jobs" check) ||
+    { cat build-asan/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+
+step "make distcheck"
+(cd build-release && make -s distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror) >build-release/distcheck.log 2>&1 ||
+    { tail -100 build-release/distcheck.log; exit 1; }
+grep -E "archives ready|is ready for distribution" build-release/distcheck.log || true
+
+step "summary"
+# Individual checks, not programs: Check's "Checks: N, Failures: F, Errors: E" lines and the
+# end-to-end scripts' "N passed, F failed" lines, over both builds.
+awk '
+    /^[0-9]+%: Checks: / { gsub(/,/, ""); p += $3 - $5 - $7; f += $5 + $7 }
+    /^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
+    END { printf "%d passed, %d failed\n", p, f; exit f > 0 }
+' build-release/tests/unit/*.log build-release/tests/e2e/*.log build-asan/tests/unit/*.log \
+    build-asan/tests/e2e/*.log
