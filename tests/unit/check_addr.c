@@ -5,6 +5,8 @@
  */
 #include "addr.h"
 
+#include "testutil.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -169,16 +171,10 @@ main(void)
 {
     Suite *s = suite_create("addr");
     TCase *tc = tcase_create("parse");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, test_addr_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
     tcase_add_test(tc, test_addr_lengths);
     tcase_add_test(tc, test_addr_many_hops);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return testutil_run(s);
 }

@@ -4,6 +4,8 @@
  */
 #include "util.h"
 
+#include "testutil.h"
+
 #include <check.h>
 #include <string.h>
 
@@ -52,15 +54,9 @@ main(void)
 {
     Suite *s = suite_create("util");
     TCase *tc = tcase_create("escape");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, test_escape_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
     tcase_add_test(tc, test_escape_small_buffer);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return testutil_run(s);
 }
