@@ -28,6 +28,8 @@ struct msg_ctx {
     struct addr from;
     int have_from;
     const struct rule *quarantine; /* a quarantine rule matched: applied at end of message */
+    int eoh;                       /* headers complete: author is known */
+    struct author author;          /* From: and Sender:, parsed as they arrive */
 };
 
 struct conn_ctx {
@@ -153,6 +155,7 @@ cb_session(const struct conn_ctx *c, struct session *s, const struct addr *rcpt)
         s->auth = c->msg->auth;
         s->tls = c->msg->tls;
         s->from = c->msg->have_from ? &c->msg->from : NULL;
+        s->author = c->msg->eoh ? &c->msg->author : NULL;
     }
     s->rcpt = rcpt;
 }
@@ -342,6 +345,16 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 }
 
 static sfsistat
+mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+    struct conn_ctx *c = smfi_getpriv(ctx);
+
+    if (c != NULL && c->msg != NULL && name != NULL && value != NULL)
+        hdraddr_add(&c->msg->author, name, value);
+    return cb_continue(c, SMFIP_NR_HDR);
+}
+
+static sfsistat
 mlfi_eoh(SMFICTX *ctx)
 {
     struct conn_ctx *c = smfi_getpriv(ctx);
@@ -349,6 +362,7 @@ mlfi_eoh(SMFICTX *ctx)
     if (c == NULL || c->msg == NULL)
         return cb_internal_error(ctx, c, STAGE_HEADER, "headers outside a transaction",
                                  SMFIP_NR_EOH);
+    c->msg->eoh = 1;
     return cb_apply(ctx, c, STAGE_HEADER, NULL, SMFIP_NR_EOH);
 }
 
@@ -402,6 +416,7 @@ struct smfiDesc callbacks_desc = {
     .xxfi_helo = mlfi_helo,
     .xxfi_envfrom = mlfi_envfrom,
     .xxfi_envrcpt = mlfi_envrcpt,
+    .xxfi_header = mlfi_header,
     .xxfi_eoh = mlfi_eoh,
     .xxfi_eom = mlfi_eom,
     .xxfi_abort = mlfi_abort,

@@ -22,6 +22,40 @@ eval_addr_in(const struct addr *a, const struct list *l)
     return 1;
 }
 
+/* Every author mailbox (and every address hidden in a display name) is owned by the login.
+ * A missing, repeated or unparseable From: is never owned. */
+static int
+eval_author_owned(const struct session *s, const struct list *l)
+{
+    const struct author *au = s->author;
+    int i;
+
+    if (au == NULL || au->broken || au->nfrom != 1 || au->nsender > 1 || au->nbox == 0)
+        return 0;
+    for (i = 0; i < au->nbox; i++)
+        if (!senders_owns(&l->senders, s->auth, au->box[i].local, au->box[i].domain,
+                          au->box[i].flags))
+            return 0;
+    return 1;
+}
+
+/* Some author mailbox claims a domain in the list. Broken or repeated author headers count
+ * as a claim: a forgery must not pass because it is also malformed. */
+static int
+eval_author_in(const struct author *au, const struct list *l)
+{
+    int i;
+
+    if (au == NULL)
+        return 0;
+    if (au->broken || au->nfrom > 1 || au->nsender > 1)
+        return 1;
+    for (i = 0; i < au->nbox; i++)
+        if (list_match_domain(l, au->box[i].domain))
+            return 1;
+    return 0;
+}
+
 int
 eval_cond(const struct cond *c, const struct session *s)
 {
@@ -48,6 +82,17 @@ eval_cond(const struct cond *c, const struct session *s)
         break;
     case COND_ROUTED:
         r = s->rcpt != NULL && (s->rcpt->flags & ADDR_F_ROUTED) != 0;
+        break;
+    case COND_SENDER_OWNED:
+        r = authed && s->from != NULL &&
+            senders_owns(&c->list->senders, s->auth, s->from->local, s->from->domain,
+                         s->from->flags);
+        break;
+    case COND_FROM_OWNED:
+        r = authed && eval_author_owned(s, c->list);
+        break;
+    case COND_HEADER_FROM:
+        r = eval_author_in(s->author, c->list);
         break;
     }
     return c->negate ? !r : r;

@@ -8,6 +8,7 @@
 #define RW_EVAL_H
 
 #include "addr.h"
+#include "hdraddr.h"
 #include "list.h"
 #include "rules.h"
 
@@ -15,8 +16,9 @@ struct session {
     const struct netaddr *client; /* NULL when the MTA did not say */
     const char *auth;             /* SASL login, NULL or "" when not authenticated */
     int tls;
-    const struct addr *from; /* NULL before MAIL */
-    const struct addr *rcpt; /* the recipient being decided (rcpt stage) */
+    const struct addr *from;     /* NULL before MAIL */
+    const struct addr *rcpt;     /* the recipient being decided (rcpt stage) */
+    const struct author *author; /* From:/Sender: (header stage on), NULL before */
 };
 
 /* eval_cond - 1 if the condition holds (negation applied), else 0. */

@@ -34,6 +34,7 @@ list_new(const char *name, enum list_type type, const char *file, int line)
     l->line = line;
     strset_init(&l->exact);
     strset_init(&l->wild);
+    senders_init(&l->senders);
     return l;
 }
 
@@ -46,6 +47,7 @@ list_free(struct list *l)
         return;
     strset_free(&l->exact, NULL);
     strset_free(&l->wild, NULL);
+    senders_free(&l->senders);
     for (i = 0; i < l->npatterns; i++)
         free(l->patterns[i]);
     free(l->patterns);
@@ -63,6 +65,8 @@ list_type_name(enum list_type type)
         return "networks";
     case LIST_LOGINS:
         return "logins";
+    case LIST_SENDERS:
+        return "senders";
     }
     return "?";
 }
@@ -228,6 +232,11 @@ list_add(struct list *l, const char *item, char *err, size_t errlen)
         return list_add_net(l, item, err, errlen);
     case LIST_LOGINS:
         return list_add_login(l, item, err, errlen);
+    case LIST_SENDERS:
+        if (senders_add_line(&l->senders, item, err, errlen) == -1)
+            return -1;
+        l->count++;
+        return 0;
     }
     return -1;
 }

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * list.h - the named lists of the rules language: domains (exact, *.wildcard, [literal]),
- * networks (IPv4/IPv6 CIDR) and logins (exact or glob). Every lookup is a hash probe or a
- * small fixed number of them, so lists of 100,000 entries cost nothing at SMTP time.
+ * networks (IPv4/IPv6 CIDR), logins (exact or glob) and senders (login -> owned addresses). Every
+ * lookup is a hash probe or a small fixed number of them, so lists of 100,000 entries cost nothing
+ * at SMTP time.
  */
 #ifndef RW_LIST_H
 #define RW_LIST_H
 
+#include "senders.h"
 #include "strset.h"
 
 #include <stddef.h>
 
-enum list_type { LIST_DOMAINS, LIST_NETWORKS, LIST_LOGINS };
+enum list_type { LIST_DOMAINS, LIST_NETWORKS, LIST_LOGINS, LIST_SENDERS };
 
 struct netaddr {
     int family; /* AF_INET or AF_INET6 */
@@ -30,6 +32,7 @@ struct list {
     size_t npatterns;
     unsigned char v4len[33];  /* networks: which IPv4 prefix lengths occur */
     unsigned char v6len[129]; /* ... and IPv6 */
+    struct senders senders;   /* senders: login -> owned addresses */
 };
 
 struct list *list_new(const char *name, enum list_type type, const char *file, int line);

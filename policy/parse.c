@@ -35,6 +35,7 @@ static const struct keyword {
     enum kw kw;
 } keywords[] = {
     {"accept", KW_ACCEPT},
+    {"allow-null", KW_ALLOW_NULL},
     {"auth", KW_AUTH},
     {"client", KW_CLIENT},
     {"connect", KW_CONNECT},
@@ -45,7 +46,9 @@ static const struct keyword {
     {"domains", KW_DOMAINS},
     {"file", KW_FILE},
     {"from", KW_FROM},
+    {"from-owned-by", KW_FROM_OWNED_BY},
     {"header", KW_HEADER},
+    {"header-from", KW_HEADER_FROM},
     {"helo", KW_HELO},
     {"include", KW_INCLUDE},
     {"listener", KW_LISTENER},
@@ -54,12 +57,16 @@ static const struct keyword {
     {"logins", KW_LOGINS},
     {"mail", KW_MAIL},
     {"networks", KW_NETWORKS},
+    {"nocase-local", KW_NOCASE_LOCAL},
     {"on-error", KW_ON_ERROR},
     {"policy", KW_POLICY},
     {"quarantine", KW_QUARANTINE},
     {"rcpt", KW_RCPT},
     {"reject", KW_REJECT},
     {"routed", KW_ROUTED},
+    {"sender-owned-by", KW_SENDER_OWNED_BY},
+    {"senders", KW_SENDERS},
+    {"subaddress", KW_SUBADDRESS},
     {"tempfail", KW_TEMPFAIL},
     {"tls", KW_TLS},
     {"to", KW_TO},
@@ -282,12 +289,51 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
 }
 
 /* Items between braces: tok is '{' on entry and '}' on return. */
+/* Senders entries are lines ("LOGIN ADDRESS ..."); tokens are gathered up to the newline. */
+static void
+parse_sender_items(struct parser *p, struct list *l)
+{
+    int start = p->tok.line, line = 0;
+    char entry[4096] = "", err[300];
+    size_t n = 0;
+
+    for (;;) {
+        parse_next(p);
+        if (p->tok.type == T_WORD || p->tok.type == T_STRING) {
+            if (n == 0)
+                line = p->tok.line;
+            n += (size_t)snprintf(entry + n, sizeof(entry) - n, "%s ", p->tok.text);
+            if (n >= sizeof(entry))
+                n = sizeof(entry) - 1;
+            continue;
+        }
+        if (p->tok.type == T_COMMA)
+            continue;
+        if (n > 0 && list_add(l, entry, err, sizeof(err)) == -1)
+            parse_err(p, line, "%s", err);
+        n = 0;
+        entry[0] = '\0';
+        if (p->tok.type == T_RBRACE)
+            return;
+        if (p->tok.type == T_EOF) {
+            parse_err(p, p->tok.line, "missing '}' for the list opened at line %d", start);
+            return;
+        }
+        if (p->tok.type != T_NL)
+            parse_err(p, p->tok.line, "unexpected %s in senders list", parse_desc(p));
+    }
+}
+
 void
 parse_items(struct parser *p, struct list *l)
 {
     int start = p->tok.line;
     char err[300];
 
+    if (l->type == LIST_SENDERS) {
+        parse_sender_items(p, l);
+        return;
+    }
     for (;;) {
         parse_next(p);
         switch (p->tok.type) {
@@ -340,6 +386,19 @@ parse_list_def(struct parser *p, enum list_type type)
         return;
     }
     parse_next(p);
+    /* senders options come before the entries, which they change the meaning of */
+    while (type == LIST_SENDERS && p->tok.type == T_WORD && p->tok.text[0] != '\0') {
+        enum kw k = parse_kw(&p->tok);
+        if (k == KW_ALLOW_NULL)
+            l->senders.opts |= SENDERS_ALLOW_NULL;
+        else if (k == KW_SUBADDRESS)
+            l->senders.opts |= SENDERS_SUBADDRESS;
+        else if (k == KW_NOCASE_LOCAL)
+            l->senders.opts |= SENDERS_NOCASE_LOCAL;
+        else
+            break;
+        parse_next(p);
+    }
     if (p->tok.type == T_LBRACE) {
         parse_items(p, l);
     } else if (parse_kw(&p->tok) == KW_FILE) {
@@ -462,6 +521,9 @@ parse_statement(struct parser *p)
         return;
     case KW_LOGINS:
         parse_list_def(p, LIST_LOGINS);
+        return;
+    case KW_SENDERS:
+        parse_list_def(p, LIST_SENDERS);
         return;
     case KW_POLICY:
         parse_policy(p);

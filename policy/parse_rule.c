@@ -148,9 +148,14 @@ cond_first_stage(enum cond_kind k)
     case COND_LOGIN:
     case COND_FROM:
         return STAGE_MAIL;
+    case COND_SENDER_OWNED:
+        return STAGE_MAIL;
     case COND_TO:
     case COND_ROUTED:
         return STAGE_RCPT;
+    case COND_FROM_OWNED:
+    case COND_HEADER_FROM:
+        return STAGE_HEADER;
     }
     return STAGE_CONNECT;
 }
@@ -158,7 +163,16 @@ cond_first_stage(enum cond_kind k)
 static const char *
 cond_name(enum cond_kind k)
 {
-    static const char *names[] = {"to", "from", "auth", "login", "tls", "client", "routed"};
+    static const char *names[] = {"to",
+                                  "from",
+                                  "auth",
+                                  "login",
+                                  "tls",
+                                  "client",
+                                  "routed",
+                                  "sender-owned-by",
+                                  "from-owned-by",
+                                  "header-from"};
     return names[k];
 }
 
@@ -287,6 +301,17 @@ parse_rule(struct parser *p)
         case KW_ROUTED:
             c.kind = COND_ROUTED;
             break;
+        case KW_SENDER_OWNED_BY:
+            c.kind = COND_SENDER_OWNED;
+            lt = LIST_SENDERS;
+            break;
+        case KW_FROM_OWNED_BY:
+            c.kind = COND_FROM_OWNED;
+            lt = LIST_SENDERS;
+            break;
+        case KW_HEADER_FROM:
+            c.kind = COND_HEADER_FROM;
+            break;
         default:
             parse_err(p, line,
                       "unknown condition %s (to, from, auth, login, tls, client, routed, "
@@ -294,8 +319,7 @@ parse_rule(struct parser *p)
                       parse_desc(p));
             goto fail;
         }
-        if (c.kind == COND_TO || c.kind == COND_FROM || c.kind == COND_LOGIN ||
-            c.kind == COND_CLIENT) {
+        if (c.kind != COND_AUTH && c.kind != COND_TLS && c.kind != COND_ROUTED) {
             if ((c.list = parse_target(p, lt, cond_name(c.kind), &negate)) == NULL)
                 goto fail;
         }

@@ -24,13 +24,16 @@ enum action {
 };
 
 enum cond_kind {
-    COND_TO,     /* every hop of the recipient is in a domains list */
-    COND_FROM,   /* every hop of the sender is in a domains list */
-    COND_AUTH,   /* the session authenticated */
-    COND_LOGIN,  /* the login is in a logins list */
-    COND_TLS,    /* the session uses TLS */
-    COND_CLIENT, /* the client address is in a networks list */
-    COND_ROUTED, /* the recipient uses routing syntax (%, !, source route, quoted @) */
+    COND_TO,           /* every hop of the recipient is in a domains list */
+    COND_FROM,         /* every hop of the sender is in a domains list */
+    COND_AUTH,         /* the session authenticated */
+    COND_LOGIN,        /* the login is in a logins list */
+    COND_TLS,          /* the session uses TLS */
+    COND_CLIENT,       /* the client address is in a networks list */
+    COND_ROUTED,       /* the recipient uses routing syntax (%, !, source route, quoted @) */
+    COND_SENDER_OWNED, /* the login owns the envelope sender (senders list) */
+    COND_FROM_OWNED,   /* the login owns every From:/Sender: mailbox (senders list) */
+    COND_HEADER_FROM,  /* a From:/Sender: mailbox is in a domains list, or they are broken */
 };
 
 struct cond {
