@@ -33,15 +33,16 @@ send() { # NAME PORT DESCRIPTION SWAKS-ARGS...
     shift 3
     say "$what"
     e2e_smtp "$name" "$port" "$@"
-    grep -E '^ -> (MAIL|RCPT)|^<(-|\*\*) +[2-5][0-9][0-9] ' "$T/$name.smtp" |
-        grep -vE '^<- +(220|221|250-|250 [^2])' | sed 's/^/    /'
+    # swaks: "->" / "~>" commands (plain / TLS), "<-" / "<~" replies, "<**" / "<~*" failures
+    grep -E '^ [-~]> (MAIL|RCPT)|^<([-~]|\*\*|~\*) +[2-5][0-9][0-9] ' "$T/$name.smtp" |
+        grep -vE '^<[-~] +(220|221|250-|250 [^2])' | sed 's/^/    /'
 }
 NET="--xclient-addr 203.0.113.5 --xclient-name mx.remote.example"
-USR="--xclient-addr 198.51.100.7 --xclient-name laptop.example.com"
+USR="--tls --xclient-addr 198.51.100.7 --xclient-name laptop.example.com"
 
 echo
 echo "relaywarden is attached to a private Postfix: inbound (MX) on 127.0.0.1:$IN_PORT,"
-echo "submission on 127.0.0.1:$OUT_PORT. XCLIENT plays Internet clients and logged-in users."
+echo "submission on 127.0.0.1:$OUT_PORT. XCLIENT plays Internet clients and logged-in users (over STARTTLS)."
 send inbound "$IN_PORT" "Internet -> our user bob@example.com (inbound: delivered)" \
     $NET --from news@remote.example --to bob@example.com
 send relay "$IN_PORT" "Internet -> victim@elsewhere.example through our MX (open-relay probe: refused)" \
@@ -54,6 +55,10 @@ send alice "$OUT_PORT" "Login alice -> friend@elsewhere.example on submission (r
     $USR --xclient-login alice --from alice@example.com --to friend@elsewhere.example
 send app "$OUT_PORT" "Login app-billing -> customer@elsewhere.example (application account: refused)" \
     $USR --xclient-login app-billing --from billing@example.com --to customer@elsewhere.example
+send notmine "$OUT_PORT" "Login alice sending as boss@example.com (not her address: refused)" \
+    $USR --xclient-login alice --from boss@example.com --to friend@elsewhere.example
+send spoof "$IN_PORT" "Internet -> bob@example.com claiming to be ceo@example.com (spoofing: refused)" \
+    $NET --from ceo@example.com --to bob@example.com
 
 e2e_delivered inbound bob@example.com >/dev/null
 e2e_delivered alice friend@elsewhere.example >/dev/null

@@ -160,6 +160,25 @@ cb_session(const struct conn_ctx *c, struct session *s, const struct addr *rcpt)
     s->rcpt = rcpt;
 }
 
+/* For the log: what was wrong with the author headers, if anything, so that an admin can
+ * tell a forged From: from a malformed one. */
+static void
+cb_author_detail(const struct author *au, char *reason, size_t len)
+{
+    size_t n = strlen(reason);
+
+    if (au == NULL)
+        return;
+    if (au->broken)
+        snprintf(reason + n, len - n, " (%s)", au->why);
+    else if (au->nfrom != 1)
+        snprintf(reason + n, len - n, " (%d From: headers)", au->nfrom);
+    else if (au->nsender > 1)
+        snprintf(reason + n, len - n, " (%d Sender: headers)", au->nsender);
+    else if (au->nhidden > 0)
+        snprintf(reason + n, len - n, " (address in a display name or comment)");
+}
+
 /* Runs the rules of one stage and applies the first one that is not log-only. */
 static sfsistat
 cb_apply(SMFICTX *ctx, struct conn_ctx *c, enum stage st, const struct addr *rcpt,
@@ -179,6 +198,7 @@ cb_apply(SMFICTX *ctx, struct conn_ctx *c, enum stage st, const struct addr *rcp
             snprintf(reason, sizeof(reason), "%s %s", r->reply.xcode, r->reply.text);
         else
             util_strlcpy(reason, r->reply.text ? r->reply.text : "", sizeof(reason));
+        cb_author_detail(s.author, reason, sizeof(reason));
         if (r->log_only) {
             snprintf(would, sizeof(would), "would-%s", rules_action_name(r->action));
             cb_log(ctx, c, would, st, r, to, reason);

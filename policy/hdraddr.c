@@ -63,7 +63,8 @@ static size_t
 hdr_decode_word(const char *s, char *dst, size_t dstlen, size_t *o)
 {
     const char *cs_end, *enc, *text, *end;
-    int bits = 0, acc = 0, v;
+    unsigned acc = 0;
+    int bits = 0, v;
 
     if (s[0] != '=' || s[1] != '?' || (cs_end = strchr(s + 2, '?')) == NULL)
         return 0;
@@ -80,11 +81,11 @@ hdr_decode_word(const char *s, char *dst, size_t dstlen, size_t *o)
                 break;
             if ((v = hdr_b64((unsigned char)*c)) < 0)
                 continue;
-            acc = (acc << 6) | v;
+            acc = ((acc << 6) | (unsigned)v) & 0xfff; /* never more than 12 live bits */
             bits += 6;
             if (bits >= 8) {
                 bits -= 8;
-                out = (acc >> bits) & 0xff;
+                out = (int)((acc >> bits) & 0xff);
             }
         } else if (*c == '_') {
             out = ' ';

@@ -27,7 +27,7 @@ mkdir -p build-asan
     make -s -j"$jobs" && ASAN_OPTIONS=detect_leaks=1 make -s -j"$jobs" check) ||
     { cat build-asan/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
 
-step "fuzzing: address and rules parsers, 30 s each (libFuzzer, ASan+UBSan)"
+step "fuzzing: address, header and rules parsers, 30 s each (libFuzzer, ASan+UBSan)"
 bash tests/fuzz/run.sh 30
 
 step "make distcheck"

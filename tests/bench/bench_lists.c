@@ -43,8 +43,8 @@ int
 main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 100000, i;
-    char dir[] = "/tmp/rw-bench.XXXXXX", path[4][256], *err = malloc(65536), cmd[300];
-    const char *names[3] = {"domains.txt", "networks.txt", "logins.txt"};
+    char dir[] = "/tmp/rw-bench.XXXXXX", path[5][256], *err = malloc(65536), cmd[300];
+    const char *names[4] = {"domains.txt", "networks.txt", "logins.txt", "senders.txt"};
     struct ruleset *rs;
     double t0, t_read, t_load, t_eval;
     size_t lines = 0;
@@ -52,9 +52,9 @@ main(int argc, char **argv)
 
     if (mkdtemp(dir) == NULL || err == NULL)
         return 1;
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
         snprintf(path[i], sizeof(path[i]), "%s/%s", dir, names[i]);
-    snprintf(path[3], sizeof(path[3]), "%s/bench.rules", dir);
+    snprintf(path[4], sizeof(path[4]), "%s/bench.rules", dir);
     f = fopen(path[0], "w");
     for (i = 0; i < n; i++)
         fprintf(f, "d%ld.example.com\n", i);
@@ -68,18 +68,23 @@ main(int argc, char **argv)
         fprintf(f, "user%ld@example.com\n", i);
     fclose(f);
     f = fopen(path[3], "w");
+    for (i = 0; i < n; i++)
+        fprintf(f, "user%ld user%ld@example.com, alias%ld@example.com\n", i, i, i);
+    fclose(f);
+    f = fopen(path[4], "w");
     fprintf(f, "domains ours file \"domains.txt\"\nnetworks nets file \"networks.txt\"\n"
-               "logins users file \"logins.txt\"\nlistener l default\npolicy l {\n"
+               "logins users file \"logins.txt\"\nsenders owners file \"senders.txt\"\n"
+               "listener l default\npolicy l {\n"
                "    rcpt accept client <nets>\n    rcpt accept login <users>\n"
                "    rcpt reject to !<ours>\n}\n");
     fclose(f);
 
     t0 = now();
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
         lines += read_lines(path[i]);
     t_read = now() - t0;
     t0 = now();
-    rs = rules_load(path[3], err, 65536);
+    rs = rules_load(path[4], err, 65536);
     t_load = now() - t0;
     if (rs == NULL) {
         fprintf(stderr, "%s", err);
@@ -110,7 +115,8 @@ main(int argc, char **argv)
         if (hits != 0)
             fprintf(stderr, "unexpected match\n");
     }
-    printf("entries: %ld domains + %ld networks + %ld logins (%zu lines)\n", n, n, n, lines);
+    printf("entries: %ld domains + %ld networks + %ld logins + %ld senders (%zu lines)\n", n, n, n,
+           n, lines);
     printf("baseline, read the list files line by line: %8.3f s\n", t_read);
     printf("rules_load, parse + validate + hash all:    %8.3f s  (%.1fx the baseline)\n", t_load,
            t_load / t_read);

@@ -122,6 +122,9 @@ smtpd_milters = $MILTER_CONN
 milter_default_action = tempfail
 milter_protocol = 6
 milter_connect_timeout = 10s
+smtpd_tls_cert_file = $PF_DIR/cert.pem
+smtpd_tls_key_file = $PF_DIR/key.pem
+smtpd_tls_security_level = may
 CF
     cat >"$PF_DIR/master.cf" <<CF
 127.0.0.1:$IN_PORT  inet n - n - - smtpd -o milter_macro_daemon_name=inbound
@@ -145,8 +148,13 @@ discard   unix  -       -       n       -       -       discard
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 ${E2E_EXTRA_MASTER:-}
 CF
+    # A throw-away certificate, so that tests can use STARTTLS ({tls_version} reaches the milter).
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj /CN=mx.relaywarden.test -keyout "$PF_DIR/key.pem" -out "$PF_DIR/cert.pem" \
+        >/dev/null 2>&1 || { echo "openssl could not make a test certificate" >&2; exit 1; }
     mkdir -p "$T/queue" "$T/data" && chown postfix "$T/data"
     # postfix(1) reports only to syslog unless stderr is a terminal; the maillog has the rest.
     postfix -c "$PF_DIR" check >"$T/postfix-check.log" 2>&1 || true
@@ -166,6 +174,43 @@ e2e_smtp() {
         --header "Subject: $name" --header "X-Test-Name: $name" "$@" >"$T/$name.smtp" 2>&1
 }
 
+# e2e_dialog NAME PORT [tls]: one SMTP session, commands from stdin, one line at a time, each
+# waiting for the server's reply (lines after DATA wait only at "."). Transcript in $T/NAME.smtp
+# in swaks' notation, so e2e_expect_reply reads it too. Several transactions per connection.
+e2e_dialog() {
+    local name=$1 port=$2 line in_data=0 out="$T/$1.smtp"
+    : >"$out"
+    if [ "${3:-}" = tls ]; then
+        coproc DLG { openssl s_client -connect "127.0.0.1:$port" -starttls smtp -quiet 2>/dev/null; }
+    else
+        coproc DLG { exec 3<>"/dev/tcp/127.0.0.1/$port"; cat <&3 & cat >&3; }
+        e2e_dialog_reply "$out" || return 1
+    fi
+    while IFS= read -r line; do
+        echo " -> $line" >>"$out"
+        printf '%s\r\n' "$line" >&"${DLG[1]}"
+        if [ "$in_data" = 1 ]; then
+            [ "$line" = . ] || continue
+            in_data=0
+        fi
+        e2e_dialog_reply "$out" || break
+        [ "$line" = DATA ] && in_data=1
+    done
+    kill "$DLG_PID" 2>/dev/null
+    wait "$DLG_PID" 2>/dev/null
+    return 0
+}
+e2e_dialog_reply() {
+    local l
+    while IFS= read -r -t 20 l <&"${DLG[0]}"; do
+        l=${l%$'\r'}
+        case "$l" in [45][0-9][0-9]*) echo "<** $l" >>"$1" ;; *) echo "<-  $l" >>"$1" ;; esac
+        case "$l" in [0-9][0-9][0-9]" "*) return 0 ;; esac
+    done
+    echo "<** (no reply)" >>"$1"
+    return 1
+}
+
 e2e_pass() { E2E_PASSED=$((E2E_PASSED + 1)); echo "ok - $1"; }
 e2e_fail() {
     E2E_FAILED=$((E2E_FAILED + 1))
@@ -176,7 +221,8 @@ e2e_fail() {
 
 # e2e_expect_reply NAME REGEX: the transcript of NAME shows a server line matching REGEX.
 e2e_expect_reply() {
-    if grep -qE "^<(-|\*\*) +$2" "$T/$1.smtp"; then
+    # swaks marks replies "<-", failures "<**", and inside TLS "<~" and "<~*".
+    if grep -qE "^<(-|~|\*\*|~\*) +$2" "$T/$1.smtp"; then
         e2e_pass "$1: server said /$2/"
     else
         e2e_fail "$1: server never said /$2/" "$T/$1.smtp"

@@ -12,10 +12,8 @@ if ! command -v clang >/dev/null; then
     echo "SKIP: clang is not installed (apt-get install clang)" >&2
     exit 77
 fi
-src="$top/policy/util.c $top/policy/strset.c $top/policy/addr.c $top/policy/list.c
-     $top/policy/lex.c $top/policy/parse.c $top/policy/parse_rule.c $top/policy/rules.c
-     $top/policy/eval.c"
-for t in addr rules; do
+src=$(ls "$top"/policy/*.c)
+for t in addr hdraddr rules; do
     # shellcheck disable=SC2086
     clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
         -I"$top/policy" "$here/fuzz_$t.c" $src -o "$out/fuzz_$t"

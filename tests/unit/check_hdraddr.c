@@ -50,6 +50,8 @@ static const struct {
     {"encoded word as the address", "=?utf-8?q?boss=40example.com?=", "ERR"},
     {"encoded address in comment", "evil@evil.test (=?utf-8?b?Ym9zc0BleGFtcGxlLmNvbQ==?=)",
      "evil@evil.test,boss@example.com*"},
+    {"long base64 word", "=?utf-8?b?QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB?= <a@example.com>",
+     "a@example.com"},
     {"harmless encoded display", "=?iso-8859-1?q?J=F6rg_Smith?= <j@example.com>", "j@example.com"},
     {"obsolete route", "<@relay.example:alice@example.com>", "alice@example.com"},
     {"control character", "a@example.com\001", "ERR"},
