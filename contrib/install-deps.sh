@@ -4,7 +4,8 @@
 # Runs apt-get only when something is missing, so a second run costs nothing. Needs root.
 set -eu
 PKGS="build-essential autoconf automake pkg-config libmilter-dev libssl-dev libmaxminddb-dev
-check postfix swaks miltertest procps clang libclang-rt-14-dev"
+check postfix swaks libnet-ssleay-perl openssl miltertest procps clang libclang-rt-14-dev
+dnsmasq-base libc-ares-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -6,6 +6,10 @@
 # openssl s_client); XCLIENT LOGIN= plays the SASL login.
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix smtp-sink swaks openssl
+if ! perl -MNet::SSLeay -e 1 2>/dev/null; then
+    echo "SKIP: swaks needs Net::SSLeay for STARTTLS (apt-get install libnet-ssleay-perl)" >&2
+    exit 77
+fi
 e2e_start "$top_srcdir/tests/rules/e2e-senders.rules"
 USR="--tls --xclient-addr 198.51.100.7 --xclient-name laptop.example.com"
 NET="--xclient-addr 203.0.113.5 --xclient-name mx.remote.test"
