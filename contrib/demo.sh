@@ -43,8 +43,8 @@ USR="--tls --xclient-addr 198.51.100.7 --xclient-name laptop.example.com"
 echo
 echo "relaywarden is attached to a private Postfix: inbound (MX) on 127.0.0.1:$IN_PORT,"
 echo "submission on 127.0.0.1:$OUT_PORT. XCLIENT plays Internet clients and logged-in users (over STARTTLS)."
-send inbound "$IN_PORT" "Internet -> our user bob@example.com (inbound: delivered)" \
-    $NET --from news@remote.example --to bob@example.com
+send inbound "$IN_PORT" "Internet -> our user bob@example.com (inbound: delivered, rDNS stamped)" \
+    $NET --xclient-reverse-name mx.remote.example --from news@remote.example --to bob@example.com
 send relay "$IN_PORT" "Internet -> victim@elsewhere.example through our MX (open-relay probe: refused)" \
     $NET --from spam@remote.example --to victim@elsewhere.example
 send trick "$IN_PORT" "Internet -> victim%elsewhere.example@example.com (%-hack: refused)" \
@@ -67,6 +67,10 @@ grep -E ': (accept|reject|tempfail|discard|quarantine|would-[a-z]+): ' "$T/relay
     sed 's/^/    /'
 say "delivered to the smtp-sink (envelope recipients)"
 grep -h '^X-Rcpt-Args:' "$T"/sink/msg.* 2>/dev/null | sed 's/ ORCPT.*//; s/^/    /'
+say "top of the inbound message as delivered: relaywarden's rDNS stamp above Postfix's Received"
+f=$(grep -l '^X-Test-Name: inbound$' "$T"/sink/msg.* | head -1)
+awk '/^Received: .*smtp-sink|^\tby smtp-sink/ {skip=1; next} skip && /^\t/ {next} skip' "$f" |
+    head -4 | sed 's/^/    /'
 if [ "$keep" = 1 ]; then
     cat <<MSG
 

@@ -10,6 +10,7 @@
  */
 #include "callbacks.h"
 #include "addr.h"
+#include "dns.h"
 #include "eval.h"
 #include "log.h"
 #include "reload.h"
@@ -22,6 +23,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* Forged Authentication-Results headers removed per message; a message carrying more than
+ * this many claiming our authserv-id is tempfailed rather than passed half-cleaned. */
+#define CB_MAX_FORGED_AR 64
+
 struct msg_ctx {
     char auth[256];
     int tls;
@@ -30,10 +35,16 @@ struct msg_ctx {
     const struct rule *quarantine; /* a quarantine rule matched: applied at end of message */
     int eoh;                       /* headers complete: author is known */
     struct author author;          /* From: and Sender:, parsed as they arrive */
+    int nar;                       /* Authentication-Results headers seen so far */
+    int nours;                     /* ... of which claim our authserv-id: */
+    int ours[CB_MAX_FORGED_AR];    /* their indexes, to delete before stamping */
 };
 
 struct conn_ctx {
     struct ruleset *rs;
+    struct rdns_result rdns;
+    int have_rdns;
+    char authserv[RDNS_NAME_MAX + 1];
     const struct listener *listener;
     unsigned long nr; /* SMFIP_NR_* the MTA granted */
     struct netaddr client;
@@ -157,6 +168,7 @@ cb_session(const struct conn_ctx *c, struct session *s, const struct addr *rcpt)
         s->from = c->msg->have_from ? &c->msg->from : NULL;
         s->author = c->msg->eoh ? &c->msg->author : NULL;
     }
+    s->rdns = c->have_rdns ? &c->rdns : NULL;
     s->rcpt = rcpt;
 }
 
@@ -225,6 +237,61 @@ cb_apply(SMFICTX *ctx, struct conn_ctx *c, enum stage st, const struct addr *rcp
     return cb_continue(c, nr_flag);
 }
 
+/* The rDNS verdict, when a rule or the listener's stamp needs it: the MTA's own when it gives
+ * one (unless the rules say lookup always), else a lookup of our own (unless lookup never). */
+static void
+cb_rdns(SMFICTX *ctx, struct conn_ctx *c)
+{
+    const struct ruleset *rs = c->rs;
+    const char *j = cb_macro(ctx, "j");
+    struct dns_config cfg;
+
+    util_strlcpy(c->authserv,
+                 c->listener->authserv_id ? c->listener->authserv_id
+                 : *j                     ? j
+                                          : "localhost",
+                 sizeof(c->authserv));
+    if (c->listener->stamp == STAMP_NONE && !c->listener->policy->uses_rdns)
+        return;
+    if (rs->rdns_lookup != RDNS_LOOKUP_ALWAYS &&
+        rdns_from_macros(cb_macro(ctx, "{client_resolve}"), cb_macro(ctx, "{client_ptr}"),
+                         cb_macro(ctx, "{client_name}"), &c->rdns) == 0) {
+        c->have_rdns = 1;
+    } else if (rs->rdns_lookup != RDNS_LOOKUP_NEVER && c->have_client) {
+        cfg.server = rs->rdns_server[0] ? rs->rdns_server : NULL;
+        cfg.timeout_ms = rs->rdns_timeout_ms;
+        cfg.cache_secs = rs->rdns_cache_secs;
+        dns_iprev(c->addr, &cfg, &c->rdns);
+        c->have_rdns = 1;
+    }
+}
+
+/* At end of message: drop Authentication-Results that claim our authserv-id (a sender must not
+ * forge our verdict; last first, so the indexes of the others do not move), then put the rDNS
+ * stamp and our own Authentication-Results on top. 0, or -1 if the MTA refused an edit. */
+static int
+cb_stamp(SMFICTX *ctx, struct conn_ctx *c)
+{
+    const struct listener *l = c->listener;
+    char value[1024];
+    int i;
+
+    if (!c->have_rdns || l->stamp == STAMP_NONE ||
+        (l->stamp == STAMP_UNAUTHENTICATED && c->msg->auth[0] != '\0'))
+        return 0;
+    for (i = c->msg->nours - 1; i >= 0; i--)
+        if (smfi_chgheader(ctx, "Authentication-Results", c->msg->ours[i], NULL) != MI_SUCCESS)
+            return -1;
+    rdns_format_ar(&c->rdns, c->authserv, c->addr, value, sizeof(value));
+    if (smfi_insheader(ctx, 0, "Authentication-Results", value) != MI_SUCCESS)
+        return -1;
+    rdns_format_stamp(&c->rdns, c->addr, value, sizeof(value));
+    if (smfi_insheader(ctx, 0, l->rdns_header ? l->rdns_header : "X-Relaywarden-RDNS", value) !=
+        MI_SUCCESS)
+        return -1;
+    return 0;
+}
+
 static sfsistat
 mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2, unsigned long f3,
                unsigned long *pf0, unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
@@ -245,6 +312,8 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f
     if (!(stages & (1u << STAGE_RCPT)) &&
         !(stages & ((1u << STAGE_HEADER) | (1u << STAGE_CONTENT))))
         want |= SMFIP_NORCPT;
+    if (c->rs->stamps) /* stamping removes forged Authentication-Results: needs headers */
+        want &= ~(unsigned long)(SMFIP_NOHDRS | SMFIP_NOEOH);
     want |= SMFIP_NOUNKNOWN | SMFIP_NODATA;
     /* Events that are needed but never answered need no reply from us. */
     if (!(stages & (1u << STAGE_HELO)))
@@ -259,11 +328,13 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f
     *pf1 = want & f1;
     c->nr = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR |
                     SMFIP_NR_EOH | SMFIP_NR_BODY | SMFIP_NR_UNKN | SMFIP_NR_DATA);
-    *pf0 = f0 & (SMFIF_QUARANTINE | SMFIF_SETSYMLIST);
+    *pf0 = f0 & (SMFIF_QUARANTINE | SMFIF_SETSYMLIST | SMFIF_ADDHDRS | SMFIF_CHGHDRS);
     *pf2 = 0;
     *pf3 = 0;
     if (f0 & SMFIF_SETSYMLIST) {
-        smfi_setsymlist(ctx, SMFIM_CONNECT, "{daemon_name} {client_addr} {client_name} j _");
+        smfi_setsymlist(ctx, SMFIM_CONNECT,
+                        "{daemon_name} {client_addr} {client_name} {client_ptr} "
+                        "{client_resolve} j _");
         smfi_setsymlist(ctx, SMFIM_HELO, "{tls_version} {cipher}");
         smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen} {auth_type} {tls_version}");
         smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i");
@@ -299,6 +370,7 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
                  util_escape(esc, sizeof(esc), daemon, 64));
         return cb_internal_error(ctx, c, STAGE_CONNECT, why, 0);
     }
+    cb_rdns(ctx, c);
     return cb_apply(ctx, c, STAGE_CONNECT, NULL, SMFIP_NR_CONN);
 }
 
@@ -369,8 +441,17 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 {
     struct conn_ctx *c = smfi_getpriv(ctx);
 
-    if (c != NULL && c->msg != NULL && name != NULL && value != NULL)
+    if (c != NULL && c->msg != NULL && name != NULL && value != NULL) {
         hdraddr_add(&c->msg->author, name, value);
+        if (util_strcaseeq(name, "Authentication-Results")) {
+            c->msg->nar++;
+            if (rdns_ar_is_ours(value, c->authserv) && c->msg->nours <= CB_MAX_FORGED_AR) {
+                if (c->msg->nours < CB_MAX_FORGED_AR)
+                    c->msg->ours[c->msg->nours] = c->msg->nar;
+                c->msg->nours++;
+            }
+        }
+    }
     return cb_continue(c, SMFIP_NR_HDR);
 }
 
@@ -395,6 +476,13 @@ mlfi_eom(SMFICTX *ctx)
     if (c == NULL || c->msg == NULL)
         return cb_internal_error(ctx, c, STAGE_CONTENT, "end of message outside a transaction", 0);
     r = cb_apply(ctx, c, STAGE_CONTENT, NULL, 0);
+    if (r == SMFIS_CONTINUE || r == SMFIS_NOREPLY) {
+        if (c->msg->nours > CB_MAX_FORGED_AR)
+            r = cb_internal_error(ctx, c, STAGE_CONTENT,
+                                  "too many Authentication-Results claiming our authserv-id", 0);
+        else if (cb_stamp(ctx, c) == -1)
+            r = cb_internal_error(ctx, c, STAGE_CONTENT, "the MTA refused a header edit", 0);
+    }
     if ((r == SMFIS_CONTINUE || r == SMFIS_NOREPLY) && c->msg->quarantine != NULL) {
         const struct rule *q = c->msg->quarantine;
         char reason[300];
@@ -431,7 +519,7 @@ mlfi_close(SMFICTX *ctx)
 struct smfiDesc callbacks_desc = {
     .xxfi_name = "relaywarden",
     .xxfi_version = SMFI_VERSION,
-    .xxfi_flags = SMFIF_QUARANTINE,
+    .xxfi_flags = SMFIF_QUARANTINE | SMFIF_ADDHDRS | SMFIF_CHGHDRS,
     .xxfi_connect = mlfi_connect,
     .xxfi_helo = mlfi_helo,
     .xxfi_envfrom = mlfi_envfrom,

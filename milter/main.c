@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "callbacks.h"
+#include "dns.h"
 #include "log.h"
 #include "reload.h"
 #include "rules.h"
@@ -232,6 +233,10 @@ main(int argc, char **argv)
             log_msg(LOG_ERR, "-u %s needs root", user);
             return 1;
         }
+    }
+    if (dns_init() == -1) {
+        log_msg(LOG_ERR, "cannot initialize the DNS resolver library");
+        return 1;
     }
     if (reload_init(rules) == -1) {
         log_msg(LOG_ERR, "%s has errors: not starting", rules);

@@ -94,6 +94,9 @@ eval_cond(const struct cond *c, const struct session *s)
     case COND_HEADER_FROM:
         r = eval_author_in(s->author, c->list);
         break;
+    case COND_RDNS:
+        r = s->rdns != NULL && s->rdns->verdict == c->verdict;
+        break;
     }
     return c->negate ? !r : r;
 }

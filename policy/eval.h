@@ -16,9 +16,10 @@ struct session {
     const struct netaddr *client; /* NULL when the MTA did not say */
     const char *auth;             /* SASL login, NULL or "" when not authenticated */
     int tls;
-    const struct addr *from;     /* NULL before MAIL */
-    const struct addr *rcpt;     /* the recipient being decided (rcpt stage) */
-    const struct author *author; /* From:/Sender: (header stage on), NULL before */
+    const struct addr *from;        /* NULL before MAIL */
+    const struct addr *rcpt;        /* the recipient being decided (rcpt stage) */
+    const struct author *author;    /* From:/Sender: (header stage on), NULL before */
+    const struct rdns_result *rdns; /* the client's rDNS verdict, NULL if not checked */
 };
 
 /* eval_cond - 1 if the condition holds (negation applied), else 0. */

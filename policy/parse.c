@@ -36,7 +36,10 @@ static const struct keyword {
 } keywords[] = {
     {"accept", KW_ACCEPT},
     {"allow-null", KW_ALLOW_NULL},
+    {"always", KW_ALWAYS},
     {"auth", KW_AUTH},
+    {"authserv-id", KW_AUTHSERV_ID},
+    {"cache", KW_CACHE},
     {"client", KW_CLIENT},
     {"connect", KW_CONNECT},
     {"content", KW_CONTENT},
@@ -44,6 +47,7 @@ static const struct keyword {
     {"default", KW_DEFAULT},
     {"discard", KW_DISCARD},
     {"domains", KW_DOMAINS},
+    {"fallback", KW_FALLBACK},
     {"file", KW_FILE},
     {"from", KW_FROM},
     {"from-owned-by", KW_FROM_OWNED_BY},
@@ -55,22 +59,32 @@ static const struct keyword {
     {"log-only", KW_LOG_ONLY},
     {"login", KW_LOGIN},
     {"logins", KW_LOGINS},
+    {"lookup", KW_LOOKUP},
     {"mail", KW_MAIL},
     {"networks", KW_NETWORKS},
+    {"never", KW_NEVER},
     {"nocase-local", KW_NOCASE_LOCAL},
     {"on-error", KW_ON_ERROR},
     {"policy", KW_POLICY},
     {"quarantine", KW_QUARANTINE},
     {"rcpt", KW_RCPT},
+    {"rdns", KW_RDNS},
+    {"rdns-header", KW_RDNS_HEADER},
     {"reject", KW_REJECT},
+    {"resolver", KW_RESOLVER},
     {"routed", KW_ROUTED},
     {"sender-owned-by", KW_SENDER_OWNED_BY},
     {"senders", KW_SENDERS},
+    {"stamp", KW_STAMP},
     {"subaddress", KW_SUBADDRESS},
     {"tempfail", KW_TEMPFAIL},
+    {"timeout", KW_TIMEOUT},
     {"tls", KW_TLS},
     {"to", KW_TO},
+    {"unauthenticated", KW_UNAUTHENTICATED},
 };
+
+static int parse_header_token(const char *s, int host);
 
 static int
 kw_cmp(const void *a, const void *b)
@@ -478,6 +492,31 @@ parse_listener(struct parser *p)
                     goto oom;
             }
             break;
+        case KW_STAMP:
+            l->stamp = STAMP_ALL;
+            parse_next(p);
+            if (parse_kw(&p->tok) == KW_UNAUTHENTICATED)
+                l->stamp = STAMP_UNAUTHENTICATED;
+            else
+                p->pushed_back = 1;
+            break;
+        case KW_AUTHSERV_ID:
+        case KW_RDNS_HEADER: {
+            int is_id = parse_kw(&p->tok) == KW_AUTHSERV_ID;
+            char **dst = is_id ? &l->authserv_id : &l->rdns_header;
+            parse_next(p);
+            if (p->tok.type != T_STRING || !parse_header_token(p->tok.text, is_id)) {
+                parse_err(p, line, "listener \"%s\": %s needs a quoted %s, got %s", l->name,
+                          is_id ? "authserv-id" : "rdns-header",
+                          is_id ? "host name" : "header field name", parse_desc(p));
+                parse_skip_line(p);
+                return;
+            }
+            free(*dst);
+            if ((*dst = strdup(p->tok.text)) == NULL)
+                goto oom;
+            break;
+        }
         case KW_DEFAULT:
             for (i = 0; i + 1 < p->rs->nlisteners; i++)
                 if (p->rs->listeners[i].is_default)
@@ -501,6 +540,93 @@ parse_listener(struct parser *p)
 oom:
     parse_err(p, line, "out of memory");
     parse_skip_line(p);
+}
+
+/* A header field name (RFC 5322 ftext) or, for an authserv-id, a host name. */
+static int
+parse_header_token(const char *s, int host)
+{
+    if (*s == '\0' || strlen(s) > 64)
+        return 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (host ? !(isalnum(c) || c == '.' || c == '-' || c == '_')
+                 : (c < 33 || c > 126 || c == ':'))
+            return 0;
+    }
+    return 1;
+}
+
+/* rdns resolver "IP[:PORT]" | timeout SECONDS | cache SECONDS | lookup fallback|always|never */
+static void
+parse_rdns(struct parser *p)
+{
+    int line = p->tok.line, any = 0;
+    char *end;
+    long v;
+
+    for (;;) {
+        enum kw k;
+        parse_next(p);
+        if (p->tok.type == T_NL || p->tok.type == T_EOF)
+            break;
+        k = parse_kw(&p->tok);
+        if (k == KW_RESOLVER) {
+            struct netaddr a;
+            char host[64], *colon;
+            parse_next(p);
+            util_strlcpy(host, p->tok.text, sizeof(host));
+            if ((colon = strrchr(host, ':')) != NULL && strchr(host, ':') == colon)
+                *colon = '\0'; /* IPv4:port; a bare IPv6 address has several colons */
+            if (p->tok.type != T_STRING || netaddr_parse(host, &a) == -1) {
+                parse_err(p, line, "rdns resolver needs a quoted IP address[:port], got %s",
+                          parse_desc(p));
+                parse_skip_line(p);
+                return;
+            }
+            util_strlcpy(p->rs->rdns_server, p->tok.text, sizeof(p->rs->rdns_server));
+        } else if (k == KW_TIMEOUT || k == KW_CACHE) {
+            parse_next(p);
+            v = strtol(p->tok.text, &end, 10);
+            if (p->tok.type != T_WORD || *end != '\0' || v < (k == KW_TIMEOUT) || v > 86400) {
+                parse_err(p, line, "rdns %s needs seconds (%s-86400), got %s",
+                          k == KW_TIMEOUT ? "timeout" : "cache", k == KW_TIMEOUT ? "1" : "0",
+                          parse_desc(p));
+                parse_skip_line(p);
+                return;
+            }
+            if (k == KW_TIMEOUT)
+                p->rs->rdns_timeout_ms = (int)v * 1000;
+            else
+                p->rs->rdns_cache_secs = (int)v;
+        } else if (k == KW_LOOKUP) {
+            parse_next(p);
+            switch (parse_kw(&p->tok)) {
+            case KW_FALLBACK:
+                p->rs->rdns_lookup = RDNS_LOOKUP_FALLBACK;
+                break;
+            case KW_ALWAYS:
+                p->rs->rdns_lookup = RDNS_LOOKUP_ALWAYS;
+                break;
+            case KW_NEVER:
+                p->rs->rdns_lookup = RDNS_LOOKUP_NEVER;
+                break;
+            default:
+                parse_err(p, line, "rdns lookup takes fallback, always or never, got %s",
+                          parse_desc(p));
+                parse_skip_line(p);
+                return;
+            }
+        } else {
+            parse_err(p, line, "rdns: unexpected %s (resolver, timeout, cache, lookup)",
+                      parse_desc(p));
+            parse_skip_line(p);
+            return;
+        }
+        any = 1;
+    }
+    if (!any)
+        parse_err(p, line, "rdns needs a setting (resolver, timeout, cache, lookup)");
 }
 
 static int parse_file(struct parser *p, const char *path, int line);
@@ -549,6 +675,9 @@ parse_statement(struct parser *p)
             return;
         }
         parse_expect_eol(p);
+        return;
+    case KW_RDNS:
+        parse_rdns(p);
         return;
     case KW_INCLUDE:
         parse_next(p);
@@ -641,6 +770,7 @@ parse_resolve(struct parser *p)
             l->policy = e->value;
             p->rs->stages |= l->policy->stages;
         }
+        p->rs->stamps |= l->stamp != STAMP_NONE;
         for (j = 0; j < i; j++)
             if (l->daemon && p->rs->listeners[j].daemon &&
                 strcmp(l->daemon, p->rs->listeners[j].daemon) == 0)
@@ -665,6 +795,9 @@ rules_load(const char *path, char *errbuf, size_t errlen)
     }
     rs->refs = 1;
     rs->on_error = ACT_TEMPFAIL;
+    rs->rdns_timeout_ms = RULES_RDNS_TIMEOUT_MS;
+    rs->rdns_cache_secs = RULES_RDNS_CACHE_SECS;
+    rs->rdns_lookup = RDNS_LOOKUP_FALLBACK;
     strset_init(&rs->lists);
     strset_init(&rs->policies);
     memset(&p, 0, sizeof(p));

@@ -141,6 +141,7 @@ cond_first_stage(enum cond_kind k)
 {
     switch (k) {
     case COND_CLIENT:
+    case COND_RDNS:
         return STAGE_CONNECT;
     case COND_TLS:
         return STAGE_HELO;
@@ -312,6 +313,18 @@ parse_rule(struct parser *p)
         case KW_HEADER_FROM:
             c.kind = COND_HEADER_FROM;
             break;
+        case KW_RDNS: {
+            int v;
+            c.kind = COND_RDNS;
+            parse_next(p);
+            if (p->tok.type != T_WORD || (v = rdns_parse_verdict(p->tok.text)) < 0) {
+                parse_err(p, line, "rdns needs pass, unverified, failed or temperror, got %s",
+                          parse_desc(p));
+                goto fail;
+            }
+            c.verdict = (enum rdns_verdict)v;
+            break;
+        }
         default:
             parse_err(p, line,
                       "unknown condition %s (to, from, auth, login, tls, client, routed, "
@@ -319,7 +332,8 @@ parse_rule(struct parser *p)
                       parse_desc(p));
             goto fail;
         }
-        if (c.kind != COND_AUTH && c.kind != COND_TLS && c.kind != COND_ROUTED) {
+        if (c.kind != COND_AUTH && c.kind != COND_TLS && c.kind != COND_ROUTED &&
+            c.kind != COND_RDNS) {
             if ((c.list = parse_target(p, lt, cond_name(c.kind), &negate)) == NULL)
                 goto fail;
         }
@@ -408,6 +422,8 @@ parse_policy(struct parser *p)
         pol->rules = n;
         n[pol->nrules++] = r;
         pol->stages |= 1u << r->stage;
+        for (size_t j = 0; j < r->nconds; j++)
+            pol->uses_rdns |= r->conds[j].kind == COND_RDNS;
     }
     parse_expect_eol(p);
 }

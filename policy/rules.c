@@ -37,6 +37,8 @@ rules_free(struct ruleset *rs)
         free(rs->listeners[i].name);
         free(rs->listeners[i].daemon);
         free(rs->listeners[i].policy_name);
+        free(rs->listeners[i].authserv_id);
+        free(rs->listeners[i].rdns_header);
     }
     free(rs->listeners);
     for (i = 0; i < rs->nfiles; i++)

@@ -8,6 +8,7 @@
 #define RW_RULES_H
 
 #include "list.h"
+#include "rdns.h"
 #include "strset.h"
 
 #include <stddef.h>
@@ -34,12 +35,14 @@ enum cond_kind {
     COND_SENDER_OWNED, /* the login owns the envelope sender (senders list) */
     COND_FROM_OWNED,   /* the login owns every From:/Sender: mailbox (senders list) */
     COND_HEADER_FROM,  /* a From:/Sender: mailbox is in a domains list, or they are broken */
+    COND_RDNS,         /* the client's forward-confirmed reverse DNS verdict */
 };
 
 struct cond {
     enum cond_kind kind;
     int negate;
-    const struct list *list; /* to, from, login, client */
+    const struct list *list;   /* to, from, login, client, *-owned-by, header-from */
+    enum rdns_verdict verdict; /* rdns */
 };
 
 struct reply {
@@ -66,7 +69,14 @@ struct policy {
     struct rule **rules;
     size_t nrules;
     unsigned stages; /* bit per enum stage that has rules */
+    int uses_rdns;   /* some rule tests the rdns verdict */
 };
+
+enum stamp { STAMP_NONE, STAMP_ALL, STAMP_UNAUTHENTICATED };
+enum rdns_lookup { RDNS_LOOKUP_FALLBACK, RDNS_LOOKUP_ALWAYS, RDNS_LOOKUP_NEVER };
+/* A lookup slower than this is a temperror: SMTP clients wait on it. */
+#define RULES_RDNS_TIMEOUT_MS 5000
+#define RULES_RDNS_CACHE_SECS 300
 
 struct listener {
     char *name;
@@ -74,6 +84,9 @@ struct listener {
     int is_default; /* takes connections whose {daemon_name} no listener names */
     char *policy_name;
     const struct policy *policy;
+    enum stamp stamp;  /* stamp the rDNS verdict into messages */
+    char *authserv_id; /* Authentication-Results authserv-id; NULL: the MTA's host name */
+    char *rdns_header; /* NULL: X-Relaywarden-RDNS */
     const char *file;
     int line;
 };
@@ -90,6 +103,11 @@ struct ruleset {
     size_t nlisteners;
     enum action on_error; /* what an internal failure does to the message */
     unsigned stages;      /* union of all policies' stages */
+    int stamps;           /* some listener stamps: the milter needs the headers */
+    char rdns_server[64]; /* "" for the system resolver */
+    int rdns_timeout_ms;
+    int rdns_cache_secs;
+    enum rdns_lookup rdns_lookup;
 };
 
 /* Errors past this are counted but not listed: one broken include should not flood a terminal. */

@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# rdns.sh - forward-confirmed reverse DNS. A real DNS server (dnsmasq on 127.0.0.1) holds a
+# confirmed name, a PTR without an address, a PTR pointing elsewhere, an address without PTR,
+# a zone that SERVFAILs and an IPv6 name; relaywarden's own lookup is run against it, then a
+# private Postfix stamps every message: the MTA's verdicts (XCLIENT NAME=/REVERSE_NAME=), then
+# after SIGHUP relaywarden's own lookups. Checked in what reached the sink: one stamp, on top,
+# with the right word; a forged Authentication-Results for our authserv-id gone, others kept.
+. "$(dirname "$0")/lib.sh"
+e2e_require postfix smtp-sink swaks dnsmasq miltertest
+PROBE=$top_builddir/tests/e2e/dnsprobe
+T=$(mktemp -d /tmp/relaywarden-rdns.XXXXXX)
+chmod 755 "$T"
+e2e_pick_port DNS_PORT
+e2e_pick_port DEAD_PORT
+# An upstream that answers SERVFAIL, for dnsmasq to forward one reverse zone to.
+coproc SF { exec "$PROBE" servfail-server 300; }
+read -r SF_PORT <&"${SF[0]}"
+dnsmasq --keep-in-foreground --port="$DNS_PORT" --listen-address=127.0.0.1 --bind-interfaces \
+    --no-resolv --no-hosts --conf-file=/dev/null --pid-file="$T/dnsmasq.pid" \
+    --log-facility="$T/dnsmasq.log" --log-queries \
+    --local=/2.0.192.in-addr.arpa/ --local=/example.test/ --local=/0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa/ \
+    --host-record=good.example.test,192.0.2.10 \
+    --ptr-record=11.2.0.192.in-addr.arpa,noaddr.example.test \
+    --ptr-record=12.2.0.192.in-addr.arpa,elsewhere.example.test \
+    --host-record=elsewhere.example.test,192.0.2.99 \
+    --server=/100.51.198.in-addr.arpa/127.0.0.1#"$SF_PORT" \
+    --host-record=good6.example.test,2001:db8::10 &
+DNS_PID=$!
+trap 'kill $DNS_PID $SF_PID 2>/dev/null; e2e_cleanup' EXIT
+e2e_wait_udp() { for i in $(seq 1 50); do "$PROBE" "127.0.0.1:$DNS_PORT" 192.0.2.10 500 | grep -q '^pass' && return 0; sleep 0.1; done; return 1; }
+e2e_wait_udp || { e2e_fail "dnsmasq did not answer" "$T/dnsmasq.log"; exit 1; }
+
+# relaywarden's own lookup against each record.
+probe() { # NAME ADDRESS WANT-PREFIX [SERVER]
+    local got
+    got=$("$PROBE" "${4:-127.0.0.1:$DNS_PORT}" "$2" 1500)
+    case "$got" in
+    "$3"*) e2e_pass "lookup $1: $got" ;;
+    *) e2e_fail "lookup $1: got '$got', want '$3...'" ;;
+    esac
+}
+probe confirmed 192.0.2.10 "pass|good.example.test||192.0.2.10 verified good.example.test"
+probe ptr-without-address 192.0.2.11 "unverified|noaddr.example.test|has no address record|192.0.2.11 unverified (ptr=noaddr.example.test has no address record)"
+probe ptr-points-elsewhere 192.0.2.12 "unverified|elsewhere.example.test|does not resolve back|192.0.2.12 unverified (ptr=elsewhere.example.test does not resolve back)"
+probe no-ptr 192.0.2.13 "unverified||no PTR record|192.0.2.13 unverified (no PTR record)"
+probe servfail 198.51.100.7 "failed||SERVFAIL|198.51.100.7 RDNS failed (SERVFAIL)"
+probe refused-zone 203.0.113.9 "failed||REFUSED|203.0.113.9 RDNS failed (REFUSED)"
+probe ipv6 2001:db8::10 "pass|good6.example.test|"
+probe timeout 192.0.2.10 "temperror||timeout|192.0.2.10 RDNS failed (timeout)" blackhole
+probe unreachable 192.0.2.10 "failed||resolver unreachable|" "127.0.0.1:$DEAD_PORT"
+
+# Through Postfix: first the MTA's verdict (XCLIENT sets the names Postfix would have found).
+sed -e "s/@DNS@/127.0.0.1:$DNS_PORT/" -e "s/@LOOKUP@/fallback/" \
+    "$top_srcdir/tests/rules/e2e-rdns.rules.in" >"$T/rules"
+TT=$T # e2e_start makes a scratch directory of its own in $T
+e2e_start "$TT/rules"
+trap 'kill $DNS_PID $SF_PID 2>/dev/null; e2e_cleanup; rm -rf "$TT"' EXIT
+FORGED_AR="Authentication-Results: mx.relaywarden.test; iprev=pass policy.iprev=192.0.2.13"
+OTHER_AR="Authentication-Results: other.example; spf=pass smtp.mailfrom=remote.test"
+e2e_smtp mta-ok "$IN_PORT" --xclient-addr 192.0.2.10 --xclient-name good.example.test \
+    --xclient-reverse-name good.example.test --to bob@example.com \
+    --add-header "$FORGED_AR" --add-header "$OTHER_AR"
+e2e_smtp mta-fail "$IN_PORT" --xclient-addr 192.0.2.13 --xclient-name '[UNAVAILABLE]' \
+    --xclient-reverse-name '[UNAVAILABLE]' --to bob@example.com --add-header "$FORGED_AR" \
+    --add-header "$FORGED_AR"
+e2e_smtp mta-temp "$IN_PORT" --xclient-addr 192.0.2.14 --xclient-name '[TEMPUNAVAIL]' \
+    --xclient-reverse-name '[TEMPUNAVAIL]' --to bob@example.com
+e2e_smtp sub-auth "$OUT_PORT" --xclient-addr 198.51.100.20 --xclient-login alice \
+    --to bob@example.com
+e2e_smtp sub-anon "$OUT_PORT" --xclient-addr 192.0.2.10 --xclient-name good.example.test \
+    --to bob@example.com
+
+# stamped NAME HEADER WANT: the message has exactly one HEADER, the first header after the
+# sink's own Received:, with the value WANT.
+stamped() {
+    local f first n
+    e2e_delivered "$1" >/dev/null
+    f=$(grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* | head -1)
+    [ -n "$f" ] || { e2e_fail "$1: not delivered"; return; }
+    # The sink's dump: X-* envelope lines, smtp-sink's Received (3 lines), then the message.
+    first=$(awk '/^Received: .*smtp-sink|^\tby smtp-sink/ {skip=1; next} skip && /^\t/ {next} skip {print; exit}' "$f")
+    n=$(grep -c "^$2:" "$f")
+    if [ "$n" = 1 ] && [ "$first" = "$2: $3" ]; then
+        e2e_pass "$1: one $2 on top: $3"
+    else
+        e2e_fail "$1: $n $2 header(s), first header '$first', want '$2: $3'" "$f"
+    fi
+}
+stamped mta-ok X-Relaywarden-RDNS "192.0.2.10 verified good.example.test"
+stamped mta-fail X-Relaywarden-RDNS "192.0.2.13 unverified (no PTR record)"
+# TEMP is "RDNS failed", and the policy quarantines that: held, stamped, not delivered.
+e2e_log mta-temp "quarantine: stage=mail rule=[^ ]*rules:8 .*client=[^ ]*\[192.0.2.14\]"
+held_stamp() { # ADDRESS WANT: the held message from ADDRESS carries the stamp WANT
+    local id
+    for i in $(seq 1 50); do
+        id=$(postqueue -c "$PF_DIR" -j 2>/dev/null | grep '"queue_name": *"hold"' |
+            sed 's/.*"queue_id": *"\([0-9A-F]*\)".*/\1/' | while read -r q; do
+                postcat -c "$PF_DIR" -hq "$q" 2>/dev/null | grep -q "^X-Relaywarden-RDNS: $1 " && echo "$q"
+            done | head -1)
+        [ -n "$id" ] && break
+        sleep 0.1
+    done
+    if [ -n "$id" ] && postcat -c "$PF_DIR" -hq "$id" | grep -qxF "X-Relaywarden-RDNS: $2"; then
+        e2e_pass "held message from $1 is stamped: $2"
+    else
+        e2e_fail "no held message from $1 stamped '$2'" "$T/maillog"
+    fi
+}
+held_stamp 192.0.2.14 "192.0.2.14 RDNS failed (temporary lookup failure)"
+stamped sub-anon X-Submit-RDNS "192.0.2.10 verified good.example.test"
+f=$(grep -l "^X-Test-Name: mta-ok\$" "$T"/sink/msg.*)
+ar=$(grep -c '^Authentication-Results: mx.relaywarden.test;' "$f")
+[ "$ar" = 1 ] && grep -q '^Authentication-Results: mx.relaywarden.test; iprev=pass smtp.remote-ip=192.0.2.10 policy.iprev=192.0.2.10 (good.example.test)$' "$f" &&
+    e2e_pass "mta-ok: the forged Authentication-Results is gone, ours says iprev=pass" ||
+    e2e_fail "mta-ok: $ar Authentication-Results for our authserv-id" "$f"
+grep -q "^$OTHER_AR\$" "$f" && e2e_pass "mta-ok: another authserv-id's result is kept" ||
+    e2e_fail "mta-ok: other.example's result was removed" "$f"
+f=$(grep -l "^X-Test-Name: mta-fail\$" "$T"/sink/msg.*)
+[ "$(grep -c '^Authentication-Results: mx.relaywarden.test;' "$f")" = 1 ] &&
+    grep -q 'iprev=permerror' "$f" && e2e_pass "mta-fail: both forgeries gone, iprev=permerror" ||
+    e2e_fail "mta-fail: forged results left or wrong result" "$f"
+f=$(grep -l "^X-Test-Name: sub-auth\$" "$T"/sink/msg.*)
+grep -qE '^(X-Submit-RDNS|Authentication-Results):' "$f" &&
+    e2e_fail "sub-auth: an authenticated submission was stamped" "$f" ||
+    e2e_pass "sub-auth: authenticated submission not stamped (stamp unauthenticated)"
+grep -q '^Authentication-Results: submit.example.com; iprev=pass' \
+    "$(grep -l "^X-Test-Name: sub-anon\$" "$T"/sink/msg.*)" &&
+    e2e_pass "sub-anon: the listener's authserv-id is used" ||
+    e2e_fail "sub-anon: authserv-id submit.example.com missing"
+
+# The MTA cannot say FORGED through XCLIENT (Postfix maps its values to OK, FAIL and TEMP
+# only), so the milter protocol carries it: relaywarden must stamp FORGED as unverified.
+cat >"$T/forged.lua" <<LUA
+local conn = mt.connect("inet:$MILTER_PORT@127.0.0.1")
+mt.macro(conn, SMFIC_CONNECT, "{daemon_name}", "inbound", "{client_resolve}", "FORGED",
+         "{client_ptr}", "liar.example.test", "{client_name}", "unknown", "j", "mx.relaywarden.test")
+if mt.conninfo(conn, "unknown", "192.0.2.50") ~= nil then error("conninfo") end
+if mt.mailfrom(conn, "<a@remote.test>") ~= nil then error("mail") end
+if mt.rcptto(conn, "<bob@example.com>") ~= nil then error("rcpt") end
+if mt.header(conn, "Subject", "forged") ~= nil then error("header") end
+if mt.eoh(conn) ~= nil then error("eoh") end
+-- no body: relaywarden negotiated SMFIP_NOBODY, having no content rules
+if mt.eom(conn) ~= nil then error("eom") end
+if not mt.eom_check(conn, MT_HDRINSERT, "X-Relaywarden-RDNS",
+    "192.0.2.50 unverified (ptr=liar.example.test does not resolve back)") then
+    error("no unverified stamp")
+end
+if not mt.eom_check(conn, MT_HDRINSERT, "Authentication-Results",
+    "mx.relaywarden.test; iprev=fail smtp.remote-ip=192.0.2.50 policy.iprev=192.0.2.50 (liar.example.test does not resolve back)") then
+    error("no iprev=fail")
+end
+mt.disconnect(conn)
+LUA
+if miltertest -s "$T/forged.lua" >"$T/forged.out" 2>&1; then
+    e2e_pass "FORGED from the MTA: stamped unverified, iprev=fail"
+else
+    e2e_fail "FORGED from the MTA" "$T/forged.out"
+fi
+
+# Now relaywarden's own lookups, against dnsmasq (SIGHUP installs lookup always).
+sed -e "s/@DNS@/127.0.0.1:$DNS_PORT/" -e "s/@LOOKUP@/always/" \
+    "$top_srcdir/tests/rules/e2e-rdns.rules.in" >"$TT/rules"
+kill -HUP "$RW_PID"
+e2e_log hup "rules reloaded from $TT/rules"
+e2e_smtp own-good "$IN_PORT" --xclient-addr 192.0.2.10 --to bob@example.com
+e2e_smtp own-elsewhere "$IN_PORT" --xclient-addr 192.0.2.12 --to bob@example.com
+e2e_smtp own-noaddr "$IN_PORT" --xclient-addr 192.0.2.11 --to bob@example.com
+e2e_smtp own-servfail "$IN_PORT" --xclient-addr 198.51.100.7 --to bob@example.com
+stamped own-good X-Relaywarden-RDNS "192.0.2.10 verified good.example.test"
+stamped own-elsewhere X-Relaywarden-RDNS "192.0.2.12 unverified (ptr=elsewhere.example.test does not resolve back)"
+stamped own-noaddr X-Relaywarden-RDNS "192.0.2.11 unverified (ptr=noaddr.example.test has no address record)"
+# rdns failed -> quarantine (mail quarantine rdns failed): held, not delivered.
+e2e_expect_reply own-servfail "250 2.0.0 Ok: queued"
+e2e_log own-servfail "quarantine: stage=mail rule=[^ ]*rules:8 .*client=[^ ]*\[198.51.100.7\]"
+held_stamp 198.51.100.7 "198.51.100.7 RDNS failed (SERVFAIL)"
+e2e_done
