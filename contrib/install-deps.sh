@@ -4,23 +4,40 @@
 # Runs apt-get only when something is missing, so a second run costs nothing. Needs root.
 set -eu
 PKGS="build-essential autoconf automake pkg-config libmilter-dev libssl-dev libmaxminddb-dev
-check postfix swaks libnet-ssleay-perl openssl miltertest procps clang libclang-rt-14-dev
-dnsmasq-base libc-ares-dev"
+check postfix m4 swaks libnet-ssleay-perl openssl miltertest procps clang libclang-rt-14-dev
+dnsmasq-base libc-ares-dev iproute2"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+# Sendmail conflicts with the postfix package, so the end-to-end test runs it unpacked from its
+# .debs (tests/e2e/sendmail.sh). Kept here, fetched once.
+SENDMAIL_DIR=${SENDMAIL_DIR:-/var/cache/relaywarden-test/sendmail}
+need_sendmail=0
+[ -x "$SENDMAIL_DIR/sendmail" ] || need_sendmail=1
+[ -z "$missing" ] && [ "$need_sendmail" = 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-    echo "install-deps: missing packages:$missing (run as root to install them)" >&2
+    echo "install-deps: missing:$missing$( [ "$need_sendmail" = 1 ] && echo " sendmail(unpacked)") (run as root)" >&2
     exit 1
 fi
-echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+if [ "$need_sendmail" = 1 ]; then
+    echo "install-deps: unpacking Sendmail into $SENDMAIL_DIR"
+    mkdir -p "$SENDMAIL_DIR/debs" "$SENDMAIL_DIR/root"
+    chown _apt "$SENDMAIL_DIR/debs" 2>/dev/null || true # apt downloads as _apt
+    (cd "$SENDMAIL_DIR/debs" &&
+        apt-get download -qq sendmail-bin sendmail-cf sendmail-base libwrap0 liblockfile1)
+    for d in "$SENDMAIL_DIR"/debs/*.deb; do dpkg -x "$d" "$SENDMAIL_DIR/root"; done
+    # A copy without the setgid bit, so that LD_LIBRARY_PATH reaches the unpacked libraries.
+    cp "$SENDMAIL_DIR/root/usr/libexec/sendmail/sendmail" "$SENDMAIL_DIR/sendmail"
+    chmod 0755 "$SENDMAIL_DIR/sendmail"
+fi
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing"
 # "No configuration": Postfix installs without a system main.cf and does not start on port 25;
 # the demo and the tests run private instances of their own on loopback.
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
