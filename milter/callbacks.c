@@ -276,12 +276,14 @@ cb_stamp(SMFICTX *ctx, struct conn_ctx *c)
     char value[1024];
     int i;
 
-    if (!c->have_rdns || l->stamp == STAMP_NONE ||
-        (l->stamp == STAMP_UNAUTHENTICATED && c->msg->auth[0] != '\0'))
+    if (l->stamp == STAMP_NONE)
         return 0;
+    /* Forgeries go on every stamping listener, also from sessions it does not stamp. */
     for (i = c->msg->nours - 1; i >= 0; i--)
         if (smfi_chgheader(ctx, "Authentication-Results", c->msg->ours[i], NULL) != MI_SUCCESS)
             return -1;
+    if (!c->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && c->msg->auth[0] != '\0'))
+        return 0;
     rdns_format_ar(&c->rdns, c->authserv, c->addr, value, sizeof(value));
     if (smfi_insheader(ctx, 0, "Authentication-Results", value) != MI_SUCCESS)
         return -1;

@@ -67,7 +67,7 @@ e2e_smtp mta-fail "$IN_PORT" --xclient-addr 192.0.2.13 --xclient-name '[UNAVAILA
 e2e_smtp mta-temp "$IN_PORT" --xclient-addr 192.0.2.14 --xclient-name '[TEMPUNAVAIL]' \
     --xclient-reverse-name '[TEMPUNAVAIL]' --to bob@example.com
 e2e_smtp sub-auth "$OUT_PORT" --xclient-addr 198.51.100.20 --xclient-login alice \
-    --to bob@example.com
+    --to bob@example.com --add-header "Authentication-Results: submit.example.com; iprev=pass"
 e2e_smtp sub-anon "$OUT_PORT" --xclient-addr 192.0.2.10 --xclient-name good.example.test \
     --to bob@example.com
 
@@ -124,6 +124,10 @@ f=$(grep -l "^X-Test-Name: sub-auth\$" "$T"/sink/msg.*)
 grep -qE '^(X-Submit-RDNS|Authentication-Results):' "$f" &&
     e2e_fail "sub-auth: an authenticated submission was stamped" "$f" ||
     e2e_pass "sub-auth: authenticated submission not stamped (stamp unauthenticated)"
+grep -q '^Authentication-Results: submit.example.com' \
+    "$(grep -l "^X-Test-Name: sub-auth\$" "$T"/sink/msg.*)" &&
+    e2e_fail "sub-auth: a forged result for our authserv-id got through unstamped" ||
+    e2e_pass "sub-auth: the forged result is removed even though the message is not stamped"
 grep -q '^Authentication-Results: submit.example.com; iprev=pass' \
     "$(grep -l "^X-Test-Name: sub-anon\$" "$T"/sink/msg.*)" &&
     e2e_pass "sub-anon: the listener's authserv-id is used" ||
