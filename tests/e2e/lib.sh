@@ -178,31 +178,38 @@ e2e_smtp() {
 # waiting for the server's reply (lines after DATA wait only at "."). Transcript in $T/NAME.smtp
 # in swaks' notation, so e2e_expect_reply reads it too. Several transactions per connection.
 e2e_dialog() {
-    local name=$1 port=$2 line in_data=0 out="$T/$1.smtp"
+    local name=$1 port=$2 line in_data=0 out="$T/$1.smtp" pid rfd wfd
     : >"$out"
     if [ "${3:-}" = tls ]; then
         coproc DLG { openssl s_client -connect "127.0.0.1:$port" -starttls smtp -quiet 2>/dev/null; }
     else
         coproc DLG { exec 3<>"/dev/tcp/127.0.0.1/$port"; cat <&3 & cat >&3; }
-        e2e_dialog_reply "$out" || return 1
+    fi
+    # Bash unsets DLG (and closes its descriptors) as soon as the coprocess exits, which it does
+    # right after QUIT: keep copies of both ends and of the pid.
+    pid=$DLG_PID
+    exec {rfd}<&"${DLG[0]}" {wfd}>&"${DLG[1]}"
+    if [ "${3:-}" != tls ]; then
+        e2e_dialog_reply "$out" "$rfd" || { exec {rfd}<&- {wfd}>&-; return 1; }
     fi
     while IFS= read -r line; do
         echo " -> $line" >>"$out"
-        printf '%s\r\n' "$line" >&"${DLG[1]}"
+        printf '%s\r\n' "$line" >&"$wfd" 2>/dev/null
         if [ "$in_data" = 1 ]; then
             [ "$line" = . ] || continue
             in_data=0
         fi
-        e2e_dialog_reply "$out" || break
+        e2e_dialog_reply "$out" "$rfd" || break
         [ "$line" = DATA ] && in_data=1
     done
-    kill "$DLG_PID" 2>/dev/null
-    wait "$DLG_PID" 2>/dev/null
+    exec {rfd}<&- {wfd}>&-
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
     return 0
 }
-e2e_dialog_reply() {
+e2e_dialog_reply() { # TRANSCRIPT FD: one reply, all its lines
     local l
-    while IFS= read -r -t 20 l <&"${DLG[0]}"; do
+    while IFS= read -r -t 20 l <&"$2"; do
         l=${l%$'\r'}
         case "$l" in [45][0-9][0-9]*) echo "<** $l" >>"$1" ;; *) echo "<-  $l" >>"$1" ;; esac
         case "$l" in [0-9][0-9][0-9]" "*) return 0 ;; esac
