@@ -5,14 +5,16 @@
 set -eu
 PKGS="build-essential autoconf automake pkg-config libmilter-dev libssl-dev libmaxminddb-dev
 check postfix m4 swaks libnet-ssleay-perl openssl miltertest procps clang libclang-rt-14-dev
-dnsmasq-base libc-ares-dev iproute2"
+dnsmasq-base libc-ares-dev iproute2
+libdb5.3 libldap-2.5-0 libnsl2 libsasl2-2 libssl3"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
 done
 # Sendmail conflicts with the postfix package, so the end-to-end test runs it unpacked from its
-# .debs (tests/e2e/sendmail.sh). Kept here, fetched once.
+# .debs (tests/e2e/sendmail.sh). Kept here, fetched once. The libraries it links that do not
+# conflict (libdb, libldap, libnsl, libsasl2, libssl) are ordinary packages in PKGS above.
 SENDMAIL_DIR=${SENDMAIL_DIR:-/var/cache/relaywarden-test/sendmail}
 need_sendmail=0
 [ -x "$SENDMAIL_DIR/sendmail" ] || need_sendmail=1
