@@ -138,15 +138,22 @@ rdns_verdict_name(enum rdns_verdict v)
     return "unknown";
 }
 
+/* A numeric address for a header: anything but hex digits, '.' and ':' becomes '?'. */
+static void
+rdns_sanitize_addr(char *dst, size_t len, const char *addr)
+{
+    util_strlcpy(dst, addr, len);
+    for (char *p = dst; *p; p++)
+        if (!isxdigit((unsigned char)*p) && *p != '.' && *p != ':')
+            *p = '?';
+}
+
 void
 rdns_format_stamp(const struct rdns_result *r, const char *addr, char *buf, size_t len)
 {
     char a[64];
 
-    util_strlcpy(a, addr, sizeof(a));
-    for (char *p = a; *p; p++)
-        if (!isxdigit((unsigned char)*p) && *p != '.' && *p != ':')
-            *p = '?';
+    rdns_sanitize_addr(a, sizeof(a), addr);
     switch (r->verdict) {
     case RDNS_PASS:
         snprintf(buf, len, "%s verified %s", a, r->ptr);
@@ -176,10 +183,7 @@ rdns_format_ar(const struct rdns_result *r, const char *authserv, const char *ad
     const char *res = "none";
     char a[64], id[RDNS_NAME_MAX + 1];
 
-    util_strlcpy(a, addr, sizeof(a));
-    for (char *p = a; *p; p++)
-        if (!isxdigit((unsigned char)*p) && *p != '.' && *p != ':')
-            *p = '?';
+    rdns_sanitize_addr(a, sizeof(a), addr);
     rdns_sanitize_name(id, sizeof(id), authserv);
     /* RFC 8601 2.7.3: pass; fail when the names were found but are unrelated or the forward
      * name has no address; permerror for a permanent failure such as no PTR at all;
