@@ -25,12 +25,14 @@ e2e_require() {
 }
 
 # e2e_pick_port VAR: a free TCP port on 127.0.0.1, never one this run handed out before (those
-# may not be listening yet), stored in VAR.
+# may not be listening yet), stored in VAR. Drawn below the kernel's ephemeral range, where
+# the outgoing connections of tests running in parallel cannot be holding it.
 E2E_PORTS_USED=" "
+E2E_PORT_TOP=$(awk '{print $1 - 1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32767)
 e2e_pick_port() {
     local p
     while :; do
-        p=$((20000 + RANDOM % 30000))
+        p=$((10000 + RANDOM % (E2E_PORT_TOP - 10000)))
         case "$E2E_PORTS_USED" in *" $p "*) continue ;; esac
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             E2E_PORTS_USED="$E2E_PORTS_USED$p "
@@ -73,12 +75,18 @@ e2e_start_relaywarden() {
         [ -S "$T/relaywarden.sock" ] || { cat "$T/relaywarden.log" >&2; exit 1; }
         return
     fi
-    e2e_pick_port MILTER_PORT
-    MILTER_CONN=inet:127.0.0.1:$MILTER_PORT
-    "$RELAYWARDEN" -f -c "$1" -p "inet:$MILTER_PORT@127.0.0.1" -P "$T/relaywarden.pid" \
-        2>>"$T/relaywarden.log" &
-    RW_PID=$!
-    e2e_wait_port "$MILTER_PORT" || { cat "$T/relaywarden.log" >&2; exit 1; }
+    local try
+    for try in 1 2 3; do # another test may take the port between picking and binding
+        e2e_pick_port MILTER_PORT
+        MILTER_CONN=inet:127.0.0.1:$MILTER_PORT
+        "$RELAYWARDEN" -f -c "$1" -p "inet:$MILTER_PORT@127.0.0.1" -P "$T/relaywarden.pid" \
+            2>>"$T/relaywarden.log" &
+        RW_PID=$!
+        e2e_wait_port "$MILTER_PORT" && return 0
+        kill "$RW_PID" 2>/dev/null
+    done
+    cat "$T/relaywarden.log" >&2
+    exit 1
 }
 
 # e2e_start RULES: sink, relaywarden and a private Postfix with an inbound and an outbound port.
