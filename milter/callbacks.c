@@ -175,11 +175,14 @@ cb_session(const struct conn_ctx *c, struct session *s, const struct addr *rcpt)
 /* For the log: what was wrong with the author headers, if anything, so that an admin can
  * tell a forged From: from a malformed one. */
 static void
-cb_author_detail(const struct author *au, char *reason, size_t len)
+cb_author_detail(const struct rule *r, const struct author *au, char *reason, size_t len)
 {
-    size_t n = strlen(reason);
+    size_t n = strlen(reason), i;
+    int about_author = 0;
 
-    if (au == NULL)
+    for (i = 0; i < r->nconds; i++)
+        about_author |= r->conds[i].kind == COND_FROM_OWNED || r->conds[i].kind == COND_HEADER_FROM;
+    if (au == NULL || !about_author)
         return;
     if (au->broken)
         snprintf(reason + n, len - n, " (%s)", au->why);
@@ -210,7 +213,7 @@ cb_apply(SMFICTX *ctx, struct conn_ctx *c, enum stage st, const struct addr *rcp
             snprintf(reason, sizeof(reason), "%s %s", r->reply.xcode, r->reply.text);
         else
             util_strlcpy(reason, r->reply.text ? r->reply.text : "", sizeof(reason));
-        cb_author_detail(s.author, reason, sizeof(reason));
+        cb_author_detail(r, s.author, reason, sizeof(reason));
         if (r->log_only) {
             snprintf(would, sizeof(would), "would-%s", rules_action_name(r->action));
             cb_log(ctx, c, would, st, r, to, reason);
@@ -445,7 +448,9 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 
     if (c != NULL && c->msg != NULL && name != NULL && value != NULL) {
         hdraddr_add(&c->msg->author, name, value);
-        if (util_strcaseeq(name, "Authentication-Results")) {
+        /* Only a stamping listener removes forged results, so only there are they counted. */
+        if (c->listener != NULL && c->listener->stamp != STAMP_NONE &&
+            util_strcaseeq(name, "Authentication-Results")) {
             c->msg->nar++;
             if (rdns_ar_is_ours(value, c->authserv) && c->msg->nours <= CB_MAX_FORGED_AR) {
                 if (c->msg->nours < CB_MAX_FORGED_AR)
