@@ -213,6 +213,14 @@ dns_cache_put(const char *addr, const struct rdns_result *r, int secs)
     pthread_mutex_unlock(&dns_mu);
 }
 
+/* A lookup that could not even be made counts as failed, with the reason. */
+static void
+dns_fail(struct rdns_result *r, const char *why)
+{
+    rdns_from_lookup(RDNS_SERVFAIL, NULL, RDNS_SERVFAIL, 0, r);
+    util_strlcpy(r->detail, why, sizeof(r->detail));
+}
+
 /* Say what really failed when it was not a plain SERVFAIL. */
 static void
 dns_detail(const struct dns_step *st, struct rdns_result *r)
@@ -247,8 +255,7 @@ dns_iprev(const char *addr, const struct dns_config *cfg, struct rdns_result *r)
         family = AF_INET6;
         alen = 16;
         if (inet_pton(AF_INET6, addr, bin) != 1) {
-            rdns_from_lookup(RDNS_SERVFAIL, NULL, RDNS_SERVFAIL, 0, r);
-            util_strlcpy(r->detail, "not a numeric address", sizeof(r->detail));
+            dns_fail(r, "not a numeric address");
             return;
         }
     }
@@ -262,14 +269,12 @@ dns_iprev(const char *addr, const struct dns_config *cfg, struct rdns_result *r)
     if (ares_init_options(&ch, &opt,
                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS |
                               ARES_OPT_FLAGS) != ARES_SUCCESS) {
-        rdns_from_lookup(RDNS_SERVFAIL, NULL, RDNS_SERVFAIL, 0, r);
-        util_strlcpy(r->detail, "resolver could not start", sizeof(r->detail));
+        dns_fail(r, "resolver could not start");
         return;
     }
     if (cfg->server != NULL && ares_set_servers_ports_csv(ch, cfg->server) != ARES_SUCCESS) {
         ares_destroy(ch);
-        rdns_from_lookup(RDNS_SERVFAIL, NULL, RDNS_SERVFAIL, 0, r);
-        util_strlcpy(r->detail, "bad resolver address", sizeof(r->detail));
+        dns_fail(r, "bad resolver address");
         return;
     }
     memset(&ptr, 0, sizeof(ptr));

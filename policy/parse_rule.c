@@ -164,16 +164,19 @@ cond_first_stage(enum cond_kind k)
 static const char *
 cond_name(enum cond_kind k)
 {
-    static const char *names[] = {"to",
-                                  "from",
-                                  "auth",
-                                  "login",
-                                  "tls",
-                                  "client",
-                                  "routed",
-                                  "sender-owned-by",
-                                  "from-owned-by",
-                                  "header-from"};
+    static const char *names[] = {
+        [COND_TO] = "to",
+        [COND_FROM] = "from",
+        [COND_AUTH] = "auth",
+        [COND_LOGIN] = "login",
+        [COND_TLS] = "tls",
+        [COND_CLIENT] = "client",
+        [COND_ROUTED] = "routed",
+        [COND_SENDER_OWNED] = "sender-owned-by",
+        [COND_FROM_OWNED] = "from-owned-by",
+        [COND_HEADER_FROM] = "header-from",
+        [COND_RDNS] = "rdns",
+    };
     return names[k];
 }
 
