@@ -2,10 +2,14 @@
 /*
  * eval.c - rule matching. First match wins inside a stage; all conditions of a rule must hold.
  *
- * An address matches a domains list only when every domain it can route through is in the
- * list, so u%evil@ours or @ours:u@evil never count as ours. An unqualified recipient such as
- * <postmaster> names no domain: the MTA delivers it here, so it counts as inside every list.
- * The null sender <> is inside none.
+ * Two meanings of "an address and a domains list", one per question:
+ *   - is it ours (to, from: may we deliver it, may it relay)? Only when every domain it can
+ *     route through is in the list, so u%evil@ours or @ours:u@evil never count as ours. An
+ *     unqualified recipient such as <postmaster> names no domain: the MTA delivers it here,
+ *     so it counts as inside every list. The null sender <> is inside none.
+ *   - does it claim the list (from-claims, header-from: is it spoofing us)? When any domain it
+ *     names is in the list: <ceo%remote@ours>, <@relay:ceo@ours> and <remote!ceo@ours> all
+ *     claim ours. The envelope and the header use this same test.
  */
 #include "eval.h"
 
@@ -20,6 +24,23 @@ eval_addr_in(const struct addr *a, const struct list *l)
         if (!list_match_domain(l, a->hops[i]))
             return 0;
     return 1;
+}
+
+/* Some hop of a is in the list: a names one of its domains. An address with more hops than
+ * were kept may name it in one not kept, so it claims every list. */
+static int
+eval_addr_claims(const struct addr *a, const struct list *l)
+{
+    int i;
+
+    if (a == NULL || (a->flags & ADDR_F_NULL))
+        return 0;
+    if (a->flags & ADDR_F_HOPS_OVERFLOW)
+        return 1;
+    for (i = 0; i < a->nhops; i++)
+        if (list_match_domain(l, a->hops[i]))
+            return 1;
+    return 0;
 }
 
 /* Every author mailbox (and every address hidden in a display name) is owned by the login.
@@ -39,8 +60,9 @@ eval_author_owned(const struct session *s, const struct list *l)
     return 1;
 }
 
-/* Some author mailbox claims a domain in the list. Broken or repeated author headers count
- * as a claim: a forgery must not pass because it is also malformed. */
+/* Some author mailbox (or an address found in display text) claims a domain in the list.
+ * Broken or repeated author headers count as a claim: a forgery must not pass because it is
+ * also malformed. */
 static int
 eval_author_in(const struct author *au, const struct list *l)
 {
@@ -51,7 +73,7 @@ eval_author_in(const struct author *au, const struct list *l)
     if (au->broken || au->nfrom > 1 || au->nsender > 1)
         return 1;
     for (i = 0; i < au->nbox; i++)
-        if (list_match_domain(l, au->box[i].domain))
+        if (eval_addr_claims(&au->box[i], l))
             return 1;
     return 0;
 }
@@ -67,6 +89,9 @@ eval_cond(const struct cond *c, const struct session *s)
         break;
     case COND_FROM:
         r = eval_addr_in(s->from, c->list);
+        break;
+    case COND_FROM_CLAIMS:
+        r = eval_addr_claims(s->from, c->list);
         break;
     case COND_AUTH:
         r = authed;

@@ -6,396 +6,501 @@
  *   group = display-name ":" [mailbox-list] ";"  mailbox = name-addr / addr-spec
  *   name-addr = [display-name] "<" [obs-route] addr-spec ">"
  *
- * Tokens are collected between delimiters; an addr-spec is rebuilt from its tokens (comments
- * and folding removed) and handed to addr_parse, so header and envelope addresses are judged
- * by the same code. Anything that does not fit the grammar makes the header broken: a broken
- * author header is a violation, never a pass.
+ * The value is read through a length-bounded view; everything kept goes into buffers that grow
+ * up to a named limit, so a long or deeply nested header is "too long" (broken), never cut.
+ * An addr-spec is rebuilt from its tokens (comments and folding removed) and handed to
+ * addr_parse, so header and envelope addresses are judged by the same code, routing hops and
+ * all. The text a reader displays is gathered per piece - a display name, a group name, the
+ * comments around one address - brought to textnorm's normal form and scanned for addresses.
+ * Anything that does not fit the grammar makes the header broken: a broken author header is a
+ * violation, never a pass.
  */
 #include "hdraddr.h"
+#include "buf.h"
+#include "textnorm.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <string.h>
 
-/* Phrase text kept per mailbox for the hidden-address scan. */
-#define HDR_PHRASE_MAX 2048
-
 struct hscan {
-    const char *p;
+    const char *p, *end;
     struct author *au;
-    char phrase[HDR_PHRASE_MAX]; /* display name and comments, decoded */
-    size_t plen;
-    char spec[ADDR_PATH_MAX * 2]; /* addr-spec rebuilt from tokens */
-    size_t slen;
-    int nwords;    /* words since the last delimiter */
-    int last_word; /* the last token was a word: another word right after is a phrase */
-    int adjacent;  /* word followed word: not an addr-spec, only a display name */
-    int bare_at;   /* an unquoted '@' outside <>: an addr-spec, so no display name */
+    struct buf spec;   /* the addr-spec rebuilt from its tokens */
+    struct buf phrase; /* words since the last delimiter: a display name, or the addr-spec */
+    struct buf disp;   /* display text of the current piece, raw */
+    struct buf norm;   /* its normal form */
+    int ws;            /* white space or a comment since the last token */
+    int nwords;        /* words since the last delimiter */
+    int last_word;     /* the last token was a word: another word right after is a phrase */
+    int adjacent;      /* word followed word: not an addr-spec, only a display name */
+    int bare_at;       /* an unquoted '@' outside <>: an addr-spec, so no display name */
+    int spec_over;     /* the words would make an addr-spec past ADDR_PATH_MAX */
+    char *err;
+    size_t errlen;
 };
 
 static int
-hdr_fail(char *err, size_t errlen, const char *why)
+hdr_fail(struct hscan *s, const char *why)
 {
-    util_errf(err, errlen, "%s", why);
+    util_errf(s->err, s->errlen, "%s", why);
     return -1;
 }
 
+/* Bytes RFC 5322 never allows in a header value (folding CR LF aside). */
 static int
-hdr_b64(int c)
+hdr_ctl(unsigned char c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
+    return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
 }
 
 static int
-hdr_hex(int c)
+hdr_wsp(char c)
 {
-    return isdigit(c) ? c - '0' : isxdigit(c) ? (tolower(c) - 'a' + 10) : -1;
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* One encoded word at s ("=?cs?B?...?="): decoded into dst; returns bytes of s used, or 0. */
-static size_t
-hdr_decode_word(const char *s, char *dst, size_t dstlen, size_t *o)
+static int
+hdr_special(char c)
 {
-    const char *cs_end, *enc, *text, *end;
-    unsigned acc = 0;
-    int bits = 0, v;
+    return strchr("()<>@,;:\\\".[]", c) != NULL;
+}
 
-    if (s[0] != '=' || s[1] != '?' || (cs_end = strchr(s + 2, '?')) == NULL)
+/* RFC 5322 atext, for the local part of an address found in display text. */
+static int
+hdr_atext(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+static int
+hdr_ldh(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+static int
+hdr_put(struct hscan *s, struct buf *b, const char *t, size_t n)
+{
+    if (buf_put(b, t, n) == -1)
+        return hdr_fail(s, buf_over(b, n) ? "display text too long" : "out of memory");
+    return 0;
+}
+
+/* Words go to spec before it is known whether they are an addr-spec or a long display name:
+ * too many for an address is an error only if they turn out to be one (hdr_mailbox). */
+static int
+hdr_spec_put(struct hscan *s, const char *t, size_t n)
+{
+    if (s->spec_over)
         return 0;
-    enc = cs_end + 1;
-    if ((enc[0] != 'B' && enc[0] != 'b' && enc[0] != 'Q' && enc[0] != 'q') || enc[1] != '?')
-        return 0;
-    text = enc + 2;
-    if ((end = strstr(text, "?=")) == NULL)
-        return 0;
-    for (const char *c = text; c < end; c++) {
-        int out = -1;
-        if (toupper((unsigned char)enc[0]) == 'B') {
-            if (*c == '=')
-                break;
-            if ((v = hdr_b64((unsigned char)*c)) < 0)
-                continue;
-            acc = ((acc << 6) | (unsigned)v) & 0xfff; /* never more than 12 live bits */
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                out = (int)((acc >> bits) & 0xff);
-            }
-        } else if (*c == '_') {
-            out = ' ';
-        } else if (*c == '=' && c + 2 < end && hdr_hex((unsigned char)c[1]) >= 0 &&
-                   hdr_hex((unsigned char)c[2]) >= 0) {
-            out = hdr_hex((unsigned char)c[1]) * 16 + hdr_hex((unsigned char)c[2]);
-            c += 2;
-        } else {
-            out = (unsigned char)*c;
-        }
-        if (out >= 0 && *o + 1 < dstlen)
-            dst[(*o)++] = out == 0 ? ' ' : (char)out;
+    if (buf_put(&s->spec, t, n) == -1) {
+        if (!buf_over(&s->spec, n))
+            return hdr_fail(s, "out of memory");
+        s->spec_over = 1;
     }
-    return (size_t)(end + 2 - s);
+    return 0;
 }
 
-void
-hdraddr_decode_words(const char *src, char *dst, size_t dstlen)
-{
-    size_t o = 0, n;
-
-    if (dstlen == 0)
-        return;
-    while (*src) {
-        if ((n = hdr_decode_word(src, dst, dstlen, &o)) > 0) {
-            src += n;
-            continue;
-        }
-        if (o + 1 < dstlen)
-            dst[o++] = *src;
-        src++;
-    }
-    dst[o] = '\0';
-}
-
+/* Adds a mailbox unless the same address is already kept. */
 static int
-hdr_add_box(struct author *au, const struct addr *a, int hidden)
+hdr_add_box(struct hscan *s, const struct addr *a, int hidden)
 {
-    struct mailbox *b;
+    struct author *au = s->au;
+    int i;
 
+    for (i = 0; i < au->nbox; i++)
+        if (au->box[i].flags == a->flags && strcmp(au->box[i].local, a->local) == 0 &&
+            strcmp(au->box[i].domain, a->domain) == 0 && au->box[i].nhops == a->nhops)
+            return 0;
     if (au->nbox == HDR_MAILBOXES_MAX)
-        return -1;
-    b = &au->box[au->nbox++];
-    b->flags = a->flags;
-    util_strlcpy(b->local, a->local, sizeof(b->local));
-    util_strlcpy(b->domain, a->domain, sizeof(b->domain));
+        return hdr_fail(s, "too many addresses");
+    au->box[au->nbox] = *a;
+    au->hidden[au->nbox] = (unsigned char)hidden;
+    au->nbox++;
     au->nhidden += hidden;
     return 0;
 }
 
-/* Characters that may stand on each side of '@' in an address written inside free text. */
+/*
+ * Addresses in normalized display text t[0..n): every '@' with a local part of atext, dots and
+ * quotes before it and a dotted domain after it, white space on either side of the '@'
+ * allowed ("boss @ example.com" reads as an address too). Quotes are dropped from the local
+ * part and empty dot-labels collapsed, so '"boss"@example.com' and '.boss.@example.com' are
+ * found as boss@example.com. A candidate too long to be an address makes the header broken.
+ */
 static int
-hdr_local_char(int c)
+hdr_scan_text(struct hscan *s, const char *t, size_t n)
 {
-    return isalnum(c) || (c != 0 && strchr(".!#$%&'*+-/=?^_`{|}~", c) != NULL);
-}
+    size_t at, l, lend, r, rbeg, i;
 
-/* Addresses written inside a display name or comment ("boss@example.com" <x@evil>). */
-static int
-hdr_scan_hidden(struct author *au, const char *text)
-{
-    const char *at, *l, *r;
-    char buf[ADDR_PATH_MAX + 1], err[64];
-    struct addr a;
+    for (at = 0; at < n; at++) {
+        char cand[ADDR_PATH_MAX + 1], aerr[96];
+        size_t o = 0;
+        struct addr a;
 
-    for (at = strchr(text, '@'); at != NULL; at = strchr(at + 1, '@')) {
-        for (l = at; l > text && hdr_local_char((unsigned char)l[-1]); l--)
-            ;
-        for (r = at + 1; isalnum((unsigned char)*r) || *r == '.' || *r == '-'; r++)
-            ;
-        while (r > at + 1 && r[-1] == '.')
-            r--;
-        if (l == at || r == at + 1 || memchr(at + 1, '.', (size_t)(r - at - 1)) == NULL)
+        if (t[at] != '@')
             continue;
-        if ((size_t)(r - l) >= sizeof(buf))
-            return -1;
-        memcpy(buf, l, (size_t)(r - l));
-        buf[r - l] = '\0';
-        if (addr_parse(buf, ADDR_MAIL, &a, err, sizeof(err)) == 0 && hdr_add_box(au, &a, 1) == -1)
+        for (lend = at; lend > 0 && t[lend - 1] == ' '; lend--)
+            ;
+        for (l = lend; l > 0 && (hdr_atext((unsigned char)t[l - 1]) || t[l - 1] == '.' ||
+                                 t[l - 1] == '"');
+             l--)
+            ;
+        for (rbeg = at + 1; rbeg < n && t[rbeg] == ' '; rbeg++)
+            ;
+        for (r = rbeg; r < n && (hdr_ldh((unsigned char)t[r]) || t[r] == '.'); r++)
+            ;
+        while (r > rbeg && t[r - 1] == '.')
+            r--;
+        if (memchr(t + rbeg, '.', r - rbeg) == NULL)
+            continue; /* no dotted domain: "a@localhost", "@ work" */
+        if ((lend - l) + 1 + (r - rbeg) > ADDR_PATH_MAX)
+            return hdr_fail(s, "address in display text too long");
+        for (i = l; i < lend; i++) {
+            if (t[i] == '"' || (t[i] == '.' && (o == 0 || cand[o - 1] == '.')))
+                continue;
+            cand[o++] = t[i];
+        }
+        if (o > 0 && cand[o - 1] == '.')
+            o--;
+        if (o == 0)
+            continue; /* "@example.com" alone names no mailbox */
+        cand[o++] = '@';
+        for (i = rbeg; i < r; i++) {
+            if (t[i] == '.' && cand[o - 1] == '.')
+                continue;
+            cand[o++] = t[i];
+        }
+        cand[o] = '\0';
+        if (addr_parse(cand, ADDR_MAIL, &a, aerr, sizeof(aerr)) == 0 &&
+            hdr_add_box(s, &a, 1) == -1)
             return -1;
     }
     return 0;
 }
 
-static void
-hdr_phrase_put(struct hscan *s, const char *t, size_t n)
-{
-    if (s->plen + n + 2 >= sizeof(s->phrase))
-        n = sizeof(s->phrase) - s->plen - 2;
-    memcpy(s->phrase + s->plen, t, n);
-    s->plen += n;
-    s->phrase[s->plen++] = ' ';
-    s->phrase[s->plen] = '\0';
-}
-
+/* The display text gathered for one piece: normalized, scanned (backwards too after a
+ * right-to-left override), emptied. */
 static int
-hdr_spec_put(struct hscan *s, const char *t, size_t n)
+hdr_flush(struct hscan *s)
 {
-    if (s->slen + n + 1 >= sizeof(s->spec))
+    char nerr[128];
+    unsigned flags;
+
+    if (s->disp.len == 0)
+        return 0;
+    buf_reset(&s->norm);
+    if (textnorm_display(s->disp.s, s->disp.len, &s->norm, &flags, nerr, sizeof(nerr)) == -1)
+        return hdr_fail(s, nerr);
+    if (hdr_scan_text(s, buf_str(&s->norm), s->norm.len) == -1)
         return -1;
-    memcpy(s->spec + s->slen, t, n);
-    s->slen += n;
-    s->spec[s->slen] = '\0';
+    if (flags & TEXTNORM_F_RTL) { /* what the reader sees: the same text backwards */
+        buf_reset(&s->disp);
+        if (textnorm_reverse(s->norm.s, s->norm.len, &s->disp) == -1)
+            return hdr_fail(s, "display text too long");
+        if (hdr_scan_text(s, buf_str(&s->disp), s->disp.len) == -1)
+            return -1;
+    }
+    buf_reset(&s->disp);
     return 0;
 }
 
-/* Skips folding white space and comments; comment text goes to the phrase. */
+/* Text a reader sees, appended to the piece with a space where white space separated it. */
 static int
-hdr_cfws(struct hscan *s, char *err, size_t errlen)
+hdr_disp_put(struct hscan *s, const char *t, size_t n)
+{
+    if (s->disp.len > 0 && hdr_put(s, &s->disp, " ", 1) == -1)
+        return -1;
+    return hdr_put(s, &s->disp, t, n);
+}
+
+/* The words gathered since the last delimiter were a display name (or group name). */
+static int
+hdr_phrase_to_disp(struct hscan *s)
+{
+    int rc = 0;
+
+    if (s->phrase.len > 0)
+        rc = hdr_disp_put(s, s->phrase.s, s->phrase.len);
+    buf_reset(&s->phrase);
+    return rc;
+}
+
+/* Skips folding white space and comments; comment text, quoted-pairs undone, goes to the
+ * display text. Nested comments are kept as text with their parentheses. */
+static int
+hdr_cfws(struct hscan *s)
 {
     for (;;) {
-        while (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n')
+        while (s->p < s->end && hdr_wsp(*s->p)) {
             s->p++;
-        if (*s->p != '(')
+            s->ws = 1;
+        }
+        if (s->p == s->end || *s->p != '(')
             return 0;
+        s->ws = 1;
+        if (s->disp.len > 0 && hdr_put(s, &s->disp, " ", 1) == -1)
+            return -1;
         {
-            char text[HDR_PHRASE_MAX], dec[HDR_PHRASE_MAX];
-            size_t n = 0;
-            int depth = 0;
-            do {
-                if (*s->p == '\0')
-                    return hdr_fail(err, errlen, "unterminated comment");
-                if (*s->p == '\\' && s->p[1] != '\0')
-                    s->p++;
-                else if (*s->p == '(')
+            size_t depth = 1;
+            for (s->p++; depth > 0; s->p++) {
+                char c;
+                if (s->p == s->end)
+                    return hdr_fail(s, "unterminated comment");
+                c = *s->p;
+                if (hdr_ctl((unsigned char)c))
+                    return hdr_fail(s, "control character");
+                if (c == '\\') {
+                    if (++s->p == s->end)
+                        return hdr_fail(s, "unterminated comment");
+                    c = *s->p;
+                    if (hdr_ctl((unsigned char)c))
+                        return hdr_fail(s, "control character");
+                } else if (c == '(') {
                     depth++;
-                else if (*s->p == ')')
-                    depth--;
-                if (n + 1 < sizeof(text))
-                    text[n++] = *s->p;
-                s->p++;
-            } while (depth > 0);
-            text[n] = '\0';
-            hdraddr_decode_words(text, dec, sizeof(dec));
-            hdr_phrase_put(s, dec, strlen(dec));
+                } else if (c == ')' && --depth == 0) {
+                    continue;
+                }
+                if (hdr_put(s, &s->disp, &c, 1) == -1)
+                    return -1;
+            }
         }
     }
 }
 
-/* One word (atom, dot, quoted string or domain literal) appended to spec and phrase. */
+/* One word (atom, quoted string or domain literal): raw to spec, as read to the phrase. */
 static int
-hdr_word(struct hscan *s, char *err, size_t errlen)
+hdr_word(struct hscan *s)
 {
     const char *start = s->p;
-    char dec[HDR_PHRASE_MAX], raw[HDR_PHRASE_MAX];
-    size_t n;
 
+    if (s->ws && s->phrase.len > 0 && hdr_put(s, &s->phrase, " ", 1) == -1)
+        return -1;
     if (*s->p == '"') {
-        for (s->p++; *s->p != '"'; s->p++) {
-            if (*s->p == '\0')
-                return hdr_fail(err, errlen, "unterminated quoted string");
-            if (*s->p == '\\' && s->p[1] != '\0')
-                s->p++;
+        for (s->p++;; s->p++) {
+            char c;
+            if (s->p == s->end)
+                return hdr_fail(s, "unterminated quoted string");
+            c = *s->p;
+            if (c == '"')
+                break;
+            if (hdr_ctl((unsigned char)c))
+                return hdr_fail(s, "control character");
+            if (c == '\\') {
+                if (++s->p == s->end)
+                    return hdr_fail(s, "unterminated quoted string");
+                c = *s->p;
+                if (hdr_ctl((unsigned char)c))
+                    return hdr_fail(s, "control character");
+            }
+            if (hdr_put(s, &s->phrase, &c, 1) == -1)
+                return -1;
         }
         s->p++;
     } else if (*s->p == '[') {
-        while (*s->p != ']')
-            if (*s->p++ == '\0')
-                return hdr_fail(err, errlen, "unterminated domain literal");
+        for (; s->p < s->end && *s->p != ']'; s->p++)
+            if (hdr_ctl((unsigned char)*s->p) || (*s->p == '[' && s->p != start))
+                return hdr_fail(s, "bad domain literal");
+        if (s->p == s->end)
+            return hdr_fail(s, "unterminated domain literal");
         s->p++;
+        if (hdr_put(s, &s->phrase, start, (size_t)(s->p - start)) == -1)
+            return -1;
     } else {
-        while (*s->p && !isspace((unsigned char)*s->p) && strchr("()<>@,;:\\\"[]", *s->p) == NULL)
+        while (s->p < s->end && !hdr_wsp(*s->p) && !hdr_special(*s->p) &&
+               !hdr_ctl((unsigned char)*s->p))
             s->p++;
         if (s->p == start)
-            return hdr_fail(err, errlen, "unexpected character");
+            return hdr_fail(s, s->p < s->end && hdr_ctl((unsigned char)*s->p)
+                                   ? "control character"
+                                   : "unexpected character");
+        if (hdr_put(s, &s->phrase, start, (size_t)(s->p - start)) == -1)
+            return -1;
     }
-    n = (size_t)(s->p - start);
     s->adjacent += s->last_word;
     s->last_word = 1;
-    if (hdr_spec_put(s, start, n) == -1)
-        return hdr_fail(err, errlen, "address too long");
-    if (n >= sizeof(raw))
-        n = sizeof(raw) - 1;
-    memcpy(raw, start, n);
-    raw[n] = '\0';
-    hdraddr_decode_words(raw, dec, sizeof(dec));
-    hdr_phrase_put(s, dec, strlen(dec));
+    s->ws = 0;
     s->nwords++;
-    return 0;
+    return hdr_spec_put(s, start, (size_t)(s->p - start));
 }
 
-/* spec holds an addr-spec: parse it and keep it with whatever the phrase hides. */
+/* spec holds an addr-spec: parse it and keep it. */
 static int
-hdr_mailbox(struct hscan *s, char *err, size_t errlen)
+hdr_mailbox(struct hscan *s)
 {
     struct addr a;
-    char aerr[96];
+    char aerr[96], esc[64];
 
     if (s->adjacent > 0)
-        return hdr_fail(err, errlen, "display name without <address>");
-    if (addr_parse(s->spec, ADDR_MAIL, &a, aerr, sizeof(aerr)) == -1 ||
+        return hdr_fail(s, "display name without <address>");
+    if (s->spec_over)
+        return hdr_fail(s, "address longer than 256 octets");
+    if (addr_parse(buf_str(&s->spec), ADDR_MAIL, &a, aerr, sizeof(aerr)) == -1 ||
         (a.flags & (ADDR_F_NULL | ADDR_F_UNQUALIFIED))) {
-        util_errf(err, errlen, "bad mailbox: %s", a.flags & ADDR_F_NULL ? "empty" : aerr);
+        util_errf(s->err, s->errlen, "bad mailbox <%s>: %s",
+                  util_escape(esc, sizeof(esc), buf_str(&s->spec), 40),
+                  a.flags & ADDR_F_NULL ? "empty" : a.flags & ADDR_F_UNQUALIFIED ? "no domain"
+                                                                                  : aerr);
         return -1;
     }
-    if (hdr_add_box(s->au, &a, 0) == -1 || hdr_scan_hidden(s->au, s->phrase) == -1)
-        return hdr_fail(err, errlen, "too many addresses");
-    return 0;
+    return hdr_add_box(s, &a, 0);
 }
 
 static void
 hdr_reset(struct hscan *s)
 {
-    s->plen = s->slen = 0;
-    s->phrase[0] = s->spec[0] = '\0';
+    buf_reset(&s->spec);
+    s->spec_over = 0;
+    buf_reset(&s->phrase);
     s->nwords = 0;
     s->last_word = s->adjacent = s->bare_at = 0;
 }
 
-int
-hdraddr_parse(const char *value, struct author *au, char *err, size_t errlen)
+/* After '<': [obs-route] addr-spec '>', the route kept so that addr_parse sees its hops. */
+static int
+hdr_angle(struct hscan *s)
 {
-    struct hscan s;
-    int in_group = 0, found = 0;
+    int route = 0;
 
-    memset(&s, 0, sizeof(s));
-    s.p = value;
-    s.au = au;
+    buf_reset(&s->spec);
+    s->spec_over = 0;
+    s->last_word = s->adjacent = 0;
+    s->p++;
+    if (hdr_cfws(s) == -1)
+        return -1;
+    route = s->p < s->end && *s->p == '@';
     for (;;) {
-        if (hdr_cfws(&s, err, errlen) == -1)
+        if (hdr_cfws(s) == -1)
             return -1;
-        switch (*s.p) {
-        case '<': /* name-addr: what came before was the display name */
-            if (s.bare_at)
-                return hdr_fail(err, errlen, "'@' in an unquoted display name");
-            s.slen = 0;
-            s.last_word = s.adjacent = 0;
-            s.p++;
-            if (hdr_cfws(&s, err, errlen) == -1)
+        if (s->p == s->end)
+            return hdr_fail(s, "missing '>'");
+        if (*s->p == '>')
+            break;
+        if (*s->p == '@' || *s->p == '.' || (route && (*s->p == ',' || *s->p == ':'))) {
+            if (*s->p == ':')
+                route = 0;
+            if (hdr_spec_put(s, s->p++, 1) == -1)
                 return -1;
-            if (*s.p == '@') { /* obs-route: @a,@b: */
-                while (*s.p && *s.p != ':')
-                    s.p++;
-                if (*s.p++ != ':')
-                    return hdr_fail(err, errlen, "bad route in angle address");
-            }
-            while (*s.p != '>') {
-                if (*s.p == '\0')
-                    return hdr_fail(err, errlen, "missing '>'");
-                if (hdr_cfws(&s, err, errlen) == -1)
-                    return -1;
-                if (*s.p == '@' || *s.p == '.') {
-                    hdr_spec_put(&s, s.p++, 1);
-                    s.last_word = 0;
-                    continue;
-                }
-                if (*s.p == '>')
-                    break;
-                if (strchr("<,;:", *s.p) != NULL)
-                    return hdr_fail(err, errlen, "unexpected character in angle address");
-                if (hdr_word(&s, err, errlen) == -1)
-                    return -1;
-            }
-            s.p++;
-            if (hdr_mailbox(&s, err, errlen) == -1)
-                return -1;
-            found++;
-            hdr_reset(&s);
-            if (hdr_cfws(&s, err, errlen) == -1)
-                return -1;
-            if (*s.p != ',' && *s.p != ';' && *s.p != '\0')
-                return hdr_fail(err, errlen, "text after '>'");
+            s->last_word = 0;
             continue;
-        case ':':
-            if (in_group || s.nwords == 0)
-                return hdr_fail(err, errlen, "unexpected ':'");
-            in_group = 1;
-            hdr_reset(&s);
-            s.p++;
-            continue;
-        case ',':
-        case ';':
-        case '\0':
-            if (s.slen > 0) {
-                if (hdr_mailbox(&s, err, errlen) == -1)
+        }
+        if (strchr("<>,;:()\\]", *s->p) != NULL)
+            return hdr_fail(s, "unexpected character in angle address");
+        if (hdr_word(s) == -1)
+            return -1;
+    }
+    s->p++;
+    if (route)
+        return hdr_fail(s, "bad route in angle address");
+    buf_reset(&s->phrase); /* the words of the addr-spec are no display text */
+    return hdr_mailbox(s);
+}
+
+static int
+hdr_list(struct hscan *s)
+{
+    int in_group = 0, found = 0, angle = 0;
+
+    for (;;) {
+        if (hdr_cfws(s) == -1)
+            return -1;
+        if (s->p == s->end || *s->p == ',' || *s->p == ';') {
+            if (!angle && (s->spec.len > 0 || s->spec_over)) {
+                if (hdr_mailbox(s) == -1)
                     return -1;
                 found++;
+                buf_reset(&s->phrase);
+            } else if (!angle && s->phrase.len > 0) {
+                return hdr_fail(s, "display name without <address>");
             }
-            hdr_reset(&s);
-            if (*s.p == ';') {
+            if (hdr_flush(s) == -1)
+                return -1;
+            hdr_reset(s);
+            angle = 0;
+            if (s->p == s->end) {
+                if (in_group)
+                    return hdr_fail(s, "group without ';'");
+                return found > 0 ? 0 : hdr_fail(s, "no mailbox");
+            }
+            if (*s->p == ';') {
                 if (!in_group)
-                    return hdr_fail(err, errlen, "';' outside a group");
+                    return hdr_fail(s, "';' outside a group");
                 in_group = 0;
             }
-            if (*s.p == '\0') {
-                if (in_group)
-                    return hdr_fail(err, errlen, "group without ';'");
-                if (found == 0)
-                    return hdr_fail(err, errlen, "no mailbox");
-                return 0;
-            }
-            s.p++;
+            s->p++;
+            s->ws = 0;
+            continue;
+        }
+        if (angle)
+            return hdr_fail(s, "text after '>'");
+        switch (*s->p) {
+        case '<': /* name-addr: what came before was the display name */
+            if (s->bare_at)
+                return hdr_fail(s, "'@' in an unquoted display name");
+            if (hdr_phrase_to_disp(s) == -1 || hdr_flush(s) == -1 || hdr_angle(s) == -1)
+                return -1;
+            found++;
+            angle = 1;
+            continue;
+        case ':':
+            if (in_group || s->nwords == 0 || s->bare_at)
+                return hdr_fail(s, "unexpected ':'");
+            in_group = 1;
+            if (hdr_phrase_to_disp(s) == -1 || hdr_flush(s) == -1)
+                return -1;
+            hdr_reset(s);
+            s->p++;
+            s->ws = 0;
             continue;
         case '@':
         case '.':
-            s.bare_at |= *s.p == '@';
-            hdr_spec_put(&s, s.p++, 1);
-            s.last_word = 0;
+            s->bare_at |= *s->p == '@';
+            if (hdr_spec_put(s, s->p, 1) == -1)
+                return -1;
+            /* A dot inside a display name ("J. Smith") is part of what the reader sees. */
+            if (*s->p == '.' && hdr_put(s, &s->phrase, ".", 1) == -1)
+                return -1;
+            s->p++;
+            s->last_word = 0;
+            s->ws = 0;
             continue;
         case '>':
         case ')':
         case '\\':
-            return hdr_fail(err, errlen, "unexpected character");
+        case ']':
+            return hdr_fail(s, "unexpected character");
         default:
-            if ((unsigned char)*s.p < 0x20 && *s.p != '\t')
-                return hdr_fail(err, errlen, "control character");
-            if (hdr_word(&s, err, errlen) == -1)
+            if (hdr_ctl((unsigned char)*s->p))
+                return hdr_fail(s, "control character");
+            if (hdr_word(s) == -1)
                 return -1;
         }
     }
+}
+
+int
+hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_t errlen)
+{
+    struct hscan s;
+    int rc;
+
+    memset(&s, 0, sizeof(s));
+    s.p = value;
+    s.end = value + len;
+    s.au = au;
+    s.err = err;
+    s.errlen = errlen;
+    buf_init(&s.spec, ADDR_PATH_MAX);
+    buf_init(&s.phrase, HDR_TEXT_MAX);
+    buf_init(&s.disp, HDR_TEXT_MAX);
+    buf_init(&s.norm, HDR_TEXT_MAX);
+    rc = hdr_list(&s);
+    buf_free(&s.spec);
+    buf_free(&s.phrase);
+    buf_free(&s.disp);
+    buf_free(&s.norm);
+    return rc;
 }
 
 void
@@ -403,6 +508,7 @@ hdraddr_add(struct author *au, const char *name, const char *value)
 {
     char err[96];
     int from = util_strcaseeq(name, "From");
+    size_t len;
 
     if (!from && !util_strcaseeq(name, "Sender"))
         return;
@@ -412,10 +518,11 @@ hdraddr_add(struct author *au, const char *name, const char *value)
         au->nsender++;
     if (au->broken)
         return;
-    if (strlen(value) > HDR_VALUE_MAX) {
+    if ((len = strlen(value)) > HDR_VALUE_MAX) {
         au->broken = 1;
-        util_errf(au->why, sizeof(au->why), "%s: longer than %d octets", name, HDR_VALUE_MAX);
-    } else if (hdraddr_parse(value, au, err, sizeof(err)) == -1) {
+        util_errf(au->why, sizeof(au->why), "%s: longer than %d octets", from ? "From" : "Sender",
+                  HDR_VALUE_MAX);
+    } else if (hdraddr_parse(value, len, au, err, sizeof(err)) == -1) {
         au->broken = 1;
         util_errf(au->why, sizeof(au->why), "%s: %s", from ? "From" : "Sender", err);
     }

@@ -2,8 +2,9 @@
 /*
  * hdraddr.h - the author headers of a message (From:, Sender:) parsed for sender binding and
  * anti-spoofing. RFC 5322 address lists: display names, comments, quoted strings, groups,
- * several mailboxes. RFC 2047 encoded words in display names and comments are decoded, and any
- * address hidden in them is kept too, so "=?utf-8?b?...?=" cannot smuggle one past the check.
+ * several mailboxes, the obsolete route. Every text a mail reader displays (display names,
+ * comments anywhere, group names) is brought to the normal form of textnorm.h and scanned for
+ * addresses, which are kept as "hidden" mailboxes: '"boss@example.com" <x@evil>' names both.
  */
 #ifndef RW_HDRADDR_H
 #define RW_HDRADDR_H
@@ -12,34 +13,38 @@
 
 #include <stddef.h>
 
-/* Mailboxes kept per message from From: and Sender:; a message naming more is broken. */
+/* Mailboxes kept per message from From: and Sender:, hidden ones included; a message naming
+ * more is broken. Real mail names one author, rarely a handful; 16 leaves room for lists. */
 #define HDR_MAILBOXES_MAX 16
-/* Longest From: or Sender: value accepted (RFC 5322 allows 998 octets a line, folded more). */
+/* Longest From: or Sender: value accepted. RFC 5322 allows 998 octets a line and folding
+ * allows more; 8 KiB is eight full lines, beyond any author header a mailer writes. */
 #define HDR_VALUE_MAX 8192
-
-struct mailbox {
-    unsigned flags; /* ADDR_F_* of the parsed addr-spec */
-    char local[ADDR_PATH_MAX + 1];
-    char domain[ADDR_DOMAIN_MAX + 1];
-};
+/* Longest display text (one display name, group name, or the comments around one address)
+ * after decoding: a Latin-1 byte becomes two UTF-8 bytes, a base64 word three bytes per four,
+ * NFKC some characters several. Four times the longest value covers every real header. */
+#define HDR_TEXT_MAX (4 * HDR_VALUE_MAX)
 
 struct author {
     int nfrom;   /* From: headers seen */
     int nsender; /* Sender: headers seen */
     int broken;  /* a From:/Sender: could not be parsed, was too long, or named too many */
     char why[128];
-    int nbox; /* mailboxes in From: and Sender:, and addresses hidden in display names */
-    struct mailbox box[HDR_MAILBOXES_MAX];
-    int nhidden; /* how many of box[] came from display names or comments */
+    int nbox; /* mailboxes in From: and Sender:, and addresses found in their display text */
+    struct addr box[HDR_MAILBOXES_MAX]; /* every hop kept: see eval.c for claims and owners */
+    unsigned char hidden[HDR_MAILBOXES_MAX]; /* 1: box[i] was found in display text */
+    int nhidden;
 };
 
-/* hdraddr_add - feed one header; only From and Sender (any case) are looked at. */
+/* hdraddr_add - feed one header (NUL-terminated value as the MTA gives it); only From and
+ * Sender (any case) are looked at. A header that cannot be parsed marks au broken with why. */
 void hdraddr_add(struct author *au, const char *name, const char *value);
 
-/* hdraddr_parse - parse one address list; 0 and the mailboxes appended, or -1 with err. */
-int hdraddr_parse(const char *value, struct author *au, char *err, size_t errlen);
-
-/* hdraddr_decode_words - decode RFC 2047 encoded words in src into dst (raw bytes). */
-void hdraddr_decode_words(const char *src, char *dst, size_t dstlen);
+/*
+ * hdraddr_parse - parse the address list value[0..len) (a NUL byte in it is an error).
+ * Returns 0 with the mailboxes appended to au, or -1 with the reason in err; on -1 au may
+ * hold some of the mailboxes (the caller marks it broken). No length limit of its own:
+ * hdraddr_add applies HDR_VALUE_MAX.
+ */
+int hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_t errlen);
 
 #endif

@@ -50,6 +50,7 @@ static const struct keyword {
     {"fallback", KW_FALLBACK},
     {"file", KW_FILE},
     {"from", KW_FROM},
+    {"from-claims", KW_FROM_CLAIMS},
     {"from-owned-by", KW_FROM_OWNED_BY},
     {"header", KW_HEADER},
     {"header-from", KW_HEADER_FROM},

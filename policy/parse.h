@@ -30,6 +30,7 @@ enum kw {
     KW_FALLBACK,
     KW_FILE,
     KW_FROM,
+    KW_FROM_CLAIMS,
     KW_FROM_OWNED_BY,
     KW_HEADER,
     KW_HEADER_FROM,

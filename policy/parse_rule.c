@@ -148,6 +148,7 @@ cond_first_stage(enum cond_kind k)
     case COND_AUTH:
     case COND_LOGIN:
     case COND_FROM:
+    case COND_FROM_CLAIMS:
         return STAGE_MAIL;
     case COND_SENDER_OWNED:
         return STAGE_MAIL;
@@ -167,6 +168,7 @@ cond_name(enum cond_kind k)
     static const char *names[] = {
         [COND_TO] = "to",
         [COND_FROM] = "from",
+        [COND_FROM_CLAIMS] = "from-claims",
         [COND_AUTH] = "auth",
         [COND_LOGIN] = "login",
         [COND_TLS] = "tls",
@@ -288,6 +290,9 @@ parse_rule(struct parser *p)
         case KW_FROM:
             c.kind = COND_FROM;
             break;
+        case KW_FROM_CLAIMS:
+            c.kind = COND_FROM_CLAIMS;
+            break;
         case KW_LOGIN:
             c.kind = COND_LOGIN;
             lt = LIST_LOGINS;
@@ -330,8 +335,8 @@ parse_rule(struct parser *p)
         }
         default:
             parse_err(p, line,
-                      "unknown condition %s (to, from, auth, login, tls, client, routed, "
-                      "log-only)",
+                      "unknown condition %s (to, from, from-claims, auth, login, tls, client, "
+                      "routed, sender-owned-by, from-owned-by, header-from, rdns, log-only)",
                       parse_desc(p));
             goto fail;
         }

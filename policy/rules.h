@@ -27,6 +27,7 @@ enum action {
 enum cond_kind {
     COND_TO,           /* every hop of the recipient is in a domains list */
     COND_FROM,         /* every hop of the sender is in a domains list */
+    COND_FROM_CLAIMS,  /* some hop of the sender is in a domains list: it claims one */
     COND_AUTH,         /* the session authenticated */
     COND_LOGIN,        /* the login is in a logins list */
     COND_TLS,          /* the session uses TLS */

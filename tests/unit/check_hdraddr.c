@@ -39,14 +39,14 @@ static const struct {
     {"quoted local part", "\"john smith\"@example.com", "john smith@example.com"},
     {"domain case folded", "Alice <alice@EXAMPLE.COM>", "alice@example.com"},
     {"address in quoted display", "\"boss@example.com\" <evil@evil.test>",
-     "evil@evil.test,boss@example.com*"},
+     "boss@example.com*,evil@evil.test"},
     {"address in bare display", "boss@example.com <evil@evil.test>", "ERR"},
     {"base64 encoded display", "=?utf-8?b?Ym9zc0BleGFtcGxlLmNvbQ==?= <evil@evil.test>",
-     "evil@evil.test,boss@example.com*"},
+     "boss@example.com*,evil@evil.test"},
     {"q encoded display", "=?utf-8?q?boss=40example.com?= <evil@evil.test>",
-     "evil@evil.test,boss@example.com*"},
+     "boss@example.com*,evil@evil.test"},
     {"Q upper case", "=?UTF-8?Q?The_Boss_=3Cboss=40example.com=3E?= <evil@evil.test>",
-     "evil@evil.test,boss@example.com*"},
+     "boss@example.com*,evil@evil.test"},
     {"encoded word as the address", "=?utf-8?q?boss=40example.com?=", "ERR"},
     {"encoded address in comment", "evil@evil.test (=?utf-8?b?Ym9zc0BleGFtcGxlLmNvbQ==?=)",
      "evil@evil.test,boss@example.com*"},
@@ -55,6 +55,8 @@ static const struct {
      "a@example.com"},
     {"harmless encoded display", "=?iso-8859-1?q?J=F6rg_Smith?= <j@example.com>", "j@example.com"},
     {"obsolete route", "<@relay.example:alice@example.com>", "alice@example.com"},
+    {"obsolete route, two hops", "<@a.example,@b.example:alice@example.com>", "alice@example.com"},
+    {"route without colon", "<@relay.example alice@example.com>", "ERR"},
     {"control character", "a@example.com\001", "ERR"},
     {"domain literal", "alice@[192.0.2.1]", "alice@[192.0.2.1]"},
     {"two at signs", "a@b@example.com", "ERR"},
@@ -69,6 +71,61 @@ static const struct {
     {"hidden address needs a dot", "\"user@localhost\" <a@example.com>", "a@example.com"},
     {"unqualified mailbox", "<alice>", "ERR"},
     {"stray close paren", "a@example.com)", "ERR"},
+    /* Display text: comments anywhere, group names, quoted strings with quoted-pairs undone. */
+    {"comment after angle", "A <a@example.com> (boss@example.com)", "a@example.com,boss@example.com*"},
+    {"comment after angle, no space", "<a@example.com>(boss@example.com)",
+     "a@example.com,boss@example.com*"},
+    {"nested comment after angle", "<a@example.com> (x (boss@example.com) y)",
+     "a@example.com,boss@example.com*"},
+    {"comment inside angle", "<a(boss@example.com)@example.com>", "a@example.com,boss@example.com*"},
+    {"comment holding no address", "A <a@example.com> (Alice Smith)", "a@example.com"},
+    {"group display name", "\"boss@example.com\": a@example.com;", "boss@example.com*,a@example.com"},
+    {"comment in group name", "team (boss@example.com): a@example.com;",
+     "boss@example.com*,a@example.com"},
+    {"plain group name", "\"Alice and Co\": a@example.com;", "a@example.com"},
+    {"quoted-pair at", "\"boss\\@example.com\" <a@example.com>", "boss@example.com*,a@example.com"},
+    {"quoted-pair dot", "\"boss@example\\.com\" <a@example.com>", "boss@example.com*,a@example.com"},
+    {"quoted local in display", "\"\\\"boss\\\"@example.com\" <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"quoted-pair in comment", "<a@example.com> (boss\\@example.com)",
+     "a@example.com,boss@example.com*"},
+    {"spaces around at", "\"boss @ example.com\" <a@example.com>", "boss@example.com*,a@example.com"},
+    {"same address twice kept once", "\"a@example.com\" <a@example.com>", "a@example.com*"},
+    /* Encoded words: joined, decoded by charset, normalized. */
+    {"split encoded words", "=?utf-8?q?boss?= =?utf-8?q?=40example.com?= <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"split across folding", "=?utf-8?q?boss?=\r\n =?utf-8?q?=40example.com?= <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"split base64 words", "=?utf-8?b?Ym9zcw==?= =?utf-8?b?QGV4YW1wbGUuY29t?= <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"utf-8 character split across words",
+     "=?utf-8?q?boss=EF=BC?= =?utf-8?q?=A0example.com?= <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"utf-16 encoded word",
+     "=?utf-16?b?//5iAG8AcwBzAEAAZQB4AGEAbQBwAGwAZQAuAGMAbwBtAA==?= <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"utf-7 encoded word", "=?utf-7?q?boss+AEA-example.com?= <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"fullwidth at", "\"boss\xef\xbc\xa0" "example.com\" <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"zero-width around at", "\"boss\xe2\x80\x8b@\xe2\x80\x8b" "example.com\" <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"right-to-left override", "\"\xe2\x80\xaemoc.elpmaxe@ssob\" <a@example.com>",
+     "boss@example.com*,a@example.com"},
+    {"unknown charset", "=?x-no-such-charset?q?Alice?= <a@example.com>", "ERR"},
+    {"invalid utf-8 in encoded word", "=?utf-8?q?=FF=FE?= <a@example.com>", "ERR"},
+    {"bad base64", "=?utf-8?b?Ym9z!!!?= <a@example.com>", "ERR"},
+    {"bad quoted-printable", "=?utf-8?q?a=4?= <a@example.com>", "ERR"},
+    {"not an encoded word is text", "\"=?broken\" <a@example.com>", "a@example.com"},
+    {"japanese display name", "=?iso-2022-jp?b?GyRCOzNFREJATzobKEI=?= <a@example.com>",
+     "a@example.com"},
+    {"cyrillic display name", "=?koi8-r?b?6dfBzg==?= <a@example.com>", "a@example.com"},
+    {"routed mailbox keeps its hops", "ceo%remote.test@example.com", "ceo%remote.test@example.com"},
+    {"address in display text too long to be one",
+     "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxboss@example.com\" <a@example.com>", "ERR"},
+    {"NUL in the value", "a@example.com\0x", "ERR"},
     {"too many mailboxes",
      "a@x.example,b@x.example,c@x.example,d@x.example,e@x.example,f@x.example,g@x.example,"
      "h@x.example,i@x.example,j@x.example,k@x.example,l@x.example,m@x.example,n@x.example,"
@@ -83,14 +140,15 @@ START_TEST(test_hdraddr_table)
     int i;
 
     memset(&au, 0, sizeof(au));
-    if (hdraddr_parse(rows[_i].value, &au, err, sizeof(err)) == -1) {
+    if (hdraddr_parse(rows[_i].value, strlen(rows[_i].value) + (strstr(rows[_i].name, "NUL") ? 2 : 0),
+                      &au, err, sizeof(err)) == -1) {
         ck_assert_msg(err[0] != '\0', "%s: error without a reason", rows[_i].name);
         snprintf(got, sizeof(got), "ERR");
     } else {
         for (i = 0; i < au.nbox; i++) {
             size_t n = strlen(got);
             snprintf(got + n, sizeof(got) - n, "%s%s@%s%s", i ? "," : "", au.box[i].local,
-                     au.box[i].domain, i >= au.nbox - au.nhidden ? "*" : "");
+                     au.box[i].domain, au.hidden[i] ? "*" : "");
         }
     }
     ck_assert_msg(strcmp(got, rows[_i].want) == 0, "%s: %s got \"%s\" want \"%s\" (%s)",
@@ -139,9 +197,100 @@ START_TEST(test_hdraddr_every_prefix)
         memset(&au, 0, sizeof(au));
         memcpy(buf, v, n);
         buf[n] = '\0';
-        hdraddr_parse(buf, &au, err, sizeof(err));
+        hdraddr_parse(buf, n, &au, err, sizeof(err));
         ck_assert(au.nbox <= HDR_MAILBOXES_MAX);
     }
+}
+END_TEST
+
+/* A quoted display name of n octets (padding "x") before <a@example.com>, in a fresh buffer. */
+static char *
+display_of(size_t n)
+{
+    char *v = malloc(n + 32);
+
+    ck_assert_ptr_nonnull(v);
+    v[0] = '"';
+    memset(v + 1, 'x', n);
+    strcpy(v + 1 + n, "\" <a@example.com>");
+    return v;
+}
+
+/* Every named limit at limit-1, limit and limit+1. */
+START_TEST(test_hdraddr_limits)
+{
+    struct author au;
+    char err[128], *v, list[2048];
+    int k, n;
+
+    /* HDR_VALUE_MAX: the whole value, through hdraddr_add. */
+    for (k = -1; k <= 1; k++) {
+        size_t len = (size_t)(HDR_VALUE_MAX + k);
+        v = display_of(len - strlen("\"\" <a@example.com>"));
+        ck_assert_uint_eq(strlen(v), len);
+        memset(&au, 0, sizeof(au));
+        hdraddr_add(&au, "From", v);
+        ck_assert_msg(au.broken == (k > 0), "value of %zu octets: broken=%d (%s)", len, au.broken,
+                      au.why);
+        free(v);
+    }
+    /* HDR_TEXT_MAX: one display text, through hdraddr_parse (no value limit there). */
+    for (k = -1; k <= 1; k++) {
+        size_t len = (size_t)(HDR_TEXT_MAX + k);
+        v = display_of(len);
+        memset(&au, 0, sizeof(au));
+        ck_assert_msg((hdraddr_parse(v, strlen(v), &au, err, sizeof(err)) == -1) == (k > 0),
+                      "display text of %zu octets: %s", len, err);
+        free(v);
+    }
+    /* HDR_MAILBOXES_MAX mailboxes in one header. */
+    for (k = -1; k <= 1; k++) {
+        list[0] = '\0';
+        for (n = 0; n < HDR_MAILBOXES_MAX + k; n++)
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%su%d@example.com",
+                     n ? ", " : "", n);
+        memset(&au, 0, sizeof(au));
+        ck_assert_msg((hdraddr_parse(list, strlen(list), &au, err, sizeof(err)) == -1) == (k > 0),
+                      "%d mailboxes: %s", HDR_MAILBOXES_MAX + k, err);
+    }
+    /* ADDR_PATH_MAX: the rebuilt addr-spec. */
+    for (k = -1; k <= 1; k++) {
+        size_t local = (size_t)(ADDR_PATH_MAX + k) - strlen("@example.com");
+        list[0] = '<';
+        memset(list + 1, 'a', local);
+        strcpy(list + 1 + local, "@example.com>");
+        memset(&au, 0, sizeof(au));
+        ck_assert_msg((hdraddr_parse(list, strlen(list), &au, err, sizeof(err)) == -1) == (k > 0),
+                      "addr-spec of %d octets: %s", ADDR_PATH_MAX + k, err);
+    }
+}
+END_TEST
+
+/* The crash of issue 8: a comment past the old 2 KB phrase buffer, then more phrase text. */
+START_TEST(test_hdraddr_long_comment)
+{
+    static const size_t lens[] = {2046, 2047, 2048, 2100, 4096, 8000};
+    struct author au;
+    char *v = malloc(HDR_VALUE_MAX + 64);
+    size_t i;
+
+    ck_assert_ptr_nonnull(v);
+    for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        v[0] = '(';
+        memset(v + 1, 'x', lens[i]);
+        strcpy(v + 1 + lens[i], ") News <news@remote.test>");
+        memset(&au, 0, sizeof(au));
+        hdraddr_add(&au, "From", v);
+        ck_assert_msg(!au.broken && au.nbox == 1, "comment of %zu: %s", lens[i], au.why);
+        /* and the address after the long text is still found */
+        strcpy(v + 1 + lens[i] - 20, " boss@example.com) News <news@remote.test>");
+        memset(&au, 0, sizeof(au));
+        hdraddr_add(&au, "From", v);
+        ck_assert_msg(!au.broken && au.nbox == 2 && au.hidden[0] &&
+                          strcmp(au.box[0].domain, "example.com") == 0,
+                      "address after %zu octets of comment not found (%s)", lens[i], au.why);
+    }
+    free(v);
 }
 END_TEST
 
@@ -154,6 +303,8 @@ main(void)
     tcase_add_loop_test(tc, test_hdraddr_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
     tcase_add_test(tc, test_author_headers);
     tcase_add_test(tc, test_hdraddr_every_prefix);
+    tcase_add_test(tc, test_hdraddr_limits);
+    tcase_add_test(tc, test_hdraddr_long_comment);
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }

@@ -92,7 +92,8 @@ static const struct {
     {"unknown action", "listener l default\npolicy l {\n    rcpt bounce\n}\n",
      "%F:3: expected an action (accept, reject, tempfail, discard, quarantine), got 'bounce'\n"},
     {"unknown condition", "listener l default\npolicy l {\n    rcpt reject sender x\n}\n",
-     "%F:3: unknown condition 'sender' (to, from, auth, login, tls, client, routed, log-only)\n"},
+     "%F:3: unknown condition 'sender' (to, from, from-claims, auth, login, tls, client, "
+     "routed, sender-owned-by, from-owned-by, header-from, rdns, log-only)\n"},
     {"condition too early",
      "domains d { x.example }\nlistener l default\npolicy l {\n"
      "    mail reject to <d>\n    connect reject auth\n}\n",

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * rfc2047.c - RFC 2047 decoding with iconv. Strict where a lenient reading would let an address
+ * hide: an encoded word whose charset iconv does not know, whose base64 or quoted-printable is
+ * malformed, or whose bytes are invalid in its charset is an error, never skipped.
+ *
+ *   encoded-word = "=?" charset ["*" language] "?" encoding "?" encoded-text "?="
+ */
+#include "rfc2047.h"
+#include "util.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
+/* Longest charset name looked at; IANA names are under 45 octets. Longer is not a charset. */
+#define RFC2047_CHARSET_MAX 64
+
+struct rfc2047_word {
+    const char *cs;  /* charset, without "*language" */
+    size_t cslen;
+    int b64;         /* 'B' encoding, else 'Q' */
+    const char *text;
+    size_t textlen;
+    size_t total;    /* bytes of the whole word, "=?" to "?=" */
+};
+
+/* RFC 2047 token: any CHAR but space, CTLs and especials. */
+static int
+rfc2047_token_char(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && strchr("()<>@,;:\"/[]?.=", c) == NULL;
+}
+
+/* Recognizes an encoded word at s (at most n bytes); 1 and *w filled, or 0. */
+static int
+rfc2047_word_at(const char *s, size_t n, struct rfc2047_word *w)
+{
+    size_t i = 2, star = 0;
+
+    if (n < 8 || s[0] != '=' || s[1] != '?')
+        return 0;
+    w->cs = s + 2;
+    for (; i < n && s[i] != '?'; i++) {
+        if (s[i] == '*' && star == 0)
+            star = i;
+        else if (!rfc2047_token_char((unsigned char)s[i]) && s[i] != '.')
+            return 0;
+    }
+    /* The charset token excludes '.' as an especial, but names like "ISO_8859-1:1987" do not
+     * use it and some mailers write "utf.8"; iconv decides. */
+    w->cslen = (star ? star : i) - 2;
+    if (i + 3 >= n || w->cslen == 0 || w->cslen >= RFC2047_CHARSET_MAX || s[i + 2] != '?')
+        return 0;
+    switch (s[i + 1]) {
+    case 'B':
+    case 'b':
+        w->b64 = 1;
+        break;
+    case 'Q':
+    case 'q':
+        w->b64 = 0;
+        break;
+    default:
+        return 0;
+    }
+    i += 3;
+    w->text = s + i;
+    for (; i + 1 < n && !(s[i] == '?' && s[i + 1] == '='); i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '?')
+            return 0;
+    if (i + 1 >= n)
+        return 0;
+    w->textlen = (size_t)(s + i - w->text);
+    w->total = i + 2;
+    return 1;
+}
+
+static int
+rfc2047_b64val(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+static int
+rfc2047_hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The word's bytes, appended to raw. 0, or -1 with err. */
+static int
+rfc2047_word_bytes(const struct rfc2047_word *w, struct buf *raw, char *err, size_t errlen)
+{
+    const unsigned char *t = (const unsigned char *)w->text;
+    size_t i;
+
+    if (w->b64) {
+        unsigned acc = 0;
+        int bits = 0, pad = 0, v;
+        for (i = 0; i < w->textlen; i++) {
+            if (t[i] == '=') {
+                pad++;
+                continue;
+            }
+            if (pad > 0 || (v = rfc2047_b64val(t[i])) < 0)
+                goto bad;
+            acc = ((acc << 6) | (unsigned)v) & 0xffffu; /* at most 14 live bits */
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                if (buf_putc(raw, (char)((acc >> bits) & 0xff)) == -1)
+                    goto full;
+            }
+        }
+        /* One stray base64 character (6 bits) cannot be a byte; padding past two is junk. */
+        if (bits == 6 || pad > 2)
+            goto bad;
+        return 0;
+    }
+    for (i = 0; i < w->textlen; i++) {
+        char c = (char)t[i];
+        if (t[i] == '_') {
+            c = ' ';
+        } else if (t[i] == '=') {
+            int hi, lo;
+            if (i + 2 >= w->textlen || (hi = rfc2047_hexval(t[i + 1])) < 0 ||
+                (lo = rfc2047_hexval(t[i + 2])) < 0)
+                goto bad;
+            c = (char)(hi * 16 + lo);
+            i += 2;
+        }
+        if (buf_putc(raw, c) == -1)
+            goto full;
+    }
+    return 0;
+bad:
+    util_errf(err, errlen, "malformed %s in an encoded word", w->b64 ? "base64" : "quoted-printable");
+    return -1;
+full:
+    util_errf(err, errlen, "encoded words too long");
+    return -1;
+}
+
+/* Converts raw from charset cs to UTF-8, appended to out. 0, or -1 with err. */
+static int
+rfc2047_convert(const char *cs, size_t cslen, const struct buf *raw, struct buf *out, char *err,
+                size_t errlen)
+{
+    char name[RFC2047_CHARSET_MAX], chunk[1024], esc[80];
+    char *in = raw->s, *o;
+    size_t inleft = raw->len, oleft;
+    iconv_t cd;
+    int rc = 0;
+
+    memcpy(name, cs, cslen);
+    name[cslen] = '\0';
+    if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+        util_errf(err, errlen, "unknown charset \"%s\" in an encoded word",
+                  util_escape(esc, sizeof(esc), name, 40));
+        return -1;
+    }
+    while (inleft > 0) {
+        o = chunk;
+        oleft = sizeof(chunk);
+        if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1 && errno != E2BIG) {
+            util_errf(err, errlen, "bytes not valid in charset \"%s\" in an encoded word",
+                      util_escape(esc, sizeof(esc), name, 40));
+            rc = -1;
+            break;
+        }
+        if (buf_put(out, chunk, (size_t)(o - chunk)) == -1) {
+            util_errf(err, errlen, "encoded words too long");
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0) { /* flush a stateful encoding's shift sequence (ISO-2022-JP, UTF-7) */
+        o = chunk;
+        oleft = sizeof(chunk);
+        if (iconv(cd, NULL, NULL, &o, &oleft) == (size_t)-1 ||
+            buf_put(out, chunk, (size_t)(o - chunk)) == -1) {
+            util_errf(err, errlen, "encoded words too long");
+            rc = -1;
+        }
+    }
+    iconv_close(cd);
+    return rc;
+}
+
+int
+rfc2047_decode(const char *src, size_t n, struct buf *out, char *err, size_t errlen)
+{
+    struct buf raw;
+    struct rfc2047_word w, run;
+    size_t i = 0, j;
+    int in_run = 0, rc = -1;
+
+    /* The raw bytes of a run of same-charset words never exceed the input's own length. */
+    buf_init(&raw, n);
+    while (i < n) {
+        if (!rfc2047_word_at(src + i, n - i, &w)) {
+            if (in_run) { /* the run ends here: convert it */
+                if (rfc2047_convert(run.cs, run.cslen, &raw, out, err, errlen) == -1)
+                    goto done;
+                buf_reset(&raw);
+                in_run = 0;
+            }
+            if (buf_putc(out, src[i]) == -1) {
+                util_errf(err, errlen, "text too long");
+                goto done;
+            }
+            i++;
+            continue;
+        }
+        if (in_run && (w.cslen != run.cslen || strncasecmp(w.cs, run.cs, w.cslen) != 0)) {
+            if (rfc2047_convert(run.cs, run.cslen, &raw, out, err, errlen) == -1)
+                goto done;
+            buf_reset(&raw);
+            in_run = 0;
+        }
+        if (!in_run) {
+            run = w;
+            in_run = 1;
+        }
+        if (rfc2047_word_bytes(&w, &raw, err, errlen) == -1)
+            goto done;
+        i += w.total;
+        /* Linear white space up to the next encoded word is not displayed: skip it. */
+        for (j = i; j < n && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r' || src[j] == '\n');
+             j++)
+            ;
+        if (j > i && rfc2047_word_at(src + j, n - j, &w))
+            i = j;
+    }
+    if (in_run && rfc2047_convert(run.cs, run.cslen, &raw, out, err, errlen) == -1)
+        goto done;
+    rc = 0;
+done:
+    buf_free(&raw);
+    return rc;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * rfc2047.h - RFC 2047 encoded words ("=?charset?B?...?=", "=?charset?Q?...?=") decoded to UTF-8
+ * by their charset (iconv), the way a mail reader shows them: adjacent encoded words are joined
+ * (RFC 2047 section 6.2: the white space between them is not displayed), and a character split
+ * across two words of the same charset is put back together before conversion.
+ */
+#ifndef RW_RFC2047_H
+#define RW_RFC2047_H
+
+#include "buf.h"
+
+#include <stddef.h>
+
+/*
+ * rfc2047_decode - appends src[0..n) to out with every encoded word decoded to UTF-8; text
+ * outside encoded words is copied unchanged. Returns 0, or -1 with the reason in err: an
+ * unknown charset, bad base64 or quoted-printable, bytes that are not valid in the charset, out
+ * of memory, or out's limit reached ("too long"). A "=?" that does not start a well-formed
+ * encoded word is plain text. The decoded bytes may hold NUL and control characters.
+ */
+int rfc2047_decode(const char *src, size_t n, struct buf *out, char *err, size_t errlen);
+
+#endif
