@@ -261,6 +261,16 @@ hdr_cfws(struct hscan *s)
                     depth++;
                 } else if (c == ')' && --depth == 0) {
                     continue;
+                } else {
+                    /* a run of plain comment text in one copy */
+                    const char *q = s->p;
+                    while (q + 1 < s->end && strchr("\\()", q[1]) == NULL &&
+                           !hdr_ctl((unsigned char)q[1]))
+                        q++;
+                    if (hdr_put(s, &s->disp, s->p, (size_t)(q - s->p) + 1) == -1)
+                        return -1;
+                    s->p = q;
+                    continue;
                 }
                 if (hdr_put(s, &s->disp, &c, 1) == -1)
                     return -1;
@@ -293,6 +303,16 @@ hdr_word(struct hscan *s)
                 c = *s->p;
                 if (hdr_ctl((unsigned char)c))
                     return hdr_fail(s, "control character");
+            } else {
+                /* a run of plain quoted text in one copy */
+                const char *q = s->p;
+                while (q + 1 < s->end && q[1] != '"' && q[1] != '\\' &&
+                       !hdr_ctl((unsigned char)q[1]))
+                    q++;
+                if (hdr_put(s, &s->phrase, s->p, (size_t)(q - s->p) + 1) == -1)
+                    return -1;
+                s->p = q;
+                continue;
             }
             if (hdr_put(s, &s->phrase, &c, 1) == -1)
                 return -1;

@@ -218,11 +218,14 @@ rfc2047_decode(const char *src, size_t n, struct buf *out, char *err, size_t err
                 buf_reset(&raw);
                 in_run = 0;
             }
-            if (buf_putc(out, src[i]) == -1) {
+            /* plain text up to the next "=?" (or one byte, when a "=?" here was no word) */
+            for (j = i + 1; j < n && !(src[j] == '=' && j + 1 < n && src[j + 1] == '?'); j++)
+                ;
+            if (buf_put(out, src + i, j - i) == -1) {
                 util_errf(err, errlen, "text too long");
                 goto done;
             }
-            i++;
+            i = j;
             continue;
         }
         if (in_run && (w.cslen != run.cslen || strncasecmp(w.cs, run.cs, w.cslen) != 0)) {

@@ -35,13 +35,13 @@ textnorm_plain(const char *s, size_t n)
 static int
 textnorm_put_plain(const char *s, size_t n, struct buf *out)
 {
-    size_t i;
+    size_t start = out->len, i;
 
-    for (i = 0; i < n; i++) {
-        char c = s[i] == '\t' || s[i] == '\r' || s[i] == '\n' ? ' ' : s[i];
-        if (buf_putc(out, c) == -1)
-            return -1;
-    }
+    if (buf_put(out, s, n) == -1)
+        return -1;
+    for (i = start; i < out->len; i++)
+        if (out->s[i] == '\t' || out->s[i] == '\r' || out->s[i] == '\n')
+            out->s[i] = ' ';
     return 0;
 }
 

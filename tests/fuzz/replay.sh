@@ -1,0 +1,15 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# replay.sh - every fuzz harness over its kept corpus (crashers found by fuzzing included),
+# built without libFuzzer (tests/fuzz/replay.c). A crash or a broken invariant aborts.
+set -eu
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+cd "$top_builddir"
+status=0
+for t in addr hdraddr textnorm authres rules; do
+    [ -x "tests/fuzz/replay_$t" ] || continue
+    printf 'replay_%s: ' "$t"
+    "tests/fuzz/replay_$t" "$top_srcdir/tests/fuzz/corpus/$t" || status=1
+done
+exit $status
