@@ -289,3 +289,25 @@ e2e_done() {
     echo "$E2E_PASSED passed, $E2E_FAILED failed"
     [ "$E2E_FAILED" = 0 ]
 }
+
+# e2e_held NAME: a message with X-Test-Name NAME waits in Postfix's hold queue (quarantined)
+# and never reached the sink.
+e2e_held() {
+    local i q
+    for i in $(seq 1 50); do
+        for q in $(postqueue -c "$PF_DIR" -j 2>/dev/null | grep '"queue_name": *"hold"' |
+            sed 's/.*"queue_id": *"\([0-9A-Za-z]*\)".*/\1/'); do
+            if postcat -c "$PF_DIR" -bq "$q" 2>/dev/null | grep -q "^X-Test-Name: $1\$" ||
+                postcat -c "$PF_DIR" -hq "$q" 2>/dev/null | grep -q "^X-Test-Name: $1\$"; then
+                if grep -ls "^X-Test-Name: $1\$" "$T"/sink/msg.* >/dev/null 2>&1; then
+                    e2e_fail "$1: held, but a copy reached the sink"
+                else
+                    e2e_pass "$1: held in the quarantine, not delivered"
+                fi
+                return
+            fi
+        done
+        sleep 0.1
+    done
+    e2e_fail "$1: not in the hold queue" "$T/$1.smtp"
+}
