@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * log.c - syslog and stderr output. One decision is one line of key=value pairs; every value
- * is escaped (no CR, LF, control or non-ASCII bytes reach the log) and length-capped.
+ * log.c - syslog and stderr output. Decision lines come formatted and escaped from the policy
+ * library (policy/decision.c); the daemon's own messages use format strings of its own.
  */
 #include "log.h"
 #include "util.h"
@@ -63,33 +63,7 @@ log_msg(int prio, const char *fmt, ...)
 }
 
 void
-log_decision(const struct decision *d)
+log_text(int prio, const char *line)
 {
-    /* Each escaped field may grow 4x (\xNN) from UTIL_LOG_FIELD_MAX input bytes. */
-    enum { F = UTIL_LOG_FIELD_MAX * 4 + 4 };
-    char qid[64], name[F], addr[F], auth[F], from[F], to[F], reason[F], listener[F], file[F];
-    char rule[F + 16], line[F * 9 + 256];
-
-    util_escape(qid, sizeof(qid), d->qid && *d->qid ? d->qid : "NOQUEUE", 32);
-    util_escape(name, sizeof(name), d->client_name && *d->client_name ? d->client_name : "unknown",
-                UTIL_LOG_FIELD_MAX);
-    util_escape(addr, sizeof(addr), d->client_addr ? d->client_addr : "", UTIL_LOG_FIELD_MAX);
-    util_escape(auth, sizeof(auth), d->auth && *d->auth ? d->auth : "-", UTIL_LOG_FIELD_MAX);
-    util_escape(from, sizeof(from), d->from ? d->from : "", UTIL_LOG_FIELD_MAX);
-    util_escape(to, sizeof(to), d->to ? d->to : "", UTIL_LOG_FIELD_MAX);
-    util_escape(reason, sizeof(reason), d->reason ? d->reason : "", UTIL_LOG_FIELD_MAX);
-    util_escape(listener, sizeof(listener), d->listener ? d->listener : "-", UTIL_LOG_FIELD_MAX);
-    if (d->rule_line > 0) {
-        util_escape(file, sizeof(file), d->rule_file, UTIL_LOG_FIELD_MAX);
-        snprintf(rule, sizeof(rule), "%s:%d", file, d->rule_line);
-    } else {
-        snprintf(rule, sizeof(rule), "-");
-    }
-    snprintf(line, sizeof(line),
-             "%s: %s: stage=%s rule=%s listener=%s client=%s[%s] auth=%s from=%s%s%s%s%s%s "
-             "reason=\"%s\"",
-             qid, d->action, d->stage, rule, listener, name, addr, auth, d->from ? "<" : "-",
-             d->from ? from : "", d->from ? ">" : "", d->to ? " to=<" : "", d->to ? to : "",
-             d->to ? ">" : "", reason);
-    log_line(LOG_INFO, line);
+    log_line(prio, line);
 }

@@ -13,21 +13,8 @@ void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* log_facility - the syslog facility for a name ("mail", "local0".."local7", "daemon"), or -1. */
 int log_facility(const char *name);
 
-/* One decision: everything in it is untrusted and escaped by log_decision. */
-struct decision {
-    const char *qid;
-    const char *action; /* "reject", "would-reject", ... */
-    const char *stage;
-    const char *rule_file;
-    int rule_line; /* 0: no rule (built-in decision) */
-    const char *listener;
-    const char *client_name;
-    const char *client_addr;
-    const char *auth;
-    const char *from;
-    const char *to;
-    const char *reason;
-};
-void log_decision(const struct decision *d);
+/* log_text - one line already formatted and escaped (a decision line from the policy
+ * library), logged as it is. */
+void log_text(int prio, const char *line);
 
 #endif

@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "callbacks.h"
-#include "dns.h"
+#include "env_milter.h"
 #include "log.h"
 #include "reload.h"
 #include "rules.h"
@@ -234,8 +234,8 @@ main(int argc, char **argv)
             return 1;
         }
     }
-    if (dns_init() == -1) {
-        log_msg(LOG_ERR, "cannot initialize the DNS resolver library");
+    if (env_milter_init() == -1) {
+        log_msg(LOG_ERR, "cannot initialize the DNS resolver library or the iprev cache");
         return 1;
     }
     if (reload_init(rules) == -1) {

@@ -43,6 +43,7 @@ lex_next(struct lexer *lx, struct token *t)
         if (lx->pos >= lx->len) {
             t->type = T_EOF;
             t->line = lx->line;
+            t->start = lx->len;
             return;
         }
         c = (unsigned char)lx->buf[lx->pos];
@@ -63,6 +64,7 @@ lex_next(struct lexer *lx, struct token *t)
         break;
     }
     t->line = lx->line;
+    t->start = lx->pos;
     lx->pos++;
     switch (c) {
     case '\n':

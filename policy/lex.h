@@ -27,6 +27,7 @@ enum tok_type {
 struct token {
     enum tok_type type;
     int line;
+    size_t start; /* offset of its first byte in the lexer's buffer */
     char text[LEX_TOKEN_MAX];
 };
 

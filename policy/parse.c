@@ -37,55 +37,63 @@ static const struct keyword {
     {"accept", KW_ACCEPT},
     {"allow-null", KW_ALLOW_NULL},
     {"always", KW_ALWAYS},
-    {"auth", KW_AUTH},
     {"authserv-id", KW_AUTHSERV_ID},
     {"cache", KW_CACHE},
-    {"client", KW_CLIENT},
-    {"connect", KW_CONNECT},
-    {"content", KW_CONTENT},
     {"daemon", KW_DAEMON},
     {"default", KW_DEFAULT},
-    {"discard", KW_DISCARD},
     {"domains", KW_DOMAINS},
     {"fallback", KW_FALLBACK},
     {"file", KW_FILE},
-    {"from", KW_FROM},
-    {"from-claims", KW_FROM_CLAIMS},
-    {"from-owned-by", KW_FROM_OWNED_BY},
-    {"header", KW_HEADER},
-    {"header-from", KW_HEADER_FROM},
-    {"helo", KW_HELO},
     {"include", KW_INCLUDE},
     {"listener", KW_LISTENER},
-    {"log-only", KW_LOG_ONLY},
-    {"login", KW_LOGIN},
     {"logins", KW_LOGINS},
     {"lookup", KW_LOOKUP},
-    {"mail", KW_MAIL},
     {"networks", KW_NETWORKS},
     {"never", KW_NEVER},
     {"nocase-local", KW_NOCASE_LOCAL},
     {"on-error", KW_ON_ERROR},
     {"policy", KW_POLICY},
-    {"quarantine", KW_QUARANTINE},
-    {"rcpt", KW_RCPT},
     {"rdns", KW_RDNS},
     {"rdns-header", KW_RDNS_HEADER},
     {"reject", KW_REJECT},
     {"resolver", KW_RESOLVER},
-    {"routed", KW_ROUTED},
-    {"sender-owned-by", KW_SENDER_OWNED_BY},
     {"senders", KW_SENDERS},
     {"stamp", KW_STAMP},
     {"subaddress", KW_SUBADDRESS},
     {"tempfail", KW_TEMPFAIL},
     {"timeout", KW_TIMEOUT},
-    {"tls", KW_TLS},
-    {"to", KW_TO},
     {"unauthenticated", KW_UNAUTHENTICATED},
 };
 
 static int parse_header_token(const char *s, int host);
+static int parse_file(struct parser *p, const char *path, int line);
+static void parse_listener(struct parser *p);
+static void parse_rdns(struct parser *p);
+
+/* The options of a listener and of rdns, as the -n hints list them. */
+static const char *const listener_options[] = {
+    "daemon \"NAME\"",       "policy NAME",       "default", "stamp [unauthenticated]",
+    "authserv-id \"HOST\"", "rdns-header \"NAME\"",
+};
+static const char *const rdns_options[] = {
+    "resolver \"IP[:PORT]\"",
+    "timeout SECONDS",
+    "cache SECONDS",
+    "lookup fallback|always|never",
+};
+#define PARSE_NOPTIONS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "a, b, c" from a table of option names, into buf. Returns buf. */
+static const char *
+parse_hint(const char *const *names, size_t n, const char *sep, char *buf, size_t len)
+{
+    size_t i, o = 0;
+
+    buf[0] = '\0';
+    for (i = 0; i < n && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? sep : "", names[i]);
+    return buf;
+}
 
 static int
 kw_cmp(const void *a, const void *b)
@@ -232,9 +240,9 @@ resolve_path(const char *base, const char *path, char *out, size_t outlen)
         snprintf(out, outlen, "%.*s/%s", (int)(slash - base), base, path);
 }
 
-/* Reads a whole file; returns NULL with a reason in err. */
+/* Reads a whole file; returns NULL with a reason in err. The file system's rules_source. */
 static char *
-slurp(const char *path, size_t *len, char *err, size_t errlen)
+slurp(void *ctx, const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     struct stat st;
@@ -271,7 +279,7 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
     struct parser sub = *p;
 
     resolve_path(p->file, path, full, sizeof(full));
-    if ((buf = slurp(full, &len, err, sizeof(err))) == NULL) {
+    if ((buf = p->src->read(p->src->ctx, full, &len, err, sizeof(err))) == NULL) {
         parse_err(p, line, "%s", err);
         return;
     }
@@ -438,6 +446,7 @@ parse_listener(struct parser *p)
 {
     int line = p->tok.line;
     struct listener *l, *n;
+    char hint[256];
     size_t i;
 
     parse_next(p);
@@ -528,9 +537,9 @@ parse_listener(struct parser *p)
             l->is_default = 1;
             break;
         default:
-            parse_err(p, line,
-                      "listener \"%s\": unexpected %s (daemon \"NAME\", policy NAME, default)",
-                      l->name, parse_desc(p));
+            parse_err(p, line, "listener \"%s\": unexpected %s (%s)", l->name, parse_desc(p),
+                      parse_hint(listener_options, PARSE_NOPTIONS(listener_options), ", ", hint,
+                                 sizeof(hint)));
             parse_skip_line(p);
             return;
         }
@@ -563,7 +572,7 @@ static void
 parse_rdns(struct parser *p)
 {
     int line = p->tok.line, any = 0;
-    char *end;
+    char *end, hint[256];
     long v;
 
     for (;;) {
@@ -619,119 +628,143 @@ parse_rdns(struct parser *p)
                 return;
             }
         } else {
-            parse_err(p, line, "rdns: unexpected %s (resolver, timeout, cache, lookup)",
-                      parse_desc(p));
+            parse_err(p, line, "rdns: unexpected %s (%s)", parse_desc(p),
+                      parse_hint(rdns_options, PARSE_NOPTIONS(rdns_options), ", ", hint,
+                                 sizeof(hint)));
             parse_skip_line(p);
             return;
         }
         any = 1;
     }
     if (!any)
-        parse_err(p, line, "rdns needs a setting (resolver, timeout, cache, lookup)");
+        parse_err(p, line, "rdns needs a setting (%s)",
+                  parse_hint(rdns_options, PARSE_NOPTIONS(rdns_options), ", ", hint, sizeof(hint)));
 }
 
-static int parse_file(struct parser *p, const char *path, int line);
+static void
+parse_st_domains(struct parser *p)
+{
+    parse_list_def(p, LIST_DOMAINS);
+}
+
+static void
+parse_st_networks(struct parser *p)
+{
+    parse_list_def(p, LIST_NETWORKS);
+}
+
+static void
+parse_st_logins(struct parser *p)
+{
+    parse_list_def(p, LIST_LOGINS);
+}
+
+static void
+parse_st_senders(struct parser *p)
+{
+    parse_list_def(p, LIST_SENDERS);
+}
+
+static void
+parse_st_on_error(struct parser *p)
+{
+    int line = p->tok.line;
+
+    parse_next(p);
+    switch (parse_kw(&p->tok)) {
+    case KW_TEMPFAIL:
+        p->rs->on_error = ACT_TEMPFAIL;
+        break;
+    case KW_ACCEPT:
+        p->rs->on_error = ACT_ACCEPT;
+        break;
+    case KW_REJECT:
+        p->rs->on_error = ACT_REJECT;
+        break;
+    default:
+        parse_err(p, line, "on-error takes tempfail, accept or reject, got %s", parse_desc(p));
+        parse_skip_line(p);
+        return;
+    }
+    parse_expect_eol(p);
+}
+
+static void
+parse_st_include(struct parser *p)
+{
+    int line = p->tok.line;
+    char path[4096];
+
+    parse_next(p);
+    if (p->tok.type != T_STRING) {
+        parse_err(p, line, "include needs a quoted path, got %s", parse_desc(p));
+        parse_skip_line(p);
+        return;
+    }
+    resolve_path(p->file, p->tok.text, path, sizeof(path));
+    parse_expect_eol(p);
+    if (p->depth >= PARSE_MAX_INCLUDE_DEPTH) {
+        parse_err(p, line, "includes nested more than %d deep (an include loop?)",
+                  PARSE_MAX_INCLUDE_DEPTH);
+        return;
+    }
+    parse_file(p, path, line);
+}
+
+/* The statements of a rules file: the one table of them (and of the -n hint). */
+static const struct statement {
+    const char *name;
+    void (*parse)(struct parser *p);
+} statements[] = {
+    {"domains", parse_st_domains},   {"networks", parse_st_networks},
+    {"logins", parse_st_logins},     {"senders", parse_st_senders},
+    {"listener", parse_listener},    {"policy", parse_policy},
+    {"rdns", parse_rdns},            {"on-error", parse_st_on_error},
+    {"include", parse_st_include},
+};
 
 static void
 parse_statement(struct parser *p)
 {
-    enum kw k = parse_kw(&p->tok);
     int line = p->tok.line;
-    char path[4096];
+    char hint[256];
+    size_t i, o = 0;
 
-    switch (k) {
-    case KW_DOMAINS:
-        parse_list_def(p, LIST_DOMAINS);
-        return;
-    case KW_NETWORKS:
-        parse_list_def(p, LIST_NETWORKS);
-        return;
-    case KW_LOGINS:
-        parse_list_def(p, LIST_LOGINS);
-        return;
-    case KW_SENDERS:
-        parse_list_def(p, LIST_SENDERS);
-        return;
-    case KW_POLICY:
-        parse_policy(p);
-        return;
-    case KW_LISTENER:
-        parse_listener(p);
-        return;
-    case KW_ON_ERROR:
-        parse_next(p);
-        switch (parse_kw(&p->tok)) {
-        case KW_TEMPFAIL:
-            p->rs->on_error = ACT_TEMPFAIL;
-            break;
-        case KW_ACCEPT:
-            p->rs->on_error = ACT_ACCEPT;
-            break;
-        case KW_REJECT:
-            p->rs->on_error = ACT_REJECT;
-            break;
-        default:
-            parse_err(p, line, "on-error takes tempfail, accept or reject, got %s", parse_desc(p));
-            parse_skip_line(p);
+    for (i = 0; p->tok.type == T_WORD && i < sizeof(statements) / sizeof(statements[0]); i++)
+        if (strcmp(p->tok.text, statements[i].name) == 0) {
+            statements[i].parse(p);
             return;
         }
-        parse_expect_eol(p);
-        return;
-    case KW_RDNS:
-        parse_rdns(p);
-        return;
-    case KW_INCLUDE:
-        parse_next(p);
-        if (p->tok.type != T_STRING) {
-            parse_err(p, line, "include needs a quoted path, got %s", parse_desc(p));
-            parse_skip_line(p);
-            return;
-        }
-        resolve_path(p->file, p->tok.text, path, sizeof(path));
-        parse_expect_eol(p);
-        if (p->depth >= PARSE_MAX_INCLUDE_DEPTH) {
-            parse_err(p, line, "includes nested more than %d deep (an include loop?)",
-                      PARSE_MAX_INCLUDE_DEPTH);
-            return;
-        }
-        parse_file(p, path, line);
-        return;
-    default:
-        if (p->tok.type == T_WORD)
-            parse_err(p, line,
-                      "unknown keyword %s (a statement starts with domains, networks, logins, "
-                      "listener, policy, include or on-error)",
-                      parse_desc(p));
-        else
-            parse_err(p, line, "unexpected %s", parse_desc(p));
-        parse_skip_line(p);
+    if (p->tok.type == T_WORD) {
+        for (i = 0; i < sizeof(statements) / sizeof(statements[0]) && o < sizeof(hint); i++)
+            o += (size_t)snprintf(hint + o, sizeof(hint) - o, "%s%s",
+                                  i == 0                                          ? ""
+                                  : i + 1 == sizeof(statements) / sizeof(statements[0]) ? " or "
+                                                                                  : ", ",
+                                  statements[i].name);
+        parse_err(p, line, "unknown keyword %s (a statement starts with %s)", parse_desc(p),
+                  hint);
+    } else {
+        parse_err(p, line, "unexpected %s", parse_desc(p));
     }
+    parse_skip_line(p);
 }
 
-/* Parses one file into p->rs; includes recurse with a fresh lexer and the same ruleset. */
+/* Parses text (len bytes) as the file path into p->rs; includes recurse with a fresh lexer and
+ * the same ruleset. Takes ownership of text. */
 static int
-parse_file(struct parser *p, const char *path, int line)
+parse_text(struct parser *p, const char *path, char *text, size_t len, int line)
 {
     struct parser sub = *p;
-    char err[300];
-    size_t len;
-    char *buf;
 
-    if ((buf = slurp(path, &len, err, sizeof(err))) == NULL) {
-        if (line > 0)
-            parse_err(p, line, "include: %s", err);
-        else
-            util_errf(p->err, p->errlen, "%s\n", err), p->nerrors++;
-        return -1;
-    }
     if ((sub.file = intern_file(p, path)) == NULL) {
-        free(buf);
+        free(text);
         parse_err(p, line, "out of memory");
         return -1;
     }
     sub.depth = p->depth + 1;
     sub.pushed_back = 0;
-    lex_init(&sub.lx, buf, len);
+    lex_init(&sub.lx, text, len);
     for (;;) {
         parse_next(&sub);
         if (sub.tok.type == T_EOF)
@@ -744,10 +777,27 @@ parse_file(struct parser *p, const char *path, int line)
         }
         parse_statement(&sub);
     }
-    free(buf);
+    free(text);
     p->nerrors = sub.nerrors;
     p->errused = sub.errused;
     return 0;
+}
+
+static int
+parse_file(struct parser *p, const char *path, int line)
+{
+    char err[300];
+    size_t len;
+    char *buf;
+
+    if ((buf = p->src->read(p->src->ctx, path, &len, err, sizeof(err))) == NULL) {
+        if (line > 0)
+            parse_err(p, line, "include: %s", err);
+        else
+            util_errf(p->err, p->errlen, "%s\n", err), p->nerrors++;
+        return -1;
+    }
+    return parse_text(p, path, buf, len, line);
 }
 
 /* Cross-references that can only be checked once everything is read. */
@@ -770,6 +820,7 @@ parse_resolve(struct parser *p)
         } else {
             l->policy = e->value;
             p->rs->stages |= l->policy->stages;
+            p->rs->actions |= l->policy->actions;
         }
         p->rs->stamps |= l->stamp != STAMP_NONE;
         for (j = 0; j < i; j++)
@@ -782,15 +833,22 @@ parse_resolve(struct parser *p)
     }
 }
 
-struct ruleset *
-rules_load(const char *path, char *errbuf, size_t errlen)
+static const struct rules_source parse_files = {NULL, slurp};
+
+/* Loads from path (text NULL: read through src) or from text. */
+static struct ruleset *
+parse_load(const char *path, const char *text, size_t len, const struct rules_source *src,
+           char *errbuf, size_t errlen)
 {
     struct parser p;
     struct ruleset *rs = calloc(1, sizeof(*rs));
+    char *copy = NULL;
+    int rc;
 
     if (errlen > 0)
         errbuf[0] = '\0';
-    if (rs == NULL) {
+    if (rs == NULL || (text != NULL && (copy = malloc(len + 1)) == NULL)) {
+        free(rs);
         util_errf(errbuf, errlen, "%s: out of memory\n", path);
         return NULL;
     }
@@ -803,10 +861,18 @@ rules_load(const char *path, char *errbuf, size_t errlen)
     strset_init(&rs->policies);
     memset(&p, 0, sizeof(p));
     p.rs = rs;
+    p.src = src != NULL ? src : &parse_files;
     p.file = path;
     p.err = errbuf;
     p.errlen = errlen;
-    if (parse_file(&p, path, 0) == 0)
+    if (copy != NULL) {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+        rc = parse_text(&p, path, copy, len, 0);
+    } else {
+        rc = parse_file(&p, path, 0);
+    }
+    if (rc == 0)
         parse_resolve(&p);
     if (p.nerrors > RULES_MAX_REPORTED_ERRORS && p.errused + 1 < errlen)
         snprintf(errbuf + p.errused, errlen - p.errused, "%s: %d more errors not shown\n", path,
@@ -816,4 +882,17 @@ rules_load(const char *path, char *errbuf, size_t errlen)
         return NULL;
     }
     return rs;
+}
+
+struct ruleset *
+rules_load(const char *path, char *errbuf, size_t errlen)
+{
+    return parse_load(path, NULL, 0, NULL, errbuf, errlen);
+}
+
+struct ruleset *
+rules_load_buffer(const char *name, const char *text, size_t len, const struct rules_source *src,
+                  char *errbuf, size_t errlen)
+{
+    return parse_load(name, text, len, src, errbuf, errlen);
 }

@@ -2,9 +2,13 @@
 /*
  * parse_rule.c - policy blocks and the rules inside them:
  *     STAGE [log-only] ACTION [[!]CONDITION ...] ["CODE X.Y.Z text"]
- * A condition is known from a given stage on ('to' at rcpt, 'auth' from mail, ...); using it
- * earlier is an error, not a rule that silently never matches.
+ * Conditions and actions come from their tables (cond.c, action.c): a condition is known from
+ * a given stage on ('to' at rcpt, 'auth' from mail, ...); using it earlier is an error, not a
+ * rule that silently never matches.
  */
+#include "action.h"
+#include "addr.h"
+#include "cond.h"
 #include "parse.h"
 #include "util.h"
 
@@ -65,23 +69,15 @@ parse_target(struct parser *p, enum list_type type, const char *kw, int *negate)
     }
 }
 
-/* "550 5.7.1 text", "5.7.1 text" or "text". */
+/* "550 5.7.1 text", "5.7.1 text" or "text": the SMTP reply of reject and tempfail. */
 static int
 parse_reply(struct parser *p, struct rule *r, const char *s, int line)
 {
-    int klass = r->action == ACT_TEMPFAIL ? 4 : 5;
+    const struct action_def *ad = action_def(r->action);
+    int klass = ad->reply_class;
     const char *t = s;
     size_t n;
 
-    if (r->action == ACT_QUARANTINE) {
-        /* The text is the quarantine reason the MTA records (postqueue, mailq). */
-        return (r->reply.text = strdup(s)) != NULL ? 0 : -1;
-    }
-    if (r->action != ACT_REJECT && r->action != ACT_TEMPFAIL) {
-        parse_err(p, line, "a reply text goes with reject, tempfail or quarantine, not %s",
-                  rules_action_name(r->action));
-        return -1;
-    }
     snprintf(r->reply.code, sizeof(r->reply.code), "%d%s", klass, klass == 5 ? "50" : "51");
     snprintf(r->reply.xcode, sizeof(r->reply.xcode), "%d.7.1", klass);
     if (isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[1]) &&
@@ -91,8 +87,7 @@ parse_reply(struct parser *p, struct rule *r, const char *s, int line)
             return -1;
         }
         if (t[0] - '0' != klass) {
-            parse_err(p, line, "reply code %.3s does not fit %s (needs %dxx)", t,
-                      rules_action_name(r->action), klass);
+            parse_err(p, line, "reply code %.3s does not fit %s (needs %dxx)", t, ad->name, klass);
             return -1;
         }
         memcpy(r->reply.code, t, 3);
@@ -114,18 +109,13 @@ parse_reply(struct parser *p, struct rule *r, const char *s, int line)
         }
         if ((int)a != klass) {
             parse_err(p, line, "enhanced status code %s does not fit %s (needs %d.x.x)", x,
-                      rules_action_name(r->action), klass);
+                      ad->name, klass);
             return -1;
         }
         util_strlcpy(r->reply.xcode, x, sizeof(r->reply.xcode));
         t += n;
         t += strspn(t, " ");
     }
-    for (const char *c = t; *c; c++)
-        if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) {
-            parse_err(p, line, "reply text must be printable ASCII");
-            return -1;
-        }
     if (*t == '\0')
         t = klass == 5 ? "refused by policy" : "try again later";
     if ((r->reply.text = strdup(t)) == NULL) {
@@ -135,51 +125,136 @@ parse_reply(struct parser *p, struct rule *r, const char *s, int line)
     return 0;
 }
 
-/* Which stage first knows what a condition tests. */
-static enum stage
-cond_first_stage(enum cond_kind k)
+/* The text after the conditions: a reply for reject and tempfail, a reason for the others. */
+static int
+parse_text(struct parser *p, struct rule *r, const char *s, int line)
 {
-    switch (k) {
-    case COND_CLIENT:
-    case COND_RDNS:
-        return STAGE_CONNECT;
-    case COND_TLS:
-        return STAGE_HELO;
-    case COND_AUTH:
-    case COND_LOGIN:
-    case COND_FROM:
-    case COND_FROM_CLAIMS:
-        return STAGE_MAIL;
-    case COND_SENDER_OWNED:
-        return STAGE_MAIL;
-    case COND_TO:
-    case COND_ROUTED:
-        return STAGE_RCPT;
-    case COND_FROM_OWNED:
-    case COND_HEADER_FROM:
-        return STAGE_HEADER;
+    const struct action_def *ad = action_def(r->action);
+
+    for (const char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) {
+            parse_err(p, line, "%s text must be printable ASCII",
+                      ad->text == ATEXT_REPLY ? "reply" : "reason");
+            return -1;
+        }
+    switch (ad->text) {
+    case ATEXT_REPLY:
+        return parse_reply(p, r, s, line);
+    case ATEXT_REASON:
+        if ((r->reply.text = strdup(s)) == NULL) {
+            parse_err(p, line, "out of memory");
+            return -1;
+        }
+        return 0;
+    case ATEXT_NONE:
+        break;
     }
-    return STAGE_CONNECT;
+    parse_err(p, line, "%s takes no text: a reply goes with reject or tempfail, a reason with "
+                       "discard, quarantine, redirect, copy or tag",
+              ad->name);
+    return -1;
 }
 
-static const char *
-cond_name(enum cond_kind k)
+/* The argument right after redirect, copy or tag. 0, or -1 after reporting. */
+static int
+parse_action_arg(struct parser *p, struct rule *r, int line)
 {
-    static const char *names[] = {
-        [COND_TO] = "to",
-        [COND_FROM] = "from",
-        [COND_FROM_CLAIMS] = "from-claims",
-        [COND_AUTH] = "auth",
-        [COND_LOGIN] = "login",
-        [COND_TLS] = "tls",
-        [COND_CLIENT] = "client",
-        [COND_ROUTED] = "routed",
-        [COND_SENDER_OWNED] = "sender-owned-by",
-        [COND_FROM_OWNED] = "from-owned-by",
-        [COND_HEADER_FROM] = "header-from",
-        [COND_RDNS] = "rdns",
-    };
-    return names[k];
+    const struct action_def *ad = action_def(r->action);
+    char err[160];
+    struct addr a;
+
+    if (ad->arg == AARG_TAG) {
+        parse_next(p);
+        if (p->tok.type == T_WORD && strcmp(p->tok.text, "subject") == 0) {
+            r->tag = TAG_SUBJECT;
+        } else if (p->tok.type == T_WORD && strcmp(p->tok.text, "header") == 0) {
+            r->tag = TAG_HEADER;
+        } else {
+            parse_err(p, line, "tag needs subject \"PREFIX\" or header \"Name: value\", got %s",
+                      parse_desc(p));
+            return -1;
+        }
+    }
+    parse_next(p);
+    if (p->tok.type != T_STRING && p->tok.type != T_WORD) {
+        parse_err(p, line, "%s needs %s, got %s", ad->name,
+                  ad->arg == AARG_ADDRESS ? "an address (\"user@example.com\")" : "a quoted text",
+                  parse_desc(p));
+        return -1;
+    }
+    for (const char *c = p->tok.text; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) {
+            parse_err(p, line, "%s: the text must be printable ASCII", ad->name);
+            return -1;
+        }
+    if (ad->arg == AARG_ADDRESS) {
+        if (addr_parse(p->tok.text, ADDR_RCPT, &a, err, sizeof(err)) == -1) {
+            parse_err(p, line, "%s: bad address \"%.100s\": %s", ad->name, p->tok.text, err);
+            return -1;
+        }
+        if (a.flags & (ADDR_F_NULL | ADDR_F_UNQUALIFIED | ADDR_F_ROUTED)) {
+            parse_err(p, line, "%s: bad address \"%.100s\": needs user@domain without routing",
+                      ad->name, p->tok.text);
+            return -1;
+        }
+    }
+    if (r->tag == TAG_HEADER && ad->arg == AARG_TAG) {
+        const char *colon = strchr(p->tok.text, ':');
+        size_t i, n = colon ? (size_t)(colon - p->tok.text) : 0;
+        for (i = 0; i < n && p->tok.text[i] > 0x20 && p->tok.text[i] < 0x7f; i++)
+            ;
+        if (colon == NULL || n == 0 || i != n) {
+            parse_err(p, line, "tag header needs \"Name: value\", got \"%.100s\"", p->tok.text);
+            return -1;
+        }
+    }
+    if (ad->arg == AARG_TAG && p->tok.text[0] == '\0') {
+        parse_err(p, line, "tag: the text is empty");
+        return -1;
+    }
+    if ((r->arg = strdup(p->tok.text)) == NULL) {
+        parse_err(p, line, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The rule as written, for the trial: comments dropped, white space collapsed. */
+static char *
+parse_rule_text(const struct parser *p, size_t start, size_t end)
+{
+    const char *b = p->lx.buf;
+    char *t = malloc(end - start + 1);
+    size_t o = 0, i;
+    int quoted = 0;
+
+    if (t == NULL)
+        return NULL;
+    for (i = start; i < end && i < p->lx.len; i++) {
+        char c = b[i];
+        if (c == '\\' && quoted && i + 1 < end) {
+            t[o++] = c;
+            t[o++] = b[++i];
+            continue;
+        }
+        if (c == '"')
+            quoted = !quoted;
+        if (c == '#' && !quoted) {
+            while (i < end && b[i] != '\n')
+                i++;
+            continue;
+        }
+        if (!quoted && (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\\')) {
+            if (o > 0 && t[o - 1] != ' ')
+                t[o++] = ' ';
+            continue;
+        }
+        t[o++] = c;
+    }
+    while (o > 0 && t[o - 1] == ' ')
+        o--;
+    t[o] = '\0';
+    return t;
 }
 
 void
@@ -189,17 +264,60 @@ parse_rule_free(struct rule *r)
         return;
     free(r->conds);
     free(r->reply.text);
+    free(r->arg);
+    free(r->text);
     free(r);
+}
+
+/* One condition; tok is its keyword (after any '!'). 0, or -1 after reporting. */
+static int
+parse_cond(struct parser *p, struct rule *r, struct cond *c, int negate, int line, int *ok)
+{
+    const struct cond_def *d = cond_lookup(p->tok.text);
+    char names[512];
+    int v;
+
+    if (p->tok.type != T_WORD || d == NULL) {
+        parse_err(p, line, "unknown condition %s (%s, log-only)", parse_desc(p),
+                  cond_names(names, sizeof(names)));
+        return -1;
+    }
+    c->kind = d->kind;
+    switch (d->arg) {
+    case CARG_NONE:
+        break;
+    case CARG_LIST:
+        if ((c->list = parse_target(p, d->list, d->name, &negate)) == NULL)
+            return -1;
+        break;
+    case CARG_RDNS:
+        parse_next(p);
+        if (p->tok.type != T_WORD || (v = rdns_parse_verdict(p->tok.text)) < 0) {
+            parse_err(p, line, "rdns needs pass, unverified, failed or temperror, got %s",
+                      parse_desc(p));
+            return -1;
+        }
+        c->verdict = (enum rdns_verdict)v;
+        break;
+    }
+    c->negate = negate;
+    if (d->first > r->stage) {
+        parse_err(p, line, "'%s' is not known yet at %s (it is known from %s on)", d->name,
+                  rules_stage_name(r->stage), rules_stage_name(d->first));
+        *ok = 0;
+    }
+    return 0;
 }
 
 /* One rule; tok is its first word. Returns NULL after reporting an error. */
 static struct rule *
 parse_rule(struct parser *p)
 {
-    static const enum kw stages[] = {KW_CONNECT, KW_HELO, KW_MAIL, KW_RCPT, KW_HEADER, KW_CONTENT};
     struct rule *r = calloc(1, sizeof(*r));
-    int line = p->tok.line, i, ok = 1;
-    enum kw k = parse_kw(&p->tok);
+    const struct action_def *ad;
+    int line = p->tok.line, ok = 1, st;
+    size_t start = p->tok.start;
+    char names[256];
 
     if (r == NULL || (r->conds = calloc(PARSE_MAX_CONDS, sizeof(*r->conds))) == NULL) {
         parse_err(p, line, "out of memory");
@@ -207,52 +325,34 @@ parse_rule(struct parser *p)
     }
     r->file = p->file;
     r->line = line;
-    for (i = 0; i < STAGE_COUNT && stages[i] != k; i++)
-        ;
-    if (i == STAGE_COUNT) {
+    if (p->tok.type != T_WORD || (st = rules_stage_lookup(p->tok.text)) < 0) {
         parse_err(p, line,
                   "a rule starts with its stage (connect, helo, mail, rcpt, header, content), "
                   "got %s",
                   parse_desc(p));
         goto fail;
     }
-    r->stage = (enum stage)i;
+    r->stage = (enum stage)st;
     parse_next(p);
-    if (parse_kw(&p->tok) == KW_LOG_ONLY) {
+    if (p->tok.type == T_WORD && strcmp(p->tok.text, "log-only") == 0) {
         r->log_only = 1;
         parse_next(p);
     }
-    switch (parse_kw(&p->tok)) {
-    case KW_ACCEPT:
-        r->action = ACT_ACCEPT;
-        break;
-    case KW_REJECT:
-        r->action = ACT_REJECT;
-        break;
-    case KW_TEMPFAIL:
-        r->action = ACT_TEMPFAIL;
-        break;
-    case KW_DISCARD:
-        r->action = ACT_DISCARD;
-        break;
-    case KW_QUARANTINE:
-        r->action = ACT_QUARANTINE;
-        break;
-    default:
-        parse_err(p, line,
-                  "expected an action (accept, reject, tempfail, discard, quarantine), got %s",
+    if (p->tok.type != T_WORD || (ad = action_lookup(p->tok.text)) == NULL) {
+        parse_err(p, line, "expected an action (%s), got %s", action_names(names, sizeof(names)),
                   parse_desc(p));
         goto fail;
     }
-    if ((r->action == ACT_DISCARD || r->action == ACT_QUARANTINE) && r->stage < STAGE_MAIL) {
-        parse_err(p, line, "%s acts on a message: use it from the mail stage on, not at %s",
-                  rules_action_name(r->action), rules_stage_name(r->stage));
+    r->action = ad->act;
+    if (ad->first > r->stage) {
+        parse_err(p, line, "%s acts on a message: use it from the %s stage on, not at %s",
+                  ad->name, rules_stage_name(ad->first), rules_stage_name(r->stage));
         goto fail;
     }
+    if (ad->arg != AARG_NONE && parse_action_arg(p, r, line) == -1)
+        goto fail;
     for (;;) {
         int negate = 0;
-        struct cond c = {0};
-        enum list_type lt = LIST_DOMAINS;
 
         parse_next(p);
         if (p->tok.type == T_NL || p->tok.type == T_EOF)
@@ -268,7 +368,7 @@ parse_rule(struct parser *p)
         if (p->tok.type == T_STRING && !negate) {
             char text[LEX_TOKEN_MAX];
             util_strlcpy(text, p->tok.text, sizeof(text));
-            if (parse_reply(p, r, text, line) == -1)
+            if (parse_text(p, r, text, line) == -1)
                 ok = 0;
             parse_next(p);
             if (p->tok.type == T_RBRACE)
@@ -280,89 +380,26 @@ parse_rule(struct parser *p)
             }
             break;
         }
-        switch (parse_kw(&p->tok)) {
-        case KW_LOG_ONLY:
+        if (p->tok.type == T_WORD && strcmp(p->tok.text, "log-only") == 0) {
             r->log_only = 1;
             continue;
-        case KW_TO:
-            c.kind = COND_TO;
-            break;
-        case KW_FROM:
-            c.kind = COND_FROM;
-            break;
-        case KW_FROM_CLAIMS:
-            c.kind = COND_FROM_CLAIMS;
-            break;
-        case KW_LOGIN:
-            c.kind = COND_LOGIN;
-            lt = LIST_LOGINS;
-            break;
-        case KW_CLIENT:
-            c.kind = COND_CLIENT;
-            lt = LIST_NETWORKS;
-            break;
-        case KW_AUTH:
-            c.kind = COND_AUTH;
-            break;
-        case KW_TLS:
-            c.kind = COND_TLS;
-            break;
-        case KW_ROUTED:
-            c.kind = COND_ROUTED;
-            break;
-        case KW_SENDER_OWNED_BY:
-            c.kind = COND_SENDER_OWNED;
-            lt = LIST_SENDERS;
-            break;
-        case KW_FROM_OWNED_BY:
-            c.kind = COND_FROM_OWNED;
-            lt = LIST_SENDERS;
-            break;
-        case KW_HEADER_FROM:
-            c.kind = COND_HEADER_FROM;
-            break;
-        case KW_RDNS: {
-            int v;
-            c.kind = COND_RDNS;
-            parse_next(p);
-            if (p->tok.type != T_WORD || (v = rdns_parse_verdict(p->tok.text)) < 0) {
-                parse_err(p, line, "rdns needs pass, unverified, failed or temperror, got %s",
-                          parse_desc(p));
-                goto fail;
-            }
-            c.verdict = (enum rdns_verdict)v;
-            break;
-        }
-        default:
-            parse_err(p, line,
-                      "unknown condition %s (to, from, from-claims, auth, login, tls, client, "
-                      "routed, sender-owned-by, from-owned-by, header-from, rdns, log-only)",
-                      parse_desc(p));
-            goto fail;
-        }
-        if (c.kind != COND_AUTH && c.kind != COND_TLS && c.kind != COND_ROUTED &&
-            c.kind != COND_RDNS) {
-            if ((c.list = parse_target(p, lt, cond_name(c.kind), &negate)) == NULL)
-                goto fail;
-        }
-        c.negate = negate;
-        if (cond_first_stage(c.kind) > r->stage) {
-            parse_err(p, line, "'%s' is not known yet at %s (it is known from %s on)",
-                      cond_name(c.kind), rules_stage_name(r->stage),
-                      rules_stage_name(cond_first_stage(c.kind)));
-            ok = 0;
         }
         if (r->nconds == PARSE_MAX_CONDS) {
             parse_err(p, line, "too many conditions in one rule (at most %d)", PARSE_MAX_CONDS);
             goto fail;
         }
-        r->conds[r->nconds++] = c;
+        if (parse_cond(p, r, &r->conds[r->nconds], negate, line, &ok) == -1)
+            goto fail;
+        r->nconds++;
     }
     if (!ok)
         goto fail_eol;
-    if (r->reply.text == NULL && (r->action == ACT_REJECT || r->action == ACT_TEMPFAIL) &&
-        parse_reply(p, r, "", line) == -1)
+    if (r->reply.text == NULL && ad->text == ATEXT_REPLY && parse_reply(p, r, "", line) == -1)
         goto fail_eol;
+    if ((r->text = parse_rule_text(p, start, p->tok.start)) == NULL) {
+        parse_err(p, line, "out of memory");
+        goto fail_eol;
+    }
     return r;
 fail:
     parse_skip_line(p);
@@ -430,6 +467,8 @@ parse_policy(struct parser *p)
         pol->rules = n;
         n[pol->nrules++] = r;
         pol->stages |= 1u << r->stage;
+        if (!r->log_only)
+            pol->actions |= 1u << r->action;
         for (size_t j = 0; j < r->nconds; j++)
             pol->uses_rdns |= r->conds[j].kind == COND_RDNS;
     }

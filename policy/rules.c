@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "parse.h"
 
 static void
@@ -76,30 +77,33 @@ rules_listener(const struct ruleset *rs, const char *daemon)
     return dflt;
 }
 
+/* The stages, in SMTP order: the one table of them. */
+static const char *const rules_stages[STAGE_COUNT] = {"connect", "helo",   "mail",
+                                                      "rcpt",    "header", "content"};
+
 const char *
 rules_stage_name(enum stage s)
 {
-    static const char *names[STAGE_COUNT] = {"connect", "helo",   "mail",
-                                             "rcpt",    "header", "content"};
-    return (unsigned)s < STAGE_COUNT ? names[s] : "?";
+    return (unsigned)s < STAGE_COUNT ? rules_stages[s] : "?";
+}
+
+int
+rules_stage_lookup(const char *name)
+{
+    int i;
+
+    for (i = 0; i < STAGE_COUNT; i++)
+        if (strcmp(rules_stages[i], name) == 0)
+            return i;
+    return -1;
 }
 
 const char *
 rules_action_name(enum action a)
 {
-    switch (a) {
-    case ACT_ACCEPT:
-        return "accept";
-    case ACT_REJECT:
-        return "reject";
-    case ACT_TEMPFAIL:
-        return "tempfail";
-    case ACT_DISCARD:
-        return "discard";
-    case ACT_QUARANTINE:
-        return "quarantine";
-    }
-    return "?";
+    const struct action_def *d = action_def(a);
+
+    return d != NULL ? d->name : "?";
 }
 
 size_t

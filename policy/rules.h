@@ -16,14 +16,21 @@
 enum stage { STAGE_CONNECT, STAGE_HELO, STAGE_MAIL, STAGE_RCPT, STAGE_HEADER, STAGE_CONTENT };
 #define STAGE_COUNT 6
 
+/* The actions; their properties are in the table of action.c. */
 enum action {
     ACT_ACCEPT,
     ACT_REJECT,
     ACT_TEMPFAIL,
     ACT_DISCARD,
     ACT_QUARANTINE,
+    ACT_REDIRECT, /* every recipient replaced by the rule's address */
+    ACT_COPY,     /* the rule's address added as a recipient */
+    ACT_TAG,      /* a Subject prefix or a header added */
 };
 
+enum tag_kind { TAG_SUBJECT, TAG_HEADER };
+
+/* The conditions; their keywords, arguments and evaluators are in the table of cond.c. */
 enum cond_kind {
     COND_TO,           /* every hop of the recipient is in a domains list */
     COND_FROM,         /* every hop of the sender is in a domains list */
@@ -56,6 +63,9 @@ struct rule {
     enum stage stage;
     enum action action;
     int log_only; /* log what it would do, change nothing */
+    char *arg;    /* redirect, copy: the address; tag: the Subject prefix or "Name: value" */
+    enum tag_kind tag;
+    char *text;   /* the rule as written (one line, white space collapsed), for the trial */
     struct cond *conds;
     size_t nconds;
     struct reply reply;
@@ -69,8 +79,9 @@ struct policy {
     int line;
     struct rule **rules;
     size_t nrules;
-    unsigned stages; /* bit per enum stage that has rules */
-    int uses_rdns;   /* some rule tests the rdns verdict */
+    unsigned stages;  /* bit per enum stage that has rules */
+    int uses_rdns;    /* some rule tests the rdns verdict */
+    unsigned actions; /* bit per enum action some rule uses */
 };
 
 enum stamp { STAMP_NONE, STAMP_ALL, STAMP_UNAUTHENTICATED };
@@ -104,6 +115,7 @@ struct ruleset {
     size_t nlisteners;
     enum action on_error; /* what an internal failure does to the message */
     unsigned stages;      /* union of all policies' stages */
+    unsigned actions;     /* union of all policies' actions */
     int stamps;           /* some listener stamps: the milter needs the headers */
     char rdns_server[64]; /* "" for the system resolver */
     int rdns_timeout_ms;
@@ -119,6 +131,20 @@ struct ruleset {
  * errbuf (lines "file:line: message", NUL-terminated, cut to errlen).
  */
 struct ruleset *rules_load(const char *path, char *errbuf, size_t errlen);
+
+/* Where included and list files come from. read returns a malloc'd buffer (NUL-terminated,
+ * *len bytes before the NUL) the parser frees, or NULL with the reason in err. */
+struct rules_source {
+    void *ctx;
+    char *(*read)(void *ctx, const char *path, size_t *len, char *err, size_t errlen);
+};
+
+/*
+ * rules_load_buffer - parse text[0..len) as the rules file called name; included and list
+ * files come from src (NULL: the file system, as rules_load). Same results as rules_load.
+ */
+struct ruleset *rules_load_buffer(const char *name, const char *text, size_t len,
+                                  const struct rules_source *src, char *errbuf, size_t errlen);
 void rules_ref(struct ruleset *rs);
 void rules_unref(struct ruleset *rs);
 
@@ -127,6 +153,8 @@ void rules_unref(struct ruleset *rs);
 const struct listener *rules_listener(const struct ruleset *rs, const char *daemon);
 
 const char *rules_stage_name(enum stage s);
+/* rules_stage_lookup - the stage named name, or -1. */
+int rules_stage_lookup(const char *name);
 const char *rules_action_name(enum action a);
 size_t rules_count(const struct ruleset *rs);
 

@@ -80,7 +80,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct author au, again;
     const struct listener *l = rules_listener(fz_rules, NULL);
-    struct session s = {0};
+    struct facts s = {0};
+    const char *why = NULL;
     const struct rule *r;
     char err[128], *z;
     size_t pos = 0;
@@ -113,7 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_check(&au);
         s.auth = "alice";
         s.author = &au;
-        if (eval_next(l->policy, STAGE_HEADER, &s, &pos, &r))
+        if (eval_next(l->policy, STAGE_HEADER, &s, &pos, &r, &why))
             abort(); /* owned by alice and claiming evil.test at once */
         free(z);
     }

@@ -341,7 +341,8 @@ static struct ruleset *rs;
 START_TEST(test_author_table)
 {
     const struct listener *l;
-    struct session s = {0};
+    struct facts s = {0};
+    const char *why = NULL;
     static struct author au;
     const struct rule *r;
     char got[64];
@@ -356,7 +357,7 @@ START_TEST(test_author_table)
         hdraddr_add(&au, "Sender", rows[_i].sender);
     s.auth = rows[_i].login;
     s.author = &au;
-    if (eval_next(l->policy, STAGE_HEADER, &s, &pos, &r))
+    if (eval_next(l->policy, STAGE_HEADER, &s, &pos, &r, &why))
         snprintf(got, sizeof(got), "%s:%d", rules_action_name(r->action), r->line);
     else
         snprintf(got, sizeof(got), "pass");
@@ -401,7 +402,8 @@ START_TEST(test_envelope_claims)
                                "}\n";
     struct ruleset *ers = testutil_load(text);
     const struct policy *pol = rules_listener(ers, NULL)->policy;
-    struct session s = {0};
+    struct facts s = {0};
+    const char *why = NULL;
     struct addr a;
     char err[128];
     int claims, ours;
@@ -409,8 +411,8 @@ START_TEST(test_envelope_claims)
     ck_assert_msg(addr_parse(env_rows[_i].from, ADDR_MAIL, &a, err, sizeof(err)) == 0, "%s: %s",
                   env_rows[_i].name, err);
     s.from = &a;
-    claims = eval_cond(&pol->rules[0]->conds[0], &s);
-    ours = eval_cond(&pol->rules[1]->conds[0], &s);
+    claims = cond_eval(&pol->rules[0]->conds[0], &s, &why);
+    ours = cond_eval(&pol->rules[1]->conds[0], &s, &why);
     ck_assert_msg(claims == env_rows[_i].claims && ours == env_rows[_i].ours,
                   "%s: %s claims=%d ours=%d, want %d %d", env_rows[_i].name, env_rows[_i].from,
                   claims, ours, env_rows[_i].claims, env_rows[_i].ours);

@@ -168,7 +168,8 @@ START_TEST(test_relay_table)
 {
     const struct listener *l = rules_listener(rs, rows[_i].listener);
     struct netaddr client;
-    struct session s = {0};
+    struct facts s = {0};
+    const char *why = NULL;
     struct addr rcpt;
     const struct rule *r = NULL;
     char err[128], got[64];
@@ -184,7 +185,7 @@ START_TEST(test_relay_table)
         }
         s.auth = rows[_i].auth;
         s.rcpt = &rcpt;
-        while (eval_next(l->policy, STAGE_RCPT, &s, &pos, &r) && r->log_only)
+        while (eval_next(l->policy, STAGE_RCPT, &s, &pos, &r, &why) && r->log_only)
             r = NULL;
         if (r == NULL)
             snprintf(got, sizeof(got), "pass");
@@ -200,7 +201,8 @@ END_TEST
 START_TEST(test_log_only_does_not_decide)
 {
     const struct listener *l = rules_listener(rs, "outbound");
-    struct session s = {0};
+    struct facts s = {0};
+    const char *why = NULL;
     struct addr rcpt;
     const struct rule *r;
     char err[128];
@@ -209,9 +211,9 @@ START_TEST(test_log_only_does_not_decide)
     ck_assert_int_eq(addr_parse("<x@elsewhere.org>", ADDR_RCPT, &rcpt, err, sizeof(err)), 0);
     s.auth = "app-crm";
     s.rcpt = &rcpt;
-    ck_assert(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r));
+    ck_assert(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r, &why));
     ck_assert(r->log_only && r->line == 12);
-    ck_assert(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r));
+    ck_assert(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r, &why));
     ck_assert(!r->log_only && r->line == 14);
 }
 END_TEST
@@ -224,7 +226,8 @@ START_TEST(test_null_sender_in_no_list)
                                        "    mail reject from <ours>\n"
                                        "}\n");
     const struct listener *l = rules_listener(r2, NULL);
-    struct session s = {0};
+    struct facts s = {0};
+    const char *why = NULL;
     struct addr from;
     const struct rule *r;
     char err[128];
@@ -232,10 +235,10 @@ START_TEST(test_null_sender_in_no_list)
 
     ck_assert_int_eq(addr_parse("<>", ADDR_MAIL, &from, err, sizeof(err)), 0);
     s.from = &from;
-    ck_assert_int_eq(eval_next(l->policy, STAGE_MAIL, &s, &pos, &r), 0);
+    ck_assert_int_eq(eval_next(l->policy, STAGE_MAIL, &s, &pos, &r, &why), 0);
     pos = 0;
     ck_assert_int_eq(addr_parse("<x@example.com>", ADDR_MAIL, &from, err, sizeof(err)), 0);
-    ck_assert_int_eq(eval_next(l->policy, STAGE_MAIL, &s, &pos, &r), 1);
+    ck_assert_int_eq(eval_next(l->policy, STAGE_MAIL, &s, &pos, &r, &why), 1);
     rules_unref(r2);
 }
 END_TEST

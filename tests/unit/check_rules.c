@@ -37,7 +37,7 @@ static const struct {
     {"one-line policy", "listener l default\npolicy l { rcpt reject !auth }\n", "OK"},
     {"unknown keyword", "frobnicate yes\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
-     "listener, policy, include or on-error)\n"},
+     "senders, listener, policy, rdns, on-error or include)\n"},
     {"undefined list", "listener l default\npolicy l {\n    rcpt reject to <nope>\n}\n",
      "%F:3: list <nope> is not defined\n"},
     {"list of the wrong type",
@@ -90,7 +90,7 @@ static const struct {
      "%F:3: a rule starts with its stage (connect, helo, mail, rcpt, header, content), got "
      "'data'\n"},
     {"unknown action", "listener l default\npolicy l {\n    rcpt bounce\n}\n",
-     "%F:3: expected an action (accept, reject, tempfail, discard, quarantine), got 'bounce'\n"},
+     "%F:3: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, tag), got 'bounce'\n"},
     {"unknown condition", "listener l default\npolicy l {\n    rcpt reject sender x\n}\n",
      "%F:3: unknown condition 'sender' (to, from, from-claims, auth, login, tls, client, "
      "routed, sender-owned-by, from-owned-by, header-from, rdns, log-only)\n"},
@@ -109,7 +109,8 @@ static const struct {
     {"not an smtp code", "listener l default\npolicy l {\n    rcpt reject \"599 x\"\n}\n",
      "%F:3: reply code 599 is not an SMTP code (x0z to x5z)\n"},
     {"reply on accept", "listener l default\npolicy l {\n    rcpt accept \"ok\"\n}\n",
-     "%F:3: a reply text goes with reject, tempfail or quarantine, not accept\n"},
+     "%F:3: accept takes no text: a reply goes with reject or tempfail, a reason with "
+     "discard, quarantine, redirect, copy or tag\n"},
     {"text after reply", "listener l default\npolicy l {\n    rcpt reject \"x\" auth\n}\n",
      "%F:3: the reply text ends the rule; unexpected 'auth' after it\n"},
     {"bad on-error", "on-error maybe\nlistener l default\npolicy l {\n}\n",
@@ -119,13 +120,14 @@ static const struct {
     {"stray brace", "}\nlistener l default\npolicy l {\n}\n",
      "%F:1: unexpected '}' outside a block\n"},
     {"errors keep coming", "bad1\nbad2\nlistener l default\npolicy l {\n    rcpt x\n}\nbad3\n",
-     "%F:1: unknown keyword 'bad1' (a statement starts with domains, networks, logins, listener, "
-     "policy, include or on-error)\n"
-     "%F:2: unknown keyword 'bad2' (a statement starts with domains, networks, logins, listener, "
-     "policy, include or on-error)\n"
-     "%F:5: expected an action (accept, reject, tempfail, discard, quarantine), got 'x'\n"
-     "%F:7: unknown keyword 'bad3' (a statement starts with domains, networks, logins, listener, "
-     "policy, include or on-error)\n"},
+     "%F:1: unknown keyword 'bad1' (a statement starts with domains, networks, logins, senders, "
+     "listener, policy, rdns, on-error or include)\n"
+     "%F:2: unknown keyword 'bad2' (a statement starts with domains, networks, logins, senders, "
+     "listener, policy, rdns, on-error or include)\n"
+     "%F:5: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, "
+     "tag), got 'x'\n"
+     "%F:7: unknown keyword 'bad3' (a statement starts with domains, networks, logins, senders, "
+     "listener, policy, rdns, on-error or include)\n"},
 };
 
 /* Expands %F to path and DIR to its directory. */
@@ -173,7 +175,8 @@ START_TEST(test_include_and_list_file)
     char aerr[64];
     const struct listener *l;
     const struct rule *r;
-    struct session s = {0};
+    struct facts s = {0};
+    const char *why = NULL;
     size_t pos = 0;
 
     testutil_write("ours.txt", "# our domains\nexample.com\n\n  example.org  # second\n");
@@ -187,10 +190,10 @@ START_TEST(test_include_and_list_file)
     ck_assert_ptr_nonnull(l);
     ck_assert_int_eq(addr_parse("<x@example.org>", ADDR_RCPT, &a, aerr, sizeof(aerr)), 0);
     s.rcpt = &a;
-    ck_assert_int_eq(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r), 0);
+    ck_assert_int_eq(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r, &why), 0);
     ck_assert_int_eq(addr_parse("<x@example.net>", ADDR_RCPT, &a, aerr, sizeof(aerr)), 0);
     pos = 0;
-    ck_assert_int_eq(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r), 1);
+    ck_assert_int_eq(eval_next(l->policy, STAGE_RCPT, &s, &pos, &r, &why), 1);
     ck_assert(strstr(r->file, "policy.inc") != NULL && r->line == 2);
     rules_unref(rs);
 }

@@ -94,7 +94,8 @@ static int
 decide(enum stage st, const char *auth, const char *from, const char *const *hdrs)
 {
     const struct listener *l = rules_listener(rs, NULL);
-    struct session s = {0};
+    struct facts s = {0};
+    const char *why = NULL;
     struct author au;
     struct addr a;
     const struct rule *r;
@@ -110,7 +111,7 @@ decide(enum stage st, const char *auth, const char *from, const char *const *hdr
     for (; hdrs != NULL && hdrs[0] != NULL; hdrs += 2)
         hdraddr_add(&au, hdrs[0], hdrs[1]);
     s.author = st == STAGE_HEADER ? &au : NULL;
-    return eval_next(l->policy, st, &s, &pos, &r) ? r->line : 0;
+    return eval_next(l->policy, st, &s, &pos, &r, &why) ? r->line : 0;
 }
 
 START_TEST(test_binding_conditions)

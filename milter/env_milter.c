@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * env_milter.c - the environment the daemon and the trial give the policy library.
+ */
+#include "env_milter.h"
+#include "dns.h"
+#include "iprev.h"
+
+#include <time.h>
+
+static long long
+env_now_ms(void *ctx)
+{
+    struct timespec ts;
+
+    (void)ctx;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct rdns_result *r,
+          char *why, size_t whylen)
+{
+    struct dns_config dc;
+
+    (void)ctx;
+    (void)why;
+    (void)whylen;
+    dc.server = cfg->server;
+    dc.timeout_ms = cfg->timeout_ms;
+    dc.cache_secs = 0; /* the policy library's cache (iprev.c) keeps verdicts */
+    dns_iprev(addr, &dc, r);
+    return 0;
+}
+
+static struct env env_real = {NULL, env_now_ms, env_iprev, NULL};
+
+int
+env_milter_init(void)
+{
+    if (dns_init() == -1 || (env_real.cache = iprev_cache_new()) == NULL)
+        return -1;
+    return 0;
+}
+
+const struct env *
+env_milter(void)
+{
+    return &env_real;
+}

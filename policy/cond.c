@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * cond.c - the conditions of the rules language, one table row and one evaluator each.
+ *
+ * Two meanings of "an address and a domains list", one per question:
+ *   - is it ours (to, from: may we deliver it, may it relay)? Only when every domain it can
+ *     route through is in the list, so u%evil@ours or @ours:u@evil never count as ours. An
+ *     unqualified recipient such as <postmaster> names no domain: the MTA delivers it here,
+ *     so it counts as inside every list. The null sender <> is inside none.
+ *   - does it claim the list (from-claims, header-from: is it spoofing us)? When any domain it
+ *     names is in the list: <ceo%remote@ours>, <@relay:ceo@ours> and <remote!ceo@ours> all
+ *     claim ours. The envelope and the header use this same test.
+ */
+#include "cond.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int
+cond_authed(const struct facts *f)
+{
+    return f->auth != NULL && f->auth[0] != '\0';
+}
+
+static int
+cond_addr_in(const struct addr *a, const struct list *l)
+{
+    int i;
+
+    if (a == NULL || (a->flags & (ADDR_F_NULL | ADDR_F_HOPS_OVERFLOW)))
+        return 0;
+    for (i = 0; i < a->nhops; i++)
+        if (!list_match_domain(l, a->hops[i]))
+            return 0;
+    return 1;
+}
+
+/* Some hop of a is in the list: a names one of its domains. An address with more hops than
+ * were kept may name it in one not kept, so it claims every list. */
+static int
+cond_addr_claims(const struct addr *a, const struct list *l)
+{
+    int i;
+
+    if (a == NULL || (a->flags & ADDR_F_NULL))
+        return 0;
+    if (a->flags & ADDR_F_HOPS_OVERFLOW)
+        return 1;
+    for (i = 0; i < a->nhops; i++)
+        if (list_match_domain(l, a->hops[i]))
+            return 1;
+    return 0;
+}
+
+static int
+cond_to(const struct cond *c, const struct facts *f)
+{
+    return cond_addr_in(f->rcpt, c->list);
+}
+
+static int
+cond_from(const struct cond *c, const struct facts *f)
+{
+    return cond_addr_in(f->from, c->list);
+}
+
+static int
+cond_from_claims(const struct cond *c, const struct facts *f)
+{
+    return cond_addr_claims(f->from, c->list);
+}
+
+static int
+cond_auth(const struct cond *c, const struct facts *f)
+{
+    return cond_authed(f);
+}
+
+static int
+cond_login(const struct cond *c, const struct facts *f)
+{
+    return cond_authed(f) && list_match_login(c->list, f->auth);
+}
+
+static int
+cond_tls(const struct cond *c, const struct facts *f)
+{
+    return f->tls;
+}
+
+static int
+cond_client(const struct cond *c, const struct facts *f)
+{
+    return f->client != NULL && list_match_net(c->list, f->client);
+}
+
+static int
+cond_routed(const struct cond *c, const struct facts *f)
+{
+    return f->rcpt != NULL && (f->rcpt->flags & ADDR_F_ROUTED) != 0;
+}
+
+static int
+cond_sender_owned(const struct cond *c, const struct facts *f)
+{
+    return cond_authed(f) && f->from != NULL &&
+           senders_owns(&c->list->senders, f->auth, f->from->local, f->from->domain,
+                        f->from->flags);
+}
+
+/* Every author mailbox (and every address found in their display text) is owned by the
+ * login. A missing, repeated or unparseable From: is never owned. */
+static int
+cond_from_owned(const struct cond *c, const struct facts *f)
+{
+    const struct author *au = f->author;
+    int i;
+
+    if (!cond_authed(f) || au == NULL || au->broken || au->nfrom != 1 || au->nsender > 1 ||
+        au->nbox == 0)
+        return 0;
+    for (i = 0; i < au->nbox; i++)
+        if (!senders_owns(&c->list->senders, f->auth, au->box[i].local, au->box[i].domain,
+                          au->box[i].flags))
+            return 0;
+    return 1;
+}
+
+/* Some author mailbox (or an address found in display text) claims a domain in the list.
+ * Broken or repeated author headers count as a claim: a forgery must not pass because it is
+ * also malformed. */
+static int
+cond_header_from(const struct cond *c, const struct facts *f)
+{
+    const struct author *au = f->author;
+    int i;
+
+    if (au == NULL)
+        return 0;
+    if (au->broken || au->nfrom > 1 || au->nsender > 1)
+        return 1;
+    for (i = 0; i < au->nbox; i++)
+        if (cond_addr_claims(&au->box[i], c->list))
+            return 1;
+    return 0;
+}
+
+/* The verdict, when the lookup was made; a lookup that could not be made is undecidable. */
+static int
+cond_rdns(const struct cond *c, const struct facts *f)
+{
+    if (f->rdns == NULL)
+        return f->rdns_error != NULL ? -1 : 0;
+    return f->rdns->verdict == c->verdict;
+}
+
+/* In the order the hints and the man page list them. */
+static const struct cond_def cond_table[] = {
+    {"to", COND_TO, CARG_LIST, LIST_DOMAINS, STAGE_RCPT, 0, cond_to,
+     "every domain the recipient can route through is in the list"},
+    {"from", COND_FROM, CARG_LIST, LIST_DOMAINS, STAGE_MAIL, 0, cond_from,
+     "every domain the envelope sender can route through is in the list (it is ours)"},
+    {"from-claims", COND_FROM_CLAIMS, CARG_LIST, LIST_DOMAINS, STAGE_MAIL, 0, cond_from_claims,
+     "some domain the envelope sender names is in the list (it claims to be us)"},
+    {"auth", COND_AUTH, CARG_NONE, LIST_DOMAINS, STAGE_MAIL, 0, cond_auth,
+     "the client authenticated"},
+    {"login", COND_LOGIN, CARG_LIST, LIST_LOGINS, STAGE_MAIL, 0, cond_login,
+     "the login is in the logins list"},
+    {"tls", COND_TLS, CARG_NONE, LIST_DOMAINS, STAGE_HELO, 0, cond_tls, "the session uses TLS"},
+    {"client", COND_CLIENT, CARG_LIST, LIST_NETWORKS, STAGE_CONNECT, 0, cond_client,
+     "the client address is in the networks list"},
+    {"routed", COND_ROUTED, CARG_NONE, LIST_DOMAINS, STAGE_RCPT, 0, cond_routed,
+     "the recipient uses routing syntax (%-hack, bang path, source route, quoted @)"},
+    {"sender-owned-by", COND_SENDER_OWNED, CARG_LIST, LIST_SENDERS, STAGE_MAIL, 0,
+     cond_sender_owned, "the login owns the envelope sender"},
+    {"from-owned-by", COND_FROM_OWNED, CARG_LIST, LIST_SENDERS, STAGE_HEADER, 1, cond_from_owned,
+     "the login owns every From:/Sender: mailbox and every address in their display text"},
+    {"header-from", COND_HEADER_FROM, CARG_LIST, LIST_DOMAINS, STAGE_HEADER, 1, cond_header_from,
+     "From:/Sender: or their display text claims a domain of the list, or they are broken"},
+    {"rdns", COND_RDNS, CARG_RDNS, LIST_DOMAINS, STAGE_CONNECT, 0, cond_rdns,
+     "the client's forward-confirmed reverse DNS verdict is pass, unverified, failed or "
+     "temperror"},
+};
+#define COND_TABLE_LEN (sizeof(cond_table) / sizeof(cond_table[0]))
+
+const struct cond_def *
+cond_lookup(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < COND_TABLE_LEN; i++)
+        if (strcmp(cond_table[i].name, name) == 0)
+            return &cond_table[i];
+    return NULL;
+}
+
+const struct cond_def *
+cond_def(enum cond_kind kind)
+{
+    size_t i;
+
+    for (i = 0; i < COND_TABLE_LEN; i++)
+        if (cond_table[i].kind == kind)
+            return &cond_table[i];
+    return NULL;
+}
+
+size_t
+cond_count(void)
+{
+    return COND_TABLE_LEN;
+}
+
+const struct cond_def *
+cond_at(size_t i)
+{
+    return i < COND_TABLE_LEN ? &cond_table[i] : NULL;
+}
+
+char *
+cond_names(char *buf, size_t len)
+{
+    size_t i, o = 0;
+
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    for (i = 0; i < COND_TABLE_LEN && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", cond_table[i].name);
+    return buf;
+}
+
+int
+cond_eval(const struct cond *c, const struct facts *f, const char **why)
+{
+    const struct cond_def *d = cond_def(c->kind);
+    int r;
+
+    if (d == NULL) {
+        *why = "unknown condition";
+        return -1;
+    }
+    if ((r = d->eval(c, f)) < 0) {
+        *why = c->kind == COND_RDNS && f->rdns_error ? f->rdns_error : "lookup failed";
+        return -1;
+    }
+    return c->negate ? !r : r;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * cond.h - the table of rule conditions: keyword, argument, earliest stage, evaluator and a
+ * line of help. The parser, the evaluator, the negotiation with the MTA, the hints of
+ * relaywarden -n and the man page check all read this one table, so a new condition is a row
+ * here and its evaluator, nothing else.
+ *
+ * Return conventions of the policy library (STYLE.md): do-something functions return 0 / -1;
+ * matchers return 1 (holds), 0 (does not hold) or -1 (could not be decided: a lookup failed),
+ * and -1 leads to the on-error action, never to a pass.
+ */
+#ifndef RW_COND_H
+#define RW_COND_H
+
+#include "addr.h"
+#include "hdraddr.h"
+#include "list.h"
+#include "rdns.h"
+#include "rules.h"
+
+/* What the conditions read: the session's facts so far. Pointers are NULL until known. */
+struct facts {
+    const struct netaddr *client; /* NULL when the MTA did not say */
+    const char *auth;             /* SASL login, NULL or "" when not authenticated */
+    int tls;
+    const struct addr *from;        /* NULL before MAIL */
+    const struct addr *rcpt;        /* the recipient being decided (rcpt stage) */
+    const struct author *author;    /* From:/Sender: (header stage on), NULL before */
+    const struct rdns_result *rdns; /* the client's rDNS verdict, NULL if not checked */
+    const char *rdns_error;         /* the lookup could not be made: why (rdns is NULL) */
+};
+
+enum cond_arg {
+    CARG_NONE,  /* auth, tls, routed */
+    CARG_LIST,  /* a list of cond_def.list's type */
+    CARG_RDNS,  /* an rDNS verdict word */
+};
+
+struct cond_def {
+    const char *name; /* the keyword */
+    enum cond_kind kind;
+    enum cond_arg arg;
+    enum list_type list; /* CARG_LIST: the type of list it takes */
+    enum stage first;    /* the earliest stage that knows what it tests */
+    int about_author;    /* reads From:/Sender:: the log says what was wrong with them */
+    int (*eval)(const struct cond *c, const struct facts *f); /* 1 / 0 / -1, before negation */
+    const char *help;                                         /* "holds when ..." */
+};
+
+/* cond_lookup - the row for a keyword, or NULL. */
+const struct cond_def *cond_lookup(const char *name);
+/* cond_def - the row of a condition kind (never NULL for a valid kind). */
+const struct cond_def *cond_def(enum cond_kind kind);
+/* cond_count, cond_at - walk the table in its order (for hints and the man page check). */
+size_t cond_count(void);
+const struct cond_def *cond_at(size_t i);
+/* cond_names - "to, from, ..." every keyword in table order, into buf. Returns buf. */
+char *cond_names(char *buf, size_t len);
+
+/* cond_eval - 1 if the condition holds (negation applied), 0 if not, -1 if undecidable;
+ * on -1 *why says what failed (static or owned by the facts). */
+int cond_eval(const struct cond *c, const struct facts *f, const char **why);
+
+#endif

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * session.c - the session engine (see session.h): connection and message state, the walk of
+ * each stage's rules, and the verdict each event returns. The verdict's parts (reply, edits,
+ * recipient changes, log lines) are built by verdict.c; the end of message, where stamps,
+ * tags, copies and redirects become edits, is in session_eom.c.
+ */
+#include "session_int.h"
+#include "action.h"
+#include "eval.h"
+#include "iprev.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct session *
+session_new(struct ruleset *rs, const struct env *env)
+{
+    struct session *s = calloc(1, sizeof(*s));
+
+    if (s == NULL)
+        return NULL;
+    rules_ref(rs);
+    s->rs = rs;
+    s->env = env;
+    return s;
+}
+
+void
+session_free(struct session *s)
+{
+    if (s == NULL)
+        return;
+    sess_msg_end(s);
+    verdict_reset(s);
+    rules_unref(s->rs);
+    free(s);
+}
+
+void
+session_noreply(struct session *s, unsigned mask)
+{
+    s->noreply = mask;
+}
+
+const struct ruleset *
+session_rules(const struct session *s)
+{
+    return s->rs;
+}
+
+const struct listener *
+session_listener(const struct session *s)
+{
+    return s->listener;
+}
+
+/* The facts the conditions read, as known now. */
+static void
+sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt)
+{
+    memset(f, 0, sizeof(*f));
+    f->client = s->have_client ? &s->client : NULL;
+    f->tls = s->tls;
+    f->rdns = s->have_rdns ? &s->rdns : NULL;
+    f->rdns_error = s->rdns_error[0] ? s->rdns_error : NULL;
+    if (s->msg.active) {
+        f->auth = s->msg.auth;
+        f->tls = s->msg.tls;
+        f->from = s->msg.have_from ? &s->msg.from : NULL;
+        f->author = s->msg.eoh ? &s->msg.author : NULL;
+    }
+    f->rcpt = rcpt;
+}
+
+/* For the log: what was wrong with the author headers, if anything, so that an admin can
+ * tell a forged From: from a malformed one. */
+static void
+sess_author_detail(const struct session *s, const struct rule *r, char *reason, size_t len)
+{
+    const struct author *au = s->msg.eoh ? &s->msg.author : NULL;
+    size_t n = strlen(reason), i;
+    int about_author = 0;
+
+    for (i = 0; i < r->nconds; i++)
+        about_author |= cond_def(r->conds[i].kind)->about_author;
+    if (au == NULL || !about_author || n >= len)
+        return;
+    if (au->broken)
+        snprintf(reason + n, len - n, " (%s)", au->why);
+    else if (au->nfrom != 1)
+        snprintf(reason + n, len - n, " (%d From: headers)", au->nfrom);
+    else if (au->nsender > 1)
+        snprintf(reason + n, len - n, " (%d Sender: headers)", au->nsender);
+    else if (au->nhidden > 0)
+        snprintf(reason + n, len - n, " (address in a display name or comment)");
+}
+
+/* Adds r to a message's list of accumulating rules (copy, tag), once. */
+static int
+sess_accumulate(const struct rule ***list, size_t *n, const struct rule *r)
+{
+    const struct rule **m;
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if ((*list)[i] == r)
+            return 0;
+    if (*n >= SESSION_ACCUMULATE_MAX || (m = realloc(*list, (*n + 1) * sizeof(*m))) == NULL)
+        return -1;
+    m[(*n)++] = r;
+    *list = m;
+    return 0;
+}
+
+void
+sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcpt)
+{
+    const struct policy *pol = s->listener ? s->listener->policy : NULL;
+    const char *to = rcpt ? rcpt->text : NULL, *why = NULL;
+    const struct rule *r;
+    struct facts f;
+    size_t pos = 0;
+    int rc;
+
+    sess_facts(s, &f, rcpt);
+    while ((rc = eval_next(pol, st, &f, &pos, &r, &why)) != 0) {
+        char reason[600], would[32];
+        if (rc == -1) {
+            sess_error(s, ev, st, r, why);
+            return;
+        }
+        if (r->action == ACT_REJECT || r->action == ACT_TEMPFAIL)
+            snprintf(reason, sizeof(reason), "%s %s", r->reply.xcode, r->reply.text);
+        else if (r->arg != NULL)
+            snprintf(reason, sizeof(reason), "%s%s%s", r->arg, r->reply.text ? ": " : "",
+                     r->reply.text ? r->reply.text : "");
+        else
+            util_strlcpy(reason, r->reply.text ? r->reply.text : "", sizeof(reason));
+        sess_author_detail(s, r, reason, sizeof(reason));
+        verdict_trace(s, r);
+        if (r->log_only) {
+            snprintf(would, sizeof(would), "would-%s", rules_action_name(r->action));
+            sess_decision(s, would, st, r, to, reason);
+            continue;
+        }
+        sess_decision(s, rules_action_name(r->action), st, r, to, reason);
+        switch (r->action) {
+        case ACT_ACCEPT:
+            s->v.rule = r;
+            return;
+        case ACT_REJECT:
+        case ACT_TEMPFAIL:
+            verdict_reply(s, r->action == ACT_REJECT ? REPLY_REJECT : REPLY_TEMPFAIL,
+                          r->reply.code, r->reply.xcode, r->reply.text);
+            s->v.rule = r;
+            return;
+        case ACT_DISCARD:
+            s->v.reply = REPLY_DISCARD;
+            s->v.rule = r;
+            s->msg.final = r;
+            return;
+        case ACT_QUARANTINE:
+            if (s->msg.quarantine == NULL)
+                s->msg.quarantine = r;
+            s->v.rule = r;
+            return;
+        case ACT_REDIRECT:
+            if (s->msg.redirect == NULL)
+                s->msg.redirect = r;
+            s->v.rule = r;
+            return;
+        case ACT_COPY:
+            if (sess_accumulate(&s->msg.copies, &s->msg.ncopies, r) == -1) {
+                sess_error(s, ev, st, r, "too many copy rules for one message");
+                return;
+            }
+            continue;
+        case ACT_TAG:
+            if (sess_accumulate(&s->msg.tags, &s->msg.ntags, r) == -1) {
+                sess_error(s, ev, st, r, "too many tag rules for one message");
+                return;
+            }
+            continue;
+        }
+    }
+}
+
+/* An event that can answer takes over an internal error deferred by one that could not. */
+static int
+sess_pending(struct session *s, enum event ev, enum stage st)
+{
+    char why[sizeof(s->msg.pending)];
+
+    if (s->msg.pending[0] == '\0' || (s->noreply & (1u << ev)))
+        return 0;
+    util_strlcpy(why, s->msg.pending, sizeof(why));
+    s->msg.pending[0] = '\0';
+    sess_error(s, ev, st, NULL, why);
+    return s->v.reply != REPLY_CONTINUE;
+}
+
+/* The rDNS verdict, when a rule or the listener's stamp needs it: the MTA's own when it gives
+ * one (unless the rules say lookup always), else a lookup of our own (unless lookup never). */
+static void
+sess_rdns(struct session *s, const struct ev_connect *e)
+{
+    const struct ruleset *rs = s->rs;
+    struct iprev_settings cfg;
+
+    if (s->listener->stamp == STAMP_NONE && !s->listener->policy->uses_rdns)
+        return;
+    if (rs->rdns_lookup != RDNS_LOOKUP_ALWAYS &&
+        rdns_from_macros(e->resolve, e->ptr, e->cname, &s->rdns) == 0) {
+        s->have_rdns = 1;
+    } else if (rs->rdns_lookup != RDNS_LOOKUP_NEVER && s->have_client) {
+        cfg.server = rs->rdns_server[0] ? rs->rdns_server : NULL;
+        cfg.timeout_ms = rs->rdns_timeout_ms;
+        if (iprev_lookup(s->env, s->addr, &cfg, rs->rdns_cache_secs, &s->rdns, s->rdns_error,
+                         sizeof(s->rdns_error)) == 0)
+            s->have_rdns = 1;
+        else if (s->rdns_error[0] == '\0')
+            util_strlcpy(s->rdns_error, "iprev lookup failed", sizeof(s->rdns_error));
+    }
+}
+
+const struct verdict *
+session_connect(struct session *s, const struct ev_connect *e)
+{
+    char why[300], esc[160];
+
+    verdict_reset(s);
+    util_strlcpy(s->name, e->name ? e->name : "", sizeof(s->name));
+    util_strlcpy(s->addr, e->addr ? e->addr : "", sizeof(s->addr));
+    s->have_client = s->addr[0] != '\0' && netaddr_parse(s->addr, &s->client) == 0;
+    s->listener = rules_listener(s->rs, e->daemon);
+    if (s->listener == NULL || s->listener->policy == NULL) {
+        snprintf(why, sizeof(why), "no listener for {daemon_name} \"%s\" and no default listener",
+                 util_escape(esc, sizeof(esc), e->daemon ? e->daemon : "", 64));
+        s->dead = 1;
+        sess_error(s, EV_CONNECT, STAGE_CONNECT, NULL, why);
+        return verdict_done(s);
+    }
+    util_strlcpy(s->authserv,
+                 s->listener->authserv_id              ? s->listener->authserv_id
+                 : e->myhostname && e->myhostname[0] ? e->myhostname
+                                                      : "localhost",
+                 sizeof(s->authserv));
+    sess_rdns(s, e);
+    sess_run(s, EV_CONNECT, STAGE_CONNECT, NULL);
+    return verdict_done(s);
+}
+
+/* A connection that matched no listener answers every event with the same tempfail. */
+static int
+sess_dead(struct session *s)
+{
+    if (!s->dead)
+        return 0;
+    verdict_reply(s, REPLY_TEMPFAIL, "451", "4.3.0", "internal error in mail filter, try again later");
+    return 1;
+}
+
+const struct verdict *
+session_helo(struct session *s, const char *helo, const char *tls)
+{
+    verdict_reset(s);
+    if (sess_dead(s))
+        return verdict_done(s);
+    s->tls = tls != NULL && tls[0] != '\0';
+    sess_run(s, EV_HELO, STAGE_HELO, NULL);
+    return verdict_done(s);
+}
+
+const struct verdict *
+session_mail(struct session *s, const struct ev_mail *e)
+{
+    char err[128] = "no address", reason[200];
+
+    verdict_reset(s);
+    if (sess_dead(s))
+        return verdict_done(s);
+    sess_msg_end(s); /* RSET without abort, or a second transaction */
+    s->msg.active = 1;
+    util_strlcpy(s->msg.auth, e->auth ? e->auth : "", sizeof(s->msg.auth));
+    /* STARTTLS comes before MAIL, so what HELO saw may have changed. */
+    s->msg.tls = (e->tls != NULL && e->tls[0] != '\0') || s->tls;
+    sess_qid(s, e->qid);
+    if (e->from != NULL && addr_parse(e->from, ADDR_MAIL, &s->msg.from, err, sizeof(err)) == 0) {
+        s->msg.have_from = 1;
+    } else if (!(s->noreply & (1u << EV_MAIL))) {
+        snprintf(reason, sizeof(reason), "5.1.7 bad sender address: %s", err);
+        sess_decision(s, "reject", STAGE_MAIL, NULL, NULL, reason);
+        verdict_reply(s, REPLY_REJECT, "501", "5.1.7", "bad sender address syntax");
+        return verdict_done(s);
+    }
+    sess_run(s, EV_MAIL, STAGE_MAIL, NULL);
+    if (s->v.reply == REPLY_DISCARD)
+        sess_summary(s, "discard");
+    return verdict_done(s);
+}
+
+/* The recipient as logged: without its angle brackets. */
+static void
+sess_rcpt_text(const char *rcpt, char *to, size_t len)
+{
+    util_strlcpy(to, rcpt ? rcpt : "", len);
+    if (to[0] == '<' && to[1] != '\0' && to[strlen(to) - 1] == '>') {
+        to[strlen(to) - 1] = '\0';
+        memmove(to, to + 1, strlen(to));
+    }
+}
+
+const struct verdict *
+session_rcpt(struct session *s, const char *rcpt, const char *qid)
+{
+    struct addr a;
+    char err[128] = "no address", reason[200], to[UTIL_LOG_FIELD_MAX + 1];
+
+    verdict_reset(s);
+    if (sess_dead(s))
+        return verdict_done(s);
+    sess_qid(s, qid);
+    if (!s->msg.active) {
+        sess_error(s, EV_RCPT, STAGE_RCPT, NULL, "recipient outside a transaction");
+        return verdict_done(s);
+    }
+    if (sess_pending(s, EV_RCPT, STAGE_RCPT))
+        return verdict_done(s);
+    if (rcpt == NULL || addr_parse(rcpt, ADDR_RCPT, &a, err, sizeof(err)) == -1) {
+        if (s->noreply & (1u << EV_RCPT)) { /* no rcpt rules: the MTA's own checks decide */
+            sess_rcpt_note(s, rcpt ? rcpt : "", 1);
+            return verdict_done(s);
+        }
+        sess_rcpt_text(rcpt, to, sizeof(to));
+        snprintf(reason, sizeof(reason), "5.1.3 bad recipient address: %s", err);
+        sess_decision(s, "reject", STAGE_RCPT, NULL, to, reason);
+        verdict_reply(s, REPLY_REJECT, "501", "5.1.3", "bad recipient address syntax");
+        sess_rcpt_note(s, rcpt ? rcpt : "", 0);
+        return verdict_done(s);
+    }
+    sess_run(s, EV_RCPT, STAGE_RCPT, &a);
+    sess_rcpt_note(s, rcpt, s->v.reply != REPLY_REJECT && s->v.reply != REPLY_TEMPFAIL);
+    if (s->v.reply == REPLY_DISCARD)
+        sess_summary(s, "discard");
+    return verdict_done(s);
+}
+
+const struct verdict *
+session_header(struct session *s, const char *name, const char *value)
+{
+    verdict_reset(s);
+    if (s->dead || !s->msg.active || name == NULL || value == NULL)
+        return verdict_done(s);
+    hdraddr_add(&s->msg.author, name, value);
+    sess_header_note(s, name, value);
+    return verdict_done(s);
+}
+
+const struct verdict *
+session_eoh(struct session *s, const char *qid)
+{
+    verdict_reset(s);
+    if (sess_dead(s))
+        return verdict_done(s);
+    sess_qid(s, qid);
+    if (!s->msg.active) {
+        sess_error(s, EV_EOH, STAGE_HEADER, NULL, "headers outside a transaction");
+        return verdict_done(s);
+    }
+    if (sess_pending(s, EV_EOH, STAGE_HEADER))
+        return verdict_done(s);
+    s->msg.eoh = 1;
+    sess_run(s, EV_EOH, STAGE_HEADER, NULL);
+    return verdict_done(s);
+}
+
+const struct verdict *
+session_body(struct session *s, const void *chunk, size_t len)
+{
+    verdict_reset(s);
+    (void)chunk;
+    if (s->msg.active)
+        s->msg.body_bytes += len;
+    return verdict_done(s);
+}
+
+void
+session_abort(struct session *s)
+{
+    sess_msg_end(s);
+}
+
+void
+session_negotiate(const struct ruleset *rs, struct negotiation *n)
+{
+    unsigned st = rs->stages, act = rs->actions;
+    int headers = (st & ((1u << STAGE_HEADER) | (1u << STAGE_CONTENT))) || rs->stamps ||
+                  (act & (1u << ACT_TAG));
+
+    memset(n, 0, sizeof(*n));
+    /* Connect picks the listener, mail starts the message state, rcpt keeps the recipients
+     * for the summary and for redirects, end of message always comes. */
+    n->events = 1u << EV_CONNECT | 1u << EV_MAIL | 1u << EV_RCPT | 1u << EV_EOM;
+    if (st & (1u << STAGE_HELO))
+        n->events |= 1u << EV_HELO;
+    if (headers) /* From: for binding, forged results for stamps, Subject for tags */
+        n->events |= 1u << EV_HEADER | 1u << EV_EOH;
+    /* No condition reads the body yet: the content stage runs on headers and envelope. */
+    n->noreply = 1u << EV_HEADER | 1u << EV_BODY;
+    if (!(st & (1u << STAGE_HELO)))
+        n->noreply |= 1u << EV_HELO;
+    if (!(st & (1u << STAGE_MAIL)))
+        n->noreply |= 1u << EV_MAIL;
+    if (!(st & (1u << STAGE_RCPT)))
+        n->noreply |= 1u << EV_RCPT;
+    if (!(st & (1u << STAGE_HEADER)))
+        n->noreply |= 1u << EV_EOH;
+    if (rs->stamps || (act & (1u << ACT_TAG)))
+        n->edits |= NEG_ADDHDRS | NEG_CHGHDRS;
+    if (act & (1u << ACT_COPY | 1u << ACT_REDIRECT))
+        n->edits |= NEG_ADDRCPT;
+    if (act & (1u << ACT_REDIRECT))
+        n->edits |= NEG_DELRCPT;
+    if (act & (1u << ACT_QUARANTINE))
+        n->edits |= NEG_QUARANTINE;
+    n->macros[EV_CONNECT] = "{daemon_name} {client_addr} {client_name} {client_ptr} "
+                            "{client_resolve} j _";
+    n->macros[EV_HELO] = "{tls_version} {cipher}";
+    n->macros[EV_MAIL] = "i {auth_authen} {auth_type} {tls_version}";
+    n->macros[EV_RCPT] = "i";
+    n->macros[EV_EOH] = "i";
+    n->macros[EV_EOM] = "i";
+}

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * session_eom.c - what the session keeps about a message as it goes by (queue id, recipients,
+ * the headers it will have to remove) and the end of message, where the content stage runs and
+ * what the rules decided becomes edits: forged Authentication-Results and stamp headers
+ * removed (last first, so the indexes of the others do not move), the rDNS stamp put on top,
+ * Subject tags and tag headers, copies and redirects, the quarantine reason, and the summary.
+ */
+#include "session_int.h"
+#include "rdns.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The stamp header a listener writes. */
+#define SESSION_STAMP_HEADER "X-Relaywarden-RDNS"
+
+void
+sess_qid(struct session *s, const char *qid)
+{
+    if (qid != NULL && qid[0] != '\0')
+        util_strlcpy(s->qid, qid, sizeof(s->qid));
+}
+
+void
+sess_msg_end(struct session *s)
+{
+    struct session_msg *m = &s->msg;
+    size_t i;
+
+    for (i = 0; i < m->nrcpts; i++)
+        free(m->rcpts[i]);
+    free(m->rcpts);
+    free(m->copies);
+    free(m->tags);
+    free(m->subject);
+    buf_free(&m->accepted_log);
+    buf_free(&m->refused_log);
+    memset(m, 0, sizeof(*m));
+    s->qid[0] = '\0';
+}
+
+/* "<a@x>,<b@y>" for the summary, the first SESSION_LOG_RCPTS of them. */
+static void
+sess_rcpt_log(struct buf *b, size_t n, const char *rcpt)
+{
+    char to[UTIL_LOG_FIELD_MAX + 1];
+
+    if (b->max == 0)
+        buf_init(b, UTIL_LOG_FIELD_MAX * 2);
+    if (n > SESSION_LOG_RCPTS)
+        return;
+    util_strlcpy(to, rcpt, sizeof(to));
+    if (n == SESSION_LOG_RCPTS) {
+        buf_put(b, ",...", b->len ? 4 : 3); /* a full buffer just ends the list early */
+        return;
+    }
+    if (b->len > 0)
+        buf_putc(b, ',');
+    if (to[0] != '<')
+        buf_putc(b, '<');
+    buf_put(b, to, strlen(to));
+    if (to[0] != '<')
+        buf_putc(b, '>');
+}
+
+void
+sess_rcpt_note(struct session *s, const char *rcpt, int accepted)
+{
+    struct session_msg *m = &s->msg;
+    char **n;
+
+    if (!accepted) {
+        sess_rcpt_log(&m->refused_log, m->nrefused++, rcpt);
+        return;
+    }
+    sess_rcpt_log(&m->accepted_log, m->naccepted++, rcpt);
+    if (m->nrcpts >= SESSION_RCPTS_MAX)
+        return; /* counted; a redirect will refuse to act on a partial list */
+    if ((n = realloc(m->rcpts, (m->nrcpts + 1) * sizeof(*n))) == NULL ||
+        (n[m->nrcpts] = strdup(rcpt)) == NULL) {
+        if (n != NULL)
+            m->rcpts = n;
+        util_strlcpy(m->pending, "out of memory keeping recipients", sizeof(m->pending));
+        return;
+    }
+    m->rcpts = n;
+    m->nrcpts++;
+}
+
+/* Header names compare case-insensitively, white space before the colon ignored. */
+static int
+sess_name_eq(const char *name, const char *want)
+{
+    size_t n = strlen(name);
+
+    while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+        n--;
+    return n == strlen(want) && strncasecmp(name, want, n) == 0;
+}
+
+static void
+sess_seen(struct session *s, struct hdr_seen *h, int ours)
+{
+    h->n++;
+    if (!ours)
+        return;
+    if (h->nours < SESSION_FORGED_MAX)
+        h->idx[h->nours] = h->n;
+    if (h->nours <= SESSION_FORGED_MAX)
+        h->nours++;
+}
+
+void
+sess_header_note(struct session *s, const char *name, const char *value)
+{
+    const struct listener *l = s->listener;
+    struct session_msg *m = &s->msg;
+
+    if (m->subject == NULL && sess_name_eq(name, "Subject") &&
+        (m->subject = strdup(value)) == NULL && m->pending[0] == '\0')
+        util_strlcpy(m->pending, "out of memory", sizeof(m->pending));
+    /* Only a stamping listener removes forged results and stamps, so only there are they
+     * counted: every one, stamped session or not. */
+    if (l == NULL || l->stamp == STAMP_NONE)
+        return;
+    if (sess_name_eq(name, "Authentication-Results"))
+        sess_seen(s, &m->ar, rdns_ar_is_ours(value, s->authserv));
+    if (sess_name_eq(name, l->rdns_header ? l->rdns_header : SESSION_STAMP_HEADER))
+        sess_seen(s, &m->stamp, 1);
+}
+
+/* Forged headers out, our stamp on top. 0, or -1 when there were too many to remove. */
+static int
+sess_stamp(struct session *s)
+{
+    const struct listener *l = s->listener;
+    const char *hname = l->rdns_header ? l->rdns_header : SESSION_STAMP_HEADER;
+    char value[1024];
+    int i;
+
+    if (l->stamp == STAMP_NONE)
+        return 0;
+    if (s->msg.ar.nours > SESSION_FORGED_MAX || s->msg.stamp.nours > SESSION_FORGED_MAX)
+        return -1;
+    for (i = s->msg.ar.nours - 1; i >= 0; i--)
+        verdict_edit(s, EDIT_CHANGE, s->msg.ar.idx[i], "Authentication-Results", NULL);
+    for (i = s->msg.stamp.nours - 1; i >= 0; i--)
+        verdict_edit(s, EDIT_CHANGE, s->msg.stamp.idx[i], hname, NULL);
+    if (!s->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && s->msg.auth[0] != '\0'))
+        return 0;
+    rdns_format_ar(&s->rdns, s->authserv, s->addr, value, sizeof(value));
+    verdict_edit(s, EDIT_INSERT, 0, "Authentication-Results", value);
+    rdns_format_stamp(&s->rdns, s->addr, value, sizeof(value));
+    verdict_edit(s, EDIT_INSERT, 0, hname, value);
+    return 0;
+}
+
+/* Tags: one Subject prefix per tag rule, tag headers appended. */
+static void
+sess_tags(struct session *s)
+{
+    struct buf subj;
+    size_t i;
+    int prefixed = 0;
+
+    buf_init(&subj, 16384);
+    for (i = 0; i < s->msg.ntags; i++) {
+        const struct rule *r = s->msg.tags[i];
+        if (r->tag == TAG_HEADER) {
+            const char *colon = strchr(r->arg, ':'), *v = colon + 1;
+            char name[256];
+            util_strlcpy(name, r->arg, (size_t)(colon - r->arg) + 1 < sizeof(name)
+                                           ? (size_t)(colon - r->arg) + 1
+                                           : sizeof(name));
+            while (*v == ' ')
+                v++;
+            verdict_edit(s, EDIT_ADD, 0, name, v);
+        } else if (s->msg.subject == NULL || strstr(s->msg.subject, r->arg) == NULL) {
+            if (buf_put(&subj, r->arg, strlen(r->arg)) == -1 || buf_putc(&subj, ' ') == -1)
+                s->v_oom = 1;
+            prefixed = 1;
+        }
+    }
+    if (prefixed) {
+        const char *old = s->msg.subject ? s->msg.subject : "";
+        while (*old == ' ')
+            old++;
+        if (buf_put(&subj, old, strlen(old)) == -1)
+            s->v_oom = 1;
+        if (s->msg.subject != NULL)
+            verdict_edit(s, EDIT_CHANGE, 1, "Subject", buf_str(&subj));
+        else
+            verdict_edit(s, EDIT_ADD, 0, "Subject", buf_str(&subj));
+    }
+    buf_free(&subj);
+}
+
+/* The address of a copy or redirect rule as a recipient: "<user@domain>". */
+static void
+sess_rcpt_add(struct session *s, const char *addr)
+{
+    char a[ADDR_PATH_MAX + 3];
+
+    snprintf(a, sizeof(a), "<%s>", addr);
+    verdict_rcpt(s, RCPT_ADD, a);
+}
+
+const struct verdict *
+session_eom(struct session *s, const char *qid)
+{
+    const char *action = "accept";
+    char reason[300];
+    size_t i;
+
+    verdict_reset(s);
+    if (s->dead) {
+        verdict_reply(s, REPLY_TEMPFAIL, "451", "4.3.0",
+                      "internal error in mail filter, try again later");
+        return verdict_done(s);
+    }
+    sess_qid(s, qid);
+    if (!s->msg.active) {
+        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, "end of message outside a transaction");
+        return verdict_done(s);
+    }
+    if (s->msg.pending[0] != '\0') {
+        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, s->msg.pending);
+        goto end;
+    }
+    sess_run(s, EV_EOM, STAGE_CONTENT, NULL);
+    if (s->v.reply != REPLY_CONTINUE) {
+        action = s->v.reply == REPLY_DISCARD ? "discard"
+                 : s->v.reply == REPLY_REJECT ? "reject"
+                                              : "tempfail";
+        goto end;
+    }
+    if (sess_stamp(s) == -1) {
+        verdict_reset(s);
+        sess_error(s, EV_EOM, STAGE_CONTENT, NULL,
+                   "too many forged Authentication-Results or stamp headers to remove");
+        action = "tempfail";
+        goto end;
+    }
+    sess_tags(s);
+    for (i = 0; i < s->msg.ncopies; i++)
+        sess_rcpt_add(s, s->msg.copies[i]->arg);
+    if (s->msg.redirect != NULL) {
+        if (s->msg.naccepted > s->msg.nrcpts) {
+            verdict_reset(s);
+            sess_error(s, EV_EOM, STAGE_CONTENT, s->msg.redirect,
+                       "too many recipients to redirect");
+            action = "tempfail";
+            goto end;
+        }
+        for (i = 0; i < s->msg.nrcpts; i++)
+            verdict_rcpt(s, RCPT_DELETE, s->msg.rcpts[i]);
+        sess_rcpt_add(s, s->msg.redirect->arg);
+        action = "redirect";
+    }
+    if (s->msg.quarantine != NULL) {
+        const struct rule *q = s->msg.quarantine;
+        snprintf(reason, sizeof(reason), "%s (%s:%d)", q->reply.text ? q->reply.text : "policy",
+                 q->file, q->line);
+        s->v.quarantine = strdup(reason);
+        if (s->v.quarantine == NULL)
+            s->v_oom = 1;
+        action = "quarantine";
+    }
+end:
+    if (s->v.reply == REPLY_TEMPFAIL && s->v.rule == NULL)
+        action = "tempfail";
+    else if (s->v.reply == REPLY_REJECT && s->v.rule == NULL)
+        action = "reject";
+    sess_summary(s, action);
+    {
+        const struct verdict *v = verdict_done(s);
+        sess_msg_end(s); /* the verdict is built; the message state goes */
+        return v;
+    }
+}

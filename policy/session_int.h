@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * session_int.h - the session engine's state and the helpers its files share (session.c,
+ * session_eom.c, verdict.c). Not part of the policy library's interface: use session.h.
+ */
+#ifndef RW_SESSION_INT_H
+#define RW_SESSION_INT_H
+
+#include "buf.h"
+#include "cond.h"
+#include "decision.h"
+#include "session.h"
+
+#include <netinet/in.h>
+
+/* Headers claiming our authserv-id, or named like our stamp, removed per message; a message
+ * carrying more is tempfailed rather than passed half-cleaned. */
+#define SESSION_FORGED_MAX 64
+/* Recipients kept per message for redirect: Postfix's smtpd_recipient_limit is 1000 by
+ * default; ten times that is a configuration nobody runs. Past it, a redirect tempfails. */
+#define SESSION_RCPTS_MAX 10000
+/* Accumulating rules (copy, tag) that fire per message; more is a rules file out of hand. */
+#define SESSION_ACCUMULATE_MAX 64
+/* Recipients named in the summary line; the rest are counted. */
+#define SESSION_LOG_RCPTS 10
+
+struct hdr_seen {
+    int n;                        /* headers of this name seen so far */
+    int nours;                    /* ... of which must go */
+    int idx[SESSION_FORGED_MAX]; /* their 1-based indexes among headers of the name */
+};
+
+struct session_msg {
+    int active;
+    char auth[256];
+    int tls;
+    struct addr from;
+    int have_from;
+    struct author author; /* From: and Sender:, parsed as they arrive */
+    int eoh;              /* headers complete: author is known */
+    struct hdr_seen ar;    /* Authentication-Results claiming our authserv-id */
+    struct hdr_seen stamp; /* headers named like our stamp */
+    char *subject;         /* the first Subject:, for a tag */
+    const struct rule *quarantine, *redirect, *final;
+    const struct rule **copies, **tags;
+    size_t ncopies, ntags;
+    char **rcpts; /* accepted recipients as the MTA gave them */
+    size_t nrcpts, naccepted, nrefused;
+    struct buf accepted_log, refused_log;
+    char pending[200]; /* an internal error on an event that could not answer */
+    unsigned long long body_bytes;
+};
+
+struct session {
+    struct ruleset *rs;
+    const struct env *env;
+    unsigned noreply;
+    const struct listener *listener;
+    char addr[INET6_ADDRSTRLEN + 8];
+    char name[256];
+    struct netaddr client;
+    int have_client;
+    struct rdns_result rdns;
+    int have_rdns;
+    char rdns_error[128];
+    char authserv[RDNS_NAME_MAX + 1];
+    int tls;
+    int dead; /* no listener: every event tempfails */
+    char qid[64];
+    struct session_msg msg;
+    struct verdict v;
+    int v_oom; /* memory ran out while building v */
+    char oom_line[DECISION_LINE_MAX];
+    char *oom_log[1];
+};
+
+/* verdict.c */
+void verdict_reset(struct session *s);
+const struct verdict *verdict_done(struct session *s);
+void verdict_reply(struct session *s, enum verdict_reply r, const char *code, const char *xcode,
+                   const char *text);
+void verdict_trace(struct session *s, const struct rule *r);
+void verdict_edit(struct session *s, enum edit_op op, int index, const char *name,
+                  const char *value);
+void verdict_rcpt(struct session *s, enum rcpt_op op, const char *addr);
+void sess_decision(struct session *s, const char *action, enum stage st, const struct rule *r,
+                   const char *to, const char *reason);
+void sess_error(struct session *s, enum event ev, enum stage st, const struct rule *r,
+                const char *why);
+void sess_summary(struct session *s, const char *action);
+
+/* session.c */
+void sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcpt);
+
+/* session_eom.c */
+void sess_qid(struct session *s, const char *qid);
+void sess_msg_end(struct session *s);
+void sess_rcpt_note(struct session *s, const char *rcpt, int accepted);
+void sess_header_note(struct session *s, const char *name, const char *value);
+
+#endif
