@@ -10,6 +10,7 @@
 #include "log.h"
 #include "reload.h"
 #include "rules.h"
+#include "trial.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,7 @@ main_usage(FILE *f)
     fprintf(f,
             "usage: relaywarden [-fhnV] [-c rules] [-l facility] [-p socket] [-P pidfile] "
             "[-u user]\n"
+            "       relaywarden [-c rules] -t --listener NAME ... --from ADDR --to ADDR [MESSAGE]\n"
             "  -c FILE      rules file (default %s)\n"
             "  -p SOCKET    milter socket: unix:/path or inet:PORT@HOST (default %s)\n"
             "  -u USER      drop privileges to USER after the socket is bound\n"
@@ -42,6 +44,7 @@ main_usage(FILE *f)
             "  -l FACILITY  syslog facility: mail (default), daemon, local0..local7\n"
             "  -f           stay in the foreground and copy log lines to stderr\n"
             "  -n           check the rules file and exit\n"
+            "  -t ...       offline trial of one session: relaywarden -t --help for its options\n"
             "  -h           this help\n"
             "  -V           print the version\n",
             MAIN_DEFAULT_RULES, MAIN_DEFAULT_SOCKET);
@@ -179,6 +182,10 @@ main(int argc, char **argv)
     struct passwd *pw = NULL;
     int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc;
 
+    /* -t: the offline trial takes long options of its own. */
+    for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
+        if (strcmp(argv[ch], "-t") == 0)
+            return trial_main(rules, argc, argv);
     while ((ch = getopt(argc, argv, "c:fhl:nP:p:u:V")) != -1) {
         switch (ch) {
         case 'c':

@@ -374,6 +374,10 @@ session_eoh(struct session *s, const char *qid)
         return verdict_done(s);
     s->msg.eoh = 1;
     sess_run(s, EV_EOH, STAGE_HEADER, NULL);
+    if (s->v.reply != REPLY_CONTINUE) /* the message ends here: say so once, as at its end */
+        sess_summary(s, s->v.reply == REPLY_DISCARD  ? "discard"
+                        : s->v.reply == REPLY_REJECT ? "reject"
+                                                     : "tempfail");
     return verdict_done(s);
 }
 

@@ -221,11 +221,11 @@ sess_summary(struct session *s, const char *action)
     util_escape(ref, sizeof(ref), buf_str(&m->refused_log), UTIL_LOG_FIELD_MAX * 2);
     snprintf(line, sizeof(line),
              "%s: message: listener=%s client=%s[%s] auth=%s from=%s%s%s accepted=%zu%s%s "
-             "refused=%zu%s%s action=%s tags=%s rdns=%s",
+             "refused=%zu%s%s action=%s tags=%s%s%s rdns=%s",
              qid, s->listener ? s->listener->name : "-", name, addr, auth,
              m->have_from ? "<" : "-", m->have_from ? from : "", m->have_from ? ">" : "",
              m->naccepted, m->naccepted ? ":" : "", acc, m->nrefused, m->nrefused ? ":" : "", ref,
-             action, tags[0] ? tags : "-",
+             action, tags[0] ? "\"" : "", tags[0] ? tags : "-", tags[0] ? "\"" : "",
              s->have_rdns ? rdns_verdict_name(s->rdns.verdict) : "-");
     verdict_push(s, &s->v.log, &s->v.nlog, strdup(line));
 }

@@ -34,4 +34,4 @@ for t in $targets; do
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$out/fuzz_$t.log" | tr '\n' ' '
     grep -E "^#[0-9]+.*(DONE|INITED)" "$out/fuzz_$t.log" | tail -1 | grep -oE "cov: [0-9]+ ft: [0-9]+" || true
 done
-rm -f /tmp/rw-fuzz-rules.*
+

@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * trial.c - relaywarden -t: one SMTP session played offline through the same session engine
+ * as the daemon, from the command line and a message file, no MTA needed:
+ *
+ *   relaywarden -c RULES -t --listener NAME [--client ADDR[/NAME]] [--rdns VERDICT]
+ *               [--helo NAME] [--login LOGIN] [--tls] [--queue-id ID]
+ *               --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]
+ *
+ * It prints, event by event, every rule that fired as written, the decision lines the daemon
+ * would log (the same bytes), the answer, and at the end of the message the header edits and
+ * recipient changes; a line per recipient, and last "result: ACTION". The exit status tells
+ * the result (trial.h). Without a message it stops after RCPT.
+ */
+#include "trial.h"
+#include "rdns.h"
+#include "session.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Recipients one trial takes: as many as Postfix accepts by default. */
+#define TRIAL_RCPTS_MAX 1000
+/* Body chunks fed as libmilter feeds them (MILTER_CHUNK_SIZE is 65535). */
+#define TRIAL_CHUNK 65535
+/* A message file larger than this is not a trial: Postfix's default message_size_limit. */
+#define TRIAL_MESSAGE_MAX (10L * 1024 * 1024)
+#define TRIAL_RULES_ERRBUF (64 * 1024)
+
+struct trial {
+    const char *listener, *addr, *name, *helo, *login, *qid, *from, *message;
+    int tls, rdns; /* rdns: -1 not given, else enum rdns_verdict */
+    const char *to[TRIAL_RCPTS_MAX];
+    int nto;
+};
+
+static void
+trial_usage(FILE *f)
+{
+    fprintf(f, "usage: relaywarden -c RULES -t --listener NAME [--client ADDR[/NAME]] "
+               "[--rdns VERDICT]\n"
+               "                   [--helo NAME] [--login LOGIN] [--tls] [--queue-id ID]\n"
+               "                   --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]\n"
+               "exit status: 0 accept, 10 reject, 11 tempfail, 12 discard, 13 quarantine,\n"
+               "             14 redirect, 2 bad arguments or rules\n");
+}
+
+/* The trial's environment: the verdict --rdns asked for, no clock needed. */
+static struct trial *trial_now;
+
+static int
+trial_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct rdns_result *r,
+            char *why, size_t whylen)
+{
+    const struct trial *t = trial_now;
+
+    (void)ctx;
+    (void)cfg;
+    if (t->rdns < 0) {
+        snprintf(why, whylen, "no rDNS in a trial: give --rdns");
+        return -1;
+    }
+    memset(r, 0, sizeof(*r));
+    r->verdict = (enum rdns_verdict)t->rdns;
+    r->source = "trial";
+    if (t->name != NULL && t->rdns != RDNS_FAILED && t->rdns != RDNS_TEMPERROR)
+        rdns_sanitize_name(r->ptr, sizeof(r->ptr), t->name);
+    snprintf(r->detail, sizeof(r->detail), "%s",
+             t->rdns == RDNS_PASS         ? ""
+             : t->rdns == RDNS_UNVERIFIED ? (r->ptr[0] ? "does not resolve back" : "no PTR record")
+             : t->rdns == RDNS_FAILED     ? "SERVFAIL"
+                                          : "timeout");
+    r->no_ptr = t->rdns == RDNS_UNVERIFIED && r->ptr[0] == '\0';
+    return 0;
+}
+
+static const char *
+trial_answer(const struct verdict *v, char *buf, size_t len)
+{
+    switch (v->reply) {
+    case REPLY_REJECT:
+        snprintf(buf, len, "reject %s %s %s", v->code, v->xcode, v->text ? v->text : "");
+        break;
+    case REPLY_TEMPFAIL:
+        snprintf(buf, len, "tempfail %s %s %s", v->code, v->xcode, v->text ? v->text : "");
+        break;
+    case REPLY_DISCARD:
+        snprintf(buf, len, "discard");
+        break;
+    case REPLY_ACCEPT:
+    case REPLY_CONTINUE:
+        snprintf(buf, len, "accept");
+        break;
+    }
+    return buf;
+}
+
+/* Prints what a verdict holds; label NULL prints no answer line (a header). */
+static void
+trial_show(const char *label, const struct verdict *v)
+{
+    char ans[1200];
+    size_t i;
+
+    for (i = 0; i < v->ntrace; i++)
+        printf("  fired %s\n", v->trace[i]);
+    for (i = 0; i < v->nlog; i++)
+        printf("  log %s\n", v->log[i]);
+    for (i = 0; i < v->nedits; i++) {
+        const struct hdr_edit *e = &v->edits[i];
+        if (e->op == EDIT_INSERT)
+            printf("  edit insert at %d: %s: %s\n", e->index, e->name, e->value);
+        else if (e->op == EDIT_ADD)
+            printf("  edit add: %s: %s\n", e->name, e->value);
+        else if (e->value == NULL)
+            printf("  edit delete %s #%d\n", e->name, e->index);
+        else
+            printf("  edit change %s #%d: %s\n", e->name, e->index, e->value);
+    }
+    for (i = 0; i < v->nrcpts; i++)
+        printf("  recipient %s %s\n", v->rcpts[i].op == RCPT_ADD ? "add" : "delete",
+               v->rcpts[i].addr);
+    if (v->quarantine != NULL)
+        printf("  quarantine \"%s\"\n", v->quarantine);
+    if (label != NULL)
+        printf("%s: %s\n", label, trial_answer(v, ans, sizeof(ans)));
+}
+
+/* Stops the trial when a verdict ends the session or the message. */
+static int
+trial_final(const struct verdict *v, const char **result)
+{
+    if (v->reply == REPLY_REJECT)
+        *result = "reject";
+    else if (v->reply == REPLY_TEMPFAIL)
+        *result = "tempfail";
+    else if (v->reply == REPLY_DISCARD)
+        *result = "discard";
+    else
+        return 0;
+    return 1;
+}
+
+static char *
+trial_read(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    size_t cap = 65536, n = 0, got;
+    char *b = NULL, *m;
+
+    if (f == NULL) {
+        perror(path);
+        return NULL;
+    }
+    for (;;) {
+        if ((m = realloc(b, cap + 1)) == NULL)
+            break;
+        b = m;
+        got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (n < cap || (long)cap > TRIAL_MESSAGE_MAX)
+            break;
+        cap *= 2;
+    }
+    if (f != stdin)
+        fclose(f);
+    if (b == NULL || (long)n > TRIAL_MESSAGE_MAX) {
+        fprintf(stderr, "relaywarden: %s: %s\n", path,
+                b == NULL ? "out of memory" : "larger than 10 MiB");
+        free(b);
+        return NULL;
+    }
+    b[n] = '\0';
+    *len = n;
+    return b;
+}
+
+/* Feeds the message: header fields as libmilter gives them (name, value without the space
+ * after the colon, folds kept as LF and white space), then the body in chunks. CRLF and LF
+ * line ends are both read. Returns the end-of-message verdict. */
+static const struct verdict *
+trial_message(struct session *s, const struct trial *t, char *msg, size_t len,
+              const char **result)
+{
+    const struct verdict *v;
+    size_t i = 0, body;
+    char *hdr = NULL;
+
+    while (i < len) {
+        size_t e = i, next;
+        char *colon;
+        while (e < len && msg[e] != '\n')
+            e++;
+        next = e < len ? e + 1 : e;
+        if (e > i && msg[e - 1] == '\r')
+            e--;
+        if (e == i) { /* the empty line: end of headers */
+            i = next;
+            break;
+        }
+        /* gather the folded lines of one field */
+        {
+            size_t fe = e, fnext = next;
+            while (fnext < len && (msg[fnext] == ' ' || msg[fnext] == '\t')) {
+                size_t ce = fnext;
+                while (ce < len && msg[ce] != '\n')
+                    ce++;
+                fe = ce > fnext && msg[ce - 1] == '\r' ? ce - 1 : ce;
+                fnext = ce < len ? ce + 1 : ce;
+            }
+            if ((hdr = malloc(fe - i + 1)) == NULL)
+                break;
+            {
+                size_t o = 0, k;
+                for (k = i; k < fe; k++)
+                    if (msg[k] != '\r')
+                        hdr[o++] = msg[k];
+                hdr[o] = '\0';
+            }
+            next = fnext;
+        }
+        if ((colon = strchr(hdr, ':')) != NULL) {
+            char *value = colon + 1;
+            *colon = '\0';
+            if (*value == ' ')
+                value++;
+            v = session_header(s, hdr, value);
+            if (v->nlog > 0 || v->ntrace > 0)
+                trial_show(NULL, v);
+        }
+        free(hdr);
+        hdr = NULL;
+        i = next;
+    }
+    v = session_eoh(s, t->qid);
+    trial_show("header", v);
+    if (trial_final(v, result))
+        return NULL;
+    for (body = i; body < len; body += TRIAL_CHUNK) {
+        size_t n = len - body < TRIAL_CHUNK ? len - body : TRIAL_CHUNK;
+        v = session_body(s, msg + body, n);
+        if (v->nlog > 0 || v->ntrace > 0)
+            trial_show(NULL, v);
+    }
+    v = session_eom(s, t->qid);
+    trial_show("content", v);
+    return v;
+}
+
+static int
+trial_run(struct ruleset *rs, struct trial *t)
+{
+    struct env env = {NULL, NULL, trial_iprev, NULL};
+    const struct listener *l = NULL;
+    struct ev_connect ce = {0};
+    struct ev_mail me = {0};
+    const struct verdict *v;
+    const char *result = "accept";
+    char label[700], *msg = NULL;
+    size_t i, msglen = 0, naccepted = 0, ntempfail = 0;
+    struct session *s;
+
+    for (i = 0; i < rs->nlisteners; i++)
+        if (strcmp(rs->listeners[i].name, t->listener) == 0)
+            l = &rs->listeners[i];
+    if (l == NULL) {
+        fprintf(stderr, "relaywarden: no listener \"%s\" in the rules\n", t->listener);
+        return 2;
+    }
+    if (t->message != NULL && (msg = trial_read(t->message, &msglen)) == NULL)
+        return 2;
+    trial_now = t;
+    if ((s = session_new(rs, &env)) == NULL) {
+        fprintf(stderr, "relaywarden: out of memory\n");
+        free(msg);
+        return 2;
+    }
+    ce.daemon = l->daemon != NULL ? l->daemon : "";
+    ce.addr = t->addr;
+    ce.name = t->name != NULL ? t->name : "unknown";
+    ce.myhostname = "localhost";
+    v = session_connect(s, &ce);
+    snprintf(label, sizeof(label), "connect %s[%s]", ce.name, t->addr ? t->addr : "");
+    trial_show(label, v);
+    if (trial_final(v, &result))
+        goto done;
+    v = session_helo(s, t->helo, t->tls ? "TLSv1.3" : NULL);
+    snprintf(label, sizeof(label), "helo %s", t->helo);
+    trial_show(label, v);
+    if (trial_final(v, &result))
+        goto done;
+    me.from = t->from;
+    me.auth = t->login;
+    me.tls = t->tls ? "TLSv1.3" : NULL;
+    me.qid = NULL;
+    v = session_mail(s, &me);
+    snprintf(label, sizeof(label), "mail %.500s", t->from);
+    trial_show(label, v);
+    if (trial_final(v, &result))
+        goto done;
+    for (i = 0; i < (size_t)t->nto; i++) {
+        char to[600];
+        snprintf(to, sizeof(to), "%s%.500s%s", t->to[i][0] == '<' ? "" : "<", t->to[i],
+                 t->to[i][0] == '<' ? "" : ">");
+        v = session_rcpt(s, to, t->qid);
+        snprintf(label, sizeof(label), "rcpt %s", to);
+        trial_show(label, v);
+        if (v->reply == REPLY_DISCARD) {
+            result = "discard";
+            goto done;
+        }
+        if (v->reply != REPLY_REJECT && v->reply != REPLY_TEMPFAIL)
+            naccepted++;
+        ntempfail += v->reply == REPLY_TEMPFAIL;
+    }
+    if (naccepted == 0) { /* no recipient left: the client tries again only after a 4xx */
+        result = ntempfail > 0 ? "tempfail" : "reject";
+        goto done;
+    }
+    if (msg == NULL)
+        goto done;
+    if ((v = trial_message(s, t, msg, msglen, &result)) == NULL)
+        goto done;
+    if (trial_final(v, &result))
+        goto done;
+    for (i = 0; i < v->nrcpts; i++)
+        if (v->rcpts[i].op == RCPT_DELETE)
+            result = "redirect";
+    if (v->quarantine != NULL)
+        result = "quarantine";
+done:
+    printf("result: %s\n", result);
+    session_free(s);
+    free(msg);
+    return strcmp(result, "accept") == 0       ? 0
+           : strcmp(result, "reject") == 0     ? TRIAL_EXIT_REJECT
+           : strcmp(result, "tempfail") == 0   ? TRIAL_EXIT_TEMPFAIL
+           : strcmp(result, "discard") == 0    ? TRIAL_EXIT_DISCARD
+           : strcmp(result, "quarantine") == 0 ? TRIAL_EXIT_QUARANTINE
+                                               : TRIAL_EXIT_REDIRECT;
+}
+
+int
+trial_main(const char *rules, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listener", required_argument, NULL, 'L'}, {"client", required_argument, NULL, 'C'},
+        {"rdns", required_argument, NULL, 'R'},     {"helo", required_argument, NULL, 'H'},
+        {"login", required_argument, NULL, 'U'},    {"tls", no_argument, NULL, 'T'},
+        {"queue-id", required_argument, NULL, 'Q'}, {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'O'},       {NULL, 0, NULL, 0},
+    };
+    static struct trial t;
+    struct ruleset *rs;
+    char *err, *slash;
+    int ch, rc;
+
+    memset(&t, 0, sizeof(t));
+    t.rdns = -1;
+    t.helo = "trial.invalid";
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "c:t", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            rules = optarg;
+            break;
+        case 't':
+            break;
+        case 'L':
+            t.listener = optarg;
+            break;
+        case 'C':
+            t.addr = optarg;
+            if ((slash = strchr(optarg, '/')) != NULL) {
+                *slash = '\0';
+                t.name = slash + 1;
+            }
+            break;
+        case 'R':
+            if ((t.rdns = rdns_parse_verdict(optarg)) < 0) {
+                fprintf(stderr, "relaywarden: --rdns takes pass, unverified, failed or "
+                                "temperror\n");
+                return 2;
+            }
+            break;
+        case 'H':
+            t.helo = optarg;
+            break;
+        case 'U':
+            t.login = optarg;
+            break;
+        case 'T':
+            t.tls = 1;
+            break;
+        case 'Q':
+            t.qid = optarg;
+            break;
+        case 'F':
+            t.from = optarg;
+            break;
+        case 'O':
+            if (t.nto == TRIAL_RCPTS_MAX) {
+                fprintf(stderr, "relaywarden: at most %d --to\n", TRIAL_RCPTS_MAX);
+                return 2;
+            }
+            t.to[t.nto++] = optarg;
+            break;
+        default:
+            trial_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc)
+        t.message = argv[optind++];
+    if (optind != argc || t.listener == NULL || t.from == NULL || t.nto == 0) {
+        trial_usage(stderr);
+        return 2;
+    }
+    if ((err = malloc(TRIAL_RULES_ERRBUF)) == NULL)
+        return 2;
+    if ((rs = rules_load(rules, err, TRIAL_RULES_ERRBUF)) == NULL) {
+        fputs(err, stderr);
+        free(err);
+        return 2;
+    }
+    free(err);
+    rc = trial_run(rs, &t);
+    rules_unref(rs);
+    return rc;
+}
