@@ -271,12 +271,13 @@ cb_rdns(SMFICTX *ctx, struct conn_ctx *c)
 
 /* At end of message: drop Authentication-Results that claim our authserv-id (a sender must not
  * forge our verdict; last first, so the indexes of the others do not move), then put the rDNS
- * stamp and our own Authentication-Results on top. 0, or -1 if the MTA refused an edit. */
+ * stamp and our own Authentication-Results on top. 0, or -1 if the MTA refused an edit (or,
+ * which RDNS_HEADER_MAX rules out, a header text did not fit). */
 static int
 cb_stamp(SMFICTX *ctx, struct conn_ctx *c)
 {
     const struct listener *l = c->listener;
-    char value[1024];
+    char value[RDNS_HEADER_MAX];
     int i;
 
     if (l->stamp == STAMP_NONE)
@@ -287,12 +288,12 @@ cb_stamp(SMFICTX *ctx, struct conn_ctx *c)
             return -1;
     if (!c->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && c->msg->auth[0] != '\0'))
         return 0;
-    rdns_format_ar(&c->rdns, c->authserv, c->addr, value, sizeof(value));
-    if (smfi_insheader(ctx, 0, "Authentication-Results", value) != MI_SUCCESS)
+    if (rdns_format_ar(&c->rdns, c->authserv, c->addr, value, sizeof(value)) == -1 ||
+        smfi_insheader(ctx, 0, "Authentication-Results", value) != MI_SUCCESS)
         return -1;
-    rdns_format_stamp(&c->rdns, c->addr, value, sizeof(value));
-    if (smfi_insheader(ctx, 0, l->rdns_header ? l->rdns_header : "X-Relaywarden-RDNS", value) !=
-        MI_SUCCESS)
+    if (rdns_format_stamp(&c->rdns, c->addr, value, sizeof(value)) == -1 ||
+        smfi_insheader(ctx, 0, l->rdns_header ? l->rdns_header : "X-Relaywarden-RDNS", value) !=
+            MI_SUCCESS)
         return -1;
     return 0;
 }

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # rdns.sh - forward-confirmed reverse DNS. A real DNS server (dnsmasq on 127.0.0.1) holds a
 # confirmed name, a PTR without an address, a PTR pointing elsewhere, an address without PTR,
-# a zone that SERVFAILs and an IPv6 name; relaywarden's own lookup is run against it, then a
-# private Postfix stamps every message: the MTA's verdicts (XCLIENT NAME=/REVERSE_NAME=), then
-# after SIGHUP relaywarden's own lookups. Checked in what reached the sink: one stamp, on top,
-# with the right word; a forged Authentication-Results for our authserv-id gone, others kept.
+# a zone that SERVFAILs, an IPv6 name, and addresses with several PTR names (one confirming,
+# in either place; none confirming; one SERVFAILing; 10 and 11 names, the limit);
+# relaywarden's own lookup is run against it, then a private Postfix stamps every message: the
+# MTA's verdicts (XCLIENT NAME=/REVERSE_NAME=), then after SIGHUP relaywarden's own lookups.
+# Checked in what reached the sink: one stamp, on top, with the right word; a forged
+# Authentication-Results for our authserv-id gone, others kept.
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix smtp-sink swaks dnsmasq miltertest
 PROBE=$top_builddir/tests/e2e/dnsprobe
@@ -25,7 +27,25 @@ dnsmasq --keep-in-foreground --port="$DNS_PORT" --listen-address=127.0.0.1 --bin
     --ptr-record=12.2.0.192.in-addr.arpa,elsewhere.example.test \
     --host-record=elsewhere.example.test,192.0.2.99 \
     --server=/100.51.198.in-addr.arpa/127.0.0.1#"$SF_PORT" \
-    --host-record=good6.example.test,2001:db8::10 &
+    --host-record=good6.example.test,2001:db8::10 \
+    --ptr-record=20.2.0.192.in-addr.arpa,away20.example.test \
+    --ptr-record=20.2.0.192.in-addr.arpa,match20.example.test \
+    --address=/away20.example.test/192.0.2.99 --address=/match20.example.test/192.0.2.20 \
+    --ptr-record=21.2.0.192.in-addr.arpa,match21.example.test \
+    --ptr-record=21.2.0.192.in-addr.arpa,away21.example.test \
+    --address=/away21.example.test/192.0.2.99 --address=/match21.example.test/192.0.2.21 \
+    --ptr-record=22.2.0.192.in-addr.arpa,away22a.example.test \
+    --ptr-record=22.2.0.192.in-addr.arpa,away22b.example.test \
+    --address=/away22a.example.test/192.0.2.99 --address=/away22b.example.test/192.0.2.98 \
+    --ptr-record=23.2.0.192.in-addr.arpa,away23.example.test \
+    --ptr-record=23.2.0.192.in-addr.arpa,broken23.sf.example.test \
+    --address=/away23.example.test/192.0.2.99 --server=/sf.example.test/127.0.0.1#"$SF_PORT" \
+    --ptr-record=30.2.0.192.in-addr.arpa,match30.example.test \
+    $(for i in $(seq 1 9); do echo --ptr-record=30.2.0.192.in-addr.arpa,n$i.many30.example.test; done) \
+    --address=/match30.example.test/192.0.2.30 \
+    --ptr-record=31.2.0.192.in-addr.arpa,match31.example.test \
+    $(for i in $(seq 1 10); do echo --ptr-record=31.2.0.192.in-addr.arpa,n$i.many31.example.test; done) \
+    --address=/match31.example.test/192.0.2.31 &
 DNS_PID=$!
 trap 'kill $DNS_PID $SF_PID 2>/dev/null; e2e_cleanup' EXIT
 e2e_wait_udp() { for i in $(seq 1 50); do "$PROBE" "127.0.0.1:$DNS_PORT" 192.0.2.10 500 | grep -q '^pass' && return 0; sleep 0.1; done; return 1; }
@@ -49,6 +69,42 @@ probe refused-zone 203.0.113.9 "failed||REFUSED|203.0.113.9 RDNS failed (REFUSED
 probe ipv6 2001:db8::10 "pass|good6.example.test|"
 probe timeout 192.0.2.10 "temperror||timeout|192.0.2.10 RDNS failed (timeout)" blackhole
 probe unreachable 192.0.2.10 "failed||resolver unreachable|" "127.0.0.1:$DEAD_PORT"
+
+# Several PTR names: any one that confirms is a pass, wherever DNS puts it (dnsmasq answers
+# repeated --ptr-record in an order of its own: both orders are set up, 20 and 21).
+ptrnames() { "$PROBE" ptrnames "127.0.0.1:$DNS_PORT" "$1"; }
+P20=$(ptrnames 192.0.2.20)
+P21=$(ptrnames 192.0.2.21)
+if { [ "$P20" = "away20.example.test match20.example.test" ] &&
+    [ "$P21" = "match21.example.test away21.example.test" ]; } ||
+    { [ "$P20" = "match20.example.test away20.example.test" ] &&
+        [ "$P21" = "away21.example.test match21.example.test" ]; }; then
+    e2e_pass "two PTR names each, the confirming one first for one address, second for the other: $P20 / $P21"
+else
+    e2e_fail "192.0.2.20 and .21 should have two PTR names in opposite orders: $P20 / $P21"
+fi
+probe two-ptr-second-confirms 192.0.2.20 "pass|match20.example.test||192.0.2.20 verified match20.example.test"
+probe two-ptr-first-confirms 192.0.2.21 "pass|match21.example.test||192.0.2.21 verified match21.example.test"
+FIRST22=$(ptrnames 192.0.2.22 | cut -d' ' -f1)
+probe two-ptr-none-confirms 192.0.2.22 "unverified|$FIRST22|does not resolve back; none of 2 PTR names resolves back|192.0.2.22 unverified (ptr=$FIRST22 does not resolve back; none of 2 PTR names resolves back)"
+# One name that does not resolve back, one whose forward lookup SERVFAILs: it might have
+# confirmed, so the verdict is "failed", never "unverified".
+probe two-ptr-one-servfail 192.0.2.23 "failed|broken23.sf.example.test|SERVFAIL on the forward lookup|192.0.2.23 RDNS failed (SERVFAIL on the forward lookup)"
+# The limit, RDNS_PTR_MAX = 10: the confirming name last of 10 is found, last of 11 is not
+# (dnsmasq answers in the reverse of its command line; checked first).
+for a in 30 31; do
+    last=$(ptrnames 192.0.2.$a | tr ' ' '\n')
+    n=$(echo "$last" | wc -l)
+    last=$(echo "$last" | tail -1)
+    if [ "$last" = "match$a.example.test" ]; then
+        e2e_pass "192.0.2.$a: $n PTR names, the confirming one last"
+    else
+        e2e_fail "192.0.2.$a: $n PTR names, the last is $last, not match$a.example.test (has dnsmasq's answer order changed?)"
+    fi
+done
+probe ten-ptr-tenth-confirms 192.0.2.30 "pass|match30.example.test||192.0.2.30 verified match30.example.test"
+FIRST31=$(ptrnames 192.0.2.31 | cut -d' ' -f1)
+probe eleven-ptr-eleventh-ignored 192.0.2.31 "unverified|$FIRST31|has no address record; none of the first 10 PTR names resolves back, the rest were not checked|"
 
 # Through Postfix: first the MTA's verdict (XCLIENT sets the names Postfix would have found).
 sed -e "s/@DNS@/127.0.0.1:$DNS_PORT/" -e "s/@LOOKUP@/fallback/" \
@@ -171,9 +227,19 @@ e2e_smtp own-good "$IN_PORT" --xclient-addr 192.0.2.10 --to bob@example.com
 e2e_smtp own-elsewhere "$IN_PORT" --xclient-addr 192.0.2.12 --to bob@example.com
 e2e_smtp own-noaddr "$IN_PORT" --xclient-addr 192.0.2.11 --to bob@example.com
 e2e_smtp own-servfail "$IN_PORT" --xclient-addr 198.51.100.7 --to bob@example.com
+e2e_smtp own-two-ptr "$IN_PORT" --xclient-addr 192.0.2.20 --to bob@example.com
+e2e_smtp own-two-ptr-rev "$IN_PORT" --xclient-addr 192.0.2.21 --to bob@example.com
+e2e_smtp own-two-ptr-none "$IN_PORT" --xclient-addr 192.0.2.22 --to bob@example.com
 stamped own-good X-Relaywarden-RDNS "192.0.2.10 verified good.example.test"
 stamped own-elsewhere X-Relaywarden-RDNS "192.0.2.12 unverified (ptr=elsewhere.example.test does not resolve back)"
 stamped own-noaddr X-Relaywarden-RDNS "192.0.2.11 unverified (ptr=noaddr.example.test has no address record)"
+stamped own-two-ptr X-Relaywarden-RDNS "192.0.2.20 verified match20.example.test"
+stamped own-two-ptr-rev X-Relaywarden-RDNS "192.0.2.21 verified match21.example.test"
+stamped own-two-ptr-none X-Relaywarden-RDNS "192.0.2.22 unverified (ptr=$FIRST22 does not resolve back; none of 2 PTR names resolves back)"
+f=$(grep -l "^X-Test-Name: own-two-ptr\$" "$T"/sink/msg.*)
+grep -q '^Authentication-Results: mx.relaywarden.test; iprev=pass smtp.remote-ip=192.0.2.20 policy.iprev=192.0.2.20 (match20.example.test)$' "$f" &&
+    e2e_pass "own-two-ptr: iprev=pass names the confirming PTR name" ||
+    e2e_fail "own-two-ptr: no iprev=pass for match20.example.test" "$f"
 # rdns failed -> quarantine (mail quarantine rdns failed): held, not delivered.
 e2e_expect_reply own-servfail "250 2.0.0 Ok: queued"
 e2e_log own-servfail "quarantine: stage=mail rule=[^ ]*rules:8 .*client=[^ ]*\[198.51.100.7\]"
