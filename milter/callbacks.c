@@ -10,6 +10,7 @@
  */
 #include "callbacks.h"
 #include "addr.h"
+#include "authres.h"
 #include "dns.h"
 #include "eval.h"
 #include "log.h"
@@ -451,9 +452,10 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
         hdraddr_add(&c->msg->author, name, value);
         /* Only a stamping listener removes forged results, so only there are they counted. */
         if (c->listener != NULL && c->listener->stamp != STAMP_NONE &&
-            util_strcaseeq(name, "Authentication-Results")) {
+            authres_name_eq(name, "Authentication-Results")) {
             c->msg->nar++;
-            if (rdns_ar_is_ours(value, c->authserv) && c->msg->nours <= CB_MAX_FORGED_AR) {
+            if (authres_is_ours(value, strlen(value), c->authserv) &&
+                c->msg->nours <= CB_MAX_FORGED_AR) {
                 if (c->msg->nours < CB_MAX_FORGED_AR)
                     c->msg->ours[c->msg->nours] = c->msg->nar;
                 c->msg->nours++;

@@ -336,37 +336,3 @@ rdns_format_ar(const struct rdns_result *r, const char *authserv, const char *ad
                      a, r->detail[0] ? " (" : "", r->detail, r->detail[0] ? ")" : "");
     return rdns_fitted(n, buf, len);
 }
-
-int
-rdns_ar_is_ours(const char *value, const char *authserv)
-{
-    const char *p = value, *end;
-    size_t n;
-    int depth;
-
-    /* authserv-id = value, after optional CFWS; it ends at CFWS, ';' or the end. */
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-            p++;
-        if (*p != '(')
-            break;
-        for (depth = 0; *p; p++) {
-            if (*p == '(')
-                depth++;
-            else if (*p == ')' && --depth == 0) {
-                p++;
-                break;
-            }
-        }
-    }
-    for (end = p; *end && *end != ';' && *end != ' ' && *end != '\t' && *end != '(' &&
-                  *end != '\r' && *end != '\n';
-         end++)
-        ;
-    n = (size_t)(end - p);
-    if (n > 1 && p[0] == '"' && p[n - 1] == '"') {
-        p++;
-        n -= 2;
-    }
-    return n == strlen(authserv) && strncasecmp(p, authserv, n) == 0;
-}

@@ -102,8 +102,6 @@ int rdns_format_stamp(const struct rdns_result *r, const char *addr, char *buf, 
  * 0, or -1 if buf is too short (then buf holds ""). */
 int rdns_format_ar(const struct rdns_result *r, const char *authserv, const char *addr, char *buf,
                    size_t len);
-/* rdns_ar_is_ours - 1 if an Authentication-Results value claims authserv (any case). */
-int rdns_ar_is_ours(const char *value, const char *authserv);
 /*
  * rdns_sanitize_name - copy a DNS name keeping only LDH, '.' and '_' (others become '?'). A
  * name longer than RDNS_NAME_MAX, or than dst can hold, is cut and ends in "...": never a

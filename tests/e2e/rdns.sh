@@ -126,6 +126,24 @@ e2e_smtp sub-auth "$OUT_PORT" --xclient-addr 198.51.100.20 --xclient-login alice
     --to bob@example.com --add-header "Authentication-Results: submit.example.com; iprev=pass"
 e2e_smtp sub-anon "$OUT_PORT" --xclient-addr 192.0.2.10 --xclient-name good.example.test \
     --to bob@example.com
+# Forged results for our authserv-id, spelled every way RFC 8601's grammar allows (and some it
+# does not: what cannot be read goes too), next to results that only look like ours.
+AR=Authentication-Results
+e2e_smtp ar-variants "$IN_PORT" --xclient-addr 192.0.2.10 --xclient-name good.example.test \
+    --xclient-reverse-name good.example.test --to bob@example.com \
+    --add-header "$AR: (a\\) b) mx.relaywarden.test; iprev=pass" \
+    --add-header "$AR: \"mx.relay\\warden.test\"; iprev=pass" \
+    --add-header "$AR: MX.Relaywarden.TEST.; iprev=pass" \
+    --add-header "authentication-results: mx.relaywarden.test; iprev=pass" \
+    --add-header "AUTHENTICATION-RESULTS: \"mx.relaywarden.test\" ; iprev=pass" \
+    --add-header "$AR: (c)"$'\n\t'"(d\\) e) mx.relaywarden.test 1; iprev=pass" \
+    --add-header "$AR: (unterminated mx.relaywarden.test; iprev=pass" \
+    --add-header "$AR: mx.relaywarden.test/x; iprev=pass" \
+    --add-header "$AR: mx.relaywarden.test.evil.test; iprev=pass" \
+    --add-header "$AR: xmx.relaywarden.test; iprev=pass" \
+    --add-header "$AR: other.example; iprev=pass policy.authserv=mx.relaywarden.test" \
+    --add-header "$AR: (mx.relaywarden.test) other.example; spf=pass" \
+    --add-header "X-Unrelated: (a\\) b) mx.relaywarden.test; iprev=pass"
 
 # stamped NAME HEADER WANT: the message has exactly one HEADER, the first header after the
 # sink's own Received:, with the value WANT.
@@ -188,6 +206,23 @@ grep -q '^Authentication-Results: submit.example.com; iprev=pass' \
     "$(grep -l "^X-Test-Name: sub-anon\$" "$T"/sink/msg.*)" &&
     e2e_pass "sub-anon: the listener's authserv-id is used" ||
     e2e_fail "sub-anon: authserv-id submit.example.com missing"
+# ar-variants: only ours and the four look-alikes remain, and the unrelated header.
+e2e_delivered ar-variants
+f=$(grep -l "^X-Test-Name: ar-variants\$" "$T"/sink/msg.*)
+got=$(grep -i '^Authentication-Results:' "$f" | sort)
+want=$(sort <<WANT
+Authentication-Results: (mx.relaywarden.test) other.example; spf=pass
+Authentication-Results: mx.relaywarden.test.evil.test; iprev=pass
+Authentication-Results: mx.relaywarden.test; iprev=pass smtp.remote-ip=192.0.2.10 policy.iprev=192.0.2.10 (good.example.test)
+Authentication-Results: other.example; iprev=pass policy.authserv=mx.relaywarden.test
+Authentication-Results: xmx.relaywarden.test; iprev=pass
+WANT
+)
+[ "$got" = "$want" ] && e2e_pass "ar-variants: every spelling of our authserv-id removed, look-alikes kept" ||
+    e2e_fail "ar-variants: Authentication-Results left: $got" "$f"
+grep -qF 'X-Unrelated: (a\) b) mx.relaywarden.test; iprev=pass' "$f" &&
+    e2e_pass "ar-variants: an unrelated header with the same text is kept" ||
+    e2e_fail "ar-variants: X-Unrelated was removed" "$f"
 
 # The MTA cannot say FORGED through XCLIENT (Postfix maps its values to OK, FAIL and TEMP
 # only), so the milter protocol carries it: relaywarden must stamp FORGED as unverified.

@@ -427,24 +427,6 @@ START_TEST(test_rdns_header_room)
 }
 END_TEST
 
-START_TEST(test_rdns_ar_ours)
-{
-    ck_assert(rdns_ar_is_ours("mx.test; iprev=pass", "mx.test"));
-    ck_assert(rdns_ar_is_ours("MX.TEST; spf=pass", "mx.test"));
-    ck_assert(rdns_ar_is_ours("  mx.test;", "mx.test"));
-    ck_assert(rdns_ar_is_ours("(comment) mx.test; none", "mx.test"));
-    ck_assert(rdns_ar_is_ours("\r\n\tmx.test;", "mx.test"));
-    ck_assert(rdns_ar_is_ours("\"mx.test\"; none", "mx.test"));
-    ck_assert(rdns_ar_is_ours("mx.test 1; none", "mx.test"));
-    ck_assert(rdns_ar_is_ours("mx.test", "mx.test"));
-    ck_assert(!rdns_ar_is_ours("other.test; iprev=pass", "mx.test"));
-    ck_assert(!rdns_ar_is_ours("mx.test.evil; iprev=pass", "mx.test"));
-    ck_assert(!rdns_ar_is_ours("x.mx.test; iprev=pass", "mx.test"));
-    ck_assert(!rdns_ar_is_ours("", "mx.test"));
-    ck_assert(!rdns_ar_is_ours("(unterminated mx.test;", "mx.test"));
-}
-END_TEST
-
 START_TEST(test_rdns_words)
 {
     ck_assert_int_eq(rdns_parse_verdict("pass"), RDNS_PASS);
@@ -473,7 +455,6 @@ main(void)
     tcase_add_test(tc, test_rdns_headers);
     tcase_add_test(tc, test_rdns_hostile_names);
     tcase_add_test(tc, test_rdns_header_room);
-    tcase_add_test(tc, test_rdns_ar_ours);
     tcase_add_test(tc, test_rdns_words);
     suite_add_tcase(s, tc);
     return testutil_run(s);
