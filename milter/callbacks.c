@@ -45,7 +45,9 @@ struct conn_ctx {
     struct ruleset *rs;
     struct rdns_result rdns;
     int have_rdns;
-    char authserv[RDNS_NAME_MAX + 1];
+    const char *authserv; /* the listener's (in rs), or authserv_j */
+    char *authserv_j;     /* the MTA's host name {j}, copied whole: an id cut short would
+                             match forgeries of a different one */
     const struct listener *listener;
     unsigned long nr; /* SMFIP_NR_* the MTA granted */
     struct netaddr client;
@@ -242,21 +244,25 @@ cb_apply(SMFICTX *ctx, struct conn_ctx *c, enum stage st, const struct addr *rcp
 }
 
 /* The rDNS verdict, when a rule or the listener's stamp needs it: the MTA's own when it gives
- * one (unless the rules say lookup always), else a lookup of our own (unless lookup never). */
-static void
+ * one (unless the rules say lookup always), else a lookup of our own (unless lookup never).
+ * 0, or -1 if out of memory. */
+static int
 cb_rdns(SMFICTX *ctx, struct conn_ctx *c)
 {
     const struct ruleset *rs = c->rs;
     const char *j = cb_macro(ctx, "j");
     struct dns_config cfg;
 
-    util_strlcpy(c->authserv,
-                 c->listener->authserv_id ? c->listener->authserv_id
-                 : *j                     ? j
-                                          : "localhost",
-                 sizeof(c->authserv));
+    free(c->authserv_j);
+    c->authserv_j = NULL;
+    if (c->listener->authserv_id != NULL)
+        c->authserv = c->listener->authserv_id;
+    else if (*j == '\0')
+        c->authserv = "localhost";
+    else if ((c->authserv = c->authserv_j = strdup(j)) == NULL)
+        return -1;
     if (c->listener->stamp == STAMP_NONE && !c->listener->policy->uses_rdns)
-        return;
+        return 0;
     if (rs->rdns_lookup != RDNS_LOOKUP_ALWAYS &&
         rdns_from_macros(cb_macro(ctx, "{client_resolve}"), cb_macro(ctx, "{client_ptr}"),
                          cb_macro(ctx, "{client_name}"), &c->rdns) == 0) {
@@ -268,6 +274,7 @@ cb_rdns(SMFICTX *ctx, struct conn_ctx *c)
         dns_iprev(c->addr, &cfg, &c->rdns);
         c->have_rdns = 1;
     }
+    return 0;
 }
 
 /* At end of message: drop Authentication-Results that claim our authserv-id (a sender must not
@@ -377,7 +384,8 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
                  util_escape(esc, sizeof(esc), daemon, 64));
         return cb_internal_error(ctx, c, STAGE_CONNECT, why, 0);
     }
-    cb_rdns(ctx, c);
+    if (cb_rdns(ctx, c) == -1)
+        return cb_internal_error(ctx, c, STAGE_CONNECT, "out of memory", 0);
     return cb_apply(ctx, c, STAGE_CONNECT, NULL, SMFIP_NR_CONN);
 }
 
@@ -520,6 +528,7 @@ mlfi_close(SMFICTX *ctx)
     if (c != NULL) {
         cb_msg_free(c);
         rules_unref(c->rs);
+        free(c->authserv_j);
         free(c);
         smfi_setpriv(ctx, NULL);
     }
