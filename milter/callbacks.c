@@ -24,9 +24,21 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* Forged Authentication-Results headers removed per message; a message carrying more than
- * this many claiming our authserv-id is tempfailed rather than passed half-cleaned. */
-#define CB_MAX_FORGED_AR 64
+/*
+ * Headers a stamping listener removes before it stamps, per message and per name: forged
+ * Authentication-Results claiming our authserv-id, and every header named like the listener's
+ * stamp. An honest message carries a few results (one per checking hop) and no stamp of ours;
+ * one carrying more than this many of either is tempfailed rather than passed half-cleaned.
+ */
+#define CB_MAX_FORGED 64
+
+/* Headers of one name to delete. The MTA numbers the headers of a name from 1, counting every
+ * header of that name case-insensitively (Postfix and Sendmail alike); seen counts the same. */
+struct cb_doomed {
+    int seen;               /* headers of this name so far */
+    int n;                  /* ... of which to delete; CB_MAX_FORGED + 1 means too many */
+    int idx[CB_MAX_FORGED]; /* their indexes */
+};
 
 struct msg_ctx {
     char auth[256];
@@ -36,9 +48,8 @@ struct msg_ctx {
     const struct rule *quarantine; /* a quarantine rule matched: applied at end of message */
     int eoh;                       /* headers complete: author is known */
     struct author author;          /* From: and Sender:, parsed as they arrive */
-    int nar;                       /* Authentication-Results headers seen so far */
-    int nours;                     /* ... of which claim our authserv-id: */
-    int ours[CB_MAX_FORGED_AR];    /* their indexes, to delete before stamping */
+    struct cb_doomed ar;           /* Authentication-Results claiming our authserv-id */
+    struct cb_doomed stamp;        /* headers named like our stamp, sent by the client */
 };
 
 struct conn_ctx {
@@ -277,31 +288,60 @@ cb_rdns(SMFICTX *ctx, struct conn_ctx *c)
     return 0;
 }
 
-/* At end of message: drop Authentication-Results that claim our authserv-id (a sender must not
- * forge our verdict; last first, so the indexes of the others do not move), then put the rDNS
- * stamp and our own Authentication-Results on top. 0, or -1 if the MTA refused an edit (or,
- * which RDNS_HEADER_MAX rules out, a header text did not fit). */
+/* The name of the listener's stamp header. */
+static const char *
+cb_stamp_name(const struct listener *l)
+{
+    return l->rdns_header != NULL ? l->rdns_header : "X-Relaywarden-RDNS";
+}
+
+/* Counts a header of d's name, and notes its index if it is to go. */
+static void
+cb_doom(struct cb_doomed *d, int doomed)
+{
+    d->seen++;
+    if (!doomed || d->n > CB_MAX_FORGED)
+        return;
+    if (d->n < CB_MAX_FORGED)
+        d->idx[d->n] = d->seen;
+    d->n++;
+}
+
+/* Deletes d's headers, last first, so that the indexes of the others do not move. */
+static int
+cb_delete(SMFICTX *ctx, const char *name, const struct cb_doomed *d)
+{
+    int i;
+
+    for (i = (d->n < CB_MAX_FORGED ? d->n : CB_MAX_FORGED) - 1; i >= 0; i--)
+        if (smfi_chgheader(ctx, (char *)name, d->idx[i], NULL) != MI_SUCCESS)
+            return -1;
+    return 0;
+}
+
+/* At end of message: drop the client's headers named like our stamp and Authentication-Results
+ * that claim our authserv-id (a sender must not forge our verdict), then put the rDNS stamp and
+ * our own Authentication-Results on top. 0, or -1 if the MTA refused an edit (or, which
+ * RDNS_HEADER_MAX rules out, a header text did not fit). */
 static int
 cb_stamp(SMFICTX *ctx, struct conn_ctx *c)
 {
     const struct listener *l = c->listener;
     char value[RDNS_HEADER_MAX];
-    int i;
 
     if (l->stamp == STAMP_NONE)
         return 0;
     /* Forgeries go on every stamping listener, also from sessions it does not stamp. */
-    for (i = c->msg->nours - 1; i >= 0; i--)
-        if (smfi_chgheader(ctx, "Authentication-Results", c->msg->ours[i], NULL) != MI_SUCCESS)
-            return -1;
+    if (cb_delete(ctx, cb_stamp_name(l), &c->msg->stamp) == -1 ||
+        cb_delete(ctx, "Authentication-Results", &c->msg->ar) == -1)
+        return -1;
     if (!c->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && c->msg->auth[0] != '\0'))
         return 0;
     if (rdns_format_ar(&c->rdns, c->authserv, c->addr, value, sizeof(value)) == -1 ||
         smfi_insheader(ctx, 0, "Authentication-Results", value) != MI_SUCCESS)
         return -1;
     if (rdns_format_stamp(&c->rdns, c->addr, value, sizeof(value)) == -1 ||
-        smfi_insheader(ctx, 0, l->rdns_header ? l->rdns_header : "X-Relaywarden-RDNS", value) !=
-            MI_SUCCESS)
+        smfi_insheader(ctx, 0, (char *)cb_stamp_name(l), value) != MI_SUCCESS)
         return -1;
     return 0;
 }
@@ -458,16 +498,14 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 
     if (c != NULL && c->msg != NULL && name != NULL && value != NULL) {
         hdraddr_add(&c->msg->author, name, value);
-        /* Only a stamping listener removes forged results, so only there are they counted. */
-        if (c->listener != NULL && c->listener->stamp != STAMP_NONE &&
-            authres_name_eq(name, "Authentication-Results")) {
-            c->msg->nar++;
-            if (authres_is_ours(value, strlen(value), c->authserv) &&
-                c->msg->nours <= CB_MAX_FORGED_AR) {
-                if (c->msg->nours < CB_MAX_FORGED_AR)
-                    c->msg->ours[c->msg->nours] = c->msg->nar;
-                c->msg->nours++;
-            }
+        /* Only a stamping listener removes forged headers, so only there are they counted.
+         * A stamp named Authentication-Results (an odd choice) takes every one: counted once,
+         * as a stamp, so that no header is deleted twice. */
+        if (c->listener != NULL && c->listener->stamp != STAMP_NONE) {
+            if (authres_name_eq(name, cb_stamp_name(c->listener)))
+                cb_doom(&c->msg->stamp, 1);
+            else if (authres_name_eq(name, "Authentication-Results"))
+                cb_doom(&c->msg->ar, authres_is_ours(value, strlen(value), c->authserv));
         }
     }
     return cb_continue(c, SMFIP_NR_HDR);
@@ -495,9 +533,12 @@ mlfi_eom(SMFICTX *ctx)
         return cb_internal_error(ctx, c, STAGE_CONTENT, "end of message outside a transaction", 0);
     r = cb_apply(ctx, c, STAGE_CONTENT, NULL, 0);
     if (r == SMFIS_CONTINUE || r == SMFIS_NOREPLY) {
-        if (c->msg->nours > CB_MAX_FORGED_AR)
+        if (c->msg->ar.n > CB_MAX_FORGED)
             r = cb_internal_error(ctx, c, STAGE_CONTENT,
                                   "too many Authentication-Results claiming our authserv-id", 0);
+        else if (c->msg->stamp.n > CB_MAX_FORGED)
+            r = cb_internal_error(ctx, c, STAGE_CONTENT,
+                                  "too many headers named like our stamp from the client", 0);
         else if (cb_stamp(ctx, c) == -1)
             r = cb_internal_error(ctx, c, STAGE_CONTENT, "the MTA refused a header edit", 0);
     }

@@ -145,8 +145,47 @@ e2e_smtp ar-variants "$IN_PORT" --xclient-addr 192.0.2.10 --xclient-name good.ex
     --add-header "$AR: (mx.relaywarden.test) other.example; spf=pass" \
     --add-header "X-Unrelated: (a\\) b) mx.relaywarden.test; iprev=pass"
 
-# stamped NAME HEADER WANT: the message has exactly one HEADER, the first header after the
-# sink's own Received:, with the value WANT.
+# Stamp headers the client wrote: every header named like the listener's stamp goes, in any
+# case and spelling, whether or not the session is stamped; look-alike names stay. Mixed with
+# Authentication-Results, so that the two sets of header indexes must not disturb each other.
+SH=X-Relaywarden-RDNS
+e2e_smtp stamp-forged "$IN_PORT" --xclient-addr 192.0.2.10 --xclient-name good.example.test \
+    --xclient-reverse-name good.example.test --to bob@example.com \
+    --add-header "$AR: other.example; spf=pass" \
+    --add-header "$SH: 192.0.2.10 verified forged.example" \
+    --add-header "$AR: mx.relaywarden.test; iprev=pass" \
+    --add-header "x-relaywarden-rdns: 192.0.2.10 verified lower.example" \
+    --add-header "$AR: xmx.relaywarden.test; iprev=pass" \
+    --add-header "$SH : 192.0.2.10 verified spaced.example" \
+    --add-header "X-RELAYWARDEN-RDNS: 192.0.2.10 verified upper.example" \
+    --add-header "$SH-Extra: keep me" --add-header "X-Unrelated: keep me too"
+e2e_smtp submit-stamp-forged "$OUT_PORT" --xclient-addr 192.0.2.10 \
+    --xclient-name good.example.test --to bob@example.com \
+    --add-header "X-Submit-RDNS: 192.0.2.10 verified forged.example" \
+    --add-header "x-submit-rdns: 192.0.2.10 verified lower.example" \
+    --add-header "X-Unrelated: keep me"
+e2e_smtp submit-auth-stamp-forged "$OUT_PORT" --xclient-addr 198.51.100.20 --xclient-login alice \
+    --to bob@example.com --add-header "X-Submit-RDNS: 198.51.100.20 verified forged.example" \
+    --add-header "X-SUBMIT-RDNS: 198.51.100.20 verified upper.example"
+# CB_MAX_FORGED (64) of each name are removed; one more and the message is tempfailed rather
+# than passed half-cleaned.
+many() { # NAME COUNT HEADER-PREFIX: COUNT numbered headers
+    local i args=()
+    for i in $(seq 1 "$2"); do args+=(--add-header "$3 $i"); done
+    e2e_smtp "$1" "$IN_PORT" --xclient-addr 192.0.2.10 --xclient-name good.example.test \
+        --xclient-reverse-name good.example.test --to bob@example.com "${args[@]}" \
+        --add-header "X-Unrelated: keep me"
+}
+many stamps-63 63 "$SH: forged"
+many stamps-64 64 "$SH: forged"
+many stamps-65 65 "$SH: forged"
+many ar-63 63 "$AR: mx.relaywarden.test; iprev=pass n="
+many ar-64 64 "$AR: mx.relaywarden.test; iprev=pass n="
+many ar-65 65 "$AR: mx.relaywarden.test; iprev=pass n="
+
+# stamped NAME HEADER WANT: the message has exactly one HEADER (in any case, with or without
+# white space before the colon), the first header after the sink's own Received:, with the
+# value WANT.
 stamped() {
     local f first n
     e2e_delivered "$1" >/dev/null
@@ -154,7 +193,7 @@ stamped() {
     [ -n "$f" ] || { e2e_fail "$1: not delivered"; return; }
     # The sink's dump: X-* envelope lines, smtp-sink's Received (3 lines), then the message.
     first=$(awk '/^Received: .*smtp-sink|^\tby smtp-sink/ {skip=1; next} skip && /^\t/ {next} skip {print; exit}' "$f")
-    n=$(grep -c "^$2:" "$f")
+    n=$(grep -ciE "^$2[[:blank:]]*:" "$f")
     if [ "$n" = 1 ] && [ "$first" = "$2: $3" ]; then
         e2e_pass "$1: one $2 on top: $3"
     else
@@ -223,6 +262,47 @@ WANT
 grep -qF 'X-Unrelated: (a\) b) mx.relaywarden.test; iprev=pass' "$f" &&
     e2e_pass "ar-variants: an unrelated header with the same text is kept" ||
     e2e_fail "ar-variants: X-Unrelated was removed" "$f"
+
+# Client-sent stamps: only ours is left, look-alikes and unrelated headers are kept.
+stamped stamp-forged X-Relaywarden-RDNS "192.0.2.10 verified good.example.test"
+f=$(grep -l "^X-Test-Name: stamp-forged\$" "$T"/sink/msg.*)
+got=$(grep -i '^Authentication-Results:' "$f" | sort)
+want=$(sort <<WANT
+Authentication-Results: mx.relaywarden.test; iprev=pass smtp.remote-ip=192.0.2.10 policy.iprev=192.0.2.10 (good.example.test)
+Authentication-Results: other.example; spf=pass
+Authentication-Results: xmx.relaywarden.test; iprev=pass
+WANT
+)
+[ "$got" = "$want" ] && e2e_pass "stamp-forged: the right Authentication-Results removed among the stamps" ||
+    e2e_fail "stamp-forged: Authentication-Results left: $got" "$f"
+grep -q '^X-Relaywarden-RDNS-Extra: keep me$' "$f" && grep -q '^X-Unrelated: keep me too$' "$f" &&
+    e2e_pass "stamp-forged: a look-alike name and an unrelated header are kept" ||
+    e2e_fail "stamp-forged: X-Relaywarden-RDNS-Extra or X-Unrelated removed" "$f"
+stamped submit-stamp-forged X-Submit-RDNS "192.0.2.10 verified good.example.test"
+grep -q '^X-Unrelated: keep me$' "$(grep -l "^X-Test-Name: submit-stamp-forged\$" "$T"/sink/msg.*)" &&
+    e2e_pass "submit-stamp-forged: the unrelated header is kept" ||
+    e2e_fail "submit-stamp-forged: X-Unrelated removed"
+e2e_delivered submit-auth-stamp-forged
+grep -qi '^X-Submit-RDNS' "$(grep -l "^X-Test-Name: submit-auth-stamp-forged\$" "$T"/sink/msg.*)" &&
+    e2e_fail "submit-auth-stamp-forged: a client's X-Submit-RDNS got through an unstamped session" ||
+    e2e_pass "submit-auth-stamp-forged: client stamps removed although the session is not stamped"
+# The limit, at 63, 64 and 65 headers of each kind.
+for kind in stamps ar; do
+    for n in 63 64; do
+        stamped $kind-$n X-Relaywarden-RDNS "192.0.2.10 verified good.example.test"
+        f=$(grep -l "^X-Test-Name: $kind-$n\$" "$T"/sink/msg.*)
+        [ "$(grep -ci '^Authentication-Results:' "$f")" = 1 ] && grep -q '^X-Unrelated: keep me$' "$f" &&
+            e2e_pass "$kind-$n: all $n removed, ours and the unrelated header there" ||
+            e2e_fail "$kind-$n: forged headers left or X-Unrelated gone" "$f"
+    done
+    e2e_expect_reply $kind-65 "451 4.3.0"
+done
+e2e_log stamps-65 "tempfail: stage=content .*too many headers named like our stamp"
+e2e_log ar-65 "tempfail: stage=content .*too many Authentication-Results claiming our authserv-id"
+for name in stamps-65 ar-65; do # (the hold queue has messages of its own: check the sink)
+    grep -ls "^X-Test-Name: $name\$" "$T"/sink/msg.* >/dev/null &&
+        e2e_fail "$name: delivered half-cleaned" || e2e_pass "$name: not delivered"
+done
 
 # The MTA cannot say FORGED through XCLIENT (Postfix maps its values to OK, FAIL and TEMP
 # only), so the milter protocol carries it: relaywarden must stamp FORGED as unverified.
