@@ -121,7 +121,7 @@ main(int argc, char **argv)
 {
     struct dns_config cfg = {0};
     struct rdns_result r;
-    char server[64], stamp[512];
+    char server[64], stamp[RDNS_HEADER_MAX];
     int fd = -1;
 
     (void)fd;
