@@ -4,10 +4,15 @@
  * server list and timeout (the rules can point it at a dedicated resolver), reports NXDOMAIN,
  * SERVFAIL and timeout as distinct codes, and never touches process-global resolver state,
  * so concurrent connections cannot disturb each other. One channel per lookup keeps the
- * threads apart; the cache keeps repeat clients cheap.
+ * threads apart. Verdicts are cached by the policy library (policy/iprev.c).
+ *
+ * Every PTR name is checked (up to RDNS_PTR_MAX), their forward queries sent together on the
+ * lookup's channel and bounded by its one deadline; policy/rdns.c decides from the answers.
+ * Fixed buffers here: a PTR name (struct dns_fwd_step, see there), the reverse name
+ * (DNS_RNAME_LEN, made from a parsed address) and the client address (16 bytes, inet_pton).
+ * Forward addresses are compared where c-ares left them, not copied.
  */
 #include "dns.h"
-#include "strset.h"
 #include "util.h"
 
 #include <ares.h>
@@ -17,33 +22,41 @@
 #include <stdio.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
-/* Cached verdicts; past this the cache is emptied and starts again: bounded, and simple. */
-#define DNS_CACHE_MAX 16384
-/* Forward records compared per lookup: a name with more addresses than this is odd anyway. */
-#define DNS_MAX_ADDRS 32
 
-struct dns_step {
-    int type; /* T_PTR, T_A or T_AAAA */
-    int done;
+struct dns_lookup;
+
+/*
+ * One PTR name and its forward (A or AAAA) query. name holds one byte more than the longest
+ * host name: a longer name from DNS (c-ares writes odd bytes as \DDD, so its text can run to
+ * 1000 bytes) is cut to RDNS_NAME_MAX + 1 bytes, which rdns_name_is_host still refuses as too
+ * long, so the cut can neither overflow nor turn it into a different name that confirms.
+ */
+struct dns_fwd_step {
+    struct dns_lookup *lk;
+    int queried, done;
     int status; /* ARES_* */
-    char name[RDNS_NAME_MAX + 1];
-    int naddrs;
-    unsigned char addrs[DNS_MAX_ADDRS][16];
+    int matched;
+    char name[RDNS_NAME_MAX + 2];
 };
 
-struct dns_cache_entry {
-    time_t expires;
-    struct rdns_result r;
+/* One iprev lookup: the client address, the PTR query, then a forward query per PTR name, all
+ * on one channel. names has room for one name past RDNS_PTR_MAX: it is never queried, it only
+ * tells rdns_from_lookups that there were more. */
+struct dns_lookup {
+    int family, alen;
+    unsigned char bin[16];
+    int pending; /* queries sent and not yet answered or cancelled */
+    int ptr_status;
+    int nnames;
+    struct dns_fwd_step names[RDNS_PTR_MAX + 1];
 };
 
-static pthread_mutex_t dns_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct strset dns_cache; /* address -> struct dns_cache_entry * */
 
 int
 dns_init(void)
@@ -51,42 +64,81 @@ dns_init(void)
     return ares_library_init(ARES_LIB_INIT_ALL) == ARES_SUCCESS ? 0 : -1;
 }
 
-/* ares_query callback: the raw reply, parsed here. ares_gethostbyaddr is not used: it turns
+/* Keeps a PTR name unless it is there already (a resolver may repeat one, and c-ares 1.18
+ * lists every name in h_aliases and the last one again in h_name). */
+static void
+dns_add_name(struct dns_lookup *lk, const char *name)
+{
+    int i;
+
+    if (name == NULL || lk->nnames >= RDNS_PTR_MAX + 1)
+        return;
+    for (i = 0; i < lk->nnames; i++)
+        if (strlen(name) < sizeof(lk->names[i].name) && strcasecmp(lk->names[i].name, name) == 0)
+            return;
+    util_strlcpy(lk->names[lk->nnames].name, name, sizeof(lk->names[lk->nnames].name));
+    lk->names[lk->nnames++].lk = lk;
+}
+
+/* ares_query callbacks: the raw reply, parsed here. ares_gethostbyaddr is not used: it turns
  * SERVFAIL, REFUSED and timeouts into "not found", which would stamp a broken resolver as a
  * missing PTR record. */
 static void
-dns_query_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+dns_ptr_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
-    struct dns_step *st = arg;
+    struct dns_lookup *lk = arg;
     struct hostent *h = NULL;
     int i;
 
+    lk->pending--;
+    lk->ptr_status = status;
+    if (status != ARES_SUCCESS)
+        return;
+    lk->ptr_status = ares_parse_ptr_reply(abuf, alen, NULL, 0, AF_INET, &h);
+    if (lk->ptr_status != ARES_SUCCESS || h == NULL) {
+        if (h != NULL)
+            ares_free_hostent(h);
+        return;
+    }
+    /* Every PTR name, in the order of the answer: c-ares puts them all in h_aliases. */
+    for (i = 0; h->h_aliases != NULL && h->h_aliases[i] != NULL; i++)
+        dns_add_name(lk, h->h_aliases[i]);
+    dns_add_name(lk, h->h_name);
+    ares_free_hostent(h);
+}
+
+static void
+dns_fwd_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    struct dns_fwd_step *st = arg;
+    struct dns_lookup *lk = st->lk;
+    struct hostent *h = NULL;
+    int i;
+
+    lk->pending--;
     st->done = 1;
     st->status = status;
     if (status != ARES_SUCCESS)
         return;
-    if (st->type == T_PTR) {
-        st->status = ares_parse_ptr_reply(abuf, alen, NULL, 0, AF_INET, &h);
-    } else if (st->type == T_A) {
+    if (lk->family == AF_INET)
         st->status = ares_parse_a_reply(abuf, alen, &h, NULL, NULL);
-    } else {
+    else
         st->status = ares_parse_aaaa_reply(abuf, alen, &h, NULL, NULL);
-    }
     if (st->status != ARES_SUCCESS || h == NULL) {
         if (h != NULL)
             ares_free_hostent(h);
         return;
     }
-    if (h->h_name != NULL)
-        util_strlcpy(st->name, h->h_name, sizeof(st->name));
-    for (i = 0; st->type != T_PTR && h->h_addr_list != NULL && h->h_addr_list[i] != NULL &&
-                i < DNS_MAX_ADDRS;
-         i++)
-        memcpy(st->addrs[st->naddrs++], h->h_addr_list[i], (size_t)h->h_length);
+    /* Compared where they are, so no address is left out however many there are. */
+    for (i = 0; h->h_length == lk->alen && h->h_addr_list != NULL && h->h_addr_list[i] != NULL; i++)
+        st->matched |= memcmp(h->h_addr_list[i], lk->bin, (size_t)lk->alen) == 0;
     ares_free_hostent(h);
 }
 
-/* The reverse name: 7.2.0.192.in-addr.arpa, or the nibbles of an IPv6 address in ip6.arpa. */
+/* The reverse name: 7.2.0.192.in-addr.arpa, or the nibbles of an IPv6 address in ip6.arpa.
+ * Made from the 4 or 16 bytes of a parsed address, never from DNS: at most 72 characters
+ * (64 for the nibbles, 8 for "ip6.arpa"), and out holds DNS_RNAME_LEN. */
+#define DNS_RNAME_LEN 80
 static void
 dns_reverse_name(const unsigned char *bin, int family, char *out, size_t len)
 {
@@ -120,11 +172,12 @@ dns_now_ms(void)
 #define DNS_SOCK_READABLE(bits, i) (((unsigned)(bits) >> (i)) & 1u)
 #define DNS_SOCK_WRITABLE(bits, i) (((unsigned)(bits) >> ((i) + ARES_GETSOCK_MAXNUM)) & 1u)
 
-/* Runs the channel until st is done or the deadline passes (then cancels: ARES_ECANCELLED). */
+/* Runs the channel until no query is pending or the deadline passes (then cancels them all:
+ * their callbacks see ARES_ECANCELLED). */
 static void
-dns_run(ares_channel ch, struct dns_step *st, long deadline)
+dns_run(ares_channel ch, const int *pending, long deadline)
 {
-    while (!st->done) {
+    while (*pending > 0) {
         struct pollfd pfd[ARES_GETSOCK_MAXNUM];
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
         struct timeval tv, *tvp, max;
@@ -148,7 +201,7 @@ dns_run(ares_channel ch, struct dns_step *st, long deadline)
         max.tv_usec = (left % 1000) * 1000;
         tvp = ares_timeout(ch, &max, &tv);
         wait_ms = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
-        if (n == 0 && wait_ms == 0 && !st->done) {
+        if (n == 0 && wait_ms == 0) {
             ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
             continue;
         }
@@ -164,53 +217,28 @@ dns_run(ares_channel ch, struct dns_step *st, long deadline)
 }
 
 static enum rdns_status
-dns_status(const struct dns_step *st)
+dns_status(int done, int status)
 {
-    if (!st->done || st->status == ARES_ETIMEOUT || st->status == ARES_ECANCELLED)
+    if (!done || status == ARES_ETIMEOUT || status == ARES_ECANCELLED)
         return RDNS_TIMEOUT;
-    if (st->status == ARES_SUCCESS)
+    if (status == ARES_SUCCESS)
         return RDNS_OK;
-    if (st->status == ARES_ENOTFOUND || st->status == ARES_ENODATA) /* NXDOMAIN, NOERROR/0 */
+    if (status == ARES_ENOTFOUND || status == ARES_ENODATA) /* NXDOMAIN, NOERROR/0 */
         return RDNS_NONE;
     return RDNS_SERVFAIL; /* SERVFAIL, REFUSED, connection refused, bad reply */
 }
 
-static int
-dns_cache_get(const char *addr, struct rdns_result *r)
+/* What really failed, when it was not a plain SERVFAIL; NULL otherwise. */
+static const char *
+dns_why(int status)
 {
-    struct strset_entry *e;
-    int hit = 0;
-
-    pthread_mutex_lock(&dns_mu);
-    e = strset_get(&dns_cache, addr);
-    if (e != NULL && ((struct dns_cache_entry *)e->value)->expires > time(NULL)) {
-        *r = ((struct dns_cache_entry *)e->value)->r;
-        hit = 1;
-    }
-    pthread_mutex_unlock(&dns_mu);
-    return hit;
-}
-
-static void
-dns_cache_put(const char *addr, const struct rdns_result *r, int secs)
-{
-    struct strset_entry *e;
-    struct dns_cache_entry *c;
-
-    pthread_mutex_lock(&dns_mu);
-    if (dns_cache.len >= DNS_CACHE_MAX)
-        strset_free(&dns_cache, free);
-    if ((e = strset_get(&dns_cache, addr)) != NULL) {
-        c = e->value;
-    } else if ((c = malloc(sizeof(*c))) != NULL && strset_add(&dns_cache, addr, c) != 1) {
-        free(c);
-        c = NULL;
-    }
-    if (c != NULL) {
-        c->expires = time(NULL) + secs;
-        c->r = *r;
-    }
-    pthread_mutex_unlock(&dns_mu);
+    if (status == ARES_EREFUSED)
+        return "REFUSED";
+    if (status == ARES_ECONNREFUSED)
+        return "resolver unreachable";
+    if (status == ARES_EBADRESP || status == ARES_EFORMERR)
+        return "bad reply";
+    return NULL;
 }
 
 /* A lookup that could not even be made counts as failed, with the reason. */
@@ -221,40 +249,24 @@ dns_fail(struct rdns_result *r, const char *why)
     util_strlcpy(r->detail, why, sizeof(r->detail));
 }
 
-/* Say what really failed when it was not a plain SERVFAIL. */
-static void
-dns_detail(const struct dns_step *st, struct rdns_result *r)
-{
-    const char *what = NULL;
-
-    if (st->status == ARES_EREFUSED)
-        what = "REFUSED";
-    else if (st->status == ARES_ECONNREFUSED)
-        what = "resolver unreachable";
-    else if (st->status == ARES_EBADRESP || st->status == ARES_EFORMERR)
-        what = "bad reply";
-    if (what != NULL && r->verdict == RDNS_FAILED)
-        snprintf(r->detail, sizeof(r->detail), "%s%s", what,
-                 st->type == T_PTR ? "" : " on the forward lookup");
-}
-
 void
 dns_iprev(const char *addr, const struct dns_config *cfg, struct rdns_result *r)
 {
     struct ares_options opt;
     ares_channel ch;
-    struct dns_step ptr, fwd;
-    unsigned char bin[16];
-    char rname[80];
-    int family = AF_INET, alen = 4, i, match = 0;
+    struct dns_lookup lk;
+    struct rdns_fwd fwd[RDNS_PTR_MAX + 1];
+    char rname[DNS_RNAME_LEN];
+    int i, type;
     long deadline = dns_now_ms() + cfg->timeout_ms;
 
-    if (cfg->cache_secs > 0 && dns_cache_get(addr, r))
-        return;
-    if (inet_pton(AF_INET, addr, bin) != 1) {
-        family = AF_INET6;
-        alen = 16;
-        if (inet_pton(AF_INET6, addr, bin) != 1) {
+    memset(&lk, 0, sizeof(lk));
+    lk.family = AF_INET;
+    lk.alen = 4;
+    if (inet_pton(AF_INET, addr, lk.bin) != 1) {
+        lk.family = AF_INET6;
+        lk.alen = 16;
+        if (inet_pton(AF_INET6, addr, lk.bin) != 1) {
             dns_fail(r, "not a numeric address");
             return;
         }
@@ -277,28 +289,34 @@ dns_iprev(const char *addr, const struct dns_config *cfg, struct rdns_result *r)
         dns_fail(r, "bad resolver address");
         return;
     }
-    memset(&ptr, 0, sizeof(ptr));
-    ptr.type = T_PTR;
-    dns_reverse_name(bin, family, rname, sizeof(rname));
-    ares_query(ch, rname, C_IN, T_PTR, dns_query_cb, &ptr);
-    dns_run(ch, &ptr, deadline);
-    if (dns_status(&ptr) != RDNS_OK || ptr.name[0] == '\0') {
-        rdns_from_lookup(ptr.name[0] == '\0' && dns_status(&ptr) == RDNS_OK ? RDNS_NONE
-                                                                            : dns_status(&ptr),
-                         NULL, RDNS_NONE, 0, r);
-        dns_detail(&ptr, r);
+    dns_reverse_name(lk.bin, lk.family, rname, sizeof(rname));
+    lk.pending = 1;
+    ares_query(ch, rname, C_IN, T_PTR, dns_ptr_cb, &lk);
+    dns_run(ch, &lk.pending, deadline);
+    if (dns_status(lk.pending == 0, lk.ptr_status) != RDNS_OK || lk.nnames == 0) {
+        rdns_from_lookups(dns_status(lk.pending == 0, lk.ptr_status), NULL, 0, r);
+        if (r->verdict == RDNS_FAILED && dns_why(lk.ptr_status) != NULL)
+            util_strlcpy(r->detail, dns_why(lk.ptr_status), sizeof(r->detail));
     } else {
-        memset(&fwd, 0, sizeof(fwd));
-        fwd.type = family == AF_INET ? T_A : T_AAAA;
-        ares_query(ch, ptr.name, C_IN, fwd.type, dns_query_cb, &fwd);
-        dns_run(ch, &fwd, deadline);
-        for (i = 0; i < fwd.naddrs; i++)
-            match |= memcmp(fwd.addrs[i], bin, (size_t)alen) == 0;
-        rdns_from_lookup(RDNS_OK, ptr.name, dns_status(&fwd), match, r);
-        dns_detail(&fwd, r);
+        /* Every name's forward query at once, on the one channel, within the one deadline.
+         * Names that cannot be host names are not asked about: they cannot confirm. */
+        type = lk.family == AF_INET ? T_A : T_AAAA;
+        for (i = 0; i < lk.nnames && i < RDNS_PTR_MAX; i++) {
+            if (!rdns_name_is_host(lk.names[i].name))
+                continue;
+            lk.names[i].queried = 1;
+            lk.pending++;
+            ares_query(ch, lk.names[i].name, C_IN, type, dns_fwd_cb, &lk.names[i]);
+        }
+        dns_run(ch, &lk.pending, deadline);
+        for (i = 0; i < lk.nnames; i++) {
+            const struct dns_fwd_step *st = &lk.names[i];
+            fwd[i].name = st->name;
+            fwd[i].status = st->queried ? dns_status(st->done, st->status) : RDNS_NONE;
+            fwd[i].matched = st->queried && st->matched;
+            fwd[i].why = st->queried ? dns_why(st->status) : NULL;
+        }
+        rdns_from_lookups(RDNS_OK, fwd, lk.nnames, r);
     }
     ares_destroy(ch);
-    /* Timeouts are not cached: the next connection may get an answer. */
-    if (cfg->cache_secs > 0 && r->verdict != RDNS_TEMPERROR)
-        dns_cache_put(addr, r, cfg->cache_secs);
 }

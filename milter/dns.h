@@ -3,7 +3,8 @@
  * dns.h - relaywarden's own forward-confirmed reverse DNS lookup, for when the MTA gives no
  * {client_resolve}: PTR of the client address, then A/AAAA of that name, compared with the
  * address. Bounded by a deadline; runs in the connection's own thread, so a slow resolver
- * delays only that connection. Results are cached for a configurable time.
+ * delays only that connection. The verdict cache is policy/iprev.c, fed through the
+ * environment (env_milter.c).
  */
 #ifndef RW_DNS_H
 #define RW_DNS_H
@@ -13,7 +14,6 @@
 struct dns_config {
     const char *server; /* "IP" or "IP:port", NULL for the system resolver */
     int timeout_ms;     /* for the whole lookup, both steps */
-    int cache_secs;     /* 0: no cache */
 };
 
 /* dns_init - once, before threads: initializes c-ares. 0 / -1. */

@@ -29,7 +29,6 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
     (void)whylen;
     dc.server = cfg->server;
     dc.timeout_ms = cfg->timeout_ms;
-    dc.cache_secs = 0; /* the policy library's cache (iprev.c) keeps verdicts */
     dns_iprev(addr, &dc, r);
     return 0;
 }

@@ -36,6 +36,7 @@ session_free(struct session *s)
     sess_msg_end(s);
     verdict_reset(s);
     rules_unref(s->rs);
+    free(s->authserv_j);
     free(s);
 }
 
@@ -243,11 +244,14 @@ session_connect(struct session *s, const struct ev_connect *e)
         sess_error(s, EV_CONNECT, STAGE_CONNECT, NULL, why);
         return verdict_done(s);
     }
-    util_strlcpy(s->authserv,
-                 s->listener->authserv_id              ? s->listener->authserv_id
-                 : e->myhostname && e->myhostname[0] ? e->myhostname
-                                                      : "localhost",
-                 sizeof(s->authserv));
+    free(s->authserv_j);
+    s->authserv_j = NULL;
+    if (s->listener->authserv_id != NULL)
+        s->authserv = s->listener->authserv_id;
+    else if (e->myhostname == NULL || e->myhostname[0] == '\0')
+        s->authserv = "localhost";
+    else if ((s->authserv = s->authserv_j = strdup(e->myhostname)) == NULL)
+        s->v_oom = 1;
     sess_rdns(s, e);
     sess_run(s, EV_CONNECT, STAGE_CONNECT, NULL);
     return verdict_done(s);

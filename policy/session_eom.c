@@ -7,6 +7,7 @@
  * Subject tags and tag headers, copies and redirects, the quarantine reason, and the summary.
  */
 #include "session_int.h"
+#include "authres.h"
 #include "rdns.h"
 #include "util.h"
 
@@ -90,17 +91,6 @@ sess_rcpt_note(struct session *s, const char *rcpt, int accepted)
     m->nrcpts++;
 }
 
-/* Header names compare case-insensitively, white space before the colon ignored. */
-static int
-sess_name_eq(const char *name, const char *want)
-{
-    size_t n = strlen(name);
-
-    while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
-        n--;
-    return n == strlen(want) && strncasecmp(name, want, n) == 0;
-}
-
 static void
 sess_seen(struct session *s, struct hdr_seen *h, int ours)
 {
@@ -119,43 +109,50 @@ sess_header_note(struct session *s, const char *name, const char *value)
     const struct listener *l = s->listener;
     struct session_msg *m = &s->msg;
 
-    if (m->subject == NULL && sess_name_eq(name, "Subject") &&
+    if (m->subject == NULL && authres_name_eq(name, "Subject") &&
         (m->subject = strdup(value)) == NULL && m->pending[0] == '\0')
         util_strlcpy(m->pending, "out of memory", sizeof(m->pending));
     /* Only a stamping listener removes forged results and stamps, so only there are they
      * counted: every one, stamped session or not. */
-    if (l == NULL || l->stamp == STAMP_NONE)
+    if (l == NULL || l->stamp == STAMP_NONE || s->authserv == NULL)
         return;
-    if (sess_name_eq(name, "Authentication-Results"))
-        sess_seen(s, &m->ar, rdns_ar_is_ours(value, s->authserv));
-    if (sess_name_eq(name, l->rdns_header ? l->rdns_header : SESSION_STAMP_HEADER))
+    /* A stamp named Authentication-Results (an odd choice) takes every one: counted once, as
+     * a stamp, so that no header is deleted twice. */
+    if (authres_name_eq(name, l->rdns_header ? l->rdns_header : SESSION_STAMP_HEADER))
         sess_seen(s, &m->stamp, 1);
+    else if (authres_name_eq(name, "Authentication-Results"))
+        sess_seen(s, &m->ar, authres_is_ours(value, strlen(value), s->authserv));
 }
 
-/* Forged headers out, our stamp on top. 0, or -1 when there were too many to remove. */
-static int
+/* Forged headers out, our stamp on top. NULL, or why it cannot be done: too many to remove,
+ * or a stamp that does not fit RDNS_HEADER_MAX (a very long authserv-id). */
+static const char *
 sess_stamp(struct session *s)
 {
     const struct listener *l = s->listener;
     const char *hname = l->rdns_header ? l->rdns_header : SESSION_STAMP_HEADER;
-    char value[1024];
+    char value[RDNS_HEADER_MAX];
     int i;
 
     if (l->stamp == STAMP_NONE)
-        return 0;
-    if (s->msg.ar.nours > SESSION_FORGED_MAX || s->msg.stamp.nours > SESSION_FORGED_MAX)
-        return -1;
+        return NULL;
+    if (s->msg.ar.nours > SESSION_FORGED_MAX)
+        return "too many Authentication-Results claiming our authserv-id";
+    if (s->msg.stamp.nours > SESSION_FORGED_MAX)
+        return "too many headers named like our stamp";
     for (i = s->msg.ar.nours - 1; i >= 0; i--)
         verdict_edit(s, EDIT_CHANGE, s->msg.ar.idx[i], "Authentication-Results", NULL);
     for (i = s->msg.stamp.nours - 1; i >= 0; i--)
         verdict_edit(s, EDIT_CHANGE, s->msg.stamp.idx[i], hname, NULL);
     if (!s->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && s->msg.auth[0] != '\0'))
-        return 0;
-    rdns_format_ar(&s->rdns, s->authserv, s->addr, value, sizeof(value));
+        return NULL;
+    if (rdns_format_ar(&s->rdns, s->authserv, s->addr, value, sizeof(value)) == -1)
+        return "our Authentication-Results does not fit (authserv-id too long)";
     verdict_edit(s, EDIT_INSERT, 0, "Authentication-Results", value);
-    rdns_format_stamp(&s->rdns, s->addr, value, sizeof(value));
+    if (rdns_format_stamp(&s->rdns, s->addr, value, sizeof(value)) == -1)
+        return "our stamp does not fit";
     verdict_edit(s, EDIT_INSERT, 0, hname, value);
-    return 0;
+    return NULL;
 }
 
 /* Tags: one Subject prefix per tag rule, tag headers appended. */
@@ -211,7 +208,7 @@ sess_rcpt_add(struct session *s, const char *addr)
 const struct verdict *
 session_eom(struct session *s, const char *qid)
 {
-    const char *action = "accept";
+    const char *action = "accept", *why;
     char reason[300];
     size_t i;
 
@@ -237,10 +234,9 @@ session_eom(struct session *s, const char *qid)
                                               : "tempfail";
         goto end;
     }
-    if (sess_stamp(s) == -1) {
-        verdict_reset(s);
-        sess_error(s, EV_EOM, STAGE_CONTENT, NULL,
-                   "too many forged Authentication-Results or stamp headers to remove");
+    if ((why = sess_stamp(s)) != NULL) {
+        verdict_drop_edits(s);
+        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, why);
         action = "tempfail";
         goto end;
     }
@@ -249,7 +245,7 @@ session_eom(struct session *s, const char *qid)
         sess_rcpt_add(s, s->msg.copies[i]->arg);
     if (s->msg.redirect != NULL) {
         if (s->msg.naccepted > s->msg.nrcpts) {
-            verdict_reset(s);
+            verdict_drop_edits(s);
             sess_error(s, EV_EOM, STAGE_CONTENT, s->msg.redirect,
                        "too many recipients to redirect");
             action = "tempfail";

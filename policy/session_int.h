@@ -63,7 +63,9 @@ struct session {
     struct rdns_result rdns;
     int have_rdns;
     char rdns_error[128];
-    char authserv[RDNS_NAME_MAX + 1];
+    const char *authserv; /* the listener's authserv-id, or authserv_j */
+    char *authserv_j;     /* the MTA's host name, copied whole: an id cut short would match
+                             forgeries of a different one */
     int tls;
     int dead; /* no listener: every event tempfails */
     char qid[64];
@@ -76,6 +78,8 @@ struct session {
 
 /* verdict.c */
 void verdict_reset(struct session *s);
+/* verdict_drop_edits - forget the edits, recipient changes and quarantine, keep the logs. */
+void verdict_drop_edits(struct session *s);
 const struct verdict *verdict_done(struct session *s);
 void verdict_reply(struct session *s, enum verdict_reply r, const char *code, const char *xcode,
                    const char *text);

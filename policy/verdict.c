@@ -23,7 +23,7 @@ verdict_free_strv(char **v, size_t n)
 }
 
 void
-verdict_reset(struct session *s)
+verdict_drop_edits(struct session *s)
 {
     struct verdict *v = &s->v;
     size_t i;
@@ -36,10 +36,22 @@ verdict_reset(struct session *s)
     for (i = 0; i < v->nrcpts; i++)
         free(v->rcpts[i].addr);
     free(v->rcpts);
+    free(v->quarantine);
+    v->edits = NULL;
+    v->rcpts = NULL;
+    v->quarantine = NULL;
+    v->nedits = v->nrcpts = 0;
+}
+
+void
+verdict_reset(struct session *s)
+{
+    struct verdict *v = &s->v;
+
+    verdict_drop_edits(s);
     if (v->log != s->oom_log)
         verdict_free_strv(v->log, v->nlog);
     verdict_free_strv(v->trace, v->ntrace);
-    free(v->quarantine);
     memset(v, 0, sizeof(*v));
     s->v_oom = 0;
 }

@@ -6,14 +6,19 @@
  *   dnsprobe blackhole ADDRESS [TIMEOUT_MS]    a server that reads queries and never answers
  *   dnsprobe servfail-server SECONDS           answers every query SERVFAIL for SECONDS; prints
  *                                              its port first (dnsmasq forwards a zone to it)
+ *   dnsprobe ptrnames SERVER[:PORT] ADDRESS    the PTR names of an IPv4 ADDRESS in the order
+ *                                              c-ares hands them on, one line, space-separated
  */
 #include "dns.h"
 
+#include <ares.h>
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -64,12 +69,59 @@ probe_servfail_server(int seconds)
     return 0;
 }
 
+static void
+probe_ptr_cb(void *arg, int status, int timeouts, struct hostent *h)
+{
+    int i;
+
+    (void)arg;
+    (void)timeouts;
+    if (status != ARES_SUCCESS || h == NULL) {
+        printf("error: %s\n", ares_strerror(status));
+        return;
+    }
+    for (i = 0; h->h_aliases != NULL && h->h_aliases[i] != NULL; i++)
+        printf("%s%s", i ? " " : "", h->h_aliases[i]);
+    printf("\n");
+}
+
+/* The order of the PTR names, so that the test knows where its confirming name stands. */
+static int
+probe_ptrnames(const char *server, const char *addr)
+{
+    struct ares_options opt = {0};
+    struct in_addr in;
+    ares_channel ch;
+
+    opt.lookups = (char *)"b";
+    if (inet_pton(AF_INET, addr, &in) != 1 ||
+        ares_init_options(&ch, &opt, ARES_OPT_LOOKUPS) != ARES_SUCCESS ||
+        ares_set_servers_ports_csv(ch, server) != ARES_SUCCESS)
+        return 2;
+    ares_gethostbyaddr(ch, &in, sizeof(in), AF_INET, probe_ptr_cb, NULL);
+    for (;;) {
+        fd_set rd, wr;
+        struct timeval tv, *tvp;
+        int nfds;
+
+        FD_ZERO(&rd);
+        FD_ZERO(&wr);
+        if ((nfds = ares_fds(ch, &rd, &wr)) == 0)
+            break;
+        tvp = ares_timeout(ch, NULL, &tv);
+        select(nfds, &rd, &wr, NULL, tvp);
+        ares_process(ch, &rd, &wr);
+    }
+    ares_destroy(ch);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     struct dns_config cfg = {0};
     struct rdns_result r;
-    char server[64], stamp[512];
+    char server[64], stamp[RDNS_HEADER_MAX];
     int fd = -1;
 
     (void)fd;
@@ -80,6 +132,8 @@ main(int argc, char **argv)
     }
     if (strcmp(argv[1], "servfail-server") == 0)
         return probe_servfail_server(atoi(argv[2]));
+    if (strcmp(argv[1], "ptrnames") == 0 && argc > 3)
+        return dns_init() == -1 ? 2 : probe_ptrnames(argv[2], argv[3]);
     if (strcmp(argv[1], "blackhole") == 0) {
         int port;
         fd = probe_socket(&port);

@@ -69,7 +69,11 @@ SM_PID=$(head -1 "$T/sendmail.pid")
 
 FORGED_AR="Authentication-Results: mx.sendmail.test; iprev=pass policy.iprev=192.0.2.1"
 e2e_smtp sm-inbound "$SM_PORT" --from news@remote.test --to bob@example.com \
-    --header "From: News <news@remote.test>" --add-header "$FORGED_AR"
+    --header "From: News <news@remote.test>" --add-header "$FORGED_AR" \
+    --add-header "X-Relaywarden-RDNS: 127.0.0.1 verified forged.example" \
+    --add-header "Authentication-Results: other.example; spf=pass" \
+    --add-header "x-relaywarden-rdns: 127.0.0.1 verified lower.example" \
+    --add-header "Authentication-Results: (a\\) b) MX.Sendmail.Test.; iprev=pass"
 e2e_expect_reply sm-inbound "250 2.0.0 .* Message accepted for delivery"
 e2e_smtp sm-relay "$SM_PORT" --from spam@remote.test --to victim@elsewhere.test
 e2e_expect_reply sm-relay "550 5.7.1 <victim@elsewhere.test>... relaying denied"
@@ -102,8 +106,13 @@ first=$(awk '/^Received: .*smtp-sink|^\tby smtp-sink/ {skip=1; next} skip && /^\
     e2e_fail "sm-inbound: first header is '$first'" "$f"
 [ "$(grep -c '^Authentication-Results: mx.sendmail.test;' "$f")" = 1 ] &&
     grep -q '^Authentication-Results: mx.sendmail.test; iprev=pass smtp.remote-ip=127.0.0.1' "$f" &&
-    e2e_pass "sm-inbound: forged result gone, ours for Sendmail's \$j" ||
+    grep -q '^Authentication-Results: other.example; spf=pass$' "$f" &&
+    [ "$(grep -ci '^Authentication-Results:' "$f")" = 2 ] &&
+    e2e_pass "sm-inbound: forged results gone, another's kept, ours for Sendmail's \$j" ||
     e2e_fail "sm-inbound: Authentication-Results wrong" "$f"
+[ "$(grep -ci '^X-Relaywarden-RDNS:' "$f")" = 1 ] &&
+    e2e_pass "sm-inbound: the client's stamps are gone (Sendmail numbers headers as we do)" ||
+    e2e_fail "sm-inbound: client-sent X-Relaywarden-RDNS left" "$f"
 for n in sm-relay sm-percent sm-spoof-env sm-spoof-hdr sm-quarantine; do
     grep -ls "^X-Test-Name: $n\$" "$T"/sink/msg.* >/dev/null 2>&1 &&
         e2e_fail "$n: reached the sink" || e2e_pass "$n: not delivered"
