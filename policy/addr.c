@@ -151,7 +151,7 @@ int
 addr_parse(const char *in, enum addr_mode mode, struct addr *a, char *err, size_t errlen)
 {
     const char *p = in, *end;
-    size_t len, n, lo = 0;
+    size_t len, n, lo = 0, rlen = 0;
     char domain[ADDR_DOMAIN_MAX + 2], path[ADDR_PATH_MAX + 1];
 
     memset(a, 0, offsetof(struct addr, hops));
@@ -163,6 +163,11 @@ addr_parse(const char *in, enum addr_mode mode, struct addr *a, char *err, size_
     if (len >= 2 && p[0] == '<' && p[len - 1] == '>') {
         p++;
         len -= 2;
+        /* "< >" is the null sender to Postfix too */
+        while (len > 0 && p[0] == ' ')
+            p++, len--;
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
     } else if (len > 0 && (p[0] == '<' || p[len - 1] == '>')) {
         return addr_fail(err, errlen, "unbalanced angle brackets");
     }
@@ -204,6 +209,7 @@ addr_parse(const char *in, enum addr_mode mode, struct addr *a, char *err, size_
                 p++;
         }
         p = colon + 1;
+        rlen = (size_t)(p - path);
     }
 
     /* Local part. */
@@ -284,27 +290,29 @@ addr_parse(const char *in, enum addr_mode mode, struct addr *a, char *err, size_
     }
     addr_local_hops(a);
 
-    if (a->flags & ADDR_F_QUOTED) {
-        char esc[ADDR_PATH_MAX * 2 + 3];
-        size_t o = 0, i;
-        esc[o++] = '"';
-        for (i = 0; a->local[i] && o < sizeof(esc) - 3; i++) {
-            if (a->local[i] == '"' || a->local[i] == '\\')
-                esc[o++] = '\\';
-            esc[o++] = a->local[i];
+    /* The logged text keeps the source route: the log must show what the client sent. */
+    {
+        size_t o = rlen, i;
+        memcpy(a->text, path, rlen);
+        if (a->flags & ADDR_F_QUOTED) {
+            a->text[o++] = '"';
+            for (i = 0; a->local[i]; i++) {
+                if (a->local[i] == '"' || a->local[i] == '\\')
+                    a->text[o++] = '\\';
+                a->text[o++] = a->local[i];
+            }
+            a->text[o++] = '"';
+        } else {
+            memcpy(a->text + o, a->local, lo);
+            o += lo;
         }
-        esc[o++] = '"';
-        esc[o] = '\0';
-        util_strlcpy(a->text, esc, sizeof(a->text));
-    } else {
-        util_strlcpy(a->text, a->local, sizeof(a->text));
-    }
-    if (a->domain[0] != '\0') {
-        size_t t = strlen(a->text);
-        if (t + 1 + strlen(a->domain) < sizeof(a->text)) {
-            a->text[t] = '@';
-            util_strlcpy(a->text + t + 1, a->domain, sizeof(a->text) - t - 1);
+        if (a->domain[0] != '\0') {
+            /* route + local part + '@' + domain never pass the path's length, doubled */
+            a->text[o++] = '@';
+            memcpy(a->text + o, a->domain, strlen(a->domain));
+            o += strlen(a->domain);
         }
+        a->text[o] = '\0';
     }
     return 0;
 }

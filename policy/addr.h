@@ -43,7 +43,9 @@ struct addr {
     unsigned flags;
     char local[ADDR_PATH_MAX + 1];    /* local part, dequoted */
     char domain[ADDR_DOMAIN_MAX + 1]; /* final domain, lower case, no trailing dot; "" if none */
-    char text[ADDR_PATH_MAX + 1];     /* local@domain as it will be logged (source route dropped) */
+    /* @route:local@domain as it will be logged, the local part quoted as needed: room for a
+     * path whose every byte needs a backslash. */
+    char text[ADDR_PATH_MAX * 2 + 4];
     int nhops;                        /* domains the address may route through, final one first */
     char hops[ADDR_HOPS_MAX][ADDR_DOMAIN_MAX + 1];
 };

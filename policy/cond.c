@@ -146,6 +146,25 @@ cond_header_from(const struct cond *c, const struct facts *f)
     return 0;
 }
 
+int
+cond_author_culprit(const struct cond *c, const struct facts *f)
+{
+    const struct author *au = f->author;
+    int i;
+
+    if (au == NULL)
+        return -1;
+    for (i = 0; i < au->nbox; i++) {
+        if (c->kind == COND_FROM_OWNED && cond_authed(f) &&
+            !senders_owns(&c->list->senders, f->auth, au->box[i].local, au->box[i].domain,
+                          au->box[i].flags))
+            return i;
+        if (c->kind == COND_HEADER_FROM && cond_addr_claims(&au->box[i], c->list))
+            return i;
+    }
+    return -1;
+}
+
 /* The verdict, when the lookup was made; a lookup that could not be made is undecidable. */
 static int
 cond_rdns(const struct cond *c, const struct facts *f)

@@ -57,6 +57,11 @@ const struct cond_def *cond_at(size_t i);
 /* cond_names - "to, from, ..." every keyword in table order, into buf. Returns buf. */
 char *cond_names(char *buf, size_t len);
 
+/* cond_author_culprit - for from-owned-by, the first author mailbox the login does not own;
+ * for header-from, the first that claims the list; -1 when none (or another condition). For
+ * the log: which address decided. */
+int cond_author_culprit(const struct cond *c, const struct facts *f);
+
 /* cond_eval - 1 if the condition holds (negation applied), 0 if not, -1 if undecidable;
  * on -1 *why says what failed (static or owned by the facts). */
 int cond_eval(const struct cond *c, const struct facts *f, const char **why);

@@ -14,17 +14,17 @@ decision_format(char *buf, size_t len, const struct decision *d)
     char from[DECISION_FIELD_MAX], to[DECISION_FIELD_MAX], reason[DECISION_FIELD_MAX];
     char listener[DECISION_FIELD_MAX], file[DECISION_FIELD_MAX], rule[DECISION_FIELD_MAX + 16];
 
-    util_escape(qid, sizeof(qid), d->qid && *d->qid ? d->qid : "NOQUEUE", 32);
-    util_escape(name, sizeof(name), d->client_name && *d->client_name ? d->client_name : "unknown",
+    util_escape_field(qid, sizeof(qid), d->qid && *d->qid ? d->qid : "NOQUEUE", 32);
+    util_escape_field(name, sizeof(name), d->client_name && *d->client_name ? d->client_name : "unknown",
                 UTIL_LOG_FIELD_MAX);
-    util_escape(addr, sizeof(addr), d->client_addr ? d->client_addr : "", UTIL_LOG_FIELD_MAX);
-    util_escape(auth, sizeof(auth), d->auth && *d->auth ? d->auth : "-", UTIL_LOG_FIELD_MAX);
-    util_escape(from, sizeof(from), d->from ? d->from : "", UTIL_LOG_FIELD_MAX);
-    util_escape(to, sizeof(to), d->to ? d->to : "", UTIL_LOG_FIELD_MAX);
+    util_escape_field(addr, sizeof(addr), d->client_addr ? d->client_addr : "", UTIL_LOG_FIELD_MAX);
+    util_escape_field(auth, sizeof(auth), d->auth && *d->auth ? d->auth : "-", UTIL_LOG_FIELD_MAX);
+    util_escape_field(from, sizeof(from), d->from ? d->from : "", UTIL_LOG_FIELD_MAX);
+    util_escape_field(to, sizeof(to), d->to ? d->to : "", UTIL_LOG_FIELD_MAX);
     util_escape(reason, sizeof(reason), d->reason ? d->reason : "", UTIL_LOG_FIELD_MAX);
-    util_escape(listener, sizeof(listener), d->listener ? d->listener : "-", UTIL_LOG_FIELD_MAX);
+    util_escape_field(listener, sizeof(listener), d->listener ? d->listener : "-", UTIL_LOG_FIELD_MAX);
     if (d->rule_line > 0) {
-        util_escape(file, sizeof(file), d->rule_file, UTIL_LOG_FIELD_MAX);
+        util_escape_field(file, sizeof(file), d->rule_file, UTIL_LOG_FIELD_MAX);
         snprintf(rule, sizeof(rule), "%s:%d", file, d->rule_line);
     } else {
         snprintf(rule, sizeof(rule), "-");

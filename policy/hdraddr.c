@@ -180,8 +180,8 @@ hdr_scan_text(struct hscan *s, const char *t, size_t n)
     return 0;
 }
 
-/* The display text gathered for one piece: normalized, scanned (backwards too after a
- * right-to-left override), emptied. */
+/* The display text gathered for one piece: normalized, scanned (in screen order too when
+ * bidi reorders it), emptied. */
 static int
 hdr_flush(struct hscan *s)
 {
@@ -195,11 +195,12 @@ hdr_flush(struct hscan *s)
         return hdr_fail(s, nerr);
     if (hdr_scan_text(s, buf_str(&s->norm), s->norm.len) == -1)
         return -1;
-    if (flags & TEXTNORM_F_RTL) { /* what the reader sees: the same text backwards */
-        buf_reset(&s->disp);
-        if (textnorm_reverse(s->norm.s, s->norm.len, &s->disp) == -1)
-            return hdr_fail(s, "display text too long");
-        if (hdr_scan_text(s, buf_str(&s->disp), s->disp.len) == -1)
+    /* What the reader sees, in a left-to-right and in a right-to-left paragraph. */
+    for (int rtl = 0; (flags & TEXTNORM_F_BIDI) && rtl <= 1; rtl++) {
+        buf_reset(&s->norm);
+        if (textnorm_visual(s->disp.s, s->disp.len, rtl, &s->norm, nerr, sizeof(nerr)) == -1)
+            return hdr_fail(s, nerr);
+        if (hdr_scan_text(s, buf_str(&s->norm), s->norm.len) == -1)
             return -1;
     }
     buf_reset(&s->disp);
@@ -350,7 +351,7 @@ static int
 hdr_mailbox(struct hscan *s)
 {
     struct addr a;
-    char aerr[96], esc[64];
+    char aerr[96];
 
     if (s->adjacent > 0)
         return hdr_fail(s, "display name without <address>");
@@ -358,13 +359,22 @@ hdr_mailbox(struct hscan *s)
         return hdr_fail(s, "address longer than 256 octets");
     if (addr_parse(buf_str(&s->spec), ADDR_MAIL, &a, aerr, sizeof(aerr)) == -1 ||
         (a.flags & (ADDR_F_NULL | ADDR_F_UNQUALIFIED))) {
-        util_errf(s->err, s->errlen, "bad mailbox <%s>: %s",
-                  util_escape(esc, sizeof(esc), buf_str(&s->spec), 40),
+        /* raw: the log escapes it, once */
+        util_errf(s->err, s->errlen, "bad mailbox <%.40s>: %s", buf_str(&s->spec),
                   a.flags & ADDR_F_NULL ? "empty" : a.flags & ADDR_F_UNQUALIFIED ? "no domain"
                                                                                   : aerr);
         return -1;
     }
-    return hdr_add_box(s, &a, 0);
+    if (hdr_add_box(s, &a, 0) == -1)
+        return -1;
+    /* A reader that decodes encoded words shows one in a local part as text: scan it too
+     * ("=?utf-8?q?ceo=40example.com?="@evil reads as "ceo@example.com"@evil). */
+    if (strstr(a.local, "=?") != NULL) {
+        if (hdr_flush(s) == -1 || hdr_put(s, &s->disp, a.local, strlen(a.local)) == -1)
+            return -1;
+        return hdr_flush(s);
+    }
+    return 0;
 }
 
 static void

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * rfc2047.c - RFC 2047 decoding with iconv. Strict where a lenient reading would let an address
- * hide: an encoded word whose charset iconv does not know, whose base64 or quoted-printable is
- * malformed, or whose bytes are invalid in its charset is an error, never skipped.
+ * rfc2047.c - RFC 2047 decoding with iconv, read the way mail readers read it, and strict where
+ * a lenient reading would let an address hide: an encoded word whose charset is not known
+ * (after the aliases mailers use) or whose base64 or quoted-printable is malformed is an error,
+ * never skipped. Bytes not valid in a known charset become U+FFFD, as a reader shows them;
+ * white space that folding put inside an encoded word is read across, as readers do.
  *
  *   encoded-word = "=?" charset ["*" language] "?" encoding "?" encoded-text "?="
  */
@@ -12,9 +14,35 @@
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
+#include <strings.h>
 
 /* Longest charset name looked at; IANA names are under 45 octets. Longer is not a charset. */
 #define RFC2047_CHARSET_MAX 64
+
+/* Labels mailers write that iconv does not know by that name (the WHATWG encoding labels and
+ * what Outlook sends), and the name iconv knows the same charset by. */
+static const struct {
+    const char *label, *iconv;
+} rfc2047_aliases[] = {
+    {"ks_c_5601-1987", "CP949"},   {"ks_c_5601-1989", "CP949"},  {"ks_c_5601", "CP949"},
+    {"ksc5601", "CP949"},          {"ksc_5601", "CP949"},        {"windows-949", "CP949"},
+    {"x-windows-949", "CP949"},    {"x-gbk", "GBK"},             {"x-sjis", "SHIFT_JIS"},
+    {"shift-jis", "SHIFT_JIS"},    {"x-euc-jp", "EUC-JP"},       {"iso-8859-8-i", "ISO-8859-8"},
+    {"iso-8859-6-i", "ISO-8859-6"}, {"iso-8859-8-e", "ISO-8859-8"},
+    {"iso-8859-6-e", "ISO-8859-6"}, {"x-mac-cyrillic", "MAC-CYRILLIC"},
+    {"x-mac-roman", "MACINTOSH"},  {"x-mac-ukrainian", "MAC-CYRILLIC"},
+    {"unicode-1-1-utf-7", "UTF-7"}, {"x-unicode20utf8", "UTF-8"}, {"unicode-1-1-utf-8", "UTF-8"},
+    {"x-cp1250", "CP1250"},        {"x-cp1251", "CP1251"},       {"x-user-defined", "CP1252"},
+    {"windows-874", "CP874"},      {"x-x-big5", "BIG5"},         {"x-euc-tw", "EUC-TW"},
+};
+
+/* RFC 1428's label for bytes of no known charset: shown as ASCII, the rest as U+FFFD. */
+static int
+rfc2047_unknown_8bit(const char *name)
+{
+    return strcasecmp(name, "unknown-8bit") == 0 || strcasecmp(name, "x-unknown") == 0 ||
+           strcasecmp(name, "unknown") == 0;
+}
 
 struct rfc2047_word {
     const char *cs;  /* charset, without "*language" */
@@ -37,6 +65,7 @@ static int
 rfc2047_word_at(const char *s, size_t n, struct rfc2047_word *w)
 {
     size_t i = 2, star = 0;
+    int ws = 0;
 
     if (n < 8 || s[0] != '=' || s[1] != '?')
         return 0;
@@ -66,9 +95,17 @@ rfc2047_word_at(const char *s, size_t n, struct rfc2047_word *w)
     }
     i += 3;
     w->text = s + i;
-    for (; i + 1 < n && !(s[i] == '?' && s[i + 1] == '='); i++)
-        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '?')
+    /* Encoded text holds no white space (RFC 2047 2), but folding can put some there and
+     * readers join it again: read across white space, never across another "=?". */
+    for (; i + 1 < n && !(s[i] == '?' && s[i + 1] == '='); i++) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+            ws = 1;
+            continue;
+        }
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '?' ||
+            (ws && s[i] == '=' && s[i + 1] == '?' && !(i + 2 < n && s[i + 2] == '=')))
             return 0;
+    }
     if (i + 1 >= n)
         return 0;
     w->textlen = (size_t)(s + i - w->text);
@@ -111,6 +148,8 @@ rfc2047_word_bytes(const struct rfc2047_word *w, struct buf *raw, char *err, siz
         unsigned acc = 0;
         int bits = 0, pad = 0, v;
         for (i = 0; i < w->textlen; i++) {
+            if (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n')
+                continue; /* folded inside the word: base64 ignores it */
             if (t[i] == '=') {
                 pad++;
                 continue;
@@ -132,6 +171,8 @@ rfc2047_word_bytes(const struct rfc2047_word *w, struct buf *raw, char *err, siz
     }
     for (i = 0; i < w->textlen; i++) {
         char c = (char)t[i];
+        if (t[i] == '\r' || t[i] == '\n')
+            continue; /* a fold: its white space stays, as in an unfolded header */
         if (t[i] == '_') {
             c = ' ';
         } else if (t[i] == '=') {
@@ -154,48 +195,62 @@ full:
     return -1;
 }
 
-/* Converts raw from charset cs to UTF-8, appended to out. 0, or -1 with err. */
+/* Converts raw from charset cs to UTF-8, appended to out. Bytes not valid in the charset
+ * become U+FFFD, as a reader shows them. 0, or -1 with err: an unknown charset, or out full. */
 static int
 rfc2047_convert(const char *cs, size_t cslen, const struct buf *raw, struct buf *out, char *err,
                 size_t errlen)
 {
-    char name[RFC2047_CHARSET_MAX], chunk[1024], esc[80];
-    char *in = raw->s, *o;
-    size_t inleft = raw->len, oleft;
+    static const char replacement[] = "\xef\xbf\xbd";
+    char name[RFC2047_CHARSET_MAX], chunk[1024], *in = raw->s, *o;
+    size_t inleft = raw->len, oleft, i;
     iconv_t cd;
     int rc = 0;
 
     memcpy(name, cs, cslen);
     name[cslen] = '\0';
+    if (rfc2047_unknown_8bit(name)) {
+        for (i = 0; i < raw->len && rc == 0; i++)
+            rc = (unsigned char)raw->s[i] < 0x80 ? buf_putc(out, raw->s[i])
+                                                  : buf_put(out, replacement, 3);
+        if (rc == -1)
+            util_errf(err, errlen, "encoded words too long");
+        return rc;
+    }
+    for (i = 0; i < sizeof(rfc2047_aliases) / sizeof(rfc2047_aliases[0]); i++)
+        if (strcasecmp(name, rfc2047_aliases[i].label) == 0) {
+            util_strlcpy(name, rfc2047_aliases[i].iconv, sizeof(name));
+            break;
+        }
     if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
-        util_errf(err, errlen, "unknown charset \"%s\" in an encoded word",
-                  util_escape(esc, sizeof(esc), name, 40));
+        util_errf(err, errlen, "unknown charset \"%.40s\" in an encoded word", name);
         return -1;
     }
-    while (inleft > 0) {
+    while (inleft > 0 && rc == 0) {
         o = chunk;
         oleft = sizeof(chunk);
         if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1 && errno != E2BIG) {
-            util_errf(err, errlen, "bytes not valid in charset \"%s\" in an encoded word",
-                      util_escape(esc, sizeof(esc), name, 40));
-            rc = -1;
-            break;
+            /* EILSEQ or EINVAL (cut short): one byte becomes U+FFFD, then on */
+            if (buf_put(out, chunk, (size_t)(o - chunk)) == -1 ||
+                buf_put(out, replacement, 3) == -1)
+                rc = -1;
+            in++;
+            inleft--;
+            iconv(cd, NULL, NULL, NULL, NULL); /* back to the initial shift state */
+            continue;
         }
-        if (buf_put(out, chunk, (size_t)(o - chunk)) == -1) {
-            util_errf(err, errlen, "encoded words too long");
+        if (buf_put(out, chunk, (size_t)(o - chunk)) == -1)
             rc = -1;
-            break;
-        }
     }
     if (rc == 0) { /* flush a stateful encoding's shift sequence (ISO-2022-JP, UTF-7) */
         o = chunk;
         oleft = sizeof(chunk);
-        if (iconv(cd, NULL, NULL, &o, &oleft) == (size_t)-1 ||
-            buf_put(out, chunk, (size_t)(o - chunk)) == -1) {
-            util_errf(err, errlen, "encoded words too long");
+        if (iconv(cd, NULL, NULL, &o, &oleft) != (size_t)-1 &&
+            buf_put(out, chunk, (size_t)(o - chunk)) == -1)
             rc = -1;
-        }
     }
+    if (rc == -1)
+        util_errf(err, errlen, "encoded words too long");
     iconv_close(cd);
     return rc;
 }

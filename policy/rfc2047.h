@@ -15,9 +15,9 @@
 /*
  * rfc2047_decode - appends src[0..n) to out with every encoded word decoded to UTF-8; text
  * outside encoded words is copied unchanged. Returns 0, or -1 with the reason in err: an
- * unknown charset, bad base64 or quoted-printable, bytes that are not valid in the charset, out
- * of memory, or out's limit reached ("too long"). A "=?" that does not start a well-formed
- * encoded word is plain text. The decoded bytes may hold NUL and control characters.
+ * unknown charset, bad base64 or quoted-printable, out of memory, or out's limit reached
+ * ("too long"). Bytes not valid in the charset become U+FFFD. A "=?" that does not start a
+ * well-formed encoded word is plain text. The decoded bytes may hold NUL and controls.
  */
 int rfc2047_decode(const char *src, size_t n, struct buf *out, char *err, size_t errlen);
 

@@ -76,27 +76,40 @@ sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt)
     f->rcpt = rcpt;
 }
 
-/* For the log: what was wrong with the author headers, if anything, so that an admin can
- * tell a forged From: from a malformed one. */
+/* For the log: what was wrong with the author headers, if anything, and which address
+ * decided, so that an admin can tell a forged From: from a malformed one. */
 static void
 sess_author_detail(const struct session *s, const struct rule *r, char *reason, size_t len)
 {
     const struct author *au = s->msg.eoh ? &s->msg.author : NULL;
+    const struct cond *about = NULL;
+    struct facts f;
     size_t n = strlen(reason), i;
-    int about_author = 0;
+    int k;
 
     for (i = 0; i < r->nconds; i++)
-        about_author |= cond_def(r->conds[i].kind)->about_author;
-    if (au == NULL || !about_author || n >= len)
+        if (cond_def(r->conds[i].kind)->about_author)
+            about = &r->conds[i];
+    if (au == NULL || about == NULL || n >= len)
         return;
-    if (au->broken)
+    if (au->broken) {
         snprintf(reason + n, len - n, " (%s)", au->why);
-    else if (au->nfrom != 1)
+        return;
+    }
+    if (au->nfrom != 1) {
         snprintf(reason + n, len - n, " (%d From: headers)", au->nfrom);
-    else if (au->nsender > 1)
+        return;
+    }
+    if (au->nsender > 1) {
         snprintf(reason + n, len - n, " (%d Sender: headers)", au->nsender);
-    else if (au->nhidden > 0)
-        snprintf(reason + n, len - n, " (address in a display name or comment)");
+        return;
+    }
+    sess_facts(s, &f, NULL);
+    if ((k = cond_author_culprit(about, &f)) < 0)
+        return;
+    snprintf(reason + n, len - n, " (%s%s@%s)",
+             au->hidden[k] ? "address in a display name or comment: " : "",
+             au->box[k].local, au->box[k].domain);
 }
 
 /* Adds r to a message's list of accumulating rules (copy, tag), once. */

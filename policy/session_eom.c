@@ -43,28 +43,34 @@ sess_msg_end(struct session *s)
     s->qid[0] = '\0';
 }
 
-/* "<a@x>,<b@y>" for the summary, the first SESSION_LOG_RCPTS of them. */
+/* "<a@x>,<b@y>" for the summary, the first SESSION_LOG_RCPTS of them, each escaped as a log
+ * field. A list that outgrows its buffer just ends early: the counts stay exact. */
 static void
 sess_rcpt_log(struct buf *b, size_t n, const char *rcpt)
 {
-    char to[UTIL_LOG_FIELD_MAX + 1];
+    char to[UTIL_LOG_FIELD_MAX + 1], esc[DECISION_FIELD_MAX];
+    size_t len;
 
     if (b->max == 0)
-        buf_init(b, UTIL_LOG_FIELD_MAX * 2);
+        buf_init(b, UTIL_LOG_FIELD_MAX * 4);
     if (n > SESSION_LOG_RCPTS)
         return;
-    util_strlcpy(to, rcpt, sizeof(to));
     if (n == SESSION_LOG_RCPTS) {
-        buf_put(b, ",...", b->len ? 4 : 3); /* a full buffer just ends the list early */
+        buf_put(b, ",...", 4);
         return;
     }
+    util_strlcpy(to, rcpt, sizeof(to));
+    len = strlen(to);
+    if (len >= 2 && to[0] == '<' && to[len - 1] == '>') {
+        to[len - 1] = '\0';
+        memmove(to, to + 1, len - 1);
+    }
+    util_escape_field(esc, sizeof(esc), to, UTIL_LOG_FIELD_MAX);
     if (b->len > 0)
         buf_putc(b, ',');
-    if (to[0] != '<')
-        buf_putc(b, '<');
-    buf_put(b, to, strlen(to));
-    if (to[0] != '<')
-        buf_putc(b, '>');
+    buf_putc(b, '<');
+    buf_put(b, esc, strlen(esc));
+    buf_putc(b, '>');
 }
 
 void

@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * textnorm.c - the normal form of textnorm.h. libunistring does the Unicode work (NFKC tables,
- * the default-ignorable property): tables that size are not to be written by hand, and Debian
- * keeps the library current with Unicode. Plain ASCII without encoded words, the common case,
- * takes a short path that touches each byte once.
+ * the default-ignorable property) and FriBidi the bidi algorithm: tables and an algorithm that
+ * size are not to be written by hand, and Debian keeps both libraries current with Unicode.
+ * Plain ASCII without encoded words, the common case, takes a short path that touches each
+ * byte once.
  */
 #include "textnorm.h"
 #include "rfc2047.h"
 #include "util.h"
 
+#include <fribidi.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
+
+/* Longest text handed to FriBidi, whose string index is an int: far above any display text
+ * (HDR_TEXT_MAX), far below INT_MAX. */
+#define TEXTNORM_BIDI_MAX (1u << 24)
 
 /* ASCII with no "=?" and no control byte but TAB, CR, LF is its own normal form but for those
  * three, which become spaces. */
@@ -45,9 +51,29 @@ textnorm_put_plain(const char *s, size_t n, struct buf *out)
     return 0;
 }
 
-/* Steps 2 and 3: one code point kept, mapped or dropped; appended to out as UTF-8. */
+/* Characters that read as a full stop and that NFKC leaves alone: the ideographic full stops
+ * (label separators to IDNA) and the look-alikes Unicode's confusables list maps to '.'. */
 static int
-textnorm_filter(ucs4_t uc, struct buf *out)
+textnorm_dot(ucs4_t uc)
+{
+    static const ucs4_t dots[] = {0x0660, 0x06f0, 0x0701, 0x0702, 0x1427, 0x2e31, 0x3002,
+                                  0xa4f8, 0xa60e, 0xfe12, 0xff61, 0x10a50, 0x1d16d};
+    size_t i;
+
+    for (i = 0; i < sizeof(dots) / sizeof(dots[0]); i++)
+        if (dots[i] == uc)
+            return 1;
+    return 0;
+}
+
+/*
+ * One code point kept, mapped or dropped, appended to out as UTF-8. Before NFKC (final 0):
+ * white space and controls, default-ignorables. After it (final 1) also: look-alike dots to
+ * '.', blanks that NFKC keeps (braille blank) to ' ', and combining marks dropped, so that
+ * "exam\u0332ple" reads as the example it shows.
+ */
+static int
+textnorm_filter(ucs4_t uc, int final, struct buf *out)
 {
     uint8_t u8[6];
     int len;
@@ -58,46 +84,80 @@ textnorm_filter(ucs4_t uc, struct buf *out)
         return 0;
     else if (uc_is_property_default_ignorable_code_point(uc))
         return 0;
+    if (final) {
+        if (textnorm_dot(uc))
+            uc = '.';
+        else if (uc == 0x2800)
+            uc = ' ';
+        else if (uc_is_general_category(uc, UC_CATEGORY_Mn) ||
+                 uc_is_general_category(uc, UC_CATEGORY_Me))
+            return 0;
+    }
     if ((len = u8_uctomb(u8, uc, (int)sizeof(u8))) < 0)
         return 0;
     return buf_put(out, u8, (size_t)len);
 }
 
-int
-textnorm_display(const char *src, size_t n, struct buf *out, unsigned *flags, char *err,
-                 size_t errlen)
+/* Bidi controls and right-to-left letters: the order on screen is not the order in memory. */
+static int
+textnorm_is_bidi(ucs4_t uc)
 {
-    struct buf dec, filt;
+    FriBidiCharType t = fribidi_get_bidi_type((FriBidiChar)uc);
+
+    return (FRIBIDI_IS_STRONG(t) && FRIBIDI_IS_RTL(t)) || FRIBIDI_IS_EXPLICIT(t) ||
+           FRIBIDI_IS_ISOLATE(t) || uc == 0x200f || uc == 0x061c;
+}
+
+/* Decodes src into code points (bytes that are not UTF-8 become U+FFFD). */
+static int
+textnorm_decode(const char *src, size_t n, size_t max, ucs4_t **cps, size_t *ncp,
+                unsigned *flags, char *err, size_t errlen)
+{
+    struct buf dec;
+    size_t i;
+    int rc = -1;
+
+    buf_init(&dec, max);
+    *cps = NULL;
+    *ncp = 0;
+    if (rfc2047_decode(src, n, &dec, err, errlen) == -1)
+        goto done;
+    if ((*cps = malloc((dec.len + 1) * sizeof(**cps))) == NULL) {
+        util_errf(err, errlen, "out of memory normalizing text");
+        goto done;
+    }
+    for (i = 0; i < dec.len;) {
+        ucs4_t uc;
+        int k = u8_mbtouc(&uc, (const uint8_t *)dec.s + i, dec.len - i);
+        i += (size_t)(k > 0 ? k : 1);
+        if (textnorm_is_bidi(uc))
+            *flags |= TEXTNORM_F_BIDI;
+        (*cps)[(*ncp)++] = uc;
+    }
+    rc = 0;
+done:
+    buf_free(&dec);
+    return rc;
+}
+
+/* Steps 2 to 5 on code points in the order given, appended to out. */
+static int
+textnorm_finish(const ucs4_t *cps, size_t ncp, struct buf *out, char *err, size_t errlen)
+{
+    struct buf filt;
     uint8_t *nf = NULL;
     size_t nflen = 0, i;
     int rc = -1;
 
-    *flags = 0;
-    if (textnorm_plain(src, n)) {
-        if (textnorm_put_plain(src, n, out) == -1) {
-            util_errf(err, errlen, "text too long");
-            return -1;
-        }
-        return 0;
-    }
     /* Intermediate forms get out's whole limit: text past it is "too long" here already,
      * which may refuse a pathological text that NFKC composition would have shrunk back
      * under the limit, and never lets one through unread. */
-    buf_init(&dec, out->max);
     buf_init(&filt, out->max);
-    if (rfc2047_decode(src, n, &dec, err, errlen) == -1)
-        goto done;
-    for (i = 0; i < dec.len;) {
-        ucs4_t uc;
-        int k = u8_mbtouc(&uc, (const uint8_t *)dec.s + i, dec.len - i); /* invalid: U+FFFD */
-        i += (size_t)(k > 0 ? k : 1);
-        if (uc == 0x202e)
-            *flags |= TEXTNORM_F_RTL;
-        if (textnorm_filter(uc, &filt) == -1) {
+    for (i = 0; i < ncp; i++)
+        if (textnorm_filter(cps[i], 0, &filt) == -1) {
             util_errf(err, errlen, "text too long after decoding");
             goto done;
         }
-    }
     if (filt.len > 0 &&
         (nf = u8_normalize(UNINORM_NFKC, (const uint8_t *)filt.s, filt.len, NULL, &nflen)) ==
             NULL) {
@@ -108,9 +168,7 @@ textnorm_display(const char *src, size_t n, struct buf *out, unsigned *flags, ch
         ucs4_t uc;
         int k = u8_mbtouc(&uc, nf + i, nflen - i);
         i += (size_t)(k > 0 ? k : 1);
-        if (uc == 0x3002 || uc == 0xff61 || uc == 0xfe12)
-            uc = '.';
-        if (textnorm_filter(uc, out) == -1) {
+        if (textnorm_filter(uc, 1, out) == -1) {
             util_errf(err, errlen, "text too long after decoding");
             goto done;
         }
@@ -118,24 +176,59 @@ textnorm_display(const char *src, size_t n, struct buf *out, unsigned *flags, ch
     rc = 0;
 done:
     free(nf);
-    buf_free(&dec);
     buf_free(&filt);
     return rc;
 }
 
 int
-textnorm_reverse(const char *s, size_t n, struct buf *out)
+textnorm_display(const char *src, size_t n, struct buf *out, unsigned *flags, char *err,
+                 size_t errlen)
 {
-    size_t end = n;
+    ucs4_t *cps;
+    size_t ncp;
+    int rc;
 
-    while (end > 0) {
-        size_t start = end - 1;
-        /* back over UTF-8 continuation bytes to the lead byte (at most 3 of them) */
-        while (start > 0 && end - start < 4 && ((unsigned char)s[start] & 0xc0) == 0x80)
-            start--;
-        if (buf_put(out, s + start, end - start) == -1)
+    *flags = 0;
+    if (textnorm_plain(src, n)) {
+        if (textnorm_put_plain(src, n, out) == -1) {
+            util_errf(err, errlen, "text too long");
             return -1;
-        end = start;
+        }
+        return 0;
     }
-    return 0;
+    if (textnorm_decode(src, n, out->max, &cps, &ncp, flags, err, errlen) == -1)
+        return -1;
+    rc = textnorm_finish(cps, ncp, out, err, errlen);
+    free(cps);
+    return rc;
+}
+
+int
+textnorm_visual(const char *src, size_t n, int rtl, struct buf *out, char *err, size_t errlen)
+{
+    FriBidiParType dir = rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+    FriBidiChar *vis = NULL;
+    unsigned flags = 0;
+    ucs4_t *cps;
+    size_t ncp, i;
+    int rc = -1;
+
+    if (textnorm_decode(src, n, out->max, &cps, &ncp, &flags, err, errlen) == -1)
+        return -1;
+    if (ncp > TEXTNORM_BIDI_MAX || (vis = malloc((ncp + 1) * sizeof(*vis))) == NULL) {
+        util_errf(err, errlen, "text too long for the bidi algorithm");
+        goto done;
+    }
+    if (ncp > 0 && fribidi_log2vis((const FriBidiChar *)cps, (FriBidiStrIndex)ncp, &dir, vis,
+                                   NULL, NULL, NULL) == 0) {
+        util_errf(err, errlen, "the bidi algorithm failed");
+        goto done;
+    }
+    for (i = 0; i < ncp; i++)
+        cps[i] = (ucs4_t)vis[i];
+    rc = textnorm_finish(cps, ncp, out, err, errlen);
+done:
+    free(vis);
+    free(cps);
+    return rc;
 }

@@ -10,11 +10,14 @@
  *      (U+200E, U+202A..U+202E, U+2066..U+2069), soft hyphen, variation selectors, tags;
  *   4. Unicode NFKC: fullwidth and other compatibility forms become their plain letters, so
  *      U+FF20 and U+FE6B become '@' and U+FF0E '.', and U+00A0 a space;
- *   5. the ideographic full stops U+3002, U+FF61, U+FE12 (label separators to IDNA) become '.'.
+ *   5. full stops NFKC leaves alone become '.': the ideographic ones (U+3002, U+FF61, U+FE12,
+ *      label separators to IDNA) and the look-alikes of Unicode's confusables list (U+A4F8,
+ *      U+0701, U+1427, ...); the braille blank becomes a space; combining marks are dropped.
  *
- * What a reader sees as "boss@example.com" is then the ASCII "boss@example.com". A right-to-left
- * override (U+202E) shows the text after it backwards: "moc.elpmaxe@ssob" reads as the address
- * above, so the caller is told (TEXTNORM_F_RTL) and scans the reversed text as well.
+ * What a reader sees as "boss@example.com" is then the ASCII "boss@example.com". Text with
+ * bidi controls or right-to-left letters is shown in another order than it is stored: the
+ * caller is told (TEXTNORM_F_BIDI) and reads it again in the order of the screen, as the
+ * Unicode bidi algorithm lays it out in a left-to-right and in a right-to-left paragraph.
  */
 #ifndef RW_TEXTNORM_H
 #define RW_TEXTNORM_H
@@ -23,7 +26,7 @@
 
 #include <stddef.h>
 
-#define TEXTNORM_F_RTL 1u /* the text held a right-to-left override (U+202E) */
+#define TEXTNORM_F_BIDI 1u /* bidi controls or right-to-left letters: see textnorm_visual */
 
 /*
  * textnorm_display - appends the normal form of src[0..n) to out and sets *flags. Returns 0,
@@ -33,8 +36,9 @@
 int textnorm_display(const char *src, size_t n, struct buf *out, unsigned *flags, char *err,
                      size_t errlen);
 
-/* textnorm_reverse - appends the UTF-8 text s[0..n) to out, code points in reverse order.
- * 0, or -1 when out's limit is reached or memory runs out. */
-int textnorm_reverse(const char *s, size_t n, struct buf *out);
+/* textnorm_visual - as textnorm_display, the text in the order the bidi algorithm shows it in
+ * a left-to-right (rtl 0) or right-to-left (rtl 1) paragraph. */
+int textnorm_visual(const char *src, size_t n, int rtl, struct buf *out, char *err,
+                    size_t errlen);
 
 #endif

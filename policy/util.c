@@ -51,8 +51,8 @@ util_strcaseeq(const char *a, const char *b)
     return *a == *b;
 }
 
-char *
-util_escape(char *dst, size_t dstlen, const char *src, size_t maxlen)
+static char *
+util_escape_set(char *dst, size_t dstlen, const char *src, size_t maxlen, const char *extra)
 {
     static const char hex[] = "0123456789abcdef";
     size_t o = 0, i;
@@ -77,7 +77,7 @@ util_escape(char *dst, size_t dstlen, const char *src, size_t maxlen)
             tmp[0] = '\\';
             tmp[1] = (char)c;
             n = 2;
-        } else if (c < 0x20 || c >= 0x7f) {
+        } else if (c < 0x20 || c >= 0x7f || (extra != NULL && strchr(extra, c) != NULL)) {
             tmp[0] = '\\';
             tmp[1] = 'x';
             tmp[2] = hex[c >> 4];
@@ -94,4 +94,16 @@ util_escape(char *dst, size_t dstlen, const char *src, size_t maxlen)
     }
     dst[o] = '\0';
     return dst;
+}
+
+char *
+util_escape(char *dst, size_t dstlen, const char *src, size_t maxlen)
+{
+    return util_escape_set(dst, dstlen, src, maxlen, NULL);
+}
+
+char *
+util_escape_field(char *dst, size_t dstlen, const char *src, size_t maxlen)
+{
+    return util_escape_set(dst, dstlen, src, maxlen, UTIL_FIELD_SPECIALS);
 }

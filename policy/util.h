@@ -24,4 +24,11 @@ int util_strcaseeq(const char *a, const char *b);
  */
 char *util_escape(char *dst, size_t dstlen, const char *src, size_t maxlen);
 
+/* The bytes util_escape_field also escapes: what would end an unquoted key=value field or fake
+ * the next one (white space, '<', '>', '=', '[', ']'). */
+#define UTIL_FIELD_SPECIALS " <>=[]"
+/* util_escape_field - util_escape for a field logged without quotes (from=<...>, auth=...):
+ * also the bytes of UTIL_FIELD_SPECIALS become \xNN. */
+char *util_escape_field(char *dst, size_t dstlen, const char *src, size_t maxlen);
+
 #endif

@@ -213,8 +213,9 @@ void
 sess_summary(struct session *s, const char *action)
 {
     enum { F = DECISION_FIELD_MAX };
-    char line[DECISION_LINE_MAX + 4 * F], qid[64], name[F], addr[F], auth[F], from[F];
-    char acc[F * 3], ref[F * 3], tags[F];
+    char line[DECISION_LINE_MAX + UTIL_LOG_FIELD_MAX * 8 + 2 * F], qid[64], name[F], addr[F];
+    char auth[F], from[F];
+    char tags[F];
     const struct session_msg *m = &s->msg;
     size_t i, o = 0;
 
@@ -224,19 +225,18 @@ sess_summary(struct session *s, const char *action)
         util_escape(esc, sizeof(esc), m->tags[i]->arg, 64);
         o += (size_t)snprintf(tags + o, sizeof(tags) - o, "%s%s", i ? "," : "", esc);
     }
-    util_escape(qid, sizeof(qid), s->qid[0] ? s->qid : "NOQUEUE", 32);
-    util_escape(name, sizeof(name), s->name[0] ? s->name : "unknown", UTIL_LOG_FIELD_MAX);
-    util_escape(addr, sizeof(addr), s->addr, UTIL_LOG_FIELD_MAX);
-    util_escape(auth, sizeof(auth), m->auth[0] ? m->auth : "-", UTIL_LOG_FIELD_MAX);
-    util_escape(from, sizeof(from), m->have_from ? m->from.text : "", UTIL_LOG_FIELD_MAX);
-    util_escape(acc, sizeof(acc), buf_str(&m->accepted_log), UTIL_LOG_FIELD_MAX * 2);
-    util_escape(ref, sizeof(ref), buf_str(&m->refused_log), UTIL_LOG_FIELD_MAX * 2);
+    util_escape_field(qid, sizeof(qid), s->qid[0] ? s->qid : "NOQUEUE", 32);
+    util_escape_field(name, sizeof(name), s->name[0] ? s->name : "unknown", UTIL_LOG_FIELD_MAX);
+    util_escape_field(addr, sizeof(addr), s->addr, UTIL_LOG_FIELD_MAX);
+    util_escape_field(auth, sizeof(auth), m->auth[0] ? m->auth : "-", UTIL_LOG_FIELD_MAX);
+    util_escape_field(from, sizeof(from), m->have_from ? m->from.text : "", UTIL_LOG_FIELD_MAX);
     snprintf(line, sizeof(line),
              "%s: message: listener=%s client=%s[%s] auth=%s from=%s%s%s accepted=%zu%s%s "
              "refused=%zu%s%s action=%s tags=%s%s%s rdns=%s",
              qid, s->listener ? s->listener->name : "-", name, addr, auth,
              m->have_from ? "<" : "-", m->have_from ? from : "", m->have_from ? ">" : "",
-             m->naccepted, m->naccepted ? ":" : "", acc, m->nrefused, m->nrefused ? ":" : "", ref,
+             m->naccepted, m->naccepted ? ":" : "", buf_str(&m->accepted_log), m->nrefused,
+             m->nrefused ? ":" : "", buf_str(&m->refused_log),
              action, tags[0] ? "\"" : "", tags[0] ? tags : "-", tags[0] ? "\"" : "",
              s->have_rdns ? rdns_verdict_name(s->rdns.verdict) : "-");
     verdict_push(s, &s->v.log, &s->v.nlog, strdup(line));

@@ -126,6 +126,9 @@ relay_transport = smtp:[127.0.0.1]:$SINK_PORT
 smtp_dns_support_level = disabled
 smtputf8_enable = no
 biff = no
+# Headers reach relaywarden as the client sent them: no From:, Date: or Message-Id: added, no
+# address qualified or route stripped for the test clients that XCLIENT makes look local.
+local_header_rewrite_clients =
 smtpd_milters = $MILTER_CONN
 milter_default_action = tempfail
 milter_protocol = 6

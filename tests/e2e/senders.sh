@@ -111,7 +111,7 @@ for n in env-foreign hdr-foreign hdr-encoded hdr-two-from hdr-sender-foreign no-
     e2e_not_delivered "$n"
 done
 e2e_log log-env "reject: stage=mail rule=[^ ]*e2e-senders.rules:23 listener=outbound .* auth=alice from=<boss@example.com> reason=\"5.7.1 sender address not owned by login\""
-e2e_log log-hdr "reject: stage=header rule=[^ ]*e2e-senders.rules:28 .*auth=alice .*reason=\"5.7.1 From: header not owned by login\""
+e2e_log log-hdr "reject: stage=header rule=[^ ]*e2e-senders.rules:28 .*auth=alice .*reason=\"5.7.1 From: header not owned by login \\(boss@example.com\\)\""
 e2e_log log-two-from "reason=\"5.7.1 From: header not owned by login \(2 From: headers\)\""
-e2e_log log-hidden "reason=\"5.7.1 From: header not owned by login \(address in a display name or comment\)\""
+e2e_log log-hidden "reason=\"5.7.1 From: header not owned by login \(address in a display name or comment: boss@example.com\)\""
 e2e_done

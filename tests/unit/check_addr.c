@@ -47,7 +47,7 @@ static const struct {
     {"long bang path", "<a.org!b.org!u>", ADDR_RCPT, 0, NULL, "a.org,b.org", ADDR_F_BANG},
     {"bang and percent mixed", "<a.org!u%b.org@example.com>", ADDR_RCPT, 0, NULL,
      "example.com,a.org,u,b.org", ADDR_F_BANG | ADDR_F_PERCENT},
-    {"source route", "<@example.com:u@other.org>", ADDR_RCPT, 0, "u@other.org",
+    {"source route", "<@example.com:u@other.org>", ADDR_RCPT, 0, "@example.com:u@other.org",
      "other.org,example.com", ADDR_F_SOURCE_ROUTE},
     {"source route two hops", "<@a.example.com,@b.example.com:u@other.org>", ADDR_RCPT, 0, NULL,
      "other.org,a.example.com,b.example.com", ADDR_F_SOURCE_ROUTE},
