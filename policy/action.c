@@ -3,8 +3,8 @@
  * action.c - the actions of the rules language, one row each (see action.h).
  */
 #include "action.h"
+#include "util.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* In the order the hints and the man page list them. */
@@ -62,15 +62,15 @@ action_at(size_t i)
     return i < ACTION_TABLE_LEN ? &action_table[i] : NULL;
 }
 
+static const char *
+action_name_at(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return action_table[i].name;
+}
+
 char *
 action_names(char *buf, size_t len)
 {
-    size_t i, o = 0;
-
-    if (len == 0)
-        return buf;
-    buf[0] = '\0';
-    for (i = 0; i < ACTION_TABLE_LEN && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", action_table[i].name);
-    return buf;
+    return util_join(buf, len, NULL, ACTION_TABLE_LEN, action_name_at, ", ", NULL);
 }

@@ -14,7 +14,6 @@
 #include "cond.h"
 #include "util.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static int
@@ -237,17 +236,17 @@ cond_at(size_t i)
     return i < COND_TABLE_LEN ? &cond_table[i] : NULL;
 }
 
+static const char *
+cond_name_at(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return cond_table[i].name;
+}
+
 char *
 cond_names(char *buf, size_t len)
 {
-    size_t i, o = 0;
-
-    if (len == 0)
-        return buf;
-    buf[0] = '\0';
-    for (i = 0; i < COND_TABLE_LEN && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", cond_table[i].name);
-    return buf;
+    return util_join(buf, len, NULL, COND_TABLE_LEN, cond_name_at, ", ", NULL);
 }
 
 int

@@ -83,16 +83,17 @@ static const char *const rdns_options[] = {
 };
 #define PARSE_NOPTIONS(a) (sizeof(a) / sizeof((a)[0]))
 
+static const char *
+parse_name_at(const void *ctx, size_t i)
+{
+    return ((const char *const *)ctx)[i];
+}
+
 /* "a, b, c" from a table of option names, into buf. Returns buf. */
 static const char *
 parse_hint(const char *const *names, size_t n, const char *sep, char *buf, size_t len)
 {
-    size_t i, o = 0;
-
-    buf[0] = '\0';
-    for (i = 0; i < n && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? sep : "", names[i]);
-    return buf;
+    return util_join(buf, len, names, n, parse_name_at, sep, NULL);
 }
 
 static int
@@ -723,12 +724,18 @@ static const struct statement {
     {"include", parse_st_include},
 };
 
+static const char *
+parse_statement_at(const void *ctx, size_t i)
+{
+    return ((const struct statement *)ctx)[i].name;
+}
+
 static void
 parse_statement(struct parser *p)
 {
     int line = p->tok.line;
     char hint[256];
-    size_t i, o = 0;
+    size_t i;
 
     for (i = 0; p->tok.type == T_WORD && i < sizeof(statements) / sizeof(statements[0]); i++)
         if (strcmp(p->tok.text, statements[i].name) == 0) {
@@ -736,12 +743,8 @@ parse_statement(struct parser *p)
             return;
         }
     if (p->tok.type == T_WORD) {
-        for (i = 0; i < sizeof(statements) / sizeof(statements[0]) && o < sizeof(hint); i++)
-            o += (size_t)snprintf(hint + o, sizeof(hint) - o, "%s%s",
-                                  i == 0                                          ? ""
-                                  : i + 1 == sizeof(statements) / sizeof(statements[0]) ? " or "
-                                                                                  : ", ",
-                                  statements[i].name);
+        util_join(hint, sizeof(hint), statements, sizeof(statements) / sizeof(statements[0]),
+                  parse_statement_at, ", ", " or ");
         parse_err(p, line, "unknown keyword %s (a statement starts with %s)", parse_desc(p),
                   hint);
     } else {

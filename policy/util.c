@@ -23,6 +23,25 @@ util_strlcpy(char *dst, const char *src, size_t dstlen)
     return n;
 }
 
+char *
+util_join(char *buf, size_t len, const void *ctx, size_t n,
+          const char *(*at)(const void *ctx, size_t i), const char *sep, const char *last)
+{
+    size_t i, o = 0;
+
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    for (i = 0; i < n && o < len; i++) {
+        int k = snprintf(buf + o, len - o, "%s%s",
+                         i == 0 ? "" : (last != NULL && i + 1 == n) ? last : sep, at(ctx, i));
+        if (k < 0)
+            break;
+        o += (size_t)k;
+    }
+    return buf;
+}
+
 void
 util_errf(char *err, size_t errlen, const char *fmt, ...)
 {

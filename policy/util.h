@@ -12,6 +12,13 @@
 #define UTIL_LOG_FIELD_MAX 256
 
 size_t util_strlcpy(char *dst, const char *src, size_t dstlen);
+/*
+ * util_join - the n names at(ctx, 0..n-1) joined by sep (by last before the final one, when
+ * last is not NULL) into buf, cut to len. Returns buf. The hints of relaywarden -n are built
+ * with it from the tables of conditions, actions, statements and options.
+ */
+char *util_join(char *buf, size_t len, const void *ctx, size_t n,
+                const char *(*at)(const void *ctx, size_t i), const char *sep, const char *last);
 void util_errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void util_lower(char *s);
