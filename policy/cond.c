@@ -145,22 +145,30 @@ cond_header_from(const struct cond *c, const struct facts *f)
     return 0;
 }
 
-int
-cond_author_culprit(const struct cond *c, const struct facts *f)
+/* The first author mailbox the login does not own. */
+static int
+cond_from_owned_culprit(const struct cond *c, const struct facts *f)
 {
     const struct author *au = f->author;
     int i;
 
-    if (au == NULL)
-        return -1;
-    for (i = 0; i < au->nbox; i++) {
-        if (c->kind == COND_FROM_OWNED && cond_authed(f) &&
-            !senders_owns(&c->list->senders, f->auth, au->box[i].local, au->box[i].domain,
+    for (i = 0; au != NULL && cond_authed(f) && i < au->nbox; i++)
+        if (!senders_owns(&c->list->senders, f->auth, au->box[i].local, au->box[i].domain,
                           au->box[i].flags))
             return i;
-        if (c->kind == COND_HEADER_FROM && cond_addr_claims(&au->box[i], c->list))
+    return -1;
+}
+
+/* The first author mailbox that claims the list. */
+static int
+cond_header_from_culprit(const struct cond *c, const struct facts *f)
+{
+    const struct author *au = f->author;
+    int i;
+
+    for (i = 0; au != NULL && i < au->nbox; i++)
+        if (cond_addr_claims(&au->box[i], c->list))
             return i;
-    }
     return -1;
 }
 
@@ -175,28 +183,29 @@ cond_rdns(const struct cond *c, const struct facts *f)
 
 /* In the order the hints and the man page list them. */
 static const struct cond_def cond_table[] = {
-    {"to", COND_TO, CARG_LIST, LIST_DOMAINS, STAGE_RCPT, 0, cond_to,
+    {"to", CARG_LIST, LIST_DOMAINS, STAGE_RCPT, 0, cond_to, NULL,
      "every domain the recipient can route through is in the list"},
-    {"from", COND_FROM, CARG_LIST, LIST_DOMAINS, STAGE_MAIL, 0, cond_from,
+    {"from", CARG_LIST, LIST_DOMAINS, STAGE_MAIL, 0, cond_from, NULL,
      "every domain the envelope sender can route through is in the list (it is ours)"},
-    {"from-claims", COND_FROM_CLAIMS, CARG_LIST, LIST_DOMAINS, STAGE_MAIL, 0, cond_from_claims,
+    {"from-claims", CARG_LIST, LIST_DOMAINS, STAGE_MAIL, 0, cond_from_claims, NULL,
      "some domain the envelope sender names is in the list (it claims to be us)"},
-    {"auth", COND_AUTH, CARG_NONE, LIST_DOMAINS, STAGE_MAIL, 0, cond_auth,
-     "the client authenticated"},
-    {"login", COND_LOGIN, CARG_LIST, LIST_LOGINS, STAGE_MAIL, 0, cond_login,
+    {"auth", CARG_NONE, LIST_DOMAINS, STAGE_MAIL, 0, cond_auth, NULL, "the client authenticated"},
+    {"login", CARG_LIST, LIST_LOGINS, STAGE_MAIL, 0, cond_login, NULL,
      "the login is in the logins list"},
-    {"tls", COND_TLS, CARG_NONE, LIST_DOMAINS, STAGE_HELO, 0, cond_tls, "the session uses TLS"},
-    {"client", COND_CLIENT, CARG_LIST, LIST_NETWORKS, STAGE_CONNECT, 0, cond_client,
+    {"tls", CARG_NONE, LIST_DOMAINS, STAGE_HELO, 0, cond_tls, NULL, "the session uses TLS"},
+    {"client", CARG_LIST, LIST_NETWORKS, STAGE_CONNECT, 0, cond_client, NULL,
      "the client address is in the networks list"},
-    {"routed", COND_ROUTED, CARG_NONE, LIST_DOMAINS, STAGE_RCPT, 0, cond_routed,
+    {"routed", CARG_NONE, LIST_DOMAINS, STAGE_RCPT, 0, cond_routed, NULL,
      "the recipient uses routing syntax (%-hack, bang path, source route, quoted @)"},
-    {"sender-owned-by", COND_SENDER_OWNED, CARG_LIST, LIST_SENDERS, STAGE_MAIL, 0,
-     cond_sender_owned, "the login owns the envelope sender"},
-    {"from-owned-by", COND_FROM_OWNED, CARG_LIST, LIST_SENDERS, STAGE_HEADER, 1, cond_from_owned,
+    {"sender-owned-by", CARG_LIST, LIST_SENDERS, STAGE_MAIL, 0, cond_sender_owned, NULL,
+     "the login owns the envelope sender"},
+    {"from-owned-by", CARG_LIST, LIST_SENDERS, STAGE_HEADER, 0, cond_from_owned,
+     cond_from_owned_culprit,
      "the login owns every From:/Sender: mailbox and every address in their display text"},
-    {"header-from", COND_HEADER_FROM, CARG_LIST, LIST_DOMAINS, STAGE_HEADER, 1, cond_header_from,
+    {"header-from", CARG_LIST, LIST_DOMAINS, STAGE_HEADER, 0, cond_header_from,
+     cond_header_from_culprit,
      "From:/Sender: or their display text claims a domain of the list, or they are broken"},
-    {"rdns", COND_RDNS, CARG_RDNS, LIST_DOMAINS, STAGE_CONNECT, 0, cond_rdns,
+    {"rdns", CARG_RDNS, LIST_DOMAINS, STAGE_CONNECT, CNEED_RDNS, cond_rdns, NULL,
      "the client's forward-confirmed reverse DNS verdict is pass, unverified, failed or "
      "temperror"},
 };
@@ -209,17 +218,6 @@ cond_lookup(const char *name)
 
     for (i = 0; i < COND_TABLE_LEN; i++)
         if (strcmp(cond_table[i].name, name) == 0)
-            return &cond_table[i];
-    return NULL;
-}
-
-const struct cond_def *
-cond_def(enum cond_kind kind)
-{
-    size_t i;
-
-    for (i = 0; i < COND_TABLE_LEN; i++)
-        if (cond_table[i].kind == kind)
             return &cond_table[i];
     return NULL;
 }
@@ -252,15 +250,10 @@ cond_names(char *buf, size_t len)
 int
 cond_eval(const struct cond *c, const struct facts *f, const char **why)
 {
-    const struct cond_def *d = cond_def(c->kind);
     int r;
 
-    if (d == NULL) {
-        *why = "unknown condition";
-        return -1;
-    }
-    if ((r = d->eval(c, f)) < 0) {
-        *why = c->kind == COND_RDNS && f->rdns_error ? f->rdns_error : "lookup failed";
+    if ((r = c->def->eval(c, f)) < 0) {
+        *why = (c->def->needs & CNEED_RDNS) && f->rdns_error ? f->rdns_error : "lookup failed";
         return -1;
     }
     return c->negate ? !r : r;

@@ -3,7 +3,7 @@
  * cond.h - the table of rule conditions: keyword, argument, earliest stage, evaluator and a
  * line of help. The parser, the evaluator, the negotiation with the MTA, the hints of
  * relaywarden -n and the man page check all read this one table, so a new condition is a row
- * here and its evaluator, nothing else.
+ * here and its evaluator, nothing else: a rule's condition points at its row.
  *
  * Return conventions of the policy library (STYLE.md): do-something functions return 0 / -1;
  * matchers return 1 (holds), 0 (does not hold) or -1 (could not be decided: a lookup failed),
@@ -36,31 +36,30 @@ enum cond_arg {
     CARG_RDNS,  /* an rDNS verdict word */
 };
 
+enum cond_needs {
+    CNEED_RDNS = 1 << 0, /* the client's rDNS verdict: looked up at connect */
+};
+
 struct cond_def {
     const char *name; /* the keyword */
-    enum cond_kind kind;
     enum cond_arg arg;
     enum list_type list; /* CARG_LIST: the type of list it takes */
     enum stage first;    /* the earliest stage that knows what it tests */
-    int about_author;    /* reads From:/Sender:: the log says what was wrong with them */
+    unsigned needs;      /* CNEED_*: what the session must gather for it */
     int (*eval)(const struct cond *c, const struct facts *f); /* 1 / 0 / -1, before negation */
-    const char *help;                                         /* "holds when ..." */
+    /* about From:/Sender: - the index of the author mailbox that decides it (the first not
+     * owned, the first claiming), for the log; NULL for other conditions */
+    int (*culprit)(const struct cond *c, const struct facts *f);
+    const char *help; /* "holds when ..." */
 };
 
 /* cond_lookup - the row for a keyword, or NULL. */
 const struct cond_def *cond_lookup(const char *name);
-/* cond_def - the row of a condition kind (never NULL for a valid kind). */
-const struct cond_def *cond_def(enum cond_kind kind);
 /* cond_count, cond_at - walk the table in its order (for hints and the man page check). */
 size_t cond_count(void);
 const struct cond_def *cond_at(size_t i);
 /* cond_names - "to, from, ..." every keyword in table order, into buf. Returns buf. */
 char *cond_names(char *buf, size_t len);
-
-/* cond_author_culprit - for from-owned-by, the first author mailbox the login does not own;
- * for header-from, the first that claims the list; -1 when none (or another condition). For
- * the log: which address decided. */
-int cond_author_culprit(const struct cond *c, const struct facts *f);
 
 /* cond_eval - 1 if the condition holds (negation applied), 0 if not, -1 if undecidable;
  * on -1 *why says what failed (static or owned by the facts). */

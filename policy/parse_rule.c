@@ -282,7 +282,7 @@ parse_cond(struct parser *p, struct rule *r, struct cond *c, int negate, int lin
                   cond_names(names, sizeof(names)));
         return -1;
     }
-    c->kind = d->kind;
+    c->def = d;
     switch (d->arg) {
     case CARG_NONE:
         break;
@@ -470,7 +470,7 @@ parse_policy(struct parser *p)
         if (!r->log_only)
             pol->actions |= 1u << r->action;
         for (size_t j = 0; j < r->nconds; j++)
-            pol->uses_rdns |= r->conds[j].kind == COND_RDNS;
+            pol->uses_rdns |= (r->conds[j].def->needs & CNEED_RDNS) != 0;
     }
     parse_expect_eol(p);
 }

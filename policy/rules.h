@@ -30,24 +30,11 @@ enum action {
 
 enum tag_kind { TAG_SUBJECT, TAG_HEADER };
 
-/* The conditions; their keywords, arguments and evaluators are in the table of cond.c. */
-enum cond_kind {
-    COND_TO,           /* every hop of the recipient is in a domains list */
-    COND_FROM,         /* every hop of the sender is in a domains list */
-    COND_FROM_CLAIMS,  /* some hop of the sender is in a domains list: it claims one */
-    COND_AUTH,         /* the session authenticated */
-    COND_LOGIN,        /* the login is in a logins list */
-    COND_TLS,          /* the session uses TLS */
-    COND_CLIENT,       /* the client address is in a networks list */
-    COND_ROUTED,       /* the recipient uses routing syntax (%, !, source route, quoted @) */
-    COND_SENDER_OWNED, /* the login owns the envelope sender (senders list) */
-    COND_FROM_OWNED,   /* the login owns every From:/Sender: mailbox (senders list) */
-    COND_HEADER_FROM,  /* a From:/Sender: mailbox is in a domains list, or they are broken */
-    COND_RDNS,         /* the client's forward-confirmed reverse DNS verdict */
-};
+struct cond_def; /* a row of the table of conditions (cond.h) */
 
+/* One condition of a rule: what it is (its row in cond.c's table) and its argument. */
 struct cond {
-    enum cond_kind kind;
+    const struct cond_def *def;
     int negate;
     const struct list *list;   /* to, from, login, client, *-owned-by, header-from */
     enum rdns_verdict verdict; /* rdns */

@@ -88,7 +88,7 @@ sess_author_detail(const struct session *s, const struct rule *r, char *reason, 
     int k;
 
     for (i = 0; i < r->nconds; i++)
-        if (cond_def(r->conds[i].kind)->about_author)
+        if (r->conds[i].def->culprit != NULL)
             about = &r->conds[i];
     if (au == NULL || about == NULL || n >= len)
         return;
@@ -105,7 +105,7 @@ sess_author_detail(const struct session *s, const struct rule *r, char *reason, 
         return;
     }
     sess_facts(s, &f, NULL);
-    if ((k = cond_author_culprit(about, &f)) < 0)
+    if ((k = about->def->culprit(about, &f)) < 0)
         return;
     snprintf(reason + n, len - n, " (%s%s@%s)",
              au->hidden[k] ? "address in a display name or comment: " : "",
