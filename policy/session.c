@@ -247,7 +247,11 @@ session_connect(struct session *s, const struct ev_connect *e)
 
     verdict_reset(s);
     util_strlcpy(s->name, e->name ? e->name : "", sizeof(s->name));
-    util_strlcpy(s->addr, e->addr ? e->addr : "", sizeof(s->addr));
+    /* An address too long for any numeric form is no address: never cut into another. */
+    if (e->addr != NULL && strlen(e->addr) < sizeof(s->addr))
+        util_strlcpy(s->addr, e->addr, sizeof(s->addr));
+    else
+        s->addr[0] = '\0';
     s->have_client = s->addr[0] != '\0' && netaddr_parse(s->addr, &s->client) == 0;
     s->listener = rules_listener(s->rs, e->daemon);
     if (s->listener == NULL || s->listener->policy == NULL) {
@@ -301,7 +305,11 @@ session_mail(struct session *s, const struct ev_mail *e)
         return verdict_done(s);
     sess_msg_end(s); /* RSET without abort, or a second transaction */
     s->msg.active = 1;
-    util_strlcpy(s->msg.auth, e->auth ? e->auth : "", sizeof(s->msg.auth));
+    if ((s->msg.auth = strdup(e->auth ? e->auth : "")) == NULL) {
+        s->msg.active = 0;
+        s->v_oom = 1;
+        return verdict_done(s);
+    }
     /* STARTTLS comes before MAIL, so what HELO saw may have changed. */
     s->msg.tls = (e->tls != NULL && e->tls[0] != '\0') || s->tls;
     sess_qid(s, e->qid);

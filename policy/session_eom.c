@@ -34,6 +34,7 @@ sess_msg_end(struct session *s)
     for (i = 0; i < m->nrcpts; i++)
         free(m->rcpts[i]);
     free(m->rcpts);
+    free(m->auth);
     free(m->copies);
     free(m->tags);
     free(m->subject);
@@ -150,7 +151,7 @@ sess_stamp(struct session *s)
         verdict_edit(s, EDIT_CHANGE, s->msg.ar.idx[i], "Authentication-Results", NULL);
     for (i = s->msg.stamp.nours - 1; i >= 0; i--)
         verdict_edit(s, EDIT_CHANGE, s->msg.stamp.idx[i], hname, NULL);
-    if (!s->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && s->msg.auth[0] != '\0'))
+    if (!s->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && s->msg.auth != NULL && s->msg.auth[0] != '\0'))
         return NULL;
     if (rdns_format_ar(&s->rdns, s->authserv, s->addr, value, sizeof(value)) == -1)
         return "our Authentication-Results does not fit (authserv-id too long)";

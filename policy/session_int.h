@@ -32,7 +32,7 @@ struct hdr_seen {
 
 struct session_msg {
     int active;
-    char auth[256];
+    char *auth; /* the SASL login, whole ("" when none): a login cut short could match another */
     int tls;
     struct addr from;
     int have_from;

@@ -228,7 +228,8 @@ sess_summary(struct session *s, const char *action)
     util_escape_field(qid, sizeof(qid), s->qid[0] ? s->qid : "NOQUEUE", 32);
     util_escape_field(name, sizeof(name), s->name[0] ? s->name : "unknown", UTIL_LOG_FIELD_MAX);
     util_escape_field(addr, sizeof(addr), s->addr, UTIL_LOG_FIELD_MAX);
-    util_escape_field(auth, sizeof(auth), m->auth[0] ? m->auth : "-", UTIL_LOG_FIELD_MAX);
+    util_escape_field(auth, sizeof(auth), m->auth && m->auth[0] ? m->auth : "-",
+                      UTIL_LOG_FIELD_MAX);
     util_escape_field(from, sizeof(from), m->have_from ? m->from.text : "", UTIL_LOG_FIELD_MAX);
     snprintf(line, sizeof(line),
              "%s: message: listener=%s client=%s[%s] auth=%s from=%s%s%s accepted=%zu%s%s "
