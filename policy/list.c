@@ -281,17 +281,24 @@ list_match_net(const struct list *l, const struct netaddr *a)
 int
 list_match_login(const struct list *l, const char *login)
 {
-    char buf[LIST_ITEM_MAX];
-    size_t i;
+    char small[LIST_ITEM_MAX], *buf = small;
+    size_t i, n = strlen(login);
+    int hit = 0;
 
-    if (l->type != LIST_LOGINS || strlen(login) >= sizeof(buf))
+    if (l->type != LIST_LOGINS)
         return 0;
-    util_strlcpy(buf, login, sizeof(buf));
-    util_lower(buf);
-    if (strset_get(&l->exact, buf) != NULL)
-        return 1;
-    for (i = 0; i < l->npatterns; i++)
-        if (fnmatch(l->patterns[i], buf, 0) == 0)
-            return 1;
-    return 0;
+    /* A login longer than any list item is still matched whole against the globs: "app-*"
+     * must take "app-" and a kilobyte after it. */
+    if (n >= sizeof(small) && (buf = strdup(login)) == NULL)
+        buf = (char *)login; /* out of memory: match it as it is, case and all */
+    else
+        memcpy(buf, login, n + 1);
+    if (buf != login)
+        util_lower(buf);
+    hit = strset_get(&l->exact, buf) != NULL;
+    for (i = 0; !hit && i < l->npatterns; i++)
+        hit = fnmatch(l->patterns[i], buf, 0) == 0;
+    if (buf != small && buf != login)
+        free(buf);
+    return hit;
 }

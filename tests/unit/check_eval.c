@@ -243,6 +243,28 @@ START_TEST(test_null_sender_in_no_list)
 }
 END_TEST
 
+/* A login as long as a list item or longer still matches its glob (LIST_ITEM_MAX is 512). */
+START_TEST(test_long_login)
+{
+    struct ruleset *rs = testutil_load("logins apps { \"app-*\", exact }\n"
+                                       "listener l default\npolicy l {\n}\n");
+    const struct list *l = strset_get(&rs->lists, "apps")->value;
+    char login[4096];
+    size_t lens[] = {511, 512, 513, 4000}, i;
+
+    for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        memset(login, 'x', lens[i]);
+        memcpy(login, "APP-", 4);
+        login[lens[i]] = '\0';
+        ck_assert_msg(list_match_login(l, login) == 1, "login of %zu octets", lens[i]);
+        login[0] = 'b';
+        ck_assert_msg(list_match_login(l, login) == 0, "bpp login of %zu octets", lens[i]);
+    }
+    ck_assert_int_eq(list_match_login(l, "EXACT"), 1);
+    rules_unref(rs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -253,6 +275,7 @@ main(void)
     tcase_add_loop_test(tc, test_relay_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
     tcase_add_test(tc, test_log_only_does_not_decide);
     tcase_add_test(tc, test_null_sender_in_no_list);
+    tcase_add_test(tc, test_long_login);
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }
