@@ -50,7 +50,9 @@ send relay "$IN_PORT" "Internet -> victim@elsewhere.example through our MX (open
 send trick "$IN_PORT" "Internet -> victim%elsewhere.example@example.com (%-hack: refused)" \
     $NET --from spam@remote.example --to 'victim%elsewhere.example@example.com'
 send anon "$OUT_PORT" "No login -> friend@elsewhere.example on submission (refused)" \
-    $USR --from alice@example.com --to friend@elsewhere.example
+    $USR --from someone@elsewhere.example --to friend@elsewhere.example
+send anonours "$OUT_PORT" "No login, claiming alice@example.com on submission (refused)" \
+    $USR --from alice@example.com --to bob@example.com
 send alice "$OUT_PORT" "Login alice -> friend@elsewhere.example on submission (relayed)" \
     $USR --xclient-login alice --from alice@example.com --to friend@elsewhere.example
 send app "$OUT_PORT" "Login app-billing -> customer@elsewhere.example (application account: refused)" \
@@ -63,7 +65,7 @@ send spoof "$IN_PORT" "Internet -> bob@example.com claiming to be ceo@example.co
 e2e_delivered inbound bob@example.com >/dev/null
 e2e_delivered alice friend@elsewhere.example >/dev/null
 say "relaywarden's decision lines (syslog; here its -f copy on stderr)"
-grep -E ': (accept|reject|tempfail|discard|quarantine|would-[a-z]+): ' "$T/relaywarden.log" |
+grep -E ': (accept|reject|tempfail|discard|quarantine|redirect|copy|tag|message|would-[a-z]+): ' "$T/relaywarden.log" |
     sed 's/^/    /'
 say "delivered to the smtp-sink (envelope recipients)"
 grep -h '^X-Rcpt-Args:' "$T"/sink/msg.* 2>/dev/null | sed 's/ ORCPT.*//; s/^/    /'
