@@ -131,7 +131,9 @@ iprev_lookup(const struct env *env, const char *addr, const struct iprev_setting
         return 0;
     if (env->iprev(env->ctx, addr, cfg, r, why, whylen) == -1)
         return -1;
-    if (env->cache != NULL && cache_secs > 0 && r->verdict != RDNS_TEMPERROR)
+    /* Only answers are kept: a SERVFAIL or a timeout says nothing about the next try. */
+    if (env->cache != NULL && cache_secs > 0 &&
+        (r->verdict == RDNS_PASS || r->verdict == RDNS_UNVERIFIED))
         iprev_cache_put(env->cache, addr, now + (long long)cache_secs * 1000, r, now);
     return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * iprev.h - iprev verdicts through a cache shared by all connections: a client that connects
  * again within the cache time costs no DNS query. The lookup and the clock come from the
- * environment (env.h). Timeouts are not cached: the next connection may get an answer.
+ * environment (env.h). Failures and timeouts are not cached: the next connection may get an
+ * answer.
  */
 #ifndef RW_IPREV_H
 #define RW_IPREV_H
@@ -21,7 +22,8 @@ size_t iprev_cache_len(struct iprev_cache *c);
 
 /*
  * iprev_lookup - the verdict for addr: from env's cache when it holds an entry younger than
- * cache_secs, else from env->iprev (stored unless it is a temperror). 0, or -1 with why when
+ * cache_secs, else from env->iprev (stored when it is an answer, pass or
+ * unverified: a SERVFAIL or a timeout is not). 0, or -1 with why when
  * no lookup could be made. Thread-safe: the cache has a lock of its own.
  */
 int iprev_lookup(const struct env *env, const char *addr, const struct iprev_settings *cfg,

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* Includes nested deeper than this are a loop in practice. */
@@ -66,6 +67,7 @@ static const struct keyword {
 };
 
 static int parse_header_token(const char *s, int host);
+static int parse_header_reserved(const char *name);
 static int parse_file(struct parser *p, const char *path, int line);
 static void parse_listener(struct parser *p);
 static void parse_rdns(struct parser *p);
@@ -516,6 +518,14 @@ parse_listener(struct parser *p)
             int is_id = parse_kw(&p->tok) == KW_AUTHSERV_ID;
             char **dst = is_id ? &l->authserv_id : &l->rdns_header;
             parse_next(p);
+            if (p->tok.type == T_STRING && !is_id && parse_header_reserved(p->tok.text)) {
+                parse_err(p, line,
+                          "listener \"%s\": rdns-header \"%s\" is a header mail needs: every "
+                          "one of that name would be removed (use an X- name)",
+                          l->name, p->tok.text);
+                parse_skip_line(p);
+                return;
+            }
             if (p->tok.type != T_STRING || !parse_header_token(p->tok.text, is_id)) {
                 parse_err(p, line, "listener \"%s\": %s needs a quoted %s, got %s", l->name,
                           is_id ? "authserv-id" : "rdns-header",
@@ -551,6 +561,26 @@ parse_listener(struct parser *p)
 oom:
     parse_err(p, line, "out of memory");
     parse_skip_line(p);
+}
+
+/* Header names a stamp may not take: a stamping listener removes every client header named
+ * like its stamp, which must never cost a message its From: or its trace. */
+static int
+parse_header_reserved(const char *name)
+{
+    static const char *const reserved[] = {
+        "Authentication-Results", "ARC-Authentication-Results", "ARC-Message-Signature",
+        "ARC-Seal", "Bcc", "Cc", "Content-Transfer-Encoding", "Content-Type", "Date",
+        "DKIM-Signature", "From", "In-Reply-To", "Message-ID", "MIME-Version", "Received",
+        "Received-SPF", "References", "Reply-To", "Resent-Date", "Resent-From", "Resent-Sender",
+        "Resent-To", "Return-Path", "Sender", "Subject", "To",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+        if (strcasecmp(name, reserved[i]) == 0)
+            return 1;
+    return 0;
 }
 
 /* A header field name (RFC 5322 ftext) or, for an authserv-id, a host name. */
@@ -803,6 +833,26 @@ parse_file(struct parser *p, const char *path, int line)
     return parse_text(p, path, buf, len, line);
 }
 
+/* Adds a stamp header name to the ruleset's list, once (names compare case-insensitively). */
+static int
+parse_stamp_name(struct parser *p, const char *name)
+{
+    struct ruleset *rs = p->rs;
+    char **n;
+    size_t i;
+
+    for (i = 0; i < rs->nstamp_names; i++)
+        if (strcasecmp(rs->stamp_names[i], name) == 0)
+            return 0;
+    if ((n = realloc(rs->stamp_names, (rs->nstamp_names + 1) * sizeof(*n))) == NULL)
+        return -1;
+    rs->stamp_names = n;
+    if ((n[rs->nstamp_names] = strdup(name)) == NULL)
+        return -1;
+    rs->nstamp_names++;
+    return 0;
+}
+
 /* Cross-references that can only be checked once everything is read. */
 static void
 parse_resolve(struct parser *p)
@@ -826,6 +876,9 @@ parse_resolve(struct parser *p)
             p->rs->actions |= l->policy->actions;
         }
         p->rs->stamps |= l->stamp != STAMP_NONE;
+        if (l->stamp != STAMP_NONE &&
+            parse_stamp_name(p, l->rdns_header ? l->rdns_header : RULES_STAMP_HEADER) == -1)
+            parse_err(&at, l->line, "out of memory");
         for (j = 0; j < i; j++)
             if (l->daemon && p->rs->listeners[j].daemon &&
                 strcmp(l->daemon, p->rs->listeners[j].daemon) == 0)
@@ -834,6 +887,8 @@ parse_resolve(struct parser *p)
         p->nerrors = at.nerrors;
         p->errused = at.errused;
     }
+    if (p->rs->stamps && parse_stamp_name(p, RULES_STAMP_HEADER) == -1)
+        parse_err(p, 1, "out of memory");
 }
 
 static const struct rules_source parse_files = {NULL, slurp};

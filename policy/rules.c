@@ -42,6 +42,9 @@ rules_free(struct ruleset *rs)
         free(rs->listeners[i].rdns_header);
     }
     free(rs->listeners);
+    for (i = 0; i < rs->nstamp_names; i++)
+        free(rs->stamp_names[i]);
+    free(rs->stamp_names);
     for (i = 0; i < rs->nfiles; i++)
         free(rs->files[i]);
     free(rs->files);

@@ -76,6 +76,8 @@ enum rdns_lookup { RDNS_LOOKUP_FALLBACK, RDNS_LOOKUP_ALWAYS, RDNS_LOOKUP_NEVER }
 /* A lookup slower than this is a temperror: SMTP clients wait on it. */
 #define RULES_RDNS_TIMEOUT_MS 5000
 #define RULES_RDNS_CACHE_SECS 300
+/* The stamp header of a listener that names none. */
+#define RULES_STAMP_HEADER "X-Relaywarden-RDNS"
 
 struct listener {
     char *name;
@@ -85,7 +87,7 @@ struct listener {
     const struct policy *policy;
     enum stamp stamp;  /* stamp the rDNS verdict into messages */
     char *authserv_id; /* Authentication-Results authserv-id; NULL: the MTA's host name */
-    char *rdns_header; /* NULL: X-Relaywarden-RDNS */
+    char *rdns_header; /* NULL: RULES_STAMP_HEADER */
     const char *file;
     int line;
 };
@@ -104,6 +106,10 @@ struct ruleset {
     unsigned stages;      /* union of all policies' stages */
     unsigned actions;     /* union of all policies' actions */
     int stamps;           /* some listener stamps: the milter needs the headers */
+    /* Every stamp header name in use (each stamping listener's, and the default): a stamping
+     * listener removes client headers of any of them, not only of its own. */
+    char **stamp_names;
+    size_t nstamp_names;
     char rdns_server[64]; /* "" for the system resolver */
     int rdns_timeout_ms;
     int rdns_cache_secs;

@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The stamp header a listener writes. */
-#define SESSION_STAMP_HEADER "X-Relaywarden-RDNS"
 
 void
 sess_qid(struct session *s, const char *qid)
@@ -35,6 +33,7 @@ sess_msg_end(struct session *s)
         free(m->rcpts[i]);
     free(m->rcpts);
     free(m->auth);
+    free(m->stamp);
     free(m->copies);
     free(m->tags);
     free(m->subject);
@@ -123,12 +122,20 @@ sess_header_note(struct session *s, const char *name, const char *value)
      * counted: every one, stamped session or not. */
     if (l == NULL || l->stamp == STAMP_NONE || s->authserv == NULL)
         return;
-    /* A stamp named Authentication-Results (an odd choice) takes every one: counted once, as
-     * a stamp, so that no header is deleted twice. */
-    if (authres_name_eq(name, l->rdns_header ? l->rdns_header : SESSION_STAMP_HEADER))
-        sess_seen(s, &m->stamp, 1);
-    else if (authres_name_eq(name, "Authentication-Results"))
+    if (authres_name_eq(name, "Authentication-Results")) {
         sess_seen(s, &m->ar, authres_is_ours(value, strlen(value), s->authserv));
+        return;
+    }
+    for (size_t i = 0; i < s->rs->nstamp_names; i++)
+        if (authres_name_eq(name, s->rs->stamp_names[i])) {
+            if (m->stamp == NULL &&
+                (m->stamp = calloc(s->rs->nstamp_names, sizeof(*m->stamp))) == NULL) {
+                util_strlcpy(m->pending, "out of memory", sizeof(m->pending));
+                return;
+            }
+            sess_seen(s, &m->stamp[i], 1);
+            return;
+        }
 }
 
 /* Forged headers out, our stamp on top. NULL, or why it cannot be done: too many to remove,
@@ -137,20 +144,24 @@ static const char *
 sess_stamp(struct session *s)
 {
     const struct listener *l = s->listener;
-    const char *hname = l->rdns_header ? l->rdns_header : SESSION_STAMP_HEADER;
+    const char *hname = l->rdns_header ? l->rdns_header : RULES_STAMP_HEADER;
+    const struct hdr_seen *st = s->msg.stamp;
     char value[RDNS_HEADER_MAX];
+    size_t k;
     int i;
 
     if (l->stamp == STAMP_NONE)
         return NULL;
     if (s->msg.ar.nours > SESSION_FORGED_MAX)
         return "too many Authentication-Results claiming our authserv-id";
-    if (s->msg.stamp.nours > SESSION_FORGED_MAX)
-        return "too many headers named like our stamp";
+    for (k = 0; st != NULL && k < s->rs->nstamp_names; k++)
+        if (st[k].nours > SESSION_FORGED_MAX)
+            return "too many headers named like our stamp";
     for (i = s->msg.ar.nours - 1; i >= 0; i--)
         verdict_edit(s, EDIT_CHANGE, s->msg.ar.idx[i], "Authentication-Results", NULL);
-    for (i = s->msg.stamp.nours - 1; i >= 0; i--)
-        verdict_edit(s, EDIT_CHANGE, s->msg.stamp.idx[i], hname, NULL);
+    for (k = 0; st != NULL && k < s->rs->nstamp_names; k++)
+        for (i = st[k].nours - 1; i >= 0; i--)
+            verdict_edit(s, EDIT_CHANGE, st[k].idx[i], s->rs->stamp_names[k], NULL);
     if (!s->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && s->msg.auth != NULL && s->msg.auth[0] != '\0'))
         return NULL;
     if (rdns_format_ar(&s->rdns, s->authserv, s->addr, value, sizeof(value)) == -1)
@@ -242,8 +253,12 @@ session_eom(struct session *s, const char *qid)
         goto end;
     }
     if ((why = sess_stamp(s)) != NULL) {
+        /* Never passed half-cleaned, whatever on-error says: forged results that stay would
+         * be read as ours. */
         verdict_drop_edits(s);
-        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, why);
+        sess_decision(s, "tempfail", STAGE_CONTENT, NULL, NULL, why);
+        verdict_reply(s, REPLY_TEMPFAIL, "451", "4.3.0",
+                      "internal error in mail filter, try again later");
         action = "tempfail";
         goto end;
     }

@@ -39,7 +39,7 @@ struct session_msg {
     struct author author; /* From: and Sender:, parsed as they arrive */
     int eoh;              /* headers complete: author is known */
     struct hdr_seen ar;    /* Authentication-Results claiming our authserv-id */
-    struct hdr_seen stamp; /* headers named like our stamp */
+    struct hdr_seen *stamp; /* per rs->stamp_names[i]: headers named like a stamp of ours */
     char *subject;         /* the first Subject:, for a tag */
     const struct rule *quarantine, *redirect, *final;
     const struct rule **copies, **tags;

@@ -35,6 +35,10 @@ static const struct {
     {"log-only after the action",
      "listener l default\npolicy l {\n    rcpt reject log-only !auth\n}\n", "OK"},
     {"one-line policy", "listener l default\npolicy l { rcpt reject !auth }\n", "OK"},
+    {"stamp named like a header mail needs",
+     "listener l default stamp rdns-header \"from\"\npolicy l {\n}\n",
+     "%F:1: listener \"l\": rdns-header \"from\" is a header mail needs: every one of that "
+     "name would be removed (use an X- name)\n"},
     {"unknown keyword", "frobnicate yes\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
      "senders, listener, policy, rdns, on-error or include)\n"},

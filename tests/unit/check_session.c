@@ -121,6 +121,16 @@ START_TEST(test_iprev_cache)
     ck_assert_int_eq(v->reply, REPLY_REJECT);
     ck_assert_str_eq(v->code, "550");
     session_free(s);
+    /* a failed lookup (SERVFAIL) is not cached */
+    fake_verdict = RDNS_FAILED;
+    s = session_new(rs, &fake_env);
+    connect_as(s, "in", "192.0.2.9");
+    session_free(s);
+    s = session_new(rs, &fake_env);
+    connect_as(s, "in", "192.0.2.9");
+    session_free(s);
+    ck_assert_int_eq(fake_calls, 4);
+    fake_calls = 2;
     /* a timeout is not cached */
     fake_verdict = RDNS_TEMPERROR;
     s = session_new(rs, &fake_env);
@@ -282,6 +292,50 @@ END_TEST
 
 /* Redirect replaces every recipient; past SESSION_RCPTS_MAX it refuses to act on a partial
  * list and tempfails. The summary names SESSION_LOG_RCPTS recipients and counts the rest. */
+/* Every stamp name of the rules goes on every stamping listener, and too many forgeries
+ * tempfail even with on-error accept: never passed half-cleaned. */
+START_TEST(test_other_stamps_and_on_error)
+{
+    struct ruleset *rs = testutil_load("on-error accept\n"
+                                       "listener in daemon \"in\" stamp rdns-header \"X-Stamp\"\n"
+                                       "listener out daemon \"out\" stamp\n"
+                                       "rdns lookup always\n"
+                                       "policy in {\n}\npolicy out {\n}\n");
+    struct session *s;
+    const struct verdict *v;
+    size_t i;
+    int dels = 0;
+
+    fake_reset();
+    s = session_new(rs, &fake_env);
+    connect_as(s, "in", "192.0.2.7");
+    mail_as(s, "<a@remote.example>", NULL);
+    session_rcpt(s, "<b@example.com>", NULL);
+    session_header(s, "X-Relaywarden-RDNS", "forged default stamp");
+    session_header(s, "x-stamp", "forged own stamp");
+    session_header(s, "X-Other", "kept");
+    session_eoh(s, NULL);
+    v = session_eom(s, "Q");
+    for (i = 0; i < v->nedits; i++)
+        dels += v->edits[i].value == NULL;
+    ck_assert_int_eq(dels, 2);
+    session_free(s);
+
+    s = session_new(rs, &fake_env);
+    connect_as(s, "out", "192.0.2.7");
+    mail_as(s, "<a@remote.example>", NULL);
+    session_rcpt(s, "<b@example.com>", NULL);
+    for (i = 0; i < 65; i++)
+        session_header(s, "X-Stamp", "forged");
+    session_eoh(s, NULL);
+    v = session_eom(s, "Q");
+    ck_assert_int_eq(v->reply, REPLY_TEMPFAIL);
+    ck_assert(logged(v, "too many headers named like our stamp"));
+    session_free(s);
+    rules_unref(rs);
+}
+END_TEST
+
 START_TEST(test_redirect_limit)
 {
     struct ruleset *rs = testutil_load("listener in default\n"
@@ -413,6 +467,7 @@ main(void)
     tcase_add_test(tc, test_helo_tls);
     tcase_add_test(tc, test_header_deletions);
     tcase_add_test(tc, test_redirect_limit);
+    tcase_add_test(tc, test_other_stamps_and_on_error);
     tcase_add_test(tc, test_accumulate_limit);
     tcase_add_test(tc, test_negotiation);
     tcase_add_test(tc, test_no_listener);
