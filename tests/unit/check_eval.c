@@ -246,9 +246,9 @@ END_TEST
 /* A login as long as a list item or longer still matches its glob (LIST_ITEM_MAX is 512). */
 START_TEST(test_long_login)
 {
-    struct ruleset *rs = testutil_load("logins apps { \"app-*\", exact }\n"
+    struct ruleset *lrs = testutil_load("logins apps { \"app-*\", exact }\n"
                                        "listener l default\npolicy l {\n}\n");
-    const struct list *l = strset_get(&rs->lists, "apps")->value;
+    const struct list *l = strset_get(&lrs->lists, "apps")->value;
     char login[4096];
     size_t lens[] = {511, 512, 513, 4000}, i;
 
@@ -261,7 +261,7 @@ START_TEST(test_long_login)
         ck_assert_msg(list_match_login(l, login) == 0, "bpp login of %zu octets", lens[i]);
     }
     ck_assert_int_eq(list_match_login(l, "EXACT"), 1);
-    rules_unref(rs);
+    rules_unref(lrs);
 }
 END_TEST
 
