@@ -108,44 +108,7 @@ cond_sender_owned(const struct cond *c, const struct facts *f)
                         f->from->flags);
 }
 
-/* Every author mailbox (and every address found in their display text) is owned by the
- * login. A missing, repeated or unparseable From: is never owned. */
-static int
-cond_from_owned(const struct cond *c, const struct facts *f)
-{
-    const struct author *au = f->author;
-    int i;
-
-    if (!cond_authed(f) || au == NULL || au->broken || au->nfrom != 1 || au->nsender > 1 ||
-        au->nbox == 0)
-        return 0;
-    for (i = 0; i < au->nbox; i++)
-        if (!senders_owns(&c->list->senders, f->auth, au->box[i].local, au->box[i].domain,
-                          au->box[i].flags))
-            return 0;
-    return 1;
-}
-
-/* Some author mailbox (or an address found in display text) claims a domain in the list.
- * Broken or repeated author headers count as a claim: a forgery must not pass because it is
- * also malformed. */
-static int
-cond_header_from(const struct cond *c, const struct facts *f)
-{
-    const struct author *au = f->author;
-    int i;
-
-    if (au == NULL)
-        return 0;
-    if (au->broken || au->nfrom > 1 || au->nsender > 1)
-        return 1;
-    for (i = 0; i < au->nbox; i++)
-        if (cond_addr_claims(&au->box[i], c->list))
-            return 1;
-    return 0;
-}
-
-/* The first author mailbox the login does not own. */
+/* The first author mailbox the login does not own, or -1. */
 static int
 cond_from_owned_culprit(const struct cond *c, const struct facts *f)
 {
@@ -159,7 +122,7 @@ cond_from_owned_culprit(const struct cond *c, const struct facts *f)
     return -1;
 }
 
-/* The first author mailbox that claims the list. */
+/* The first author mailbox that claims the list, or -1. */
 static int
 cond_header_from_culprit(const struct cond *c, const struct facts *f)
 {
@@ -170,6 +133,34 @@ cond_header_from_culprit(const struct cond *c, const struct facts *f)
         if (cond_addr_claims(&au->box[i], c->list))
             return i;
     return -1;
+}
+
+/* Every author mailbox (and every address found in their display text) is owned by the
+ * login. A missing, repeated or unparseable From: is never owned. */
+static int
+cond_from_owned(const struct cond *c, const struct facts *f)
+{
+    const struct author *au = f->author;
+
+    if (!cond_authed(f) || au == NULL || au->broken || au->nfrom != 1 || au->nsender > 1 ||
+        au->nbox == 0)
+        return 0;
+    return cond_from_owned_culprit(c, f) < 0;
+}
+
+/* Some author mailbox (or an address found in display text) claims a domain in the list.
+ * Broken or repeated author headers count as a claim: a forgery must not pass because it is
+ * also malformed. */
+static int
+cond_header_from(const struct cond *c, const struct facts *f)
+{
+    const struct author *au = f->author;
+
+    if (au == NULL)
+        return 0;
+    if (au->broken || au->nfrom > 1 || au->nsender > 1)
+        return 1;
+    return cond_header_from_culprit(c, f) >= 0;
 }
 
 /* The verdict, when the lookup was made; a lookup that could not be made is undecidable. */
