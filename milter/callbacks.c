@@ -135,6 +135,11 @@ cb_apply(SMFICTX *ctx, const struct conn_ctx *c, const struct verdict *v, enum e
 
     for (i = 0; i < v->nlog; i++)
         log_text(LOG_INFO, v->log[i]);
+    /* An event the MTA does not wait on gets no answer, whatever the verdict: an answer it
+     * does not read would be taken for the reply to the next command. The session defers
+     * what it could not say to the next event that answers. */
+    if (c != NULL && (c->nr & cb_events[ev].nr))
+        return SMFIS_NOREPLY;
     if (cb_edits(ctx, v, &what) == -1) {
         /* Whatever the MTA took of the edits goes with the message it now tempfails. */
         log_msg(LOG_ERR, "%s: tempfail: %s", cb_macro(ctx, "i")[0] ? cb_macro(ctx, "i") : "NOQUEUE",
@@ -156,7 +161,7 @@ cb_apply(SMFICTX *ctx, const struct conn_ctx *c, const struct verdict *v, enum e
     case REPLY_CONTINUE:
         break;
     }
-    return c != NULL && (c->nr & cb_events[ev].nr) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+    return SMFIS_CONTINUE;
 }
 
 /* No session at all (out of memory, no rules): the connection tempfails. */

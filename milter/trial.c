@@ -4,8 +4,8 @@
  * as the daemon, from the command line and a message file, no MTA needed:
  *
  *   relaywarden -c RULES -t --listener NAME [--client ADDR[/NAME]] [--rdns VERDICT]
- *               [--helo NAME] [--login LOGIN] [--tls] [--queue-id ID]
- *               --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]
+ *               [--helo NAME] [--login LOGIN] [--tls | --smtps] [--queue-id ID]
+ *               [--myhostname NAME] --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]
  *
  * It prints, event by event, every rule that fired as written, the decision lines the daemon
  * would log (the same bytes), the answer, and at the end of the message the header edits and
@@ -14,6 +14,7 @@
  */
 #include "trial.h"
 #include "rdns.h"
+#include "list.h"
 #include "session.h"
 
 #include <getopt.h>
@@ -30,8 +31,9 @@
 #define TRIAL_RULES_ERRBUF (64 * 1024)
 
 struct trial {
-    const char *listener, *addr, *name, *helo, *login, *qid, *from, *message;
-    int tls, rdns; /* rdns: -1 not given, else enum rdns_verdict */
+    const char *listener, *addr, *name, *helo, *login, *qid, *from, *message, *myhostname;
+    int tls;  /* 1: STARTTLS (a plaintext EHLO, then one in TLS); 2: implicit TLS (smtps) */
+    int rdns; /* -1 not given, else enum rdns_verdict */
     const char *to[TRIAL_RCPTS_MAX];
     int nto;
 };
@@ -41,7 +43,8 @@ trial_usage(FILE *f)
 {
     fprintf(f, "usage: relaywarden -c RULES -t --listener NAME [--client ADDR[/NAME]] "
                "[--rdns VERDICT]\n"
-               "                   [--helo NAME] [--login LOGIN] [--tls] [--queue-id ID]\n"
+               "                   [--helo NAME] [--login LOGIN] [--tls | --smtps] "
+               "[--queue-id ID] [--myhostname NAME]\n"
                "                   --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]\n"
                "exit status: 0 accept, 10 reject, 11 tempfail, 12 discard, 13 quarantine,\n"
                "             14 redirect, 2 bad arguments or rules\n");
@@ -132,7 +135,9 @@ trial_show(const char *label, const struct verdict *v)
 static int
 trial_final(const struct verdict *v, const char **result)
 {
-    if (v->reply == REPLY_REJECT)
+    if (v->reply == REPLY_TEMPFAIL && strcmp(v->code, "421") == 0)
+        *result = "tempfail"; /* 421: the MTA closes the whole session */
+    else if (v->reply == REPLY_REJECT)
         *result = "reject";
     else if (v->reply == REPLY_TEMPFAIL)
         *result = "tempfail";
@@ -280,17 +285,35 @@ trial_run(struct ruleset *rs, struct trial *t)
     ce.daemon = l->daemon != NULL ? l->daemon : "";
     ce.addr = t->addr;
     ce.name = t->name != NULL ? t->name : "unknown";
-    ce.myhostname = "localhost";
+    ce.myhostname = t->myhostname;
+    /* The MTA's own verdict, as Postfix gives it in {client_resolve}; relaywarden's lookup
+     * (lookup always, or an MTA that gives none) answers the same through trial_iprev. */
+    if (t->rdns >= 0 && t->rdns != RDNS_TEMPERROR) {
+        ce.resolve = t->rdns == RDNS_PASS        ? "OK"
+                     : t->rdns == RDNS_FAILED    ? "TEMP"
+                     : t->name != NULL           ? "FORGED"
+                                                 : "FAIL";
+        ce.ptr = t->name;
+        ce.cname = t->rdns == RDNS_PASS ? t->name : "unknown";
+    }
     v = session_connect(s, &ce);
     snprintf(label, sizeof(label), "connect %s[%s]", ce.name, t->addr ? t->addr : "");
     trial_show(label, v);
     if (trial_final(v, &result))
         goto done;
-    v = session_helo(s, t->helo, t->tls ? "TLSv1.3" : NULL);
-    snprintf(label, sizeof(label), "helo %s", t->helo);
+    /* STARTTLS: the first EHLO is always in the clear, the one after STARTTLS in TLS. */
+    v = session_helo(s, t->helo, t->tls == 2 ? "TLSv1.3" : NULL);
+    snprintf(label, sizeof(label), "helo %s%s", t->helo, t->tls == 2 ? " (TLS)" : "");
     trial_show(label, v);
     if (trial_final(v, &result))
         goto done;
+    if (t->tls == 1) {
+        v = session_helo(s, t->helo, "TLSv1.3");
+        snprintf(label, sizeof(label), "helo %s (after STARTTLS)", t->helo);
+        trial_show(label, v);
+        if (trial_final(v, &result))
+            goto done;
+    }
     me.from = t->from;
     me.auth = t->login;
     me.tls = t->tls ? "TLSv1.3" : NULL;
@@ -309,6 +332,10 @@ trial_run(struct ruleset *rs, struct trial *t)
         trial_show(label, v);
         if (v->reply == REPLY_DISCARD) {
             result = "discard";
+            goto done;
+        }
+        if (v->reply == REPLY_TEMPFAIL && strcmp(v->code, "421") == 0) {
+            result = "tempfail";
             goto done;
         }
         if (v->reply != REPLY_REJECT && v->reply != REPLY_TEMPFAIL)
@@ -350,7 +377,8 @@ trial_main(const char *rules, int argc, char **argv)
         {"rdns", required_argument, NULL, 'R'},     {"helo", required_argument, NULL, 'H'},
         {"login", required_argument, NULL, 'U'},    {"tls", no_argument, NULL, 'T'},
         {"queue-id", required_argument, NULL, 'Q'}, {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'O'},       {NULL, 0, NULL, 0},
+        {"to", required_argument, NULL, 'O'},       {"smtps", no_argument, NULL, 'S'},
+        {"myhostname", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0},
     };
     static struct trial t;
     struct ruleset *rs;
@@ -360,6 +388,7 @@ trial_main(const char *rules, int argc, char **argv)
     memset(&t, 0, sizeof(t));
     t.rdns = -1;
     t.helo = "trial.invalid";
+    t.myhostname = "localhost";
     optind = 1;
     while ((ch = getopt_long(argc, argv, "c:t", opts, NULL)) != -1) {
         switch (ch) {
@@ -371,13 +400,21 @@ trial_main(const char *rules, int argc, char **argv)
         case 'L':
             t.listener = optarg;
             break;
-        case 'C':
+        case 'C': {
+            struct netaddr na;
             t.addr = optarg;
+            t.name = NULL;
             if ((slash = strchr(optarg, '/')) != NULL) {
                 *slash = '\0';
                 t.name = slash + 1;
             }
+            if (netaddr_parse(t.addr, &na) == -1) {
+                fprintf(stderr, "relaywarden: --client needs a numeric address, got \"%.64s\"\n",
+                        t.addr);
+                return 2;
+            }
             break;
+        }
         case 'R':
             if ((t.rdns = rdns_parse_verdict(optarg)) < 0) {
                 fprintf(stderr, "relaywarden: --rdns takes pass, unverified, failed or "
@@ -393,6 +430,12 @@ trial_main(const char *rules, int argc, char **argv)
             break;
         case 'T':
             t.tls = 1;
+            break;
+        case 'S':
+            t.tls = 2;
+            break;
+        case 'M':
+            t.myhostname = optarg;
             break;
         case 'Q':
             t.qid = optarg;

@@ -5,8 +5,8 @@
  * Two meanings of "an address and a domains list", one per question:
  *   - is it ours (to, from: may we deliver it, may it relay)? Only when every domain it can
  *     route through is in the list, so u%evil@ours or @ours:u@evil never count as ours. An
- *     unqualified recipient such as <postmaster> names no domain: the MTA delivers it here,
- *     so it counts as inside every list. The null sender <> is inside none.
+ *     unqualified address such as <postmaster> names no domain (the MTA delivers it here):
+ *     the question does not apply, negated or not. The null sender <> is inside none.
  *   - does it claim the list (from-claims, header-from: is it spoofing us)? When any domain it
  *     names is in the list: <ceo%remote@ours>, <@relay:ceo@ours> and <remote!ceo@ours> all
  *     claim ours. The envelope and the header use this same test.
@@ -29,6 +29,11 @@ cond_addr_in(const struct addr *a, const struct list *l)
 
     if (a == NULL || (a->flags & (ADDR_F_NULL | ADDR_F_HOPS_OVERFLOW)))
         return 0;
+    /* <postmaster> names no domain: the MTA delivers it here. It is neither inside nor
+     * outside a list, so "to !<ours>" does not refuse it and "to { trap.example }" does not
+     * take it. */
+    if (a->nhops == 0)
+        return COND_NA;
     for (i = 0; i < a->nhops; i++)
         if (!list_match_domain(l, a->hops[i]))
             return 0;
@@ -174,29 +179,29 @@ cond_rdns(const struct cond *c, const struct facts *f)
 
 /* In the order the hints and the man page list them. */
 static const struct cond_def cond_table[] = {
-    {"to", CARG_LIST, LIST_DOMAINS, STAGE_RCPT, 0, cond_to, NULL,
+    {"to", CARG_LIST, LIST_DOMAINS, STAGE_RCPT, STAGE_RCPT, 0, cond_to, NULL,
      "every domain the recipient can route through is in the list"},
-    {"from", CARG_LIST, LIST_DOMAINS, STAGE_MAIL, 0, cond_from, NULL,
+    {"from", CARG_LIST, LIST_DOMAINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_from, NULL,
      "every domain the envelope sender can route through is in the list (it is ours)"},
-    {"from-claims", CARG_LIST, LIST_DOMAINS, STAGE_MAIL, 0, cond_from_claims, NULL,
+    {"from-claims", CARG_LIST, LIST_DOMAINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_from_claims, NULL,
      "some domain the envelope sender names is in the list (it claims to be us)"},
-    {"auth", CARG_NONE, LIST_DOMAINS, STAGE_MAIL, 0, cond_auth, NULL, "the client authenticated"},
-    {"login", CARG_LIST, LIST_LOGINS, STAGE_MAIL, 0, cond_login, NULL,
+    {"auth", CARG_NONE, LIST_DOMAINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_auth, NULL, "the client authenticated"},
+    {"login", CARG_LIST, LIST_LOGINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_login, NULL,
      "the login is in the logins list"},
-    {"tls", CARG_NONE, LIST_DOMAINS, STAGE_HELO, 0, cond_tls, NULL, "the session uses TLS"},
-    {"client", CARG_LIST, LIST_NETWORKS, STAGE_CONNECT, 0, cond_client, NULL,
+    {"tls", CARG_NONE, LIST_DOMAINS, STAGE_HELO, STAGE_CONTENT, 0, cond_tls, NULL, "the session uses TLS"},
+    {"client", CARG_LIST, LIST_NETWORKS, STAGE_CONNECT, STAGE_CONTENT, 0, cond_client, NULL,
      "the client address is in the networks list"},
-    {"routed", CARG_NONE, LIST_DOMAINS, STAGE_RCPT, 0, cond_routed, NULL,
+    {"routed", CARG_NONE, LIST_DOMAINS, STAGE_RCPT, STAGE_RCPT, 0, cond_routed, NULL,
      "the recipient uses routing syntax (%-hack, bang path, source route, quoted @)"},
-    {"sender-owned-by", CARG_LIST, LIST_SENDERS, STAGE_MAIL, 0, cond_sender_owned, NULL,
+    {"sender-owned-by", CARG_LIST, LIST_SENDERS, STAGE_MAIL, STAGE_CONTENT, 0, cond_sender_owned, NULL,
      "the login owns the envelope sender"},
-    {"from-owned-by", CARG_LIST, LIST_SENDERS, STAGE_HEADER, 0, cond_from_owned,
+    {"from-owned-by", CARG_LIST, LIST_SENDERS, STAGE_HEADER, STAGE_CONTENT, 0, cond_from_owned,
      cond_from_owned_culprit,
      "the login owns every From:/Sender: mailbox and every address in their display text"},
-    {"header-from", CARG_LIST, LIST_DOMAINS, STAGE_HEADER, 0, cond_header_from,
+    {"header-from", CARG_LIST, LIST_DOMAINS, STAGE_HEADER, STAGE_CONTENT, 0, cond_header_from,
      cond_header_from_culprit,
      "From:/Sender: or their display text claims a domain of the list, or they are broken"},
-    {"rdns", CARG_RDNS, LIST_DOMAINS, STAGE_CONNECT, CNEED_RDNS, cond_rdns, NULL,
+    {"rdns", CARG_RDNS, LIST_DOMAINS, STAGE_CONNECT, STAGE_CONTENT, CNEED_RDNS, cond_rdns, NULL,
      "the client's forward-confirmed reverse DNS verdict is pass, unverified, failed or "
      "temperror"},
 };
@@ -247,5 +252,7 @@ cond_eval(const struct cond *c, const struct facts *f, const char **why)
         *why = (c->def->needs & CNEED_RDNS) && f->rdns_error ? f->rdns_error : "lookup failed";
         return -1;
     }
+    if (r == COND_NA)
+        return 0;
     return c->negate ? !r : r;
 }

@@ -7,7 +7,9 @@
  *
  * Return conventions of the policy library (STYLE.md): do-something functions return 0 / -1;
  * matchers return 1 (holds), 0 (does not hold) or -1 (could not be decided: a lookup failed),
- * and -1 leads to the on-error action, never to a pass.
+ * and -1 leads to the on-error action, never to a pass. An evaluator may also answer
+ * COND_NA: the question does not apply (an address without a domain is neither inside nor
+ * outside a domains list), and then the condition does not hold, negated or not.
  */
 #ifndef RW_COND_H
 #define RW_COND_H
@@ -30,6 +32,8 @@ struct facts {
     const char *rdns_error;         /* the lookup could not be made: why (rdns is NULL) */
 };
 
+#define COND_NA 2
+
 enum cond_arg {
     CARG_NONE,  /* auth, tls, routed */
     CARG_LIST,  /* a list of cond_def.list's type */
@@ -45,6 +49,7 @@ struct cond_def {
     enum cond_arg arg;
     enum list_type list; /* CARG_LIST: the type of list it takes */
     enum stage first;    /* the earliest stage that knows what it tests */
+    enum stage last;     /* the latest (to and routed: one recipient at a time, at rcpt) */
     unsigned needs;      /* CNEED_*: what the session must gather for it */
     int (*eval)(const struct cond *c, const struct facts *f); /* 1 / 0 / -1, before negation */
     /* about From:/Sender: - the index of the author mailbox that decides it (the first not

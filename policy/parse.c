@@ -67,7 +67,6 @@ static const struct keyword {
 };
 
 static int parse_header_token(const char *s, int host);
-static int parse_header_reserved(const char *name);
 static int parse_file(struct parser *p, const char *path, int line);
 static void parse_listener(struct parser *p);
 static void parse_rdns(struct parser *p);
@@ -565,7 +564,7 @@ oom:
 
 /* Header names a stamp may not take: a stamping listener removes every client header named
  * like its stamp, which must never cost a message its From: or its trace. */
-static int
+int
 parse_header_reserved(const char *name)
 {
     static const char *const reserved[] = {
@@ -701,6 +700,16 @@ parse_st_on_error(struct parser *p)
 {
     int line = p->tok.line;
 
+    /* One place decides how relaywarden fails: a second on-error, say in an included file,
+     * would quietly turn a fail-closed server into a fail-open one. */
+    if (p->on_error_file != NULL) {
+        parse_err(p, line, "on-error is already set at %s:%d", p->on_error_file,
+                  p->on_error_line);
+        parse_skip_line(p);
+        return;
+    }
+    p->on_error_file = p->file;
+    p->on_error_line = line;
     parse_next(p);
     switch (parse_kw(&p->tok)) {
     case KW_TEMPFAIL:
@@ -813,6 +822,8 @@ parse_text(struct parser *p, const char *path, char *text, size_t len, int line)
     free(text);
     p->nerrors = sub.nerrors;
     p->errused = sub.errused;
+    p->on_error_file = sub.on_error_file;
+    p->on_error_line = sub.on_error_line;
     return 0;
 }
 
@@ -833,24 +844,29 @@ parse_file(struct parser *p, const char *path, int line)
     return parse_text(p, path, buf, len, line);
 }
 
-/* Adds a stamp header name to the ruleset's list, once (names compare case-insensitively). */
+/* Adds a header name to a list of the ruleset, once (names compare case-insensitively). */
+int
+parse_name_list_add(char ***list, size_t *n, const char *name, size_t len)
+{
+    char **m;
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if (strlen((*list)[i]) == len && strncasecmp((*list)[i], name, len) == 0)
+            return 0;
+    if ((m = realloc(*list, (*n + 1) * sizeof(*m))) == NULL)
+        return -1;
+    *list = m;
+    if ((m[*n] = strndup(name, len)) == NULL)
+        return -1;
+    (*n)++;
+    return 0;
+}
+
 static int
 parse_stamp_name(struct parser *p, const char *name)
 {
-    struct ruleset *rs = p->rs;
-    char **n;
-    size_t i;
-
-    for (i = 0; i < rs->nstamp_names; i++)
-        if (strcasecmp(rs->stamp_names[i], name) == 0)
-            return 0;
-    if ((n = realloc(rs->stamp_names, (rs->nstamp_names + 1) * sizeof(*n))) == NULL)
-        return -1;
-    rs->stamp_names = n;
-    if ((n[rs->nstamp_names] = strdup(name)) == NULL)
-        return -1;
-    rs->nstamp_names++;
-    return 0;
+    return parse_name_list_add(&p->rs->stamp_names, &p->rs->nstamp_names, name, strlen(name));
 }
 
 /* Cross-references that can only be checked once everything is read. */

@@ -56,6 +56,8 @@ struct parser {
     char *err;
     size_t errlen, errused;
     int nerrors;
+    const char *on_error_file; /* where on-error was set, to refuse a second one */
+    int on_error_line;
 };
 
 void parse_err(struct parser *p, int line, const char *fmt, ...)
@@ -68,6 +70,13 @@ enum kw parse_kw(const struct token *t);
 int parse_valid_name(const char *s);
 struct list *parse_new_list(struct parser *p, const char *name, enum list_type type, int line);
 void parse_items(struct parser *p, struct list *l);
+
+/* parse_header_reserved - 1 if name (any case) is a header mail needs, which a stamp or a
+ * tag header must not take. */
+int parse_header_reserved(const char *name);
+
+/* parse_name_list_add - adds name[0..len) to a list of header names, once (any case). 0/-1. */
+int parse_name_list_add(char ***list, size_t *n, const char *name, size_t len);
 
 /* parse_rule.c */
 void parse_policy(struct parser *p);

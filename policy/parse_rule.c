@@ -176,9 +176,10 @@ parse_action_arg(struct parser *p, struct rule *r, int line)
         }
     }
     parse_next(p);
-    if (p->tok.type != T_STRING && p->tok.type != T_WORD) {
-        parse_err(p, line, "%s needs %s, got %s", ad->name,
-                  ad->arg == AARG_ADDRESS ? "an address (\"user@example.com\")" : "a quoted text",
+    if (p->tok.type != T_STRING) {
+        parse_err(p, line, "%s needs %s right after it, got %s", ad->name,
+                  ad->arg == AARG_ADDRESS ? "a quoted address (\"user@example.com\")"
+                                          : "a quoted text",
                   parse_desc(p));
         return -1;
     }
@@ -197,6 +198,12 @@ parse_action_arg(struct parser *p, struct rule *r, int line)
                       ad->name, p->tok.text);
             return -1;
         }
+        /* kept as local@domain: the engine adds the angle brackets */
+        if ((r->arg = strdup(a.text)) == NULL) {
+            parse_err(p, line, "out of memory");
+            return -1;
+        }
+        return 0;
     }
     if (r->tag == TAG_HEADER && ad->arg == AARG_TAG) {
         const char *colon = strchr(p->tok.text, ':');
@@ -206,6 +213,21 @@ parse_action_arg(struct parser *p, struct rule *r, int line)
         if (colon == NULL || n == 0 || i != n) {
             parse_err(p, line, "tag header needs \"Name: value\", got \"%.100s\"", p->tok.text);
             return -1;
+        }
+        if (parse_name_list_add(&p->rs->tag_names, &p->rs->ntag_names, p->tok.text, n) == -1) {
+            parse_err(p, line, "out of memory");
+            return -1;
+        }
+        {
+            char name[128];
+            util_strlcpy(name, p->tok.text, n + 1 < sizeof(name) ? n + 1 : sizeof(name));
+            if (parse_header_reserved(name)) {
+                parse_err(p, line,
+                          "tag header \"%.100s\": a header mail has already (use tag subject, or "
+                          "an X- name)",
+                          name);
+                return -1;
+            }
         }
     }
     if (ad->arg == AARG_TAG && p->tok.text[0] == '\0') {
@@ -305,6 +327,10 @@ parse_cond(struct parser *p, struct rule *r, struct cond *c, int negate, int lin
         parse_err(p, line, "'%s' is not known yet at %s (it is known from %s on)", d->name,
                   rules_stage_name(r->stage), rules_stage_name(d->first));
         *ok = 0;
+    } else if (d->last < r->stage) {
+        parse_err(p, line, "'%s' is known only at %s, one recipient at a time, not at %s",
+                  d->name, rules_stage_name(d->last), rules_stage_name(r->stage));
+        *ok = 0;
     }
     return 0;
 }
@@ -381,6 +407,10 @@ parse_rule(struct parser *p)
             break;
         }
         if (p->tok.type == T_WORD && strcmp(p->tok.text, "log-only") == 0) {
+            if (negate) {
+                parse_err(p, line, "'!' cannot negate log-only");
+                goto fail;
+            }
             r->log_only = 1;
             continue;
         }

@@ -45,6 +45,9 @@ rules_free(struct ruleset *rs)
     for (i = 0; i < rs->nstamp_names; i++)
         free(rs->stamp_names[i]);
     free(rs->stamp_names);
+    for (i = 0; i < rs->ntag_names; i++)
+        free(rs->tag_names[i]);
+    free(rs->tag_names);
     for (i = 0; i < rs->nfiles; i++)
         free(rs->files[i]);
     free(rs->files);

@@ -110,6 +110,10 @@ struct ruleset {
      * listener removes client headers of any of them, not only of its own. */
     char **stamp_names;
     size_t nstamp_names;
+    /* The names of the tag headers of the rules: client headers of these names are removed
+     * on every listener, so that a tag cannot be forged. */
+    char **tag_names;
+    size_t ntag_names;
     char rdns_server[64]; /* "" for the system resolver */
     int rdns_timeout_ms;
     int rdns_cache_secs;

@@ -129,8 +129,11 @@ sess_accumulate(const struct rule ***list, size_t *n, const struct rule *r)
     return 0;
 }
 
-void
-sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcpt)
+/* The stage's rules, first match deciding. Accumulating rules add up; a rule whose condition
+ * cannot be decided applies on-error (a log-only one only logs it). Returns after the
+ * deciding rule, or when none is left. */
+static void
+sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rcpt)
 {
     const struct policy *pol = s->listener ? s->listener->policy : NULL;
     const char *to = rcpt ? rcpt->text : NULL, *why = NULL;
@@ -143,7 +146,13 @@ sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcp
     while ((rc = eval_next(pol, st, &f, &pos, &r, &why)) != 0) {
         char reason[600], would[32];
         if (rc == -1) {
-            sess_error(s, ev, st, r, why);
+            if (r->log_only) { /* a rule that only watches never decides, not even by error */
+                sess_decision(s, "would-error", st, r, to, why);
+                continue;
+            }
+            sess_error(s, ev, st, r, to, why);
+            if (s->v.reply == REPLY_CONTINUE && s->msg.pending[0] == '\0')
+                continue; /* on-error accept: this rule is skipped, the next ones still run */
             return;
         }
         if (r->action == ACT_REJECT || r->action == ACT_TEMPFAIL)
@@ -188,17 +197,34 @@ sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcp
             return;
         case ACT_COPY:
             if (sess_accumulate(&s->msg.copies, &s->msg.ncopies, r) == -1) {
-                sess_error(s, ev, st, r, "too many copy rules for one message");
+                sess_error(s, ev, st, r, to, "too many copy rules for one message");
                 return;
             }
             continue;
         case ACT_TAG:
             if (sess_accumulate(&s->msg.tags, &s->msg.ntags, r) == -1) {
-                sess_error(s, ev, st, r, "too many tag rules for one message");
+                sess_error(s, ev, st, r, to, "too many tag rules for one message");
                 return;
             }
             continue;
         }
+    }
+}
+
+void
+sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcpt)
+{
+    size_t ncopies = s->msg.ncopies, ntags = s->msg.ntags;
+    const struct rule *quarantine = s->msg.quarantine, *redirect = s->msg.redirect;
+
+    sess_walk(s, ev, st, rcpt);
+    /* What a refused recipient set off goes with it: a copy or tag of the message for a
+     * recipient it will never reach would act on the others' mail. */
+    if (st == STAGE_RCPT && (s->v.reply == REPLY_REJECT || s->v.reply == REPLY_TEMPFAIL)) {
+        s->msg.ncopies = ncopies;
+        s->msg.ntags = ntags;
+        s->msg.quarantine = quarantine;
+        s->msg.redirect = redirect;
     }
 }
 
@@ -212,7 +238,7 @@ sess_pending(struct session *s, enum event ev, enum stage st)
         return 0;
     util_strlcpy(why, s->msg.pending, sizeof(why));
     s->msg.pending[0] = '\0';
-    sess_error(s, ev, st, NULL, why);
+    sess_error(s, ev, st, NULL, NULL, why);
     return s->v.reply != REPLY_CONTINUE;
 }
 
@@ -246,7 +272,8 @@ session_connect(struct session *s, const struct ev_connect *e)
     char why[300], esc[160];
 
     verdict_reset(s);
-    util_strlcpy(s->name, e->name ? e->name : "", sizeof(s->name));
+    /* An MTA writes a client without a name as "[192.0.2.7]" (or "unknown"): no name. */
+    util_strlcpy(s->name, e->name && e->name[0] != '[' ? e->name : "", sizeof(s->name));
     /* An address too long for any numeric form is no address: never cut into another. */
     if (e->addr != NULL && strlen(e->addr) < sizeof(s->addr))
         util_strlcpy(s->addr, e->addr, sizeof(s->addr));
@@ -257,8 +284,10 @@ session_connect(struct session *s, const struct ev_connect *e)
     if (s->listener == NULL || s->listener->policy == NULL) {
         snprintf(why, sizeof(why), "no listener for {daemon_name} \"%s\" and no default listener",
                  util_escape(esc, sizeof(esc), e->daemon ? e->daemon : "", 64));
-        s->dead = 1;
-        sess_error(s, EV_CONNECT, STAGE_CONNECT, NULL, why);
+        sess_error(s, EV_CONNECT, STAGE_CONNECT, NULL, NULL, why);
+        /* Refused (on-error tempfail or reject): every later event says the same. With
+         * on-error accept the connection goes on, with no policy to apply. */
+        s->dead = s->v.reply != REPLY_CONTINUE;
         return verdict_done(s);
     }
     free(s->authserv_j);
@@ -323,7 +352,7 @@ session_mail(struct session *s, const struct ev_mail *e)
     }
     sess_run(s, EV_MAIL, STAGE_MAIL, NULL);
     if (s->v.reply == REPLY_DISCARD)
-        sess_summary(s, "discard");
+        sess_summary(s, "discard", s->v.rule);
     return verdict_done(s);
 }
 
@@ -349,27 +378,27 @@ session_rcpt(struct session *s, const char *rcpt, const char *qid)
         return verdict_done(s);
     sess_qid(s, qid);
     if (!s->msg.active) {
-        sess_error(s, EV_RCPT, STAGE_RCPT, NULL, "recipient outside a transaction");
+        sess_error(s, EV_RCPT, STAGE_RCPT, NULL, NULL, "recipient outside a transaction");
         return verdict_done(s);
     }
     if (sess_pending(s, EV_RCPT, STAGE_RCPT))
         return verdict_done(s);
     if (rcpt == NULL || addr_parse(rcpt, ADDR_RCPT, &a, err, sizeof(err)) == -1) {
         if (s->noreply & (1u << EV_RCPT)) { /* no rcpt rules: the MTA's own checks decide */
-            sess_rcpt_note(s, rcpt ? rcpt : "", 1);
+            sess_rcpt_note(s, rcpt ? rcpt : "", NULL, 1);
             return verdict_done(s);
         }
         sess_rcpt_text(rcpt, to, sizeof(to));
         snprintf(reason, sizeof(reason), "5.1.3 bad recipient address: %s", err);
         sess_decision(s, "reject", STAGE_RCPT, NULL, to, reason);
         verdict_reply(s, REPLY_REJECT, "501", "5.1.3", "bad recipient address syntax");
-        sess_rcpt_note(s, rcpt ? rcpt : "", 0);
+        sess_rcpt_note(s, rcpt ? rcpt : "", NULL, 0);
         return verdict_done(s);
     }
     sess_run(s, EV_RCPT, STAGE_RCPT, &a);
-    sess_rcpt_note(s, rcpt, s->v.reply != REPLY_REJECT && s->v.reply != REPLY_TEMPFAIL);
+    sess_rcpt_note(s, rcpt, &a, s->v.reply != REPLY_REJECT && s->v.reply != REPLY_TEMPFAIL);
     if (s->v.reply == REPLY_DISCARD)
-        sess_summary(s, "discard");
+        sess_summary(s, "discard", s->v.rule);
     return verdict_done(s);
 }
 
@@ -392,7 +421,7 @@ session_eoh(struct session *s, const char *qid)
         return verdict_done(s);
     sess_qid(s, qid);
     if (!s->msg.active) {
-        sess_error(s, EV_EOH, STAGE_HEADER, NULL, "headers outside a transaction");
+        sess_error(s, EV_EOH, STAGE_HEADER, NULL, NULL, "headers outside a transaction");
         return verdict_done(s);
     }
     if (sess_pending(s, EV_EOH, STAGE_HEADER))
@@ -400,9 +429,11 @@ session_eoh(struct session *s, const char *qid)
     s->msg.eoh = 1;
     sess_run(s, EV_EOH, STAGE_HEADER, NULL);
     if (s->v.reply != REPLY_CONTINUE) /* the message ends here: say so once, as at its end */
-        sess_summary(s, s->v.reply == REPLY_DISCARD  ? "discard"
-                        : s->v.reply == REPLY_REJECT ? "reject"
-                                                     : "tempfail");
+        sess_summary(s,
+                     s->v.reply == REPLY_DISCARD  ? "discard"
+                     : s->v.reply == REPLY_REJECT ? "reject"
+                                                  : "tempfail",
+                     s->v.rule);
     return verdict_done(s);
 }
 

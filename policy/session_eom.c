@@ -34,6 +34,8 @@ sess_msg_end(struct session *s)
     free(m->rcpts);
     free(m->auth);
     free(m->stamp);
+    free(m->tagh);
+    free(m->tags_applied);
     free(m->copies);
     free(m->tags);
     free(m->subject);
@@ -74,10 +76,10 @@ sess_rcpt_log(struct buf *b, size_t n, const char *rcpt)
 }
 
 void
-sess_rcpt_note(struct session *s, const char *rcpt, int accepted)
+sess_rcpt_note(struct session *s, const char *rcpt, const struct addr *a, int accepted)
 {
     struct session_msg *m = &s->msg;
-    char **n;
+    char **n, plain[ADDR_PATH_MAX * 2 + 8];
 
     if (!accepted) {
         sess_rcpt_log(&m->refused_log, m->nrefused++, rcpt);
@@ -86,6 +88,13 @@ sess_rcpt_note(struct session *s, const char *rcpt, int accepted)
     sess_rcpt_log(&m->accepted_log, m->naccepted++, rcpt);
     if (m->nrcpts >= SESSION_RCPTS_MAX)
         return; /* counted; a redirect will refuse to act on a partial list */
+    /* What a redirect deletes must be the recipient as the MTA keeps it: Postfix and Sendmail
+     * drop a source route, so <@relay:u@d> is kept as <u@d>. */
+    if (a != NULL && (a->flags & ADDR_F_SOURCE_ROUTE)) {
+        const char *colon = strchr(a->text, ':');
+        snprintf(plain, sizeof(plain), "<%s>", colon ? colon + 1 : a->text);
+        rcpt = plain;
+    }
     if ((n = realloc(m->rcpts, (m->nrcpts + 1) * sizeof(*n))) == NULL ||
         (n[m->nrcpts] = strdup(rcpt)) == NULL) {
         if (n != NULL)
@@ -118,6 +127,17 @@ sess_header_note(struct session *s, const char *name, const char *value)
     if (m->subject == NULL && authres_name_eq(name, "Subject") &&
         (m->subject = strdup(value)) == NULL && m->pending[0] == '\0')
         util_strlcpy(m->pending, "out of memory", sizeof(m->pending));
+    /* A header named like a tag header of the rules is ours to write: one the client sent
+     * goes, on every listener, so that a tag cannot be forged. */
+    for (size_t i = 0; i < s->rs->ntag_names; i++)
+        if (authres_name_eq(name, s->rs->tag_names[i])) {
+            if (m->tagh == NULL &&
+                (m->tagh = calloc(s->rs->ntag_names, sizeof(*m->tagh))) == NULL) {
+                util_strlcpy(m->pending, "out of memory", sizeof(m->pending));
+                return;
+            }
+            sess_seen(s, &m->tagh[i], 1);
+        }
     /* Only a stamping listener removes forged results and stamps, so only there are they
      * counted: every one, stamped session or not. */
     if (l == NULL || l->stamp == STAMP_NONE || s->authserv == NULL)
@@ -173,34 +193,53 @@ sess_stamp(struct session *s)
     return NULL;
 }
 
-/* Tags: one Subject prefix per tag rule, tag headers appended. */
-static void
+/* Client headers named like a tag header of ours go (last first); then the tags: each Subject
+ * prefix once, and not if the Subject holds it already; tag headers appended. What was applied
+ * is kept for the summary. NULL, or why it cannot be done. */
+static const char *
 sess_tags(struct session *s)
 {
-    struct buf subj;
-    size_t i;
-    int prefixed = 0;
+    const char *old = s->msg.subject ? s->msg.subject : "";
+    struct buf subj, applied;
+    size_t i, room = strlen(old) + 1;
+    const struct hdr_seen *th = s->msg.tagh;
+    int prefixed = 0, k;
 
-    buf_init(&subj, 16384);
+    for (i = 0; th != NULL && i < s->rs->ntag_names; i++) {
+        if (th[i].nours > SESSION_FORGED_MAX)
+            return "too many client headers named like a tag header";
+        for (k = th[i].nours - 1; k >= 0; k--)
+            verdict_edit(s, EDIT_CHANGE, th[i].idx[k], s->rs->tag_names[i], NULL);
+    }
+    for (i = 0; i < s->msg.ntags; i++)
+        room += strlen(s->msg.tags[i]->arg) + 1;
+    buf_init(&subj, room);
+    buf_init(&applied, room);
     for (i = 0; i < s->msg.ntags; i++) {
         const struct rule *r = s->msg.tags[i];
+        const char *arg = r->arg;
         if (r->tag == TAG_HEADER) {
-            const char *colon = strchr(r->arg, ':'), *v = colon + 1;
+            const char *colon = strchr(arg, ':'), *v = colon + 1;
             char name[256];
-            util_strlcpy(name, r->arg, (size_t)(colon - r->arg) + 1 < sizeof(name)
-                                           ? (size_t)(colon - r->arg) + 1
-                                           : sizeof(name));
+            util_strlcpy(name, arg, (size_t)(colon - arg) + 1 < sizeof(name)
+                                        ? (size_t)(colon - arg) + 1
+                                        : sizeof(name));
             while (*v == ' ')
                 v++;
             verdict_edit(s, EDIT_ADD, 0, name, v);
-        } else if (s->msg.subject == NULL || strstr(s->msg.subject, r->arg) == NULL) {
-            if (buf_put(&subj, r->arg, strlen(r->arg)) == -1 || buf_putc(&subj, ' ') == -1)
+        } else if (strstr(old, arg) != NULL ||
+                   (subj.len > 0 && strstr(buf_str(&subj), arg) != NULL)) {
+            continue; /* there already: not applied, not reported */
+        } else {
+            if (buf_put(&subj, arg, strlen(arg)) == -1 || buf_putc(&subj, ' ') == -1)
                 s->v_oom = 1;
             prefixed = 1;
         }
+        if ((applied.len > 0 && buf_putc(&applied, ',') == -1) ||
+            buf_put(&applied, arg, strlen(arg)) == -1)
+            s->v_oom = 1;
     }
     if (prefixed) {
-        const char *old = s->msg.subject ? s->msg.subject : "";
         while (*old == ' ')
             old++;
         if (buf_put(&subj, old, strlen(old)) == -1)
@@ -210,7 +249,11 @@ sess_tags(struct session *s)
         else
             verdict_edit(s, EDIT_ADD, 0, "Subject", buf_str(&subj));
     }
+    free(s->msg.tags_applied);
+    s->msg.tags_applied = applied.len > 0 ? strdup(buf_str(&applied)) : NULL;
     buf_free(&subj);
+    buf_free(&applied);
+    return NULL;
 }
 
 /* The address of a copy or redirect rule as a recipient: "<user@domain>". */
@@ -227,6 +270,7 @@ const struct verdict *
 session_eom(struct session *s, const char *qid)
 {
     const char *action = "accept", *why;
+    const struct rule *final = NULL;
     char reason[300];
     size_t i;
 
@@ -238,11 +282,11 @@ session_eom(struct session *s, const char *qid)
     }
     sess_qid(s, qid);
     if (!s->msg.active) {
-        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, "end of message outside a transaction");
+        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, NULL, "end of message outside a transaction");
         return verdict_done(s);
     }
     if (s->msg.pending[0] != '\0') {
-        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, s->msg.pending);
+        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, NULL, s->msg.pending);
         goto end;
     }
     sess_run(s, EV_EOM, STAGE_CONTENT, NULL);
@@ -252,7 +296,7 @@ session_eom(struct session *s, const char *qid)
                                               : "tempfail";
         goto end;
     }
-    if ((why = sess_stamp(s)) != NULL) {
+    if ((why = sess_stamp(s)) != NULL || (why = sess_tags(s)) != NULL) {
         /* Never passed half-cleaned, whatever on-error says: forged results that stay would
          * be read as ours. */
         verdict_drop_edits(s);
@@ -262,13 +306,12 @@ session_eom(struct session *s, const char *qid)
         action = "tempfail";
         goto end;
     }
-    sess_tags(s);
     for (i = 0; i < s->msg.ncopies; i++)
         sess_rcpt_add(s, s->msg.copies[i]->arg);
     if (s->msg.redirect != NULL) {
         if (s->msg.naccepted > s->msg.nrcpts) {
             verdict_drop_edits(s);
-            sess_error(s, EV_EOM, STAGE_CONTENT, s->msg.redirect,
+            sess_error(s, EV_EOM, STAGE_CONTENT, s->msg.redirect, NULL,
                        "too many recipients to redirect");
             action = "tempfail";
             goto end;
@@ -277,6 +320,7 @@ session_eom(struct session *s, const char *qid)
             verdict_rcpt(s, RCPT_DELETE, s->msg.rcpts[i]);
         sess_rcpt_add(s, s->msg.redirect->arg);
         action = "redirect";
+        final = s->msg.redirect;
     }
     if (s->msg.quarantine != NULL) {
         const struct rule *q = s->msg.quarantine;
@@ -285,14 +329,15 @@ session_eom(struct session *s, const char *qid)
         s->v.quarantine = strdup(reason);
         if (s->v.quarantine == NULL)
             s->v_oom = 1;
-        action = "quarantine";
+        action = s->msg.redirect != NULL ? "quarantine+redirect" : "quarantine";
+        final = s->msg.quarantine;
     }
 end:
     if (s->v.reply == REPLY_TEMPFAIL && s->v.rule == NULL)
         action = "tempfail";
     else if (s->v.reply == REPLY_REJECT && s->v.rule == NULL)
         action = "reject";
-    sess_summary(s, action);
+    sess_summary(s, action, final != NULL ? final : s->v.rule);
     {
         const struct verdict *v = verdict_done(s);
         sess_msg_end(s); /* the verdict is built; the message state goes */

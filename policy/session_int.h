@@ -40,7 +40,9 @@ struct session_msg {
     int eoh;              /* headers complete: author is known */
     struct hdr_seen ar;    /* Authentication-Results claiming our authserv-id */
     struct hdr_seen *stamp; /* per rs->stamp_names[i]: headers named like a stamp of ours */
+    struct hdr_seen *tagh;  /* per rs->tag_names[i]: client headers named like a tag of ours */
     char *subject;         /* the first Subject:, for a tag */
+    char *tags_applied;    /* the tags the message got, for the summary */
     const struct rule *quarantine, *redirect, *final;
     const struct rule **copies, **tags;
     size_t ncopies, ntags;
@@ -90,8 +92,8 @@ void verdict_rcpt(struct session *s, enum rcpt_op op, const char *addr);
 void sess_decision(struct session *s, const char *action, enum stage st, const struct rule *r,
                    const char *to, const char *reason);
 void sess_error(struct session *s, enum event ev, enum stage st, const struct rule *r,
-                const char *why);
-void sess_summary(struct session *s, const char *action);
+                const char *to, const char *why);
+void sess_summary(struct session *s, const char *action, const struct rule *r);
 
 /* session.c */
 void sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcpt);
@@ -99,7 +101,7 @@ void sess_run(struct session *s, enum event ev, enum stage st, const struct addr
 /* session_eom.c */
 void sess_qid(struct session *s, const char *qid);
 void sess_msg_end(struct session *s);
-void sess_rcpt_note(struct session *s, const char *rcpt, int accepted);
+void sess_rcpt_note(struct session *s, const char *rcpt, const struct addr *a, int accepted);
 void sess_header_note(struct session *s, const char *name, const char *value);
 
 #endif

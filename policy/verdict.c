@@ -181,14 +181,15 @@ sess_decision(struct session *s, const char *action, enum stage st, const struct
 }
 
 void
-sess_error(struct session *s, enum event ev, enum stage st, const struct rule *r, const char *why)
+sess_error(struct session *s, enum event ev, enum stage st, const struct rule *r, const char *to,
+           const char *why)
 {
     enum action a = s->rs->on_error;
 
     /* An event negotiated without reply cannot answer: the next one that can answers for it
      * (end of message always answers). */
     if (s->noreply & (1u << ev)) {
-        sess_decision(s, "error-deferred", st, r, NULL, why);
+        sess_decision(s, "error-deferred", st, r, to, why);
         if (s->msg.active && s->msg.pending[0] == '\0')
             util_strlcpy(s->msg.pending, why, sizeof(s->msg.pending));
         return;
@@ -197,7 +198,7 @@ sess_error(struct session *s, enum event ev, enum stage st, const struct rule *r
                   a == ACT_ACCEPT   ? "error-accept"
                   : a == ACT_REJECT ? "reject"
                                     : "tempfail",
-                  st, r, NULL, why);
+                  st, r, to, why);
     s->v.rule = r;
     if (a == ACT_ACCEPT)
         return;
@@ -208,37 +209,36 @@ sess_error(struct session *s, enum event ev, enum stage st, const struct rule *r
                       "internal error in mail filter, try again later");
 }
 
-/* One line per message at its end: who, from, to whom, what became of it. */
+/* One line per message at its end: who, from, to whom, what became of it and by which rule. */
 void
-sess_summary(struct session *s, const char *action)
+sess_summary(struct session *s, const char *action, const struct rule *r)
 {
     enum { F = DECISION_FIELD_MAX };
-    char line[DECISION_LINE_MAX + UTIL_LOG_FIELD_MAX * 8 + 2 * F], qid[64], name[F], addr[F];
-    char auth[F], from[F];
-    char tags[F];
+    char line[DECISION_LINE_MAX + UTIL_LOG_FIELD_MAX * 8 + 3 * F], qid[64], name[F], addr[F];
+    char auth[F], from[F], tags[F], file[F], rule[F + 16];
     const struct session_msg *m = &s->msg;
-    size_t i, o = 0;
 
-    tags[0] = '\0';
-    for (i = 0; i < m->ntags && o + 1 < sizeof(tags); i++) {
-        char esc[F];
-        util_escape(esc, sizeof(esc), m->tags[i]->arg, 64);
-        o += (size_t)snprintf(tags + o, sizeof(tags) - o, "%s%s", i ? "," : "", esc);
-    }
+    util_escape(tags, sizeof(tags), m->tags_applied ? m->tags_applied : "", UTIL_LOG_FIELD_MAX);
     util_escape_field(qid, sizeof(qid), s->qid[0] ? s->qid : "NOQUEUE", 32);
     util_escape_field(name, sizeof(name), s->name[0] ? s->name : "unknown", UTIL_LOG_FIELD_MAX);
     util_escape_field(addr, sizeof(addr), s->addr, UTIL_LOG_FIELD_MAX);
     util_escape_field(auth, sizeof(auth), m->auth && m->auth[0] ? m->auth : "-",
                       UTIL_LOG_FIELD_MAX);
     util_escape_field(from, sizeof(from), m->have_from ? m->from.text : "", UTIL_LOG_FIELD_MAX);
+    if (r != NULL) {
+        util_escape_field(file, sizeof(file), r->file, UTIL_LOG_FIELD_MAX);
+        snprintf(rule, sizeof(rule), "%s:%d", file, r->line);
+    } else {
+        snprintf(rule, sizeof(rule), "-");
+    }
     snprintf(line, sizeof(line),
              "%s: message: listener=%s client=%s[%s] auth=%s from=%s%s%s accepted=%zu%s%s "
-             "refused=%zu%s%s action=%s tags=%s%s%s rdns=%s",
+             "refused=%zu%s%s action=%s rule=%s tags=%s%s%s rdns=%s",
              qid, s->listener ? s->listener->name : "-", name, addr, auth,
              m->have_from ? "<" : "-", m->have_from ? from : "", m->have_from ? ">" : "",
              m->naccepted, m->naccepted ? ":" : "", buf_str(&m->accepted_log), m->nrefused,
-             m->nrefused ? ":" : "", buf_str(&m->refused_log),
-             action, tags[0] ? "\"" : "", tags[0] ? tags : "-", tags[0] ? "\"" : "",
+             m->nrefused ? ":" : "", buf_str(&m->refused_log), action, rule,
+             tags[0] ? "\"" : "", tags[0] ? tags : "-", tags[0] ? "\"" : "",
              s->have_rdns ? rdns_verdict_name(s->rdns.verdict) : "-");
     verdict_push(s, &s->v.log, &s->v.nlog, strdup(line));
 }

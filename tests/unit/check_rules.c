@@ -39,6 +39,19 @@ static const struct {
      "listener l default stamp rdns-header \"from\"\npolicy l {\n}\n",
      "%F:1: listener \"l\": rdns-header \"from\" is a header mail needs: every one of that "
      "name would be removed (use an X- name)\n"},
+    {"to after rcpt", "domains d { x.example }\nlistener l default\npolicy l {\n"
+                      "    header reject !to <d>\n}\n",
+     "%F:4: 'to' is known only at rcpt, one recipient at a time, not at header\n"},
+    {"negated log-only", "listener l default\npolicy l {\n    rcpt reject !log-only\n}\n",
+     "%F:3: '!' cannot negate log-only\n"},
+    {"second on-error", "on-error tempfail\non-error accept\nlistener l default\npolicy l {\n}\n",
+     "%F:2: on-error is already set at %F:1\n"},
+    {"tag header that mail has", "listener l default\npolicy l {\n"
+                                  "    mail tag header \"Subject: [SPAM]\"\n}\n",
+     "%F:3: tag header \"Subject\": a header mail has already (use tag subject, or an X- name)\n"},
+    {"redirect without its address", "domains d { x.example }\nlistener l default\n"
+                                      "policy l {\n    mail redirect from <d>\n}\n",
+     "%F:4: redirect needs a quoted address (\"user@example.com\") right after it, got 'from'\n"},
     {"unknown keyword", "frobnicate yes\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
      "senders, listener, policy, rdns, on-error or include)\n"},

@@ -403,6 +403,93 @@ START_TEST(test_accumulate_limit)
 }
 END_TEST
 
+/* The second hostile review of the engine, one case each. */
+START_TEST(test_engine_review)
+{
+    struct ruleset *rs = testutil_load(
+        "domains ours { example.com }\n"                                            /* 1 */
+        "rdns lookup always\n"                                                      /* 2 */
+        "on-error accept\n"                                                         /* 3 */
+        "listener in default\n"                                                     /* 4 */
+        "policy in {\n"                                                             /* 5 */
+        "    rcpt log-only reject rdns unverified\n"                                /* 6 */
+        "    rcpt reject rdns failed to { legal.example.com }\n"                    /* 7 */
+        "    rcpt discard to { trap.example.com } \"trap\"\n"                       /* 8 */
+        "    rcpt copy \"<audit@example.com>\" to { legal.example.com }\n"          /* 9 */
+        "    rcpt reject to { legal.example.com } \"550 5.1.1 gone\"\n"             /* 10 */
+        "    rcpt reject to !<ours> \"550 5.7.1 relaying denied\"\n"                /* 11 */
+        "    header tag subject \"[H]\"\n"                                          /* 12 */
+        "    header tag subject \"[H]\"\n"                                          /* 13 */
+        "    header tag header \"X-Checked: yes\"\n"                                /* 14 */
+        "    content redirect \"hold@example.com\" from { redirect.test }\n"        /* 15 */
+        "}\n");
+    struct session *s;
+    const struct verdict *v;
+    char *subject;
+    size_t i;
+    int adds = 0, dels = 0;
+
+    fake_reset();
+    fake_fail = 1; /* every rDNS condition is undecidable */
+    s = session_new(rs, &fake_env);
+    connect_as(s, "in", "192.0.2.7");
+    mail_as(s, "<a@redirect.test>", NULL);
+    /* log-only never decides, even by error; on-error accept skips the failed rule only */
+    v = session_rcpt(s, "<x@elsewhere.test>", NULL);
+    ck_assert(logged(v, "would-error: stage=rcpt"));
+    ck_assert(logged(v, "error-accept: stage=rcpt"));
+    ck_assert_int_eq(v->reply, REPLY_REJECT);
+    ck_assert_str_eq(v->code, "550");
+    /* an address with no domain is neither in nor out of a list: no discard, no refusal */
+    ck_assert_int_eq(session_rcpt(s, "<postmaster>", NULL)->reply, REPLY_CONTINUE);
+    /* a copy set off by a refused recipient goes with it */
+    ck_assert_int_eq(session_rcpt(s, "<gone@legal.example.com>", NULL)->reply, REPLY_REJECT);
+    /* a source-routed recipient is deleted as the MTA keeps it */
+    ck_assert_int_eq(session_rcpt(s, "<@example.com:bob@example.com>", NULL)->reply,
+                     REPLY_CONTINUE);
+    /* a Subject far longer than any buffer, a tag twice, a client header named like a tag */
+    subject = malloc(40001);
+    memset(subject, 's', 40000);
+    subject[40000] = '\0';
+    session_header(s, "Subject", subject);
+    session_header(s, "x-checked", "yes (forged by the client)");
+    session_eoh(s, NULL);
+    v = session_eom(s, "Q");
+    ck_assert_int_eq(v->reply, REPLY_CONTINUE);
+    for (i = 0; i < v->nrcpts; i++) {
+        ck_assert_str_ne(v->rcpts[i].addr, "<audit@example.com>");
+        if (v->rcpts[i].op == RCPT_DELETE) {
+            dels++;
+            ck_assert(strcmp(v->rcpts[i].addr, "<postmaster>") == 0 ||
+                      strcmp(v->rcpts[i].addr, "<bob@example.com>") == 0);
+        } else {
+            adds++;
+            ck_assert_str_eq(v->rcpts[i].addr, "<hold@example.com>");
+        }
+    }
+    ck_assert_int_eq(dels, 2);
+    ck_assert_int_eq(adds, 1);
+    for (i = 0; i < v->nedits; i++) {
+        const struct hdr_edit *e = &v->edits[i];
+        if (strcmp(e->name, "Subject") == 0) {
+            ck_assert_uint_eq(strlen(e->value), 40000 + 4);
+            ck_assert(strncmp(e->value, "[H] s", 5) == 0);
+        }
+    }
+    ck_assert(logged(v, "tags=\"[H],X-Checked: yes\""));
+    ck_assert(logged(v, "action=redirect rule="));
+    {
+        int del_tag = 0;
+        for (i = 0; i < v->nedits; i++)
+            del_tag |= v->edits[i].value == NULL && strcmp(v->edits[i].name, "X-Checked") == 0;
+        ck_assert(del_tag);
+    }
+    free(subject);
+    session_free(s);
+    rules_unref(rs);
+}
+END_TEST
+
 START_TEST(test_negotiation)
 {
     struct ruleset *plain = testutil_load("domains d { example.com }\n"
@@ -470,6 +557,7 @@ main(void)
     tcase_add_test(tc, test_other_stamps_and_on_error);
     tcase_add_test(tc, test_accumulate_limit);
     tcase_add_test(tc, test_negotiation);
+    tcase_add_test(tc, test_engine_review);
     tcase_add_test(tc, test_no_listener);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
