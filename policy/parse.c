@@ -25,6 +25,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+/* The longest rdns timeout: the lookup runs at connect while the MTA waits on relaywarden,
+ * and Postfix gives up after milter_command_timeout (30 s by default). */
+#define PARSE_RDNS_TIMEOUT_MAX 25
 /* Includes nested deeper than this are a loop in practice. */
 #define PARSE_MAX_INCLUDE_DEPTH 8
 /* A rules or list file larger than this is a mistake (100,000 domains is about 2 MiB). */
@@ -517,10 +520,12 @@ parse_listener(struct parser *p)
             int is_id = parse_kw(&p->tok) == KW_AUTHSERV_ID;
             char **dst = is_id ? &l->authserv_id : &l->rdns_header;
             parse_next(p);
-            if (p->tok.type == T_STRING && !is_id && parse_header_reserved(p->tok.text)) {
+            if (p->tok.type == T_STRING && !is_id &&
+                (strncasecmp(p->tok.text, "X-", 2) != 0 || p->tok.text[2] == '\0' ||
+                 parse_header_reserved(p->tok.text))) {
                 parse_err(p, line,
-                          "listener \"%s\": rdns-header \"%s\" is a header mail needs: every "
-                          "one of that name would be removed (use an X- name)",
+                          "listener \"%s\": rdns-header \"%s\" must be an X- name: every client "
+                          "header of that name is removed",
                           l->name, p->tok.text);
                 parse_skip_line(p);
                 return;
@@ -597,13 +602,62 @@ parse_header_token(const char *s, int host)
     return 1;
 }
 
-/* rdns resolver "IP[:PORT]" | timeout SECONDS | cache SECONDS | lookup fallback|always|never */
+/* "IPv4", "IPv4:port", "IPv6" or "[IPv6]:port", port 1-65535: 0, or -1. c-ares reads the
+ * same forms. */
+static int
+parse_resolver(const char *s)
+{
+    struct netaddr a;
+    char host[64];
+    const char *port = NULL;
+    size_t n;
+
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (close == NULL || close[1] != ':' || (n = (size_t)(close - s - 1)) >= sizeof(host))
+            return -1;
+        memcpy(host, s + 1, n);
+        host[n] = '\0';
+        port = close + 2;
+        if (strchr(host, ':') == NULL) /* brackets are for IPv6 */
+            return -1;
+    } else {
+        const char *colon = strchr(s, ':');
+        if (util_strlcpy(host, s, sizeof(host)) >= sizeof(host))
+            return -1;
+        if (colon != NULL && strchr(colon + 1, ':') == NULL) { /* IPv4:port */
+            host[colon - s] = '\0';
+            port = colon + 1;
+        }
+    }
+    if (netaddr_parse(host, &a) == -1)
+        return -1;
+    if (port != NULL) {
+        char *end;
+        long v = strtol(port, &end, 10);
+        if (*port == '\0' || *end != '\0' || v < 1 || v > 65535)
+            return -1;
+    }
+    return 0;
+}
+
+/* rdns resolver "IP[:PORT]" | timeout SECONDS | cache SECONDS | lookup fallback|always|never,
+ * once in all the rules files. */
 static void
 parse_rdns(struct parser *p)
 {
     int line = p->tok.line, any = 0;
     char *end, hint[256];
     long v;
+
+    if (p->rdns_file != NULL) {
+        parse_err(p, line, "rdns is already set at %s:%d: give all its settings on one line",
+                  p->rdns_file, p->rdns_line);
+        parse_skip_line(p);
+        return;
+    }
+    p->rdns_file = p->file;
+    p->rdns_line = line;
 
     for (;;) {
         enum kw k;
@@ -612,14 +666,11 @@ parse_rdns(struct parser *p)
             break;
         k = parse_kw(&p->tok);
         if (k == KW_RESOLVER) {
-            struct netaddr a;
-            char host[64], *colon;
             parse_next(p);
-            util_strlcpy(host, p->tok.text, sizeof(host));
-            if ((colon = strrchr(host, ':')) != NULL && strchr(host, ':') == colon)
-                *colon = '\0'; /* IPv4:port; a bare IPv6 address has several colons */
-            if (p->tok.type != T_STRING || netaddr_parse(host, &a) == -1) {
-                parse_err(p, line, "rdns resolver needs a quoted IP address[:port], got %s",
+            if (p->tok.type != T_STRING || parse_resolver(p->tok.text) == -1) {
+                parse_err(p, line,
+                          "rdns resolver needs a quoted \"IPv4[:port]\", \"IPv6\" or "
+                          "\"[IPv6]:port\" (port 1-65535), got %s",
                           parse_desc(p));
                 parse_skip_line(p);
                 return;
@@ -628,10 +679,14 @@ parse_rdns(struct parser *p)
         } else if (k == KW_TIMEOUT || k == KW_CACHE) {
             parse_next(p);
             v = strtol(p->tok.text, &end, 10);
-            if (p->tok.type != T_WORD || *end != '\0' || v < (k == KW_TIMEOUT) || v > 86400) {
-                parse_err(p, line, "rdns %s needs seconds (%s-86400), got %s",
+            if (p->tok.type != T_WORD || *end != '\0' || v < (k == KW_TIMEOUT) ||
+                v > (k == KW_TIMEOUT ? PARSE_RDNS_TIMEOUT_MAX : 86400)) {
+                parse_err(p, line, "rdns %s needs seconds (%s-%d), got %s%s",
                           k == KW_TIMEOUT ? "timeout" : "cache", k == KW_TIMEOUT ? "1" : "0",
-                          parse_desc(p));
+                          k == KW_TIMEOUT ? PARSE_RDNS_TIMEOUT_MAX : 86400, parse_desc(p),
+                          k == KW_TIMEOUT ? " (the lookup runs while the MTA waits on "
+                                            "relaywarden: Postfix's milter_command_timeout is 30 s)"
+                                          : "");
                 parse_skip_line(p);
                 return;
             }
@@ -824,6 +879,8 @@ parse_text(struct parser *p, const char *path, char *text, size_t len, int line)
     p->errused = sub.errused;
     p->on_error_file = sub.on_error_file;
     p->on_error_line = sub.on_error_line;
+    p->rdns_file = sub.rdns_file;
+    p->rdns_line = sub.rdns_line;
     return 0;
 }
 
@@ -893,7 +950,10 @@ parse_resolve(struct parser *p)
         }
         p->rs->stamps |= l->stamp != STAMP_NONE;
         if (l->stamp != STAMP_NONE &&
-            parse_stamp_name(p, l->rdns_header ? l->rdns_header : RULES_STAMP_HEADER) == -1)
+            (parse_stamp_name(p, l->rdns_header ? l->rdns_header : RULES_STAMP_HEADER) == -1 ||
+             (l->authserv_id != NULL &&
+              parse_name_list_add(&p->rs->authserv_ids, &p->rs->nauthserv_ids, l->authserv_id,
+                                  strlen(l->authserv_id)) == -1)))
             parse_err(&at, l->line, "out of memory");
         for (j = 0; j < i; j++)
             if (l->daemon && p->rs->listeners[j].daemon &&

@@ -58,6 +58,8 @@ struct parser {
     int nerrors;
     const char *on_error_file; /* where on-error was set, to refuse a second one */
     int on_error_line;
+    const char *rdns_file; /* where rdns was set, likewise */
+    int rdns_line;
 };
 
 void parse_err(struct parser *p, int line, const char *fmt, ...)

@@ -48,6 +48,9 @@ rules_free(struct ruleset *rs)
     for (i = 0; i < rs->ntag_names; i++)
         free(rs->tag_names[i]);
     free(rs->tag_names);
+    for (i = 0; i < rs->nauthserv_ids; i++)
+        free(rs->authserv_ids[i]);
+    free(rs->authserv_ids);
     for (i = 0; i < rs->nfiles; i++)
         free(rs->files[i]);
     free(rs->files);

@@ -114,6 +114,10 @@ struct ruleset {
      * on every listener, so that a tag cannot be forged. */
     char **tag_names;
     size_t ntag_names;
+    /* The authserv-ids stamping listeners name: an Authentication-Results claiming any of
+     * them (or the MTA's host name) is removed on every listener. */
+    char **authserv_ids;
+    size_t nauthserv_ids;
     char rdns_server[64]; /* "" for the system resolver */
     int rdns_timeout_ms;
     int rdns_cache_secs;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct session *
 session_new(struct ruleset *rs, const struct env *env)
@@ -279,6 +280,11 @@ session_connect(struct session *s, const struct ev_connect *e)
         util_strlcpy(s->addr, e->addr, sizeof(s->addr));
     else
         s->addr[0] = '\0';
+    /* An IPv4 client on a dual-stack socket comes as ::ffff:192.0.2.7: it is 192.0.2.7, for
+     * its reverse DNS, its stamp and the networks lists alike. */
+    if (strncasecmp(s->addr, "::ffff:", 7) == 0 && strchr(s->addr + 7, ':') == NULL &&
+        strchr(s->addr + 7, '.') != NULL)
+        memmove(s->addr, s->addr + 7, strlen(s->addr + 7) + 1);
     s->have_client = s->addr[0] != '\0' && netaddr_parse(s->addr, &s->client) == 0;
     s->listener = rules_listener(s->rs, e->daemon);
     if (s->listener == NULL || s->listener->policy == NULL) {

@@ -138,12 +138,16 @@ sess_header_note(struct session *s, const char *name, const char *value)
             }
             sess_seen(s, &m->tagh[i], 1);
         }
-    /* Only a stamping listener removes forged results and stamps, so only there are they
-     * counted: every one, stamped session or not. */
-    if (l == NULL || l->stamp == STAMP_NONE || s->authserv == NULL)
+    /* When the rules stamp anywhere, forged results and stamps go on every listener: mail
+     * that came in by a listener that does not stamp reaches the same readers. */
+    if (l == NULL || !s->rs->stamps || s->authserv == NULL)
         return;
     if (authres_name_eq(name, "Authentication-Results")) {
-        sess_seen(s, &m->ar, authres_is_ours(value, strlen(value), s->authserv));
+        size_t len = strlen(value), i;
+        int ours = authres_is_ours(value, len, s->authserv);
+        for (i = 0; !ours && i < s->rs->nauthserv_ids; i++)
+            ours = authres_is_ours(value, len, s->rs->authserv_ids[i]);
+        sess_seen(s, &m->ar, ours);
         return;
     }
     for (size_t i = 0; i < s->rs->nstamp_names; i++)
@@ -170,7 +174,7 @@ sess_stamp(struct session *s)
     size_t k;
     int i;
 
-    if (l->stamp == STAMP_NONE)
+    if (!s->rs->stamps)
         return NULL;
     if (s->msg.ar.nours > SESSION_FORGED_MAX)
         return "too many Authentication-Results claiming our authserv-id";
@@ -182,7 +186,8 @@ sess_stamp(struct session *s)
     for (k = 0; st != NULL && k < s->rs->nstamp_names; k++)
         for (i = st[k].nours - 1; i >= 0; i--)
             verdict_edit(s, EDIT_CHANGE, st[k].idx[i], s->rs->stamp_names[k], NULL);
-    if (!s->have_rdns || (l->stamp == STAMP_UNAUTHENTICATED && s->msg.auth != NULL && s->msg.auth[0] != '\0'))
+    if (l->stamp == STAMP_NONE || !s->have_rdns ||
+        (l->stamp == STAMP_UNAUTHENTICATED && s->msg.auth != NULL && s->msg.auth[0] != '\0'))
         return NULL;
     if (rdns_format_ar(&s->rdns, s->authserv, s->addr, value, sizeof(value)) == -1)
         return "our Authentication-Results does not fit (authserv-id too long)";

@@ -217,7 +217,13 @@ sess_summary(struct session *s, const char *action, const struct rule *r)
     char line[DECISION_LINE_MAX + UTIL_LOG_FIELD_MAX * 8 + 3 * F], qid[64], name[F], addr[F];
     char auth[F], from[F], tags[F], file[F], rule[F + 16];
     const struct session_msg *m = &s->msg;
+    int removed = m->ar.nours;
+    size_t i;
 
+    for (i = 0; m->stamp != NULL && i < s->rs->nstamp_names; i++)
+        removed += m->stamp[i].nours;
+    for (i = 0; m->tagh != NULL && i < s->rs->ntag_names; i++)
+        removed += m->tagh[i].nours;
     util_escape(tags, sizeof(tags), m->tags_applied ? m->tags_applied : "", UTIL_LOG_FIELD_MAX);
     util_escape_field(qid, sizeof(qid), s->qid[0] ? s->qid : "NOQUEUE", 32);
     util_escape_field(name, sizeof(name), s->name[0] ? s->name : "unknown", UTIL_LOG_FIELD_MAX);
@@ -233,12 +239,12 @@ sess_summary(struct session *s, const char *action, const struct rule *r)
     }
     snprintf(line, sizeof(line),
              "%s: message: listener=%s client=%s[%s] auth=%s from=%s%s%s accepted=%zu%s%s "
-             "refused=%zu%s%s action=%s rule=%s tags=%s%s%s rdns=%s",
+             "refused=%zu%s%s action=%s rule=%s tags=%s%s%s removed=%d rdns=%s",
              qid, s->listener ? s->listener->name : "-", name, addr, auth,
              m->have_from ? "<" : "-", m->have_from ? from : "", m->have_from ? ">" : "",
              m->naccepted, m->naccepted ? ":" : "", buf_str(&m->accepted_log), m->nrefused,
              m->nrefused ? ":" : "", buf_str(&m->refused_log), action, rule,
-             tags[0] ? "\"" : "", tags[0] ? tags : "-", tags[0] ? "\"" : "",
+             tags[0] ? "\"" : "", tags[0] ? tags : "-", tags[0] ? "\"" : "", removed,
              s->have_rdns ? rdns_verdict_name(s->rdns.verdict) : "-");
     verdict_push(s, &s->v.log, &s->v.nlog, strdup(line));
 }

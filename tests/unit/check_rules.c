@@ -37,8 +37,8 @@ static const struct {
     {"one-line policy", "listener l default\npolicy l { rcpt reject !auth }\n", "OK"},
     {"stamp named like a header mail needs",
      "listener l default stamp rdns-header \"from\"\npolicy l {\n}\n",
-     "%F:1: listener \"l\": rdns-header \"from\" is a header mail needs: every one of that "
-     "name would be removed (use an X- name)\n"},
+     "%F:1: listener \"l\": rdns-header \"from\" must be an X- name: every client header of "
+     "that name is removed\n"},
     {"to after rcpt", "domains d { x.example }\nlistener l default\npolicy l {\n"
                       "    header reject !to <d>\n}\n",
      "%F:4: 'to' is known only at rcpt, one recipient at a time, not at header\n"},

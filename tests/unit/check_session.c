@@ -336,6 +336,52 @@ START_TEST(test_other_stamps_and_on_error)
 }
 END_TEST
 
+/* Forged results go on every listener once some listener stamps, for any stamping
+ * listener's authserv-id; a dual-stack client address is its IPv4 one. */
+START_TEST(test_forged_everywhere)
+{
+    struct ruleset *rs = testutil_load("networks v4 { 192.0.2.0/24 }\n"
+                                       "listener in daemon \"in\" stamp authserv-id \"a.example\"\n"
+                                       "listener other default\n"
+                                       "policy in {\n}\n"
+                                       "policy other {\n"
+                                       "    mail tempfail client <v4> \"451 4.7.1 seen as IPv4\"\n"
+                                       "}\n");
+    struct session *s;
+    const struct verdict *v;
+    size_t i;
+    int dels = 0, ins = 0;
+
+    fake_reset();
+    s = session_new(rs, &fake_env);
+    connect_as(s, "nothing-names-this", "::ffff:192.0.2.7");
+    ck_assert_int_eq(mail_as(s, "<a@remote.example>", NULL)->reply, REPLY_TEMPFAIL);
+    mail_as(s, "<a@remote.example>", NULL);
+    session_abort(s);
+    session_free(s);
+
+    s = session_new(rs, &fake_env);
+    connect_as(s, "nothing-names-this", "198.51.100.7");
+    mail_as(s, "<a@remote.example>", NULL);
+    session_rcpt(s, "<b@example.com>", NULL);
+    session_header(s, "Authentication-Results", "a.example; iprev=pass");
+    session_header(s, "Authentication-Results", "mx.example.com; dkim=pass");
+    session_header(s, "Authentication-Results", "other.example; dkim=pass");
+    session_header(s, "X-Relaywarden-RDNS", "forged");
+    session_eoh(s, NULL);
+    v = session_eom(s, "Q");
+    for (i = 0; i < v->nedits; i++) {
+        dels += v->edits[i].value == NULL;
+        ins += v->edits[i].op == EDIT_INSERT;
+    }
+    ck_assert_int_eq(dels, 3); /* a.example, the MTA's host name, the stamp */
+    ck_assert_int_eq(ins, 0);  /* this listener does not stamp */
+    ck_assert(logged(v, "removed=3"));
+    session_free(s);
+    rules_unref(rs);
+}
+END_TEST
+
 START_TEST(test_redirect_limit)
 {
     struct ruleset *rs = testutil_load("listener in default\n"
@@ -555,6 +601,7 @@ main(void)
     tcase_add_test(tc, test_header_deletions);
     tcase_add_test(tc, test_redirect_limit);
     tcase_add_test(tc, test_other_stamps_and_on_error);
+    tcase_add_test(tc, test_forged_everywhere);
     tcase_add_test(tc, test_accumulate_limit);
     tcase_add_test(tc, test_negotiation);
     tcase_add_test(tc, test_engine_review);
