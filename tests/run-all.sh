@@ -27,7 +27,7 @@ mkdir -p build-asan
     make -s -j"$jobs" && ASAN_OPTIONS=detect_leaks=1 make -s -j"$jobs" check) ||
     { cat build-asan/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
 
-step "fuzzing: address, header and rules parsers, 30 s each (libFuzzer, ASan+UBSan)"
+step "fuzzing: every parser of untrusted bytes and the rules parser, 30 s each (libFuzzer, ASan+UBSan)"
 bash tests/fuzz/run.sh 30
 
 step "make distcheck"
@@ -42,5 +42,5 @@ awk '
     /^[0-9]+%: Checks: / { gsub(/,/, ""); p += $3 - $5 - $7; f += $5 + $7 }
     /^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
     END { printf "%d passed, %d failed\n", p, f; exit f > 0 }
-' build-release/tests/unit/*.log build-release/tests/e2e/*.log build-asan/tests/unit/*.log \
-    build-asan/tests/e2e/*.log
+' build-release/tests/unit/*.log build-release/tests/e2e/*.log build-release/tests/golden/*.log \
+    build-asan/tests/unit/*.log build-asan/tests/e2e/*.log build-asan/tests/golden/*.log
