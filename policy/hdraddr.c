@@ -65,7 +65,8 @@ hdr_special(char c)
     return strchr("()<>@,;:\\\".[]", c) != NULL;
 }
 
-/* RFC 5322 atext, for the local part of an address found in display text. */
+/* RFC 5322 atext, for the local part of an address found in display text (UTF-8 bytes are
+ * taken too, by the scan). */
 static int
 hdr_atext(unsigned char c)
 {
@@ -143,8 +144,9 @@ hdr_scan_text(struct hscan *s, const char *t, size_t n)
             continue;
         for (lend = at; lend > 0 && t[lend - 1] == ' '; lend--)
             ;
+        /* RFC 6532: a local part may be UTF-8 ("президент@example.com"). */
         for (l = lend; l > 0 && (hdr_atext((unsigned char)t[l - 1]) || t[l - 1] == '.' ||
-                                 t[l - 1] == '"');
+                                 t[l - 1] == '"' || (unsigned char)t[l - 1] >= 0x80);
              l--)
             ;
         for (rbeg = at + 1; rbeg < n && t[rbeg] == ' '; rbeg++)
@@ -166,6 +168,14 @@ hdr_scan_text(struct hscan *s, const char *t, size_t n)
             o--;
         if (o == 0)
             continue; /* "@example.com" alone names no mailbox */
+        /* A UTF-8 local part cannot be owned (senders lists are ASCII) but still names the
+         * domain: keep the domain under a local part that owns nothing. */
+        for (i = 0; i < o && (unsigned char)cand[i] < 0x80; i++)
+            ;
+        if (i < o) {
+            memcpy(cand, "?", 1);
+            o = 1;
+        }
         cand[o++] = '@';
         for (i = rbeg; i < r; i++) {
             if (t[i] == '.' && cand[o - 1] == '.')

@@ -634,7 +634,10 @@ parse_resolver(const char *s)
         return -1;
     if (port != NULL) {
         char *end;
-        long v = strtol(port, &end, 10);
+        long v;
+        if (strspn(port, "0123456789") != strlen(port)) /* no sign, no space */
+            return -1;
+        v = strtol(port, &end, 10);
         if (*port == '\0' || *end != '\0' || v < 1 || v > 65535)
             return -1;
     }
@@ -659,12 +662,22 @@ parse_rdns(struct parser *p)
     p->rdns_file = p->file;
     p->rdns_line = line;
 
+    unsigned seen = 0;
+
     for (;;) {
         enum kw k;
         parse_next(p);
         if (p->tok.type == T_NL || p->tok.type == T_EOF)
             break;
         k = parse_kw(&p->tok);
+        if ((k == KW_RESOLVER || k == KW_TIMEOUT || k == KW_CACHE || k == KW_LOOKUP) &&
+            (seen & (1u << k))) {
+            parse_err(p, line, "rdns: %s is given twice", p->tok.text);
+            parse_skip_line(p);
+            return;
+        }
+        if (k >= 0 && k < 32)
+            seen |= 1u << k;
         if (k == KW_RESOLVER) {
             parse_next(p);
             if (p->tok.type != T_STRING || parse_resolver(p->tok.text) == -1) {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A condition's argument: <name>, "item", bare item or { items }. A '!' before it negates. */
 static const struct list *
@@ -221,10 +222,10 @@ parse_action_arg(struct parser *p, struct rule *r, int line)
         {
             char name[128];
             util_strlcpy(name, p->tok.text, n + 1 < sizeof(name) ? n + 1 : sizeof(name));
-            if (parse_header_reserved(name)) {
+            if (parse_header_reserved(name) || strncasecmp(name, "X-", 2) != 0 || n < 3) {
                 parse_err(p, line,
-                          "tag header \"%.100s\": a header mail has already (use tag subject, or "
-                          "an X- name)",
+                          "tag header \"%.100s\": use an X- name (every client header of that "
+                          "name is removed; tag subject prefixes the Subject)",
                           name);
                 return -1;
             }

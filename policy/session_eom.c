@@ -168,14 +168,17 @@ static const char *
 sess_stamp(struct session *s)
 {
     const struct listener *l = s->listener;
-    const char *hname = l->rdns_header ? l->rdns_header : RULES_STAMP_HEADER;
+    const char *hname;
     const struct hdr_seen *st = s->msg.stamp;
     char value[RDNS_HEADER_MAX];
     size_t k;
     int i;
 
-    if (!s->rs->stamps)
+    /* No listener (on-error accept let an unnamed connection through): nothing of ours to
+     * stamp or to protect here. */
+    if (!s->rs->stamps || l == NULL)
         return NULL;
+    hname = l->rdns_header ? l->rdns_header : RULES_STAMP_HEADER;
     if (s->msg.ar.nours > SESSION_FORGED_MAX)
         return "too many Authentication-Results claiming our authserv-id";
     for (k = 0; st != NULL && k < s->rs->nstamp_names; k++)

@@ -82,6 +82,9 @@ textnorm_filter(ucs4_t uc, int final, struct buf *out)
         uc = ' ';
     else if (uc < 0x20 || (uc >= 0x7f && uc < 0xa0))
         return 0;
+    else if (uc == 0x2006 || uc == 0x2008 || uc == 0x2009 || uc == 0x200a || uc == 0x202f ||
+             uc == 0x205f)
+        return 0; /* spaces too narrow to see: "example\u200a.\u200acom" reads as one name */
     else if (uc_is_property_default_ignorable_code_point(uc))
         return 0;
     if (final) {
@@ -158,20 +161,35 @@ textnorm_finish(const ucs4_t *cps, size_t ncp, struct buf *out, char *err, size_
             util_errf(err, errlen, "text too long after decoding");
             goto done;
         }
+    /* NFKD first, so that a letter composed with a mark ("\u1eb9", e with a dot below)
+     * comes apart and its mark goes; then NFC puts what is left back together. */
     if (filt.len > 0 &&
-        (nf = u8_normalize(UNINORM_NFKC, (const uint8_t *)filt.s, filt.len, NULL, &nflen)) ==
+        (nf = u8_normalize(UNINORM_NFKD, (const uint8_t *)filt.s, filt.len, NULL, &nflen)) ==
             NULL) {
         util_errf(err, errlen, "out of memory normalizing text");
         goto done;
     }
+    buf_reset(&filt);
     for (i = 0; i < nflen;) {
         ucs4_t uc;
         int k = u8_mbtouc(&uc, nf + i, nflen - i);
         i += (size_t)(k > 0 ? k : 1);
-        if (textnorm_filter(uc, 1, out) == -1) {
+        if (textnorm_filter(uc, 1, &filt) == -1) {
             util_errf(err, errlen, "text too long after decoding");
             goto done;
         }
+    }
+    free(nf);
+    nf = NULL;
+    if (filt.len > 0 &&
+        (nf = u8_normalize(UNINORM_NFC, (const uint8_t *)filt.s, filt.len, NULL, &nflen)) ==
+            NULL) {
+        util_errf(err, errlen, "out of memory normalizing text");
+        goto done;
+    }
+    if (nflen > 0 && buf_put(out, nf, nflen) == -1) {
+        util_errf(err, errlen, "text too long after decoding");
+        goto done;
     }
     rc = 0;
 done:

@@ -8,11 +8,13 @@
  *      separators become a space; other control characters are dropped;
  *   3. default-ignorable code points are dropped: zero-width spaces and joiners, bidi controls
  *      (U+200E, U+202A..U+202E, U+2066..U+2069), soft hyphen, variation selectors, tags;
- *   4. Unicode NFKC: fullwidth and other compatibility forms become their plain letters, so
- *      U+FF20 and U+FE6B become '@' and U+FF0E '.', and U+00A0 a space;
+ *   4. Unicode NFKD, then NFC: fullwidth and other compatibility forms become their plain
+ *      letters, so U+FF20 and U+FE6B become '@' and U+FF0E '.', and U+00A0 a space; every
+ *      combining mark is dropped between the two, also from letters that carried one;
+ *      spaces too narrow to see (thin, hair, narrow no-break) are dropped;
  *   5. full stops NFKC leaves alone become '.': the ideographic ones (U+3002, U+FF61, U+FE12,
  *      label separators to IDNA) and the look-alikes of Unicode's confusables list (U+A4F8,
- *      U+0701, U+1427, ...); the braille blank becomes a space; combining marks are dropped.
+ *      U+0701, U+1427, ...); the braille blank becomes a space.
  *
  * What a reader sees as "boss@example.com" is then the ASCII "boss@example.com". Text with
  * bidi controls or right-to-left letters is shown in another order than it is stored: the

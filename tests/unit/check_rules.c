@@ -48,7 +48,14 @@ static const struct {
      "%F:2: on-error is already set at %F:1\n"},
     {"tag header that mail has", "listener l default\npolicy l {\n"
                                   "    mail tag header \"Subject: [SPAM]\"\n}\n",
-     "%F:3: tag header \"Subject\": a header mail has already (use tag subject, or an X- name)\n"},
+     "%F:3: tag header \"Subject\": use an X- name (every client header of that name is "
+     "removed; tag subject prefixes the Subject)\n"},
+    {"rdns setting twice", "rdns timeout 5 timeout 6\nlistener l default\npolicy l {\n}\n",
+     "%F:1: rdns: timeout is given twice\n"},
+    {"rdns resolver port with a sign", "rdns resolver \"127.0.0.1:+53\"\nlistener l default\n"
+                                         "policy l {\n}\n",
+     "%F:1: rdns resolver needs a quoted \"IPv4[:port]\", \"IPv6\" or \"[IPv6]:port\" (port "
+     "1-65535), got \"127.0.0.1:+53\"\n"},
     {"redirect without its address", "domains d { x.example }\nlistener l default\n"
                                       "policy l {\n    mail redirect from <d>\n}\n",
      "%F:4: redirect needs a quoted address (\"user@example.com\") right after it, got 'from'\n"},

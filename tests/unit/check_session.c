@@ -572,6 +572,26 @@ START_TEST(test_negotiation)
 END_TEST
 
 /* A connection no listener takes is tempfailed at connect and at every later event. */
+/* With on-error accept, a connection no listener names goes on unchecked to its end: no
+ * crash at end of message (the third hostile review). */
+START_TEST(test_no_listener_accept)
+{
+    struct ruleset *rs = testutil_load("on-error accept\n"
+                                       "listener in daemon \"in\" stamp\npolicy in {\n}\n");
+    struct session *s = session_new(rs, &fake_env);
+
+    fake_reset();
+    ck_assert_int_eq(connect_as(s, "third", "192.0.2.7")->reply, REPLY_CONTINUE);
+    ck_assert_int_eq(mail_as(s, "<a@b.example>", NULL)->reply, REPLY_CONTINUE);
+    ck_assert_int_eq(session_rcpt(s, "<c@d.example>", NULL)->reply, REPLY_CONTINUE);
+    session_header(s, "Authentication-Results", "x; iprev=pass");
+    ck_assert_int_eq(session_eoh(s, NULL)->reply, REPLY_CONTINUE);
+    ck_assert_int_eq(session_eom(s, "Q")->reply, REPLY_CONTINUE);
+    session_free(s);
+    rules_unref(rs);
+}
+END_TEST
+
 START_TEST(test_no_listener)
 {
     struct ruleset *rs = testutil_load("listener in daemon \"in\"\npolicy in {\n}\n");
@@ -606,6 +626,7 @@ main(void)
     tcase_add_test(tc, test_negotiation);
     tcase_add_test(tc, test_engine_review);
     tcase_add_test(tc, test_no_listener);
+    tcase_add_test(tc, test_no_listener_accept);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     rc = testutil_run(s);
