@@ -28,8 +28,9 @@
 /* The longest rdns timeout: the lookup runs at connect while the MTA waits on relaywarden,
  * and Postfix gives up after milter_command_timeout (30 s by default). */
 #define PARSE_RDNS_TIMEOUT_MAX 25
-/* Includes nested deeper than this are a loop in practice. */
-#define PARSE_MAX_INCLUDE_DEPTH 8
+/* Rules and list files read for one ruleset: far above any real setup, low enough that
+ * includes fanning out cannot keep the parser busy. */
+#define PARSE_MAX_FILES 256
 /* A rules or list file larger than this is a mistake (100,000 domains is about 2 MiB). */
 #define PARSE_MAX_FILE_SIZE (64L * 1024 * 1024)
 
@@ -811,9 +812,21 @@ parse_st_include(struct parser *p)
     }
     resolve_path(p->file, p->tok.text, path, sizeof(path));
     parse_expect_eol(p);
+    /* A file that includes one being read is a loop: say which, and read nothing more. */
+    for (int i = 0; i < p->depth && i < PARSE_MAX_INCLUDE_DEPTH; i++)
+        if (strcmp(p->chain[i], path) == 0) {
+            parse_err(p, line, "include loop: \"%.200s\" is already being read", path);
+            return;
+        }
     if (p->depth >= PARSE_MAX_INCLUDE_DEPTH) {
-        parse_err(p, line, "includes nested more than %d deep (an include loop?)",
-                  PARSE_MAX_INCLUDE_DEPTH);
+        parse_err(p, line, "includes nested more than %d deep", PARSE_MAX_INCLUDE_DEPTH);
+        return;
+    }
+    /* Includes fanning out (a file included ten times by files included ten times) would
+     * read without end: the whole set of rules files is bounded. */
+    if (p->rs->nfiles >= PARSE_MAX_FILES) {
+        parse_err(p, line, "more than %d rules and list files read: \"%.200s\" is not",
+                  PARSE_MAX_FILES, path);
         return;
     }
     parse_file(p, path, line);
@@ -872,6 +885,8 @@ parse_text(struct parser *p, const char *path, char *text, size_t len, int line)
         parse_err(p, line, "out of memory");
         return -1;
     }
+    if (p->depth < PARSE_MAX_INCLUDE_DEPTH)
+        sub.chain[p->depth] = sub.file;
     sub.depth = p->depth + 1;
     sub.pushed_back = 0;
     lex_init(&sub.lx, text, len);

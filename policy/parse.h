@@ -9,6 +9,9 @@
 #include "lex.h"
 #include "rules.h"
 
+/* Includes nested deeper than this are a loop in practice. */
+#define PARSE_MAX_INCLUDE_DEPTH 8
+
 /* Conditions in one rule: enough for any sentence an admin would write. */
 #define PARSE_MAX_CONDS 16
 
@@ -53,6 +56,7 @@ struct parser {
     int pushed_back;
     const char *file;
     int depth;
+    const char *chain[PARSE_MAX_INCLUDE_DEPTH]; /* the files being read, outermost first */
     char *err;
     size_t errlen, errused;
     int nerrors;

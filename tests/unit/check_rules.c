@@ -243,10 +243,68 @@ START_TEST(test_include_loop)
 {
     char err[65536];
 
-    testutil_write("loop.rules", "include \"loop.rules\"\n");
     ck_assert_ptr_null(
         rules_load(testutil_write("loop.rules", "include \"loop.rules\"\n"), err, sizeof(err)));
-    ck_assert_msg(strstr(err, "includes nested more than 8 deep") != NULL, "%s", err);
+    ck_assert_msg(strstr(err, "loop.rules:1: include loop: ") != NULL &&
+                      strstr(err, "loop.rules\" is already being read") != NULL,
+                  "%s", err);
+    /* a file that includes itself ten times is read once, not 10^8 times */
+    ck_assert_ptr_null(rules_load(
+        testutil_write("fan.rules", "include \"fan.rules\"\ninclude \"fan.rules\"\n"
+                                    "include \"fan.rules\"\ninclude \"fan.rules\"\n"
+                                    "include \"fan.rules\"\ninclude \"fan.rules\"\n"
+                                    "include \"fan.rules\"\ninclude \"fan.rules\"\n"
+                                    "include \"fan.rules\"\ninclude \"fan.rules\"\n"),
+        err, sizeof(err)));
+}
+END_TEST
+
+/* PARSE_MAX_INCLUDE_DEPTH (8) distinct files deep, and PARSE_MAX_FILES (256) files in all:
+ * at the limit - 1, the limit and the limit + 1. */
+START_TEST(test_include_limits)
+{
+    static char err[65536];
+    char name[64], text[128];
+    struct ruleset *rs;
+    int k, i;
+
+    for (k = -1; k <= 1; k++) {
+        int depth = 8 + k; /* files in the chain: d_0 includes d_1 ... includes d_(depth-1) */
+        for (i = depth - 1; i >= 0; i--) {
+            snprintf(name, sizeof(name), "d%d_%d.rules", k + 1, i);
+            if (i == depth - 1)
+                snprintf(text, sizeof(text), "listener l default\npolicy l {\n}\n");
+            else
+                snprintf(text, sizeof(text), "include \"d%d_%d.rules\"\n", k + 1, i + 1);
+            testutil_write(name, text);
+        }
+        snprintf(name, sizeof(name), "d%d_0.rules", k + 1);
+        snprintf(text, sizeof(text), "include \"d%d_1.rules\"\n", k + 1);
+        rs = rules_load(testutil_write(name, text), err, sizeof(err));
+        ck_assert_msg((rs == NULL) == (k > 0), "%d files deep: %s", depth, err);
+        if (k > 0)
+            ck_assert(strstr(err, "includes nested more than 8 deep") != NULL);
+        rules_unref(rs);
+    }
+    for (k = -1; k <= 1; k++) {
+        int nfiles = 256 + k; /* the main file and nfiles - 1 included ones */
+        char *main_text = malloc((size_t)nfiles * 40 + 64);
+        ck_assert_ptr_nonnull(main_text);
+        main_text[0] = '\0';
+        for (i = 1; i < nfiles; i++) {
+            snprintf(name, sizeof(name), "f%d_%d.rules", k + 1, i);
+            testutil_write(name, "# empty\n");
+            sprintf(main_text + strlen(main_text), "include \"%s\"\n", name);
+        }
+        strcat(main_text, "listener l default\npolicy l {\n}\n");
+        snprintf(name, sizeof(name), "f%d_0.rules", k + 1);
+        rs = rules_load(testutil_write(name, main_text), err, sizeof(err));
+        ck_assert_msg((rs == NULL) == (k > 0), "%d files: %s", nfiles, err);
+        if (k > 0)
+            ck_assert(strstr(err, "more than 256 rules and list files read") != NULL);
+        rules_unref(rs);
+        free(main_text);
+    }
 }
 END_TEST
 
@@ -296,6 +354,7 @@ main(void)
     tcase_add_test(tc, test_include_and_list_file);
     tcase_add_test(tc, test_list_file_errors_name_the_list_file);
     tcase_add_test(tc, test_include_loop);
+    tcase_add_test(tc, test_include_limits);
     tcase_add_test(tc, test_large_lists);
     suite_add_tcase(s, tc);
     return testutil_run(s);
