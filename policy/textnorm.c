@@ -181,6 +181,7 @@ textnorm_finish(const ucs4_t *cps, size_t ncp, struct buf *out, char *err, size_
     }
     free(nf);
     nf = NULL;
+    nflen = 0; /* nothing left after the marks went: nothing to compose */
     if (filt.len > 0 &&
         (nf = u8_normalize(UNINORM_NFC, (const uint8_t *)filt.s, filt.len, NULL, &nflen)) ==
             NULL) {
