@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# run.sh - golden decisions: each NAME.args (trial arguments, one per line; -c FILE picks a
+# golden.sh - golden decisions (tests/golden/): each NAME.args (trial arguments, one per line; -c FILE picks a
 # rules file, default contrib/relaywarden.rules) is run through relaywarden -t with NAME.eml
 # when there is one, from the top of the source tree so that rule locations read the same
 # everywhere; its output and exit status must equal NAME.out. UPDATE=1 rewrites the .out files.
