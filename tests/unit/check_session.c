@@ -75,6 +75,15 @@ mail_as(struct session *s, const char *from, const char *auth)
     return session_mail(s, &e);
 }
 
+/* A connection on daemon and one transaction to <b@example.com>, ready for headers. */
+static void
+open_message(struct session *s, const char *daemon)
+{
+    connect_as(s, daemon, "192.0.2.7");
+    mail_as(s, "<a@remote.example>", NULL);
+    session_rcpt(s, "<b@example.com>", NULL);
+}
+
 /* 1 if some log line of v contains text. */
 static int
 logged(const struct verdict *v, const char *text)
@@ -247,9 +256,7 @@ START_TEST(test_header_deletions)
 
     fake_reset();
     s = session_new(rs, &fake_env);
-    connect_as(s, "in", "192.0.2.7");
-    mail_as(s, "<a@remote.example>", NULL);
-    session_rcpt(s, "<b@example.com>", NULL);
+    open_message(s, "in");
     session_header(s, "Authentication-Results", "mx.example.com; iprev=pass");
     session_header(s, "authentication-results", "other.example; spf=pass");
     session_header(s, "Authentication-Results", "(c\\) d) MX.example.com.; iprev=pass");
@@ -274,9 +281,7 @@ START_TEST(test_header_deletions)
     for (int k = -1; k <= 1; k++) {
         int n = 64 + k; /* SESSION_FORGED_MAX */
         s = session_new(rs, &fake_env);
-        connect_as(s, "in", "192.0.2.7");
-        mail_as(s, "<a@remote.example>", NULL);
-        session_rcpt(s, "<b@example.com>", NULL);
+        open_message(s, "in");
         for (i = 0; i < (size_t)n; i++)
             session_header(s, "X-Stamp", "forged");
         session_eoh(s, NULL);
@@ -308,9 +313,7 @@ START_TEST(test_other_stamps_and_on_error)
 
     fake_reset();
     s = session_new(rs, &fake_env);
-    connect_as(s, "in", "192.0.2.7");
-    mail_as(s, "<a@remote.example>", NULL);
-    session_rcpt(s, "<b@example.com>", NULL);
+    open_message(s, "in");
     session_header(s, "X-Relaywarden-RDNS", "forged default stamp");
     session_header(s, "x-stamp", "forged own stamp");
     session_header(s, "X-Other", "kept");
@@ -322,9 +325,7 @@ START_TEST(test_other_stamps_and_on_error)
     session_free(s);
 
     s = session_new(rs, &fake_env);
-    connect_as(s, "out", "192.0.2.7");
-    mail_as(s, "<a@remote.example>", NULL);
-    session_rcpt(s, "<b@example.com>", NULL);
+    open_message(s, "out");
     for (i = 0; i < 65; i++)
         session_header(s, "X-Stamp", "forged");
     session_eoh(s, NULL);
