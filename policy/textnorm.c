@@ -101,14 +101,16 @@ textnorm_filter(ucs4_t uc, int final, struct buf *out)
     return buf_put(out, u8, (size_t)len);
 }
 
-/* Bidi controls and right-to-left letters: the order on screen is not the order in memory. */
+/* Bidi controls, right-to-left letters and Arabic numbers: the order on screen is not the
+ * order in memory. */
 static int
 textnorm_is_bidi(ucs4_t uc)
 {
     FriBidiCharType t = fribidi_get_bidi_type((FriBidiChar)uc);
 
-    return (FRIBIDI_IS_STRONG(t) && FRIBIDI_IS_RTL(t)) || FRIBIDI_IS_EXPLICIT(t) ||
-           FRIBIDI_IS_ISOLATE(t) || uc == 0x200f || uc == 0x061c;
+    /* Arabic numbers (AN) are laid out right to left inside a left-to-right line too. */
+    return (FRIBIDI_IS_STRONG(t) && FRIBIDI_IS_RTL(t)) || t == FRIBIDI_TYPE_AN ||
+           FRIBIDI_IS_EXPLICIT(t) || FRIBIDI_IS_ISOLATE(t) || uc == 0x200f || uc == 0x061c;
 }
 
 /* Decodes src into code points (bytes that are not UTF-8 become U+FFFD). */
