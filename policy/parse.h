@@ -84,6 +84,10 @@ int parse_header_reserved(const char *name);
 /* parse_name_list_add - adds name[0..len) to a list of header names, once (any case). 0/-1. */
 int parse_name_list_add(char ***list, size_t *n, const char *name, size_t len);
 
+/* parse_listener.c */
+void parse_listener(struct parser *p);
+void parse_rdns(struct parser *p);
+
 /* parse_rule.c */
 void parse_policy(struct parser *p);
 void parse_rule_free(struct rule *r);
