@@ -184,7 +184,6 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
         case ACT_DISCARD:
             s->v.reply = REPLY_DISCARD;
             s->v.rule = r;
-            s->msg.final = r;
             return;
         case ACT_QUARANTINE:
             if (s->msg.quarantine == NULL)
@@ -310,7 +309,7 @@ session_connect(struct session *s, const struct ev_connect *e)
 }
 
 /* A connection that matched no listener answers every event with the same tempfail. */
-static int
+int
 sess_dead(struct session *s)
 {
     if (!s->dead)
@@ -448,8 +447,7 @@ session_body(struct session *s, const void *chunk, size_t len)
 {
     verdict_reset(s);
     (void)chunk;
-    if (s->msg.active)
-        s->msg.body_bytes += len;
+    (void)len; /* no condition reads the body yet (content screening will) */
     return verdict_done(s);
 }
 

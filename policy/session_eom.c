@@ -283,11 +283,8 @@ session_eom(struct session *s, const char *qid)
     size_t i;
 
     verdict_reset(s);
-    if (s->dead) {
-        verdict_reply(s, REPLY_TEMPFAIL, "451", "4.3.0",
-                      "internal error in mail filter, try again later");
+    if (sess_dead(s))
         return verdict_done(s);
-    }
     sess_qid(s, qid);
     if (!s->msg.active) {
         sess_error(s, EV_EOM, STAGE_CONTENT, NULL, NULL, "end of message outside a transaction");

@@ -43,14 +43,13 @@ struct session_msg {
     struct hdr_seen *tagh;  /* per rs->tag_names[i]: client headers named like a tag of ours */
     char *subject;         /* the first Subject:, for a tag */
     char *tags_applied;    /* the tags the message got, for the summary */
-    const struct rule *quarantine, *redirect, *final;
+    const struct rule *quarantine, *redirect;
     const struct rule **copies, **tags;
     size_t ncopies, ntags;
     char **rcpts; /* accepted recipients as the MTA gave them */
     size_t nrcpts, naccepted, nrefused;
     struct buf accepted_log, refused_log;
     char pending[200]; /* an internal error on an event that could not answer */
-    unsigned long long body_bytes;
 };
 
 struct session {
@@ -97,6 +96,7 @@ void sess_summary(struct session *s, const char *action, const struct rule *r);
 
 /* session.c */
 void sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcpt);
+int sess_dead(struct session *s);
 
 /* session_eom.c */
 void sess_qid(struct session *s, const char *qid);
