@@ -6,6 +6,7 @@ set -eu
 PKGS="build-essential autoconf automake pkg-config libmilter-dev libssl-dev libmaxminddb-dev
 check postfix m4 swaks libnet-ssleay-perl openssl miltertest procps clang libclang-rt-14-dev
 dnsmasq-base libc-ares-dev libunistring-dev libfribidi-dev iproute2
+libvectorscan-dev libarchive-dev zip
 libdb5.3 libldap-2.5-0 libnsl2 libsasl2-2 libssl3"
 missing=""
 for p in $PKGS; do

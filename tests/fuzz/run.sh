@@ -22,8 +22,8 @@ for t in $targets; do
     [ -f "$here/fuzz_$t.c" ] || continue
     # shellcheck disable=SC2086
     clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -I"$top/policy" $(pkg-config --cflags fribidi) "$here/fuzz_$t.c" $src -lunistring \
-        $(pkg-config --libs fribidi) -o "$out/fuzz_$t"
+        -I"$top/policy" $(pkg-config --cflags fribidi libhs libarchive libcrypto) "$here/fuzz_$t.c" \
+        $src -lunistring $(pkg-config --libs fribidi libhs libarchive libcrypto) -o "$out/fuzz_$t"
     mkdir -p "$out/corpus-$t"
     dict=()
     [ -f "$here/$t.dict" ] && dict=(-dict="$here/$t.dict")
