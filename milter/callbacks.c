@@ -24,6 +24,7 @@
 struct conn_ctx {
     struct session *s;
     unsigned long nr; /* SMFIP_NR_* the MTA granted */
+    int skip;         /* the MTA takes SMFIS_SKIP: the rest of the body can be left unsent */
 };
 
 /* The no-reply flag and the skip flag of each event, by enum event. */
@@ -161,6 +162,8 @@ cb_apply(SMFICTX *ctx, const struct conn_ctx *c, const struct verdict *v, enum e
     case REPLY_CONTINUE:
         break;
     }
+    if (ev == EV_BODY && v->skip && c != NULL && c->skip)
+        return SMFIS_SKIP;
     return SMFIS_CONTINUE;
 }
 
@@ -193,7 +196,10 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f
         else if (n.noreply & (1u << ev))
             want |= cb_events[ev].nr;
     }
+    if (n.events & (1u << EV_BODY))
+        want |= SMFIP_SKIP;
     *pf1 = want & f1;
+    c->skip = (*pf1 & SMFIP_SKIP) != 0;
     c->nr = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR |
                     SMFIP_NR_EOH | SMFIP_NR_BODY | SMFIP_NR_UNKN | SMFIP_NR_DATA);
     for (ev = 0; ev < EV_COUNT; ev++)

@@ -107,6 +107,8 @@ trial_show(const char *label, const struct verdict *v)
     char ans[1200];
     size_t i;
 
+    for (i = 0; i < v->nfindings; i++)
+        printf("  finding %s\n", v->findings[i]);
     for (i = 0; i < v->ntrace; i++)
         printf("  fired %s\n", v->trace[i]);
     for (i = 0; i < v->nlog; i++)
@@ -248,6 +250,8 @@ trial_message(struct session *s, const struct trial *t, char *msg, size_t len,
         v = session_body(s, msg + body, n);
         if (v->nlog > 0 || v->ntrace > 0)
             trial_show(NULL, v);
+        if (v->skip) /* as the MTA does on SMFIS_SKIP: the rest of the body is not sent */
+            break;
     }
     v = session_eom(s, t->qid);
     trial_show("content", v);
@@ -282,6 +286,7 @@ trial_run(struct ruleset *rs, struct trial *t)
         free(msg);
         return 2;
     }
+    session_trace_content(s, 1);
     ce.daemon = l->daemon != NULL ? l->daemon : "";
     ce.addr = t->addr;
     ce.name = t->name != NULL ? t->name : "unknown";

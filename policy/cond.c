@@ -14,6 +14,7 @@
 #include "cond.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int
@@ -177,33 +178,266 @@ cond_rdns(const struct cond *c, const struct facts *f)
     return f->rdns->verdict == c->verdict;
 }
 
+/* Content screening's answers: a bit each, kept as the message went by (content.c). */
+static int
+cond_bit(const unsigned char *bits, unsigned i)
+{
+    return bits != NULL && (bits[i / 8] >> (i % 8)) & 1;
+}
+
+/* No content facts: the rules did not ask for the body, nothing to find. Failed screening:
+ * undecidable, so on-error applies rather than a pass. */
+static int
+cond_content_ok(const struct facts *f)
+{
+    if (f->content == NULL)
+        return 0;
+    return f->content->error[0] ? -1 : 1;
+}
+
+static int
+cond_keyword(const struct cond *c, const struct facts *f)
+{
+    int r = cond_content_ok(f);
+
+    return r <= 0 ? r : cond_bit(f->content->kw_hits, (unsigned)c->list->kw_index);
+}
+
+static int
+cond_attachment(const struct cond *c, const struct facts *f)
+{
+    int r = cond_content_ok(f);
+
+    return r <= 0 ? r : cond_bit(f->content->cond_hits, c->id);
+}
+
+static int
+cond_mime_malformed(const struct cond *c, const struct facts *f)
+{
+    int r = cond_content_ok(f);
+
+    return r <= 0 ? r : f->content->malformed;
+}
+
+static int
+cond_mime_limit(const struct cond *c, const struct facts *f)
+{
+    int r = cond_content_ok(f);
+
+    return r <= 0 ? r : f->content->limit;
+}
+
+static int
+cond_size(const struct cond *c, const struct facts *f)
+{
+    int r = cond_content_ok(f);
+
+    if (r <= 0)
+        return r;
+    return c->size_cmp == '>' ? f->content->size > c->size : f->content->size < c->size;
+}
+
+/* A value of a part against a list: a hit puts the value in what (for the log). */
+static int
+cond_part_one(const struct list *l, const char *v, char *what, size_t wlen)
+{
+    int r;
+
+    if (v == NULL || v[0] == '\0')
+        return 0;
+    r = l->type == LIST_HASHES ? list_match_hash(l, v) : list_match_name(l, v);
+    if (r == 1)
+        util_strlcpy(what, v, wlen);
+    return r;
+}
+
+/* Extensions as attach.h lists them for archive members: NUL-terminated, ending in "". */
+static int
+cond_part_exts(const struct list *l, const char *exts, const char *name, char *what,
+               size_t wlen)
+{
+    int r;
+
+    for (; exts != NULL && exts[0] != '\0'; exts += strlen(exts) + 1)
+        if ((r = cond_part_one(l, exts, what, wlen)) != 0) {
+            if (r == 1)
+                util_strlcpy(what, name, wlen);
+            return r;
+        }
+    return 0;
+}
+
+static int
+cond_part_name(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    int k, r;
+
+    for (k = 0; k < 2; k++)
+        if (pf->names[k] != NULL && (r = cond_part_one(c->list, pf->names[k]->name, what, wlen)))
+            return r;
+    return 0;
+}
+
+/* Every extension of a name counts: invoice.pdf.exe is a pdf and an exe. */
+static int
+cond_part_ext(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    size_t i;
+    int k, r;
+
+    for (k = 0; k < 2; k++)
+        for (i = 0; pf->names[k] != NULL && i < pf->names[k]->next; i++)
+            if ((r = cond_part_one(c->list, pf->names[k]->ext[i], what, wlen)) != 0) {
+                if (r == 1)
+                    util_strlcpy(what, pf->names[k]->name, wlen);
+                return r;
+            }
+    return 0;
+}
+
+static int
+cond_part_type(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    return cond_part_one(c->list, pf->type, what, wlen);
+}
+
+static int
+cond_part_truetype(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    return pf->af ? cond_part_one(c->list, pf->af->truetype, what, wlen) : 0;
+}
+
+static int
+cond_part_hash(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    return pf->af ? cond_part_one(c->list, pf->af->sha256, what, wlen) : 0;
+}
+
+static int
+cond_part_inner_name(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    size_t i;
+    int r;
+
+    for (i = 0; pf->af != NULL && i < pf->af->ninner; i++)
+        if ((r = cond_part_one(c->list, pf->af->inner[i].name, what, wlen)) != 0) {
+            if (r == 1)
+                util_strlcpy(what, pf->af->inner[i].path, wlen);
+            return r;
+        }
+    return 0;
+}
+
+static int
+cond_part_inner_ext(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    size_t i;
+    int r;
+
+    for (i = 0; pf->af != NULL && i < pf->af->ninner; i++)
+        if ((r = cond_part_exts(c->list, pf->af->inner[i].exts, pf->af->inner[i].path, what,
+                                wlen)) != 0)
+            return r;
+    return 0;
+}
+
+/* The part's first name, for the log of the flag conditions. */
+static int
+cond_part_flag(const struct part_facts *pf, int on, char *what, size_t wlen)
+{
+    if (on)
+        util_strlcpy(what, pf->names[0] ? pf->names[0]->name : pf->names[1] ? pf->names[1]->name : "",
+                     wlen);
+    return on;
+}
+
+static unsigned
+cond_name_flags(const struct part_facts *pf)
+{
+    return (pf->names[0] ? pf->names[0]->flags : 0) | (pf->names[1] ? pf->names[1]->flags : 0);
+}
+
+static int
+cond_part_encrypted(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    return cond_part_flag(pf, pf->af && (pf->af->flags & ATTACH_ENCRYPTED), what, wlen);
+}
+
+static int
+cond_part_double_ext(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    return cond_part_flag(pf, (cond_name_flags(pf) & NAME_DOUBLE_EXT) != 0, what, wlen);
+}
+
+static int
+cond_part_bidi(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
+{
+    return cond_part_flag(pf, (cond_name_flags(pf) & NAME_BIDI) != 0, what, wlen);
+}
+
 /* In the order the hints and the man page list them. */
 static const struct cond_def cond_table[] = {
     {"to", CARG_LIST, LIST_DOMAINS, STAGE_RCPT, STAGE_RCPT, 0, cond_to, NULL,
-     "every domain the recipient can route through is in the list"},
+     "every domain the recipient can route through is in the list", NULL},
     {"from", CARG_LIST, LIST_DOMAINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_from, NULL,
-     "every domain the envelope sender can route through is in the list (it is ours)"},
+     "every domain the envelope sender can route through is in the list (it is ours)", NULL},
     {"from-claims", CARG_LIST, LIST_DOMAINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_from_claims, NULL,
-     "some domain the envelope sender names is in the list (it claims to be us)"},
-    {"auth", CARG_NONE, LIST_DOMAINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_auth, NULL, "the client authenticated"},
+     "some domain the envelope sender names is in the list (it claims to be us)", NULL},
+    {"auth", CARG_NONE, LIST_DOMAINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_auth, NULL, "the client authenticated", NULL},
     {"login", CARG_LIST, LIST_LOGINS, STAGE_MAIL, STAGE_CONTENT, 0, cond_login, NULL,
-     "the login is in the logins list"},
-    {"tls", CARG_NONE, LIST_DOMAINS, STAGE_HELO, STAGE_CONTENT, 0, cond_tls, NULL, "the session uses TLS"},
+     "the login is in the logins list", NULL},
+    {"tls", CARG_NONE, LIST_DOMAINS, STAGE_HELO, STAGE_CONTENT, 0, cond_tls, NULL, "the session uses TLS", NULL},
     {"client", CARG_LIST, LIST_NETWORKS, STAGE_CONNECT, STAGE_CONTENT, 0, cond_client, NULL,
-     "the client address is in the networks list"},
+     "the client address is in the networks list", NULL},
     {"routed", CARG_NONE, LIST_DOMAINS, STAGE_RCPT, STAGE_RCPT, 0, cond_routed, NULL,
-     "the recipient uses routing syntax (%-hack, bang path, source route, quoted @)"},
+     "the recipient uses routing syntax (%-hack, bang path, source route, quoted @)", NULL},
     {"sender-owned-by", CARG_LIST, LIST_SENDERS, STAGE_MAIL, STAGE_CONTENT, 0, cond_sender_owned, NULL,
-     "the login owns the envelope sender"},
+     "the login owns the envelope sender", NULL},
     {"from-owned-by", CARG_LIST, LIST_SENDERS, STAGE_HEADER, STAGE_CONTENT, 0, cond_from_owned,
      cond_from_owned_culprit,
-     "the login owns every From:/Sender: mailbox and every address in their display text"},
+     "the login owns every From:/Sender: mailbox and every address in their display text", NULL},
     {"header-from", CARG_LIST, LIST_DOMAINS, STAGE_HEADER, STAGE_CONTENT, 0, cond_header_from,
      cond_header_from_culprit,
-     "From:/Sender: or their display text claims a domain of the list, or they are broken"},
+     "From:/Sender: or their display text claims a domain of the list, or they are broken", NULL},
     {"rdns", CARG_RDNS, LIST_DOMAINS, STAGE_CONNECT, STAGE_CONTENT, CNEED_RDNS, cond_rdns, NULL,
      "the client's forward-confirmed reverse DNS verdict is pass, unverified, failed or "
-     "temperror"},
+     "temperror", NULL},
+    {"keyword", CARG_LIST, LIST_KEYWORDS, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY, cond_keyword,
+     NULL, "a keyword of the list is in the Subject or in the text of the message", NULL},
+    {"attachment name", CARG_LIST, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "a part's file name (filename= or name=) is in the names list",
+     cond_part_name},
+    {"attachment ext", CARG_LIST, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "the extension of a part's file name is in the names list",
+     cond_part_ext},
+    {"attachment type", CARG_LIST, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "a part's declared media type is in the names list",
+     cond_part_type},
+    {"attachment truetype", CARG_LIST, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "the type sniffed from a part's content is in the names list",
+     cond_part_truetype},
+    {"attachment hash", CARG_LIST, LIST_HASHES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "the SHA-256 of a part's decoded content is in the hashes list",
+     cond_part_hash},
+    {"attachment inner-name", CARG_LIST, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "a name inside an archive (at any depth) is in the names list",
+     cond_part_inner_name},
+    {"attachment inner-ext", CARG_LIST, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "the extension of a name inside an archive is in the names list",
+     cond_part_inner_ext},
+    {"attachment encrypted", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "an archive or a member of one is encrypted", cond_part_encrypted},
+    {"attachment double-ext", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "a file name has two extensions (invoice.pdf.exe)",
+     cond_part_double_ext},
+    {"attachment bidi", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_attachment, NULL, "a file name holds a bidi control (U+202E ...)", cond_part_bidi},
+    {"mime malformed", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_mime_malformed, NULL, "the MIME structure is broken past repair", NULL},
+    {"mime limit", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
+     cond_mime_limit, NULL, "the message passed a limit of the MIME parser (screening stopped)", NULL},
+    {"size", CARG_SIZE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY, cond_size, NULL,
+     "the message (header fields and body) is over or under the size (10M, 512k, 2000)", NULL},
 };
 #define COND_TABLE_LEN (sizeof(cond_table) / sizeof(cond_table[0]))
 
@@ -255,4 +489,48 @@ cond_eval(const struct cond *c, const struct facts *f, const char **why)
     if (r == COND_NA)
         return 0;
     return c->negate ? !r : r;
+}
+
+int
+cond_settled(const struct cond *c, const struct facts *f)
+{
+    int r;
+
+    if (!(c->def->needs & CNEED_BODY) || f->content == NULL || f->content->done ||
+        f->content->error[0])
+        return 1;
+    /* The facts only grow: a keyword found, a part seen, a flaw, a size passed stay so. What
+     * has not happened yet may still happen; a size below the bound may still grow past it. */
+    if ((r = c->def->eval(c, f)) < 0)
+        return 1;
+    if (c->def->arg == CARG_SIZE && c->size_cmp == '<')
+        return r == 0;
+    return r == 1;
+}
+
+void
+cond_hit_detail(const struct cond *c, const struct facts *f, char *reason, size_t len)
+{
+    const struct content_hit *h = NULL;
+    size_t n = strlen(reason);
+
+    /* what matched came from the message: the decision line escapes the whole reason */
+    if (f->content == NULL || n >= len || c->negate)
+        return;
+    if (c->def->eval == cond_keyword)
+        h = &f->content->kw_first[c->list->kw_index];
+    else if (c->def->part != NULL)
+        h = &f->content->cond_first[c->id];
+    else if (c->def->eval == cond_mime_malformed || c->def->eval == cond_mime_limit)
+        snprintf(reason + n, len - n, " (%.100s)", f->content->mime_why);
+    else if (c->def->eval == cond_size)
+        snprintf(reason + n, len - n, " (size %llu)", f->content->size);
+    if (h == NULL || !h->found)
+        return;
+    if (c->def->eval == cond_keyword && h->part == CONTENT_SUBJECT)
+        snprintf(reason + n, len - n, " (keyword \"%.100s\" in Subject)", h->what);
+    else if (c->def->eval == cond_keyword)
+        snprintf(reason + n, len - n, " (keyword \"%.100s\" in part %u)", h->what, h->part);
+    else
+        snprintf(reason + n, len - n, " (part %u \"%.100s\")", h->part, h->what);
 }

@@ -15,6 +15,7 @@
 #define RW_COND_H
 
 #include "addr.h"
+#include "content.h"
 #include "hdraddr.h"
 #include "list.h"
 #include "rdns.h"
@@ -30,6 +31,7 @@ struct facts {
     const struct author *author;    /* From:/Sender: (header stage on), NULL before */
     const struct rdns_result *rdns; /* the client's rDNS verdict, NULL if not checked */
     const char *rdns_error;         /* the lookup could not be made: why (rdns is NULL) */
+    const struct content_facts *content; /* content screening (content stage), NULL before */
 };
 
 #define COND_NA 2
@@ -38,10 +40,12 @@ enum cond_arg {
     CARG_NONE,  /* auth, tls, routed */
     CARG_LIST,  /* a list of cond_def.list's type */
     CARG_RDNS,  /* an rDNS verdict word */
+    CARG_SIZE,  /* over or under and a size: 10M, 512k, 2000 */
 };
 
 enum cond_needs {
     CNEED_RDNS = 1 << 0, /* the client's rDNS verdict: looked up at connect */
+    CNEED_BODY = 1 << 1, /* the body, through content screening: a content condition */
 };
 
 struct cond_def {
@@ -56,6 +60,10 @@ struct cond_def {
      * owned, the first claiming), for the log; NULL for other conditions */
     int (*culprit)(const struct cond *c, const struct facts *f);
     const char *help; /* "holds when ..." */
+    /* attachment conditions: does one part satisfy it (1 / 0 / -1)? what gets the name or
+     * value that matched, for the log. Content screening asks at the end of each part and
+     * keeps the answer (content_facts.cond_hits); NULL for other conditions. */
+    int (*part)(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen);
 };
 
 /* cond_lookup - the row for a keyword, or NULL. */
@@ -69,5 +77,14 @@ char *cond_names(char *buf, size_t len);
 /* cond_eval - 1 if the condition holds (negation applied), 0 if not, -1 if undecidable;
  * on -1 *why says what failed (static or owned by the facts). */
 int cond_eval(const struct cond *c, const struct facts *f, const char **why);
+
+/* cond_settled - while the body is still coming (content facts not done): 1 if what c
+ * answers now cannot change any more (a keyword found stays found; one not found yet may
+ * still be), 0 if it may. Conditions that do not read the body are always settled. */
+int cond_settled(const struct cond *c, const struct facts *f);
+
+/* cond_hit_detail - for the log: what made content condition c hold (" (part 2
+ * \"a.exe\": exe)", " (keyword \"x\" in Subject)"), appended to reason. */
+void cond_hit_detail(const struct cond *c, const struct facts *f, char *reason, size_t len);
 
 #endif

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <unistr.h>
 
 /* Longest list item we accept: a domain is at most 255, a login has no RFC limit but nothing
  * legitimate comes near 512 octets. */
@@ -67,6 +69,12 @@ list_type_name(enum list_type type)
         return "logins";
     case LIST_SENDERS:
         return "senders";
+    case LIST_KEYWORDS:
+        return "keywords";
+    case LIST_NAMES:
+        return "names";
+    case LIST_HASHES:
+        return "hashes";
     }
     return "?";
 }
@@ -222,6 +230,150 @@ oom:
     return -1;
 }
 
+/* Case-folds UTF-8 text for the names lists (items and the names tested alike): a fresh
+ * string, or NULL when memory runs out or the text is not UTF-8 (then folded as ASCII). */
+static char *
+list_fold(const char *s)
+{
+    size_t n = strlen(s), outlen = 0;
+    uint8_t *o;
+    char *r;
+
+    if (u8_check((const uint8_t *)s, n) == NULL &&
+        (o = u8_tolower((const uint8_t *)s, n, NULL, NULL, NULL, &outlen)) != NULL) {
+        if ((r = malloc(outlen + 1)) != NULL) {
+            memcpy(r, o, outlen);
+            r[outlen] = '\0';
+        }
+        free(o);
+        return r;
+    }
+    if ((r = strdup(s)) != NULL)
+        util_lower(r);
+    return r;
+}
+
+static int
+list_add_pattern(struct list *l, char *item)
+{
+    char **n = realloc(l->patterns, (l->npatterns + 1) * sizeof(*n));
+
+    if (n == NULL)
+        return -1;
+    l->patterns = n;
+    n[l->npatterns++] = item;
+    l->count++;
+    return 0;
+}
+
+/* A text item: not empty, no control characters, at most LIST_ITEM_MAX bytes. */
+static int
+list_text_ok(const struct list *l, const char *item, char *err, size_t errlen)
+{
+    const unsigned char *p;
+
+    if (item[0] == '\0' || strlen(item) >= LIST_ITEM_MAX) {
+        util_errf(err, errlen, "bad %s item \"%.100s\": empty or longer than %d bytes",
+                  list_type_name(l->type), item, LIST_ITEM_MAX - 1);
+        return -1;
+    }
+    for (p = (const unsigned char *)item; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) {
+            util_errf(err, errlen, "bad %s item \"%.100s\": control character",
+                      list_type_name(l->type), item);
+            return -1;
+        }
+    return 0;
+}
+
+/* A keyword: a phrase. Runs of white space are one space, as in the text it is matched
+ * against (a line break or two spaces between words do not hide a phrase). */
+static int
+list_add_keyword(struct list *l, const char *item, char *err, size_t errlen)
+{
+    char *k;
+    size_t o = 0;
+
+    if (list_text_ok(l, item, err, errlen) == -1)
+        return -1;
+    if ((k = malloc(strlen(item) + 1)) == NULL)
+        goto oom;
+    for (const char *p = item + strspn(item, " \t"); *p; p++) {
+        if (*p == ' ' || *p == '\t') {
+            if (o > 0 && k[o - 1] != ' ')
+                k[o++] = ' ';
+            continue;
+        }
+        k[o++] = *p;
+    }
+    while (o > 0 && k[o - 1] == ' ')
+        o--;
+    k[o] = '\0';
+    if (o == 0) {
+        free(k);
+        util_errf(err, errlen, "bad keyword \"%.100s\": only white space", item);
+        return -1;
+    }
+    if (list_add_pattern(l, k) == -1) {
+        free(k);
+        goto oom;
+    }
+    return 0;
+oom:
+    util_errf(err, errlen, "out of memory");
+    return -1;
+}
+
+/* A name: exact or a glob (*, ?, [...]), compared case-folded. */
+static int
+list_add_name(struct list *l, const char *item, char *err, size_t errlen)
+{
+    char *f;
+    int r;
+
+    if (list_text_ok(l, item, err, errlen) == -1)
+        return -1;
+    if ((f = list_fold(item)) == NULL)
+        goto oom;
+    if (strpbrk(f, "*?[") != NULL) {
+        if (list_add_pattern(l, f) == -1) {
+            free(f);
+            goto oom;
+        }
+        return 0;
+    }
+    r = strset_add(&l->exact, f, NULL);
+    free(f);
+    if (r == -1)
+        goto oom;
+    l->count += (size_t)r;
+    return 0;
+oom:
+    util_errf(err, errlen, "out of memory");
+    return -1;
+}
+
+/* A SHA-256 digest: 64 hex digits, any case. */
+static int
+list_add_hash(struct list *l, const char *item, char *err, size_t errlen)
+{
+    char buf[65];
+    int r;
+
+    if (strlen(item) != 64 || strspn(item, "0123456789abcdefABCDEF") != 64) {
+        util_errf(err, errlen, "bad hash \"%.100s\": a SHA-256 is 64 hex digits", item);
+        return -1;
+    }
+    memcpy(buf, item, sizeof(buf));
+    util_lower(buf);
+    if ((r = strset_add(&l->exact, buf, NULL)) == -1) {
+        util_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    l->count += (size_t)r;
+    return 0;
+}
+
 int
 list_add(struct list *l, const char *item, char *err, size_t errlen)
 {
@@ -237,6 +389,12 @@ list_add(struct list *l, const char *item, char *err, size_t errlen)
             return -1;
         l->count++;
         return 0;
+    case LIST_KEYWORDS:
+        return list_add_keyword(l, item, err, errlen);
+    case LIST_NAMES:
+        return list_add_name(l, item, err, errlen);
+    case LIST_HASHES:
+        return list_add_hash(l, item, err, errlen);
     }
     return -1;
 }
@@ -301,4 +459,34 @@ list_match_login(const struct list *l, const char *login)
     if (buf != small && buf != login)
         free(buf);
     return hit;
+}
+
+int
+list_match_name(const struct list *l, const char *name)
+{
+    char *f;
+    size_t i;
+    int hit;
+
+    if (l->type != LIST_NAMES)
+        return 0;
+    if ((f = list_fold(name)) == NULL)
+        return -1;
+    hit = strset_get(&l->exact, f) != NULL;
+    for (i = 0; !hit && i < l->npatterns; i++)
+        hit = fnmatch(l->patterns[i], f, 0) == 0;
+    free(f);
+    return hit;
+}
+
+int
+list_match_hash(const struct list *l, const char *hex)
+{
+    char buf[65];
+
+    if (l->type != LIST_HASHES || strlen(hex) != 64)
+        return 0;
+    memcpy(buf, hex, sizeof(buf));
+    util_lower(buf);
+    return strset_get(&l->exact, buf) != NULL;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * list.h - the named lists of the rules language: domains (exact, *.wildcard, [literal]),
- * networks (IPv4/IPv6 CIDR), logins (exact or glob) and senders (login -> owned addresses). Every
- * lookup is a hash probe or a small fixed number of them, so lists of 100,000 entries cost nothing
- * at SMTP time.
+ * networks (IPv4/IPv6 CIDR), logins (exact or glob), senders (login -> owned addresses), and for
+ * content screening keywords (phrases, matched by the keyword scanner), names (file names,
+ * extensions, media types and true types: exact or glob, case-insensitive) and hashes (SHA-256).
+ * Every lookup is a hash probe or a small fixed number of them (plus one fnmatch per glob), so
+ * lists of 100,000 entries cost nothing at SMTP time.
  */
 #ifndef RW_LIST_H
 #define RW_LIST_H
@@ -13,7 +15,15 @@
 
 #include <stddef.h>
 
-enum list_type { LIST_DOMAINS, LIST_NETWORKS, LIST_LOGINS, LIST_SENDERS };
+enum list_type {
+    LIST_DOMAINS,
+    LIST_NETWORKS,
+    LIST_LOGINS,
+    LIST_SENDERS,
+    LIST_KEYWORDS,
+    LIST_NAMES,
+    LIST_HASHES,
+};
 
 struct netaddr {
     int family; /* AF_INET or AF_INET6 */
@@ -28,8 +38,10 @@ struct list {
     size_t count;
     struct strset exact; /* domains, logins; networks keyed by masked address */
     struct strset wild;  /* domains: parents named by *.parent */
-    char **patterns;     /* logins with glob characters */
+    char **patterns;     /* logins and names with glob characters; keywords: every phrase */
     size_t npatterns;
+    int word;            /* keywords: match whole words only */
+    int kw_index;        /* keywords: the list's number among the ruleset's keyword lists */
     unsigned char v4len[33];  /* networks: which IPv4 prefix lengths occur */
     unsigned char v6len[129]; /* ... and IPv6 */
     struct senders senders;   /* senders: login -> owned addresses */
@@ -46,6 +58,10 @@ int list_add(struct list *l, const char *item, char *err, size_t errlen);
 int list_match_domain(const struct list *l, const char *domain);
 int list_match_net(const struct list *l, const struct netaddr *a);
 int list_match_login(const struct list *l, const char *login);
+/* list_match_name - name (UTF-8) against a names list, case-insensitively: -1 out of memory. */
+int list_match_name(const struct list *l, const char *name);
+/* list_match_hash - a SHA-256 in hex (any case) against a hashes list. */
+int list_match_hash(const struct list *l, const char *hex);
 
 /* netaddr_parse - parse a numeric IPv4/IPv6 address (an "IPv6:" prefix is allowed); 0 / -1. */
 int netaddr_parse(const char *s, struct netaddr *a);

@@ -4,6 +4,7 @@
  *
  *   include  "other.rules"
  *   domains  ours { example.com, *.example.net }      networks apps file "apps.txt"
+ *   keywords secret [word] { "project falcon" }       names bad { "*.exe" }   hashes h { ... }
  *   listener inbound daemon "inbound" [policy NAME] [default]
  *   on-error tempfail|accept|reject
  *   policy inbound {
@@ -14,6 +15,7 @@
  * one run of relaywarden -n lists them all. Keywords live in one sorted table (bsearch).
  */
 #include "parse.h"
+#include "content.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -65,6 +67,7 @@ static const struct keyword {
     {"tempfail", KW_TEMPFAIL},
     {"timeout", KW_TIMEOUT},
     {"unauthenticated", KW_UNAUTHENTICATED},
+    {"word", KW_WHOLE_WORD},
 };
 
 static int parse_file(struct parser *p, const char *path, int line);
@@ -383,10 +386,15 @@ parse_list_def(struct parser *p, enum list_type type)
         return;
     }
     parse_next(p);
-    /* senders options come before the entries, which they change the meaning of */
-    while (type == LIST_SENDERS && p->tok.type == T_WORD && p->tok.text[0] != '\0') {
+    /* options come before the entries, which they change the meaning of */
+    while ((type == LIST_SENDERS || type == LIST_KEYWORDS) && p->tok.type == T_WORD &&
+           p->tok.text[0] != '\0') {
         enum kw k = parse_kw(&p->tok);
-        if (k == KW_ALLOW_NULL)
+        if (type == LIST_KEYWORDS) {
+            if (k != KW_WHOLE_WORD)
+                break;
+            l->word = 1;
+        } else if (k == KW_ALLOW_NULL)
             l->senders.opts |= SENDERS_ALLOW_NULL;
         else if (k == KW_SUBADDRESS)
             l->senders.opts |= SENDERS_SUBADDRESS;
@@ -437,6 +445,24 @@ static void
 parse_st_senders(struct parser *p)
 {
     parse_list_def(p, LIST_SENDERS);
+}
+
+static void
+parse_st_keywords(struct parser *p)
+{
+    parse_list_def(p, LIST_KEYWORDS);
+}
+
+static void
+parse_st_names(struct parser *p)
+{
+    parse_list_def(p, LIST_NAMES);
+}
+
+static void
+parse_st_hashes(struct parser *p)
+{
+    parse_list_def(p, LIST_HASHES);
 }
 
 static void
@@ -514,6 +540,8 @@ static const struct statement {
 } statements[] = {
     {"domains", parse_st_domains},   {"networks", parse_st_networks},
     {"logins", parse_st_logins},     {"senders", parse_st_senders},
+    {"keywords", parse_st_keywords}, {"names", parse_st_names},
+    {"hashes", parse_st_hashes},
     {"listener", parse_listener},    {"policy", parse_policy},
     {"rdns", parse_rdns},            {"on-error", parse_st_on_error},
     {"include", parse_st_include},
@@ -650,6 +678,7 @@ parse_resolve(struct parser *p)
             l->policy = e->value;
             p->rs->stages |= l->policy->stages;
             p->rs->actions |= l->policy->actions;
+            p->rs->uses_body |= l->policy->uses_body;
         }
         p->rs->stamps |= l->stamp != STAMP_NONE;
         if (l->stamp != STAMP_NONE &&
@@ -668,6 +697,11 @@ parse_resolve(struct parser *p)
     }
     if (p->rs->stamps && parse_stamp_name(p, RULES_STAMP_HEADER) == -1)
         parse_err(p, 1, "out of memory");
+    if (p->nerrors == 0) {
+        char err[400];
+        if (content_compile(p->rs, err, sizeof(err)) == -1)
+            parse_err(p, 1, "%s", err);
+    }
 }
 
 static const struct rules_source parse_files = {NULL, slurp};

@@ -46,6 +46,7 @@ enum kw {
     KW_TEMPFAIL,
     KW_TIMEOUT,
     KW_UNAUTHENTICATED,
+    KW_WHOLE_WORD,
 };
 
 struct parser {

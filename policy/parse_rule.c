@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,22 +294,86 @@ parse_rule_free(struct rule *r)
 }
 
 /* One condition; tok is its keyword (after any '!'). 0, or -1 after reporting. */
+/* "10M", "512k", "2000": a size in bytes. 0, or -1 when it is none. */
+static int
+parse_size(const char *s, unsigned long long *out)
+{
+    unsigned long long v = 0, mul = 1;
+    const char *q = s;
+
+    if (!isdigit((unsigned char)*q))
+        return -1;
+    for (; isdigit((unsigned char)*q); q++) {
+        if (v > (ULLONG_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (unsigned long long)(*q - '0');
+    }
+    switch (*q) {
+    case 'k': case 'K': mul = 1024ULL; q++; break;
+    case 'm': case 'M': mul = 1024ULL * 1024; q++; break;
+    case 'g': case 'G': mul = 1024ULL * 1024 * 1024; q++; break;
+    default: break;
+    }
+    if (*q != '\0' || v > ULLONG_MAX / mul)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
+/* The condition keyword at tok: one word, or two for the families "attachment WHAT" and
+ * "mime WHAT". NULL when there is none; name gets what was read, for the message. */
+static const struct cond_def *
+parse_cond_name(struct parser *p, char *name, size_t len)
+{
+    util_strlcpy(name, p->tok.type == T_WORD ? p->tok.text : "", len);
+    if (p->tok.type == T_WORD &&
+        (strcmp(p->tok.text, "attachment") == 0 || strcmp(p->tok.text, "mime") == 0)) {
+        parse_next(p);
+        if (p->tok.type != T_WORD) {
+            p->pushed_back = 1;
+            return NULL;
+        }
+        snprintf(name + strlen(name), len - strlen(name), " %s", p->tok.text);
+    }
+    return cond_lookup(name);
+}
+
 static int
 parse_cond(struct parser *p, struct rule *r, struct cond *c, int negate, int line, int *ok)
 {
-    const struct cond_def *d = cond_lookup(p->tok.text);
-    char names[512];
+    char names[1024], name[2 * LEX_TOKEN_MAX + 2];
+    const struct cond_def *d = parse_cond_name(p, name, sizeof(name));
     int v;
 
-    if (p->tok.type != T_WORD || d == NULL) {
-        parse_err(p, line, "unknown condition %s (%s, log-only)", parse_desc(p),
-                  cond_names(names, sizeof(names)));
+    if (d == NULL) {
+        if (name[0] != '\0')
+            parse_err(p, line, "unknown condition \"%.60s\" (%s, log-only)", name,
+                      cond_names(names, sizeof(names)));
+        else
+            parse_err(p, line, "unknown condition %s (%s, log-only)", parse_desc(p),
+                      cond_names(names, sizeof(names)));
         return -1;
     }
     c->def = d;
+    if (d->needs & CNEED_BODY)
+        c->id = p->rs->ncontent++;
     switch (d->arg) {
     case CARG_NONE:
         break;
+    case CARG_SIZE:
+        parse_next(p);
+        if (p->tok.type == T_WORD &&
+            (strcmp(p->tok.text, "over") == 0 || strcmp(p->tok.text, "under") == 0)) {
+            c->size_cmp = p->tok.text[0] == 'o' ? '>' : '<';
+            parse_next(p);
+            if (p->tok.type == T_WORD && parse_size(p->tok.text, &c->size) == 0)
+                break;
+        }
+        parse_err(p, line,
+                  "size needs over or under and a size in bytes, k, M or G (size over 10M), "
+                  "got %s",
+                  parse_desc(p));
+        return -1;
     case CARG_LIST:
         if ((c->list = parse_target(p, d->list, d->name, &negate)) == NULL)
             return -1;
@@ -500,8 +565,10 @@ parse_policy(struct parser *p)
         pol->stages |= 1u << r->stage;
         if (!r->log_only)
             pol->actions |= 1u << r->action;
-        for (size_t j = 0; j < r->nconds; j++)
+        for (size_t j = 0; j < r->nconds; j++) {
             pol->uses_rdns |= (r->conds[j].def->needs & CNEED_RDNS) != 0;
+            pol->uses_body |= (r->conds[j].def->needs & CNEED_BODY) != 0;
+        }
     }
     parse_expect_eol(p);
 }

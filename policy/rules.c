@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "kw.h"
 #include "parse.h"
 
 static void
@@ -34,6 +35,8 @@ rules_free(struct ruleset *rs)
     for (i = 0; i < rs->nall_lists; i++)
         list_free(rs->all_lists[i]);
     free(rs->all_lists);
+    kw_set_free(rs->kw);
+    free(rs->kw_lists);
     for (i = 0; i < rs->nlisteners; i++) {
         free(rs->listeners[i].name);
         free(rs->listeners[i].daemon);

@@ -31,13 +31,17 @@ enum action {
 enum tag_kind { TAG_SUBJECT, TAG_HEADER };
 
 struct cond_def; /* a row of the table of conditions (cond.h) */
+struct kw_set;   /* the compiled keywords (kw.h) */
 
 /* One condition of a rule: what it is (its row in cond.c's table) and its argument. */
 struct cond {
     const struct cond_def *def;
     int negate;
-    const struct list *list;   /* to, from, login, client, *-owned-by, header-from */
+    const struct list *list;   /* to, from, login, client, *-owned-by, header-from, content */
     enum rdns_verdict verdict; /* rdns */
+    unsigned long long size;   /* size: the bound it is compared with */
+    int size_cmp;              /* size: '>' (over) or '<' (under) */
+    unsigned id;               /* content conditions: its number in the ruleset (ruleset.ncontent) */
 };
 
 struct reply {
@@ -68,6 +72,7 @@ struct policy {
     size_t nrules;
     unsigned stages;  /* bit per enum stage that has rules */
     int uses_rdns;    /* some rule tests the rdns verdict */
+    int uses_body;    /* some rule reads the body (keywords, attachments, MIME, size) */
     unsigned actions; /* bit per enum action some rule uses */
 };
 
@@ -122,6 +127,14 @@ struct ruleset {
     int rdns_timeout_ms;
     int rdns_cache_secs;
     enum rdns_lookup rdns_lookup;
+    /* Content screening: every keyword of every keywords list compiled into one scanner, and
+     * the content conditions of all rules numbered 0..ncontent-1 (their per-message results
+     * are a bit each). */
+    struct kw_set *kw;
+    const struct list **kw_lists; /* by list->kw_index */
+    size_t nkw_lists;
+    unsigned ncontent;
+    int uses_body; /* some listener's policy reads the body */
 };
 
 /* Errors past this are counted but not listed: one broken include should not flood a terminal. */

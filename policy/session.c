@@ -47,6 +47,12 @@ session_noreply(struct session *s, unsigned mask)
     s->noreply = mask;
 }
 
+void
+session_trace_content(struct session *s, int on)
+{
+    s->trace_content = on;
+}
+
 const struct ruleset *
 session_rules(const struct session *s)
 {
@@ -60,7 +66,7 @@ session_listener(const struct session *s)
 }
 
 /* The facts the conditions read, as known now. */
-static void
+void
 sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt)
 {
     memset(f, 0, sizeof(*f));
@@ -73,6 +79,7 @@ sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt)
         f->tls = s->msg.tls;
         f->from = s->msg.have_from ? &s->msg.from : NULL;
         f->author = s->msg.eoh ? &s->msg.author : NULL;
+        f->content = s->msg.content ? content_facts(s->msg.content) : NULL;
     }
     f->rcpt = rcpt;
 }
@@ -164,6 +171,9 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
         else
             util_strlcpy(reason, r->reply.text ? r->reply.text : "", sizeof(reason));
         sess_author_detail(s, r, reason, sizeof(reason));
+        for (size_t i = 0; i < r->nconds; i++)
+            if (r->conds[i].def->needs & CNEED_BODY)
+                cond_hit_detail(&r->conds[i], &f, reason, sizeof(reason));
         verdict_trace(s, r);
         if (r->log_only) {
             snprintf(would, sizeof(would), "would-%s", rules_action_name(r->action));
@@ -344,6 +354,10 @@ session_mail(struct session *s, const struct ev_mail *e)
         s->v_oom = 1;
         return verdict_done(s);
     }
+    if (s->listener->policy->uses_body &&
+        (s->msg.content = content_new(s->rs, s->listener->policy, s->trace_content)) == NULL)
+        util_strlcpy(s->msg.pending, "out of memory starting content screening",
+                     sizeof(s->msg.pending));
     /* STARTTLS comes before MAIL, so what HELO saw may have changed. */
     s->msg.tls = (e->tls != NULL && e->tls[0] != '\0') || s->tls;
     sess_qid(s, e->qid);
@@ -415,6 +429,8 @@ session_header(struct session *s, const char *name, const char *value)
         return verdict_done(s);
     hdraddr_add(&s->msg.author, name, value);
     sess_header_note(s, name, value);
+    if (s->msg.content != NULL)
+        content_header(s->msg.content, name, value); /* a failure is a fact: content_facts */
     return verdict_done(s);
 }
 
@@ -432,6 +448,8 @@ session_eoh(struct session *s, const char *qid)
     if (sess_pending(s, EV_EOH, STAGE_HEADER))
         return verdict_done(s);
     s->msg.eoh = 1;
+    if (s->msg.content != NULL)
+        content_eoh(s->msg.content);
     sess_run(s, EV_EOH, STAGE_HEADER, NULL);
     if (s->v.reply != REPLY_CONTINUE) /* the message ends here: say so once, as at its end */
         sess_summary(s,
@@ -442,12 +460,57 @@ session_eoh(struct session *s, const char *qid)
     return verdict_done(s);
 }
 
+/* Could the rest of the body change what the content rules decide? Walked as at the end of
+ * the message, with what is known so far: a rule whose conditions are all settled and hold
+ * decides (a terminal one ends the walk), one with a settled condition that fails is out, and
+ * one still open means the body must still be read. */
+static int
+sess_content_settled(const struct session *s)
+{
+    const struct policy *pol = s->listener->policy;
+    const char *why;
+    struct facts f;
+    size_t i, j;
+
+    sess_facts(s, &f, NULL);
+    for (i = 0; i < pol->nrules; i++) {
+        const struct rule *r = pol->rules[i];
+        int holds = 1, open = 0, v;
+        if (r->stage != STAGE_CONTENT)
+            continue;
+        for (j = 0; j < r->nconds && holds; j++) {
+            if ((v = cond_eval(&r->conds[j], &f, &why)) == -1)
+                return 1; /* screening failed: on-error decides, whatever comes */
+            if (!cond_settled(&r->conds[j], &f))
+                open = 1;
+            else if (v == 0)
+                holds = 0;
+        }
+        if (!holds)
+            continue;
+        if (open)
+            return 0;
+        if (!r->log_only && action_def(r->action)->terminal)
+            return 1;
+    }
+    return 1;
+}
+
 const struct verdict *
 session_body(struct session *s, const void *chunk, size_t len)
 {
     verdict_reset(s);
-    (void)chunk;
-    (void)len; /* no condition reads the body yet (content screening will) */
+    if (s->dead || !s->msg.active || s->msg.skipped)
+        return verdict_done(s);
+    if (s->msg.content == NULL) {
+        s->v.skip = 1; /* this listener's policy reads no body */
+        return verdict_done(s);
+    }
+    if (content_body(s->msg.content, chunk, len) == -1 || sess_content_settled(s)) {
+        content_stop(s->msg.content);
+        s->msg.skipped = 1;
+        s->v.skip = 1;
+    }
     return verdict_done(s);
 }
 
@@ -472,8 +535,13 @@ session_negotiate(const struct ruleset *rs, struct negotiation *n)
         n->events |= 1u << EV_HELO;
     if (headers) /* From: for binding, forged results for stamps, Subject for tags */
         n->events |= 1u << EV_HEADER | 1u << EV_EOH;
-    /* No condition reads the body yet: the content stage runs on headers and envelope. */
-    n->noreply = 1u << EV_HEADER | 1u << EV_BODY;
+    /* The body only for content screening; its chunks are answered so that the rest of it
+     * can be skipped once the rules' answer cannot change. */
+    n->noreply = 1u << EV_HEADER;
+    if (rs->uses_body)
+        n->events |= 1u << EV_BODY;
+    else
+        n->noreply |= 1u << EV_BODY;
     if (!(st & (1u << STAGE_HELO)))
         n->noreply |= 1u << EV_HELO;
     if (!(st & (1u << STAGE_MAIL)))

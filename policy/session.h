@@ -104,6 +104,9 @@ struct verdict {
     size_t nlog;
     char **trace; /* for the trial: the rules that fired, as written ("file:line: text") */
     size_t ntrace;
+    int skip;     /* at a body chunk: the rest of the body cannot change the answer */
+    char **findings; /* at end of message, with session_trace_content: content findings */
+    size_t nfindings;
 };
 
 struct session *session_new(struct ruleset *rs, const struct env *env);
@@ -124,6 +127,10 @@ void session_abort(struct session *s);
 
 /* session_rules - the rules the session holds (for the negotiation). */
 const struct ruleset *session_rules(const struct session *s);
+/* session_trace_content - at end of message, give every finding of content screening (each
+ * part's facts, each keyword hit) in verdict.findings: for the trial. */
+void session_trace_content(struct session *s, int on);
+
 /* session_listener - the listener the connection matched (NULL before connect or if none). */
 const struct listener *session_listener(const struct session *s);
 

@@ -39,6 +39,7 @@ sess_msg_end(struct session *s)
     free(m->copies);
     free(m->tags);
     free(m->subject);
+    content_free(m->content);
     buf_free(&m->accepted_log);
     buf_free(&m->refused_log);
     memset(m, 0, sizeof(*m));
@@ -274,6 +275,21 @@ sess_rcpt_add(struct session *s, const char *addr)
     verdict_rcpt(s, RCPT_ADD, a);
 }
 
+/* Content screening ends: the facts are complete; the trial gets every finding. An internal
+ * failure leaves the facts undecidable, and the content rules apply on-error. */
+static void
+sess_content_end(struct session *s)
+{
+    const struct buf *fb;
+    size_t o;
+
+    content_end(s->msg.content);
+    if (!s->trace_content || (fb = content_findings(s->msg.content)) == NULL)
+        return;
+    for (o = 0; o < fb->len; o += strlen(fb->s + o) + 1)
+        verdict_push(s, &s->v.findings, &s->v.nfindings, strdup(fb->s + o));
+}
+
 const struct verdict *
 session_eom(struct session *s, const char *qid)
 {
@@ -294,6 +310,8 @@ session_eom(struct session *s, const char *qid)
         sess_error(s, EV_EOM, STAGE_CONTENT, NULL, NULL, s->msg.pending);
         goto end;
     }
+    if (s->msg.content != NULL)
+        sess_content_end(s);
     sess_run(s, EV_EOM, STAGE_CONTENT, NULL);
     if (s->v.reply != REPLY_CONTINUE) {
         action = s->v.reply == REPLY_DISCARD ? "discard"

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "cond.h"
+#include "content.h"
 #include "decision.h"
 #include "session.h"
 
@@ -50,6 +51,8 @@ struct session_msg {
     size_t nrcpts, naccepted, nrefused;
     struct buf accepted_log, refused_log;
     char pending[200]; /* an internal error on an event that could not answer */
+    struct content *content; /* content screening, when the policy reads the body */
+    int skipped;             /* the rest of the body was not needed (SMFIS_SKIP) */
 };
 
 struct session {
@@ -69,6 +72,7 @@ struct session {
                              forgeries of a different one */
     int tls;
     int dead; /* no listener: every event tempfails */
+    int trace_content; /* the trial wants content findings */
     char qid[64];
     struct session_msg msg;
     struct verdict v;
@@ -97,6 +101,12 @@ void sess_summary(struct session *s, const char *action, const struct rule *r);
 /* session.c */
 void sess_run(struct session *s, enum event ev, enum stage st, const struct addr *rcpt);
 int sess_dead(struct session *s);
+
+/* verdict.c: adds a malloc'd string to a list of the verdict (NULL: out of memory, noted). */
+void verdict_push(struct session *s, char ***list, size_t *n, char *str);
+
+/* session.c */
+void sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt);
 
 /* session_eom.c */
 void sess_qid(struct session *s, const char *qid);

@@ -52,6 +52,7 @@ verdict_reset(struct session *s)
     if (v->log != s->oom_log)
         verdict_free_strv(v->log, v->nlog);
     verdict_free_strv(v->trace, v->ntrace);
+    verdict_free_strv(v->findings, v->nfindings);
     memset(v, 0, sizeof(*v));
     s->v_oom = 0;
 }
@@ -95,7 +96,7 @@ verdict_reply(struct session *s, enum verdict_reply r, const char *code, const c
     s->v.text = text;
 }
 
-static void
+void
 verdict_push(struct session *s, char ***v, size_t *n, char *line)
 {
     char **m;
