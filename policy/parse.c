@@ -93,7 +93,7 @@ parse_kw(const struct token *t)
 void
 parse_err(struct parser *p, int line, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[1024];
     va_list ap;
     int n;
 

@@ -145,13 +145,67 @@ static const struct {
      "%F:1: unexpected '}' outside a block\n"},
     {"errors keep coming", "bad1\nbad2\nlistener l default\npolicy l {\n    rcpt x\n}\nbad3\n",
      "%F:1: unknown keyword 'bad1' (a statement starts with domains, networks, logins, senders, "
-     "listener, policy, rdns, on-error or include)\n"
+     "keywords, names, hashes, listener, policy, rdns, on-error or include)\n"
      "%F:2: unknown keyword 'bad2' (a statement starts with domains, networks, logins, senders, "
-     "listener, policy, rdns, on-error or include)\n"
+     "keywords, names, hashes, listener, policy, rdns, on-error or include)\n"
      "%F:5: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, "
      "tag), got 'x'\n"
      "%F:7: unknown keyword 'bad3' (a statement starts with domains, networks, logins, senders, "
-     "listener, policy, rdns, on-error or include)\n"},
+     "keywords, names, hashes, listener, policy, rdns, on-error or include)\n"},
+    /* content screening */
+    {"content sentences",
+     "keywords secret { \"project falcon\", confidential }\n"
+     "keywords spam word {\n  \"casino  bonus\"\n  viagra\n}\n"
+     "names exe { exe, \"*.scr\", \"application/x-*\" }\n"
+     "hashes bad { E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855 }\n"
+     "listener l default\npolicy l {\n"
+     "    content reject keyword <secret> \"550 5.7.1 no\"\n"
+     "    content quarantine attachment ext <exe> !attachment name { \"ok.exe\" } \"held\"\n"
+     "    content discard attachment hash <bad>\n"
+     "    content tag subject \"[BIG]\" size over 10M\n"
+     "    content reject mime malformed\n    content reject mime limit\n"
+     "    content reject attachment encrypted\n    content reject attachment double-ext\n"
+     "    content reject attachment bidi\n    content reject size under 1k\n"
+     "    content reject attachment truetype { exe, ooxml-macro }\n"
+     "    content reject attachment inner-name { \"*.exe\" } attachment inner-ext { js }\n"
+     "    content redirect \"c@example.com\" attachment type { \"text/html\" } keyword <spam>\n"
+     "}\n",
+     "OK"},
+    {"keyword before content", "keywords k { x }\nlistener l default\npolicy l {\n"
+                               "    header reject keyword <k>\n}\n",
+     "%F:4: 'keyword' is not known yet at header (it is known from content on)\n"},
+    {"attachment at rcpt", "listener l default\npolicy l {\n"
+                           "    rcpt reject attachment ext { exe }\n}\n",
+     "%F:3: 'attachment ext' is not known yet at rcpt (it is known from content on)\n"},
+    {"unknown attachment fact", "listener l default\npolicy l {\n"
+                                "    content reject attachment colour { red }\n}\n",
+     "%F:3: unknown condition \"attachment colour\" (to, from, from-claims, auth, login, tls, "
+     "client, routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment "
+     "name, attachment ext, attachment type, attachment truetype, attachment hash, attachment "
+     "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, "
+     "attachment bidi, mime malformed, mime limit, size, log-only)\n"},
+    {"keywords list where names are wanted", "keywords k { x }\nlistener l default\npolicy l {\n"
+                                              "    content reject attachment ext <k>\n}\n",
+     "%F:4: list <k> holds keywords, 'attachment ext' needs names\n"},
+    {"bad hash", "hashes h { abc }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad hash \"abc\": a SHA-256 is 64 hex digits\n"},
+    {"hash one digit long",
+     "hashes h { e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855a }\n"
+     "listener l default\npolicy l {\n}\n",
+     "%F:1: bad hash \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855a\": a "
+     "SHA-256 is 64 hex digits\n"},
+    {"blank keyword", "keywords k { \"   \" }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad keyword \"   \": only white space\n"},
+    {"size without a bound", "listener l default\npolicy l {\n    content reject size 10M\n}\n",
+     "%F:3: size needs over or under and a size in bytes, k, M or G (size over 10M), got '10M'\n"},
+    {"size too big", "listener l default\npolicy l {\n"
+                     "    content reject size over 99999999999999999999\n}\n",
+     "%F:3: size needs over or under and a size in bytes, k, M or G (size over 10M), got "
+     "'99999999999999999999'\n"},
+    {"size unit unknown", "listener l default\npolicy l {\n    content reject size over 5T\n}\n",
+     "%F:3: size needs over or under and a size in bytes, k, M or G (size over 10M), got '5T'\n"},
+    {"keyword option typo", "keywords k wrod { x }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: keywords <k> needs '{ item, ... }' or 'file \"path\"', got 'wrod'\n"},
 };
 
 /* Expands %F to path and DIR to its directory. */

@@ -35,7 +35,16 @@ man_entries(const char *from, const char *to, char names[][64], size_t max)
         }
         if (tp && n < max && (strncmp(line, ".BI ", 4) == 0 || strncmp(line, ".B ", 3) == 0)) {
             const char *w = line + (line[2] == 'I' ? 4 : 3);
-            size_t k = strcspn(w, " \n\"");
+            size_t k;
+            /* a two-word keyword is quoted: .BI "attachment name " names */
+            if (*w == '"') {
+                w++;
+                k = strcspn(w, "\"\n");
+                while (k > 0 && w[k - 1] == ' ')
+                    k--;
+            } else {
+                k = strcspn(w, " \n\"");
+            }
             ck_assert(k < 64);
             memcpy(names[n], w, k);
             names[n++][k] = '\0';
