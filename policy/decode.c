@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * decode.c - base64, quoted-printable and uuencode decoding for the MIME engine: streaming state
+ * machines that give the same result at any chunking. The base64 SIMD paths are in decode_simd.c.
+ */
+#include "decode.h"
+#include "decode_int.h"
+
+#include <string.h>
+
+/* What a byte is to base64: 0-63 a sextet, or one of these. */
+enum { B64_WS = 64, B64_PAD = 65, B64_BAD = 66 };
+
+#define B64_ROW_BAD                                                                                \
+    B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,      \
+        B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD
+
+static const unsigned char decode_b64_table[256] = {
+    /* 0x00 */ B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
+    B64_WS, B64_WS, B64_BAD, B64_BAD, B64_WS, B64_BAD, B64_BAD,
+    /* 0x10 */ B64_ROW_BAD,
+    /* 0x20 */ B64_WS, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
+    B64_BAD, B64_BAD, 62, B64_BAD, B64_BAD, B64_BAD, 63,
+    /* 0x30 */ 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, B64_BAD, B64_BAD, B64_BAD, B64_PAD, B64_BAD,
+    B64_BAD,
+    /* 0x40 */ B64_BAD, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+    /* 0x50 */ 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
+    B64_BAD,
+    /* 0x60 */ B64_BAD, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+    /* 0x70 */ 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
+    B64_BAD,
+    /* 0x80 - 0xff */ B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD,
+    B64_ROW_BAD, B64_ROW_BAD};
+
+void
+b64_init(struct b64_state *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+/*
+ * decode_b64_byte - one byte that is not a sextet completing a quantum in the plain data state:
+ * white space, '=', a bad byte, or anything after the padding. Returns the bytes written.
+ */
+static size_t
+decode_b64_byte(struct b64_state *s, unsigned v, unsigned char *dst)
+{
+    if (v == B64_WS)
+        return 0;
+    if (s->pad != 0) {
+        if (v == B64_PAD && s->pad > 1)
+            s->pad--;
+        else
+            s->flags |= B64_F_AFTERPAD;
+        return 0;
+    }
+    if (v == B64_BAD) {
+        s->flags |= B64_F_BADCHAR;
+        return 0;
+    }
+    if (v == B64_PAD) {
+        size_t o = 0;
+
+        /* The padding that completes this quantum: 4 - n characters, this one included. */
+        s->pad = s->n == 0 ? 1 : 1 + (3 - s->n);
+        if (s->n == 1)
+            s->flags |= B64_F_PARTIAL;
+        else if (s->n == 2)
+            dst[o++] = (unsigned char)(s->acc >> 4);
+        else if (s->n == 3) {
+            dst[o++] = (unsigned char)(s->acc >> 10);
+            dst[o++] = (unsigned char)(s->acc >> 2);
+        }
+        s->acc = 0;
+        s->n = 0;
+        return o;
+    }
+    /* A sextet. */
+    s->acc = (s->acc << 6) | v;
+    if (++s->n < 4)
+        return 0;
+    dst[0] = (unsigned char)(s->acc >> 16);
+    dst[1] = (unsigned char)(s->acc >> 8);
+    dst[2] = (unsigned char)s->acc;
+    s->acc = 0;
+    s->n = 0;
+    return 3;
+}
+
+size_t
+b64_decode_scalar(struct b64_state *s, const void *src, size_t len, unsigned char *dst)
+{
+    const unsigned char *p = src;
+    size_t i = 0, o = 0;
+
+    while (i < len) {
+        /* The common case, whole quanta of alphabet bytes, four at a time. */
+        while (s->n == 0 && s->pad == 0 && len - i >= 4) {
+            unsigned a = decode_b64_table[p[i]], b = decode_b64_table[p[i + 1]];
+            unsigned c = decode_b64_table[p[i + 2]], d = decode_b64_table[p[i + 3]];
+            uint32_t v;
+
+            if ((a | b | c | d) >= 64)
+                break;
+            v = a << 18 | b << 12 | c << 6 | d;
+            dst[o] = (unsigned char)(v >> 16);
+            dst[o + 1] = (unsigned char)(v >> 8);
+            dst[o + 2] = (unsigned char)v;
+            o += 3;
+            i += 4;
+        }
+        if (i < len)
+            o += decode_b64_byte(s, decode_b64_table[p[i++]], dst + o);
+    }
+    return o;
+}
+
+size_t
+decode_b64_scalar_until(struct b64_state *s, const unsigned char *p, size_t len, unsigned char *dst,
+                        size_t *used)
+{
+    size_t i = 0, o = 0;
+
+    while (i < len) {
+        o += decode_b64_byte(s, decode_b64_table[p[i++]], dst + o);
+        if (s->pad != 0 || (s->n == 0 && i < len && decode_b64_table[p[i]] < 64))
+            break;
+    }
+    *used = i;
+    return o;
+}
+
+size_t
+b64_finish(struct b64_state *s, unsigned char *dst)
+{
+    size_t o = 0;
+
+    if (s->pad == 0 && s->n != 0) {
+        s->flags |= B64_F_PARTIAL;
+        if (s->n == 2)
+            dst[o++] = (unsigned char)(s->acc >> 4);
+        else if (s->n == 3) {
+            dst[o++] = (unsigned char)(s->acc >> 10);
+            dst[o++] = (unsigned char)(s->acc >> 2);
+        }
+    }
+    s->acc = 0;
+    s->n = 0;
+    return o;
+}
+
+/* --- quoted-printable --- */
+
+static int
+decode_hex(unsigned c)
+{
+    if (c >= '0' && c <= '9')
+        return (int)(c - '0');
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f')
+        return (int)(c - 'a' + 10);
+    return -1;
+}
+
+void
+qp_init(struct qp_state *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+/* decode_qp_flush - what was held, passed through as it came. */
+static size_t
+decode_qp_flush(struct qp_state *s, unsigned char *dst)
+{
+    size_t o = 0;
+
+    if (s->esc)
+        dst[o++] = '=';
+    memcpy(dst + o, s->pend, s->plen);
+    o += s->plen;
+    if (s->cr)
+        dst[o++] = '\r';
+    s->plen = 0;
+    s->esc = 0;
+    s->cr = 0;
+    return o;
+}
+
+/* decode_qp_byte - one byte through the state machine. Returns the bytes written. */
+static size_t
+decode_qp_byte(struct qp_state *s, unsigned c, unsigned char *dst)
+{
+    size_t o = 0;
+
+    for (;;) {
+        if (!s->esc && s->plen == 0) {
+            if (c == '=')
+                s->esc = 1;
+            else if (c == ' ' || c == '\t')
+                s->pend[s->plen++] = (unsigned char)c;
+            else
+                dst[o++] = (unsigned char)c;
+            return o;
+        }
+        if (s->esc && s->plen == 1 && decode_hex(s->pend[0]) >= 0) {
+            int lo = decode_hex(c);
+
+            if (lo >= 0) {
+                dst[o++] = (unsigned char)(decode_hex(s->pend[0]) << 4 | lo);
+                s->plen = 0;
+                s->esc = 0;
+                return o;
+            }
+            s->flags |= QP_F_BADESCAPE;
+            o += decode_qp_flush(s, dst + o);
+            continue;
+        }
+        /* A '=' alone or with white space after it, or white space alone; perhaps then a CR. */
+        if (c == '\n') {
+            if (!s->esc) {
+                if (s->cr)
+                    dst[o++] = '\r';
+                dst[o++] = '\n';
+            }
+            s->plen = 0;
+            s->esc = 0;
+            s->cr = 0;
+            return o;
+        }
+        if (!s->cr) {
+            if (c == '\r') {
+                s->cr = 1;
+                return o;
+            }
+            if (c == ' ' || c == '\t') {
+                if (s->plen < QP_SPACE_MAX) {
+                    s->pend[s->plen++] = (unsigned char)c;
+                    return o;
+                }
+                s->flags |= QP_F_LONGSPACE;
+            } else if (s->esc && s->plen == 0 && decode_hex(c) >= 0) {
+                s->pend[s->plen++] = (unsigned char)c;
+                return o;
+            }
+        }
+        if (s->esc)
+            s->flags |= QP_F_BADESCAPE;
+        o += decode_qp_flush(s, dst + o);
+    }
+}
+
+size_t
+qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst)
+{
+    const unsigned char *p = src;
+    size_t i, o = 0;
+
+    for (i = 0; i < len; i++)
+        o += decode_qp_byte(s, p[i], dst + o);
+    return o;
+}
+
+size_t
+qp_finish(struct qp_state *s, unsigned char *dst)
+{
+    size_t o = 0;
+
+    if (s->esc && !s->cr && s->plen == 1 && decode_hex(s->pend[0]) >= 0) {
+        s->flags |= QP_F_BADESCAPE;
+        o = decode_qp_flush(s, dst);
+    } else if (s->cr) {
+        /* A bare CR is no line end: what came before it stays. */
+        if (s->esc)
+            s->flags |= QP_F_BADESCAPE;
+        o = decode_qp_flush(s, dst);
+    }
+    /* Else a final soft line break, or trailing white space: both vanish. */
+    s->plen = 0;
+    s->esc = 0;
+    s->cr = 0;
+    return o;
+}
+
+/* --- uuencode --- */
+
+int
+uu_decode_line(const char *line, size_t len, unsigned char *out)
+{
+    const unsigned char *p = (const unsigned char *)line;
+    size_t n, have, need, least, i, o = 0;
+
+    if (len == 0 || p[0] < 0x20 || p[0] > 0x60)
+        return -1;
+    n = (p[0] - 0x20) & 0x3f;
+    have = len - 1;
+    need = (n + 2) / 3 * 4;  /* whole groups of four */
+    least = (n * 8 + 5) / 6; /* the characters that carry bits */
+    if (have < least || have > need + 1)
+        return -1;
+    for (i = 1; i < len; i++)
+        if (p[i] < 0x20 || p[i] > 0x60)
+            return -1;
+    for (i = 0; o < n; i += 4) {
+        unsigned v[4], k;
+        uint32_t w;
+
+        for (k = 0; k < 4; k++)
+            v[k] = 1 + i + k < len ? (unsigned)(p[1 + i + k] - 0x20) & 0x3f : 0;
+        w = (uint32_t)v[0] << 18 | v[1] << 12 | v[2] << 6 | v[3];
+        for (k = 0; k < 3 && o < n; k++)
+            out[o++] = (unsigned char)(w >> (16 - 8 * k));
+    }
+    return (int)o;
+}
