@@ -92,20 +92,23 @@ bad:
     return 0;
 }
 
-/* Appends the piece to b with quoted-pairs undone. 0 or -1 (b's limit). */
+/* Appends the piece to b with quoted-pairs undone and folds unfolded (RFC 5322 2.2.3: the CR
+ * and LF of a fold go, its white space stays). 0 or -1 (b's limit). */
 static int
 mimeparam_unquote(const struct mimeparam_piece *pc, struct buf *b)
 {
     size_t i, s;
 
-    if (!pc->quoted)
-        return buf_put(b, pc->p, pc->n);
-    for (i = s = 0; i < pc->n; i++)
-        if (pc->p[i] == '\\' && i + 1 < pc->n) {
-            if (buf_put(b, pc->p + s, i - s) == -1)
-                return -1;
-            s = ++i;
-        }
+    for (i = s = 0; i < pc->n; i++) {
+        int pair = pc->quoted && pc->p[i] == '\\' && i + 1 < pc->n;
+        if (!pair && pc->p[i] != '\r' && pc->p[i] != '\n')
+            continue;
+        if (buf_put(b, pc->p + s, i - s) == -1)
+            return -1;
+        s = i + 1;
+        if (pair)
+            i++; /* the quoted character is kept, whatever it is */
+    }
     return buf_put(b, pc->p + s, pc->n - s);
 }
 
