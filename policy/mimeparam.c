@@ -68,14 +68,14 @@ mimeparam_token(const char *v, size_t n, char *tok, size_t toklen)
     for (part = 0; part < 2; part++) {
         for (s = i; i < n && mimeparam_tokc((unsigned char)v[i]); i++)
             ;
-        if (i == s || len + (i - s) + 1 >= toklen)
+        if (i == s || len + (i - s) >= toklen)
             goto bad;
         memcpy(tok + len, v + s, i - s);
         len += i - s;
         s = mimeparam_cfws(v, n, i);
         if (part == 1 || s >= n || v[s] != '/')
             break;
-        if (len + 2 >= toklen)
+        if (len + 1 >= toklen)
             goto bad;
         tok[len++] = '/';
         i = mimeparam_cfws(v, n, s + 1);
