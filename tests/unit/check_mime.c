@@ -163,6 +163,7 @@ START_TEST(test_mime_header_max)
     size_t want = MIME_HEADER_MAX - 1 + (size_t)_i, lines = (want - 100) / 64,
            rest = want - lines * 64;
     char fill[65], last[200], *msg, *d, *hv;
+    struct dump hd = {.data_idx = -1};
     unsigned st;
     struct mime *m;
 
@@ -190,13 +191,15 @@ START_TEST(test_mime_header_max)
     memset(hv, 'a', want);
     memcpy(hv, "text/plain; x=", 14);
     hv[want] = '\0';
-    ck_assert_ptr_nonnull(m = mime_new(dump_cb, &(struct dump){.data_idx = -1}));
+    m = mime_new(dump_cb, &hd);
+    ck_assert_ptr_nonnull(m);
     ck_assert_int_eq(mime_header(m, "Content-Type", hv), 0);
     ck_assert_int_eq(mime_body(m, "x\n", 2), 0);
     ck_assert_int_eq(mime_end(m), 0);
     ck_limit("header field", MIME_HEADER_MAX, want, mime_status(m, NULL), "",
              "");
     mime_free(m);
+    free(hd.s);
     free(hv);
 }
 END_TEST
