@@ -8,6 +8,10 @@
 
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h> /* x86-64 baseline: no dispatch needed */
+#endif
+
 /* What a byte is to base64: 0-63 a sextet, or one of these. */
 enum { B64_WS = 64, B64_PAD = 65, B64_BAD = 66 };
 
@@ -186,6 +190,12 @@ decode_qp_flush(struct qp_state *s, unsigned char *dst)
     return o;
 }
 
+static int
+decode_qp_space(unsigned c)
+{
+    return c == ' ' || c == '\t';
+}
+
 /* decode_qp_byte - one byte through the state machine. Returns the bytes written. */
 static size_t
 decode_qp_byte(struct qp_state *s, unsigned c, unsigned char *dst)
@@ -193,10 +203,31 @@ decode_qp_byte(struct qp_state *s, unsigned c, unsigned char *dst)
     size_t o = 0;
 
     for (;;) {
+        if (s->lng) {
+            /* Inside a white space run too long to hold: it goes out as it comes. */
+            if (c == '\n') {
+                s->flags |= QP_F_LONGSPACE;
+                o += decode_qp_flush(s, dst + o);
+                dst[o++] = '\n';
+                s->lng = 0;
+                return o;
+            }
+            if (!s->cr && c == '\r') {
+                s->cr = 1;
+                return o;
+            }
+            if (!s->cr && decode_qp_space(c)) {
+                dst[o++] = (unsigned char)c;
+                return o;
+            }
+            o += decode_qp_flush(s, dst + o);
+            s->lng = 0;
+            continue;
+        }
         if (!s->esc && s->plen == 0) {
             if (c == '=')
                 s->esc = 1;
-            else if (c == ' ' || c == '\t')
+            else if (decode_qp_space(c))
                 s->pend[s->plen++] = (unsigned char)c;
             else
                 dst[o++] = (unsigned char)c;
@@ -232,13 +263,20 @@ decode_qp_byte(struct qp_state *s, unsigned c, unsigned char *dst)
                 s->cr = 1;
                 return o;
             }
-            if (c == ' ' || c == '\t') {
+            if (decode_qp_space(c)) {
                 if (s->plen < QP_SPACE_MAX) {
                     s->pend[s->plen++] = (unsigned char)c;
                     return o;
                 }
-                s->flags |= QP_F_LONGSPACE;
-            } else if (s->esc && s->plen == 0 && decode_hex(c) >= 0) {
+                /* Too long to hold: out it goes, and the rest of the run after it. */
+                if (s->esc)
+                    s->flags |= QP_F_BADESCAPE;
+                o += decode_qp_flush(s, dst + o);
+                dst[o++] = (unsigned char)c;
+                s->lng = 1;
+                return o;
+            }
+            if (s->esc && s->plen == 0 && decode_hex(c) >= 0) {
                 s->pend[s->plen++] = (unsigned char)c;
                 return o;
             }
@@ -249,14 +287,87 @@ decode_qp_byte(struct qp_state *s, unsigned c, unsigned char *dst)
     }
 }
 
+/* decode_qp_stop - the offset of the first '=' or LF in p[0, n), or n: where plain text ends. */
+static size_t
+decode_qp_stop(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+
+#ifdef __SSE2__
+    const __m128i eq = _mm_set1_epi8('='), lf = _mm_set1_epi8('\n');
+
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
+
+        if (m != 0)
+            return i + (unsigned)__builtin_ctz(m);
+    }
+#endif
+    for (; i < n; i++)
+        if (p[i] == '=' || p[i] == '\n')
+            break;
+    return i;
+}
+
+/* decode_qp_tail - where the white space (and a CR after it) that ends p[from, to) begins. */
+static size_t
+decode_qp_tail(const unsigned char *p, size_t from, size_t to)
+{
+    size_t t = to;
+
+    if (t > from && p[t - 1] == '\r')
+        t--;
+    while (t > from && decode_qp_space(p[t - 1]))
+        t--;
+    return t;
+}
+
+/*
+ * qp_decode - plain text between one '=' or line end and the next is copied whole; the state
+ * machine sees only escapes it cannot finish at once, line ends and what comes just before them.
+ */
 size_t
 qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst)
 {
     const unsigned char *p = src;
-    size_t i, o = 0;
+    size_t i = 0, o = 0, end, t;
 
-    for (i = 0; i < len; i++)
-        o += decode_qp_byte(s, p[i], dst + o);
+    while (i < len) {
+        if (s->esc || s->plen != 0 || s->lng) {
+            o += decode_qp_byte(s, p[i++], dst + o);
+            continue;
+        }
+        end = i + decode_qp_stop(p + i, len - i);
+        if (end < len && p[end] == '=') {
+            int hi, lo;
+
+            memcpy(dst + o, p + i, end - i);
+            o += end - i;
+            if (len - end >= 3 && (hi = decode_hex(p[end + 1])) >= 0 &&
+                (lo = decode_hex(p[end + 2])) >= 0) {
+                dst[o++] = (unsigned char)(hi << 4 | lo);
+                i = end + 3;
+            } else if (len - end >= 2 && p[end + 1] == '\n') {
+                i = end + 2;
+            } else if (len - end >= 3 && p[end + 1] == '\r' && p[end + 2] == '\n') {
+                i = end + 3;
+            } else {
+                o += decode_qp_byte(s, '=', dst + o);
+                i = end + 1;
+            }
+            continue;
+        }
+        /* A line end, or the end of this chunk: what ends the text may be transport padding. */
+        t = decode_qp_tail(p, i, end);
+        memcpy(dst + o, p + i, t - i);
+        o += t - i;
+        if (end < len)
+            end++;
+        for (i = t; i < end; i++)
+            o += decode_qp_byte(s, p[i], dst + o);
+    }
     return o;
 }
 
@@ -265,11 +376,10 @@ qp_finish(struct qp_state *s, unsigned char *dst)
 {
     size_t o = 0;
 
-    if (s->esc && !s->cr && s->plen == 1 && decode_hex(s->pend[0]) >= 0) {
-        s->flags |= QP_F_BADESCAPE;
-        o = decode_qp_flush(s, dst);
-    } else if (s->cr) {
-        /* A bare CR is no line end: what came before it stays. */
+    if (s->lng || s->cr || (s->esc && s->plen == 1 && decode_hex(s->pend[0]) >= 0)) {
+        /* An over-long run is out already; a bare CR is no line end: what came before it stays. */
+        if (s->lng && !s->cr)
+            s->flags |= QP_F_LONGSPACE;
         if (s->esc)
             s->flags |= QP_F_BADESCAPE;
         o = decode_qp_flush(s, dst);
@@ -278,6 +388,7 @@ qp_finish(struct qp_state *s, unsigned char *dst)
     s->plen = 0;
     s->esc = 0;
     s->cr = 0;
+    s->lng = 0;
     return o;
 }
 
