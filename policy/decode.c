@@ -155,16 +155,25 @@ b64_finish(struct b64_state *s, unsigned char *dst)
 
 /* --- quoted-printable --- */
 
-static int
-decode_hex(unsigned c)
-{
-    if (c >= '0' && c <= '9')
-        return (int)(c - '0');
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return (int)(c - 'a' + 10);
-    return -1;
-}
+/* A hex digit's value, either case, or -1. */
+static const signed char decode_qp_hex[256] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 void
 qp_init(struct qp_state *s)
@@ -233,11 +242,11 @@ decode_qp_byte(struct qp_state *s, unsigned c, unsigned char *dst)
                 dst[o++] = (unsigned char)c;
             return o;
         }
-        if (s->esc && s->plen == 1 && decode_hex(s->pend[0]) >= 0) {
-            int lo = decode_hex(c);
+        if (s->esc && s->plen == 1 && decode_qp_hex[s->pend[0]] >= 0) {
+            int lo = decode_qp_hex[c];
 
             if (lo >= 0) {
-                dst[o++] = (unsigned char)(decode_hex(s->pend[0]) << 4 | lo);
+                dst[o++] = (unsigned char)(decode_qp_hex[s->pend[0]] << 4 | lo);
                 s->plen = 0;
                 s->esc = 0;
                 return o;
@@ -276,7 +285,7 @@ decode_qp_byte(struct qp_state *s, unsigned c, unsigned char *dst)
                 s->lng = 1;
                 return o;
             }
-            if (s->esc && s->plen == 0 && decode_hex(c) >= 0) {
+            if (s->esc && s->plen == 0 && decode_qp_hex[c] >= 0) {
                 s->pend[s->plen++] = (unsigned char)c;
                 return o;
             }
@@ -287,9 +296,13 @@ decode_qp_byte(struct qp_state *s, unsigned c, unsigned char *dst)
     }
 }
 
-/* decode_qp_stop - the offset of the first '=' or LF in p[0, n), or n: where plain text ends. */
+/*
+ * decode_qp_copy - copies p[0, n) to dst up to the first '=' or LF and returns its offset (n if
+ * none). It stores 16 bytes at a time before it looks, so it may write up to dst[n - 1] whatever
+ * it returns: the caller's dst has room for all of p.
+ */
 static size_t
-decode_qp_stop(const unsigned char *p, size_t n)
+decode_qp_copy(const unsigned char *p, size_t n, unsigned char *dst)
 {
     size_t i = 0;
 
@@ -301,13 +314,13 @@ decode_qp_stop(const unsigned char *p, size_t n)
         unsigned m = (unsigned)_mm_movemask_epi8(
             _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
 
+        _mm_storeu_si128((__m128i *)(void *)(dst + i), v);
         if (m != 0)
             return i + (unsigned)__builtin_ctz(m);
     }
 #endif
-    for (; i < n; i++)
-        if (p[i] == '=' || p[i] == '\n')
-            break;
+    for (; i < n && p[i] != '=' && p[i] != '\n'; i++)
+        dst[i] = p[i];
     return i;
 }
 
@@ -324,29 +337,89 @@ decode_qp_tail(const unsigned char *p, size_t from, size_t to)
     return t;
 }
 
+#ifdef __SSE2__
 /*
- * qp_decode - plain text between one '=' or line end and the next is copied whole; the state
- * machine sees only escapes it cannot finish at once, line ends and what comes just before them.
+ * decode_qp_fast - the hot loop: from p[i], in the plain state, copies 16 bytes at a time and
+ * decodes "=XY", soft line breaks and line ends without white space before them in line, until
+ * it meets anything else or the input has less than a block and an escape left. Returns where it
+ * stopped, the plain state again there: white space (and a CR) it copied at the end is taken
+ * back, for the caller to look at with what follows. Writes at most len - i bytes past *o.
+ */
+#define DECODE_QP_FAST_MIN 19 /* a block, and an escape's two bytes after its '=' in the last one */
+static size_t
+decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst, size_t *op)
+{
+    const __m128i eq = _mm_set1_epi8('='), lf = _mm_set1_epi8('\n');
+    size_t o = *op, run = i, t;
+    int hi, lo;
+
+    while (len - i >= DECODE_QP_FAST_MIN) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
+
+        _mm_storeu_si128((__m128i *)(void *)(dst + o), v);
+        if (m == 0) {
+            i += 16;
+            o += 16;
+            continue;
+        }
+        m = (unsigned)__builtin_ctz(m);
+        i += m;
+        o += m;
+        if (p[i] == '\n') {
+            t = decode_qp_tail(p, run, i);
+            if (t != i && (t + 1 != i || p[t] != '\r'))
+                break; /* white space before it */
+            dst[o++] = '\n';
+            run = ++i;
+            continue;
+        }
+        if ((hi = decode_qp_hex[p[i + 1]]) >= 0 && (lo = decode_qp_hex[p[i + 2]]) >= 0) {
+            dst[o++] = (unsigned char)(hi << 4 | lo);
+            run = i += 3;
+        } else if (p[i + 1] == '\r' && p[i + 2] == '\n') {
+            run = i += 3;
+        } else if (p[i + 1] == '\n') {
+            run = i += 2;
+        } else {
+            break;
+        }
+    }
+    t = decode_qp_tail(p, run, i);
+    *op = o - (i - t);
+    return t;
+}
+#endif
+
+/*
+ * qp_decode - plain text between one '=' or line end and the next is copied as it is scanned;
+ * the state machine sees only escapes it cannot finish at once and white space before a line
+ * end. dst has room for all of src past what the state held (o <= held + i), which is what
+ * decode_qp_copy's wide stores need.
  */
 size_t
 qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst)
 {
     const unsigned char *p = src;
     size_t i = 0, o = 0, end, t;
+    int hi, lo;
 
     while (i < len) {
         if (s->esc || s->plen != 0 || s->lng) {
             o += decode_qp_byte(s, p[i++], dst + o);
             continue;
         }
-        end = i + decode_qp_stop(p + i, len - i);
+#ifdef __SSE2__
+        i = decode_qp_fast(p, i, len, dst, &o);
+        if (i == len)
+            break;
+#endif
+        end = i + decode_qp_copy(p + i, len - i, dst + o);
         if (end < len && p[end] == '=') {
-            int hi, lo;
-
-            memcpy(dst + o, p + i, end - i);
             o += end - i;
-            if (len - end >= 3 && (hi = decode_hex(p[end + 1])) >= 0 &&
-                (lo = decode_hex(p[end + 2])) >= 0) {
+            if (len - end >= 3 && (hi = decode_qp_hex[p[end + 1]]) >= 0 &&
+                (lo = decode_qp_hex[p[end + 2]]) >= 0) {
                 dst[o++] = (unsigned char)(hi << 4 | lo);
                 i = end + 3;
             } else if (len - end >= 2 && p[end + 1] == '\n') {
@@ -361,10 +434,21 @@ qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst)
         }
         /* A line end, or the end of this chunk: what ends the text may be transport padding. */
         t = decode_qp_tail(p, i, end);
-        memcpy(dst + o, p + i, t - i);
         o += t - i;
-        if (end < len)
+        if (end < len) {
+            if (t == end) { /* LF right after text */
+                dst[o++] = '\n';
+                i = end + 1;
+                continue;
+            }
+            if (t + 1 == end && p[t] == '\r') { /* CR LF right after text */
+                dst[o++] = '\r';
+                dst[o++] = '\n';
+                i = end + 1;
+                continue;
+            }
             end++;
+        }
         for (i = t; i < end; i++)
             o += decode_qp_byte(s, p[i], dst + o);
     }
@@ -376,7 +460,7 @@ qp_finish(struct qp_state *s, unsigned char *dst)
 {
     size_t o = 0;
 
-    if (s->lng || s->cr || (s->esc && s->plen == 1 && decode_hex(s->pend[0]) >= 0)) {
+    if (s->lng || s->cr || (s->esc && s->plen == 1 && decode_qp_hex[s->pend[0]] >= 0)) {
         /* An over-long run is out already; a bare CR is no line end: what came before it stays. */
         if (s->lng && !s->cr)
             s->flags |= QP_F_LONGSPACE;

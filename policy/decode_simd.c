@@ -76,6 +76,17 @@ decode_simd_avx2(struct b64_state *s, const void *src, size_t len, unsigned char
                 if (k == 32)
                     continue;
             }
+            /* The line end of a line of whole quanta, the common case, without leaving. */
+            if (k % 4 == 0) {
+                if (p[i] == '\r' && p[i + 1] == '\n') {
+                    i += 2;
+                    continue;
+                }
+                if (p[i] == '\n') {
+                    i++;
+                    continue;
+                }
+            }
         }
         /* White space (a line end), a quantum to finish, or the padding: scalar, briefly. */
         o += decode_b64_scalar_until(s, p + i, len - i, dst + o, &used);
@@ -120,6 +131,17 @@ decode_simd_ssse3(struct b64_state *s, const void *src, size_t len, unsigned cha
                 i += k / 4 * 4;
                 if (k == 16)
                     continue;
+            }
+            /* The line end of a line of whole quanta, the common case, without leaving. */
+            if (k % 4 == 0) {
+                if (p[i] == '\r' && p[i + 1] == '\n') {
+                    i += 2;
+                    continue;
+                }
+                if (p[i] == '\n') {
+                    i++;
+                    continue;
+                }
             }
         }
         o += decode_b64_scalar_until(s, p + i, len - i, dst + o, &used);
