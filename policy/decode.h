@@ -55,9 +55,11 @@ b64_decode_fn b64_impl_fn(const char *name);
  * A line end is LF or CR LF; a CR not followed by LF is an ordinary byte. White space waiting to
  * learn whether a line end follows is held back, at most QP_SPACE_MAX bytes of it: a longer run
  * (RFC 2045 lines are at most 76 bytes, so no conforming message has one) is passed through as it
- * came and flagged QP_F_LONGSPACE, never dropped. At the end of the input (qp_finish) trailing
- * white space is dropped, and a final "=" (with white space after it) is a soft line break: a
- * MIME part's last line ends where its boundary's CRLF begins. "=X" at the end is a bad escape.
+ * comes, and QP_F_LONGSPACE says so when it ends a line (where it would have been dropped); a '='
+ * before such a run is passed through too, as a bad escape. At the end of the input (qp_finish)
+ * trailing white space is dropped, and a final "=" (with white space after it) is a soft line
+ * break: a MIME part's last line ends where its boundary's CRLF begins. "=X" at the end is a bad
+ * escape.
  */
 #define QP_SPACE_MAX 128 /* twice the longest line RFC 2045 allows, a power of two */
 #define QP_PENDING_MAX (QP_SPACE_MAX + 2) /* the held white space, its '=' and a CR */
@@ -66,10 +68,11 @@ struct qp_state {
     unsigned plen;                    /* bytes in pend */
     unsigned char esc;                /* 1: pend follows a '=' */
     unsigned char cr;                 /* 1: a CR follows pend */
+    unsigned char lng;                /* 1: in a white space run longer than QP_SPACE_MAX */
     unsigned flags;                   /* QP_F_*, accumulated since qp_init */
 };
 #define QP_F_BADESCAPE 1u
-#define QP_F_LONGSPACE 2u /* a white space run longer than QP_SPACE_MAX was passed through */
+#define QP_F_LONGSPACE 2u /* white space longer than QP_SPACE_MAX ended a line and was kept */
 #define QP_DECODED_MAX(n) ((n) + QP_PENDING_MAX)
 void qp_init(struct qp_state *s);
 size_t qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst);
