@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <iconv.h>
 #include <string.h>
 #include <strings.h>
@@ -309,4 +310,37 @@ rfc2047_decode(const char *src, size_t n, struct buf *out, char *err, size_t err
 done:
     buf_free(&raw);
     return rc;
+}
+
+int
+rfc2047_charset_decode(const char *cs, size_t cslen, const void *raw, size_t n, struct buf *out,
+                       char *err, size_t errlen)
+{
+    char name[RFC2047_CHARSET_MAX];
+    struct buf in;
+    iconv_t cd;
+    size_t i;
+
+    if (cslen == 0 || cslen >= RFC2047_CHARSET_MAX || memchr(cs, '\0', cslen) != NULL) {
+        util_errf(err, errlen, "unknown charset");
+        return -1;
+    }
+    memcpy(name, cs, cslen);
+    name[cslen] = '\0';
+    /* Known first, so that "unknown" (-1) and "full" (-2) are told apart. */
+    if (!rfc2047_unknown_8bit(name)) {
+        for (i = 0; i < sizeof(rfc2047_aliases) / sizeof(rfc2047_aliases[0]); i++)
+            if (strcasecmp(name, rfc2047_aliases[i].label) == 0) {
+                util_strlcpy(name, rfc2047_aliases[i].iconv, sizeof(name));
+                break;
+            }
+        if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+            util_errf(err, errlen, "unknown charset \"%.40s\"", name);
+            return -1;
+        }
+        iconv_close(cd);
+    }
+    in.s = (char *)(uintptr_t)raw;
+    in.len = in.cap = in.max = n;
+    return rfc2047_convert(cs, cslen, &in, out, err, errlen) == 0 ? 0 : -2;
 }

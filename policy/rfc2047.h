@@ -21,4 +21,13 @@
  */
 int rfc2047_decode(const char *src, size_t n, struct buf *out, char *err, size_t errlen);
 
+/*
+ * rfc2047_charset_decode - appends raw[0..n), bytes in the charset named cs[0..cslen) (the same
+ * names and aliases as in encoded words), to out converted to UTF-8; bytes not valid in the
+ * charset become U+FFFD. Returns 0; -1 when the charset is not known (out unchanged); -2 when
+ * out's limit is reached or memory runs out (err says which). RFC 2231 parameter values use it.
+ */
+int rfc2047_charset_decode(const char *cs, size_t cslen, const void *raw, size_t n,
+                           struct buf *out, char *err, size_t errlen);
+
 #endif

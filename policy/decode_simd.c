@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * decode_simd.c - base64 decoding with SSSE3 and AVX2, and the choice among them for this CPU,
+ * made once by the dynamic linker (a GNU ifunc): no global state, nothing to initialise.
+ */
+#include "decode.h"
+#include "decode_int.h"
+
+#include <string.h>
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__ELF__) && defined(__GNUC__)
+#define DECODE_SIMD_X86 1
+#include <immintrin.h>
+#endif
+
+#ifdef DECODE_SIMD_X86
+
+/*
+ * Input a vector path needs in hand before it takes a block: it reads 32 (AVX2) or 16 (SSSE3)
+ * bytes and stores 28 or 16, of which 24 or 12 are output. dst has 3/4 of the input left plus
+ * 3 bytes (B64_DECODED_MAX), less up to 2.25 bytes for sextets carried in from the last call, so
+ * 0.75 * slack - 1.5 must cover the store.
+ */
+#define DECODE_SIMD_AVX2_SLACK 40  /* 0.75 * 40 - 1.5 = 28.5 >= 28 */
+#define DECODE_SIMD_SSSE3_SLACK 24 /* 0.75 * 24 - 1.5 = 16.5 >= 16 */
+
+/*
+ * Per 16-byte lane, after Wojciech Mula's and Daniel Lemire's base64 decoder: a byte is in the
+ * alphabet when the bits its low nibble selects in lo and its high nibble selects in hi do not
+ * meet; roll, picked by the high nibble ('/' apart), turns the byte into its sextet.
+ */
+#define DECODE_SIMD_LO                                                                             \
+    0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a
+#define DECODE_SIMD_HI                                                                             \
+    0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10
+#define DECODE_SIMD_ROLL 0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0
+/* Three bytes out of each 32-bit lane holding a 24-bit quantum, high byte first. */
+#define DECODE_SIMD_PACK 2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1
+
+__attribute__((target("avx2"))) static size_t
+decode_simd_avx2(struct b64_state *s, const void *src, size_t len, unsigned char *dst)
+{
+    const unsigned char *p = src;
+    const __m256i lut_lo = _mm256_setr_epi8(DECODE_SIMD_LO, DECODE_SIMD_LO);
+    const __m256i lut_hi = _mm256_setr_epi8(DECODE_SIMD_HI, DECODE_SIMD_HI);
+    const __m256i lut_roll = _mm256_setr_epi8(DECODE_SIMD_ROLL, DECODE_SIMD_ROLL);
+    const __m256i pack = _mm256_setr_epi8(DECODE_SIMD_PACK, DECODE_SIMD_PACK);
+    const __m256i m2f = _mm256_set1_epi8(0x2f);
+    size_t i = 0, o = 0, used;
+
+    while (i < len) {
+        if (len - i < DECODE_SIMD_AVX2_SLACK)
+            return o + b64_decode_scalar(s, p + i, len - i, dst + o);
+        if (s->n == 0 && s->pad == 0) {
+            __m256i in = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+            __m256i hi_n = _mm256_and_si256(_mm256_srli_epi32(in, 4), m2f);
+            __m256i lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(in, m2f));
+            __m256i hi = _mm256_shuffle_epi8(lut_hi, hi_n);
+            __m256i ok = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+            uint32_t valid = (uint32_t)_mm256_movemask_epi8(ok);
+            unsigned k = valid == 0xffffffffu ? 32 : (unsigned)__builtin_ctz(~valid);
+
+            if (k >= 4) {
+                __m256i eq2f = _mm256_cmpeq_epi8(in, m2f);
+                __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq2f, hi_n));
+                __m256i v = _mm256_add_epi8(in, roll);
+
+                v = _mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140));
+                v = _mm256_madd_epi16(v, _mm256_set1_epi32(0x00011000));
+                v = _mm256_shuffle_epi8(v, pack);
+                _mm_storeu_si128((__m128i *)(void *)(dst + o), _mm256_castsi256_si128(v));
+                _mm_storeu_si128((__m128i *)(void *)(dst + o + 12), _mm256_extracti128_si256(v, 1));
+                /* Quanta after a byte outside the alphabet are garbage, not output. */
+                o += k / 4 * 3;
+                i += k / 4 * 4;
+                if (k == 32)
+                    continue;
+            }
+            /* The line end of a line of whole quanta, the common case, without leaving. */
+            if (k % 4 == 0) {
+                if (p[i] == '\r' && p[i + 1] == '\n') {
+                    i += 2;
+                    continue;
+                }
+                if (p[i] == '\n') {
+                    i++;
+                    continue;
+                }
+            }
+        }
+        /* White space (a line end), a quantum to finish, or the padding: scalar, briefly. */
+        o += decode_b64_scalar_until(s, p + i, len - i, dst + o, &used);
+        i += used;
+    }
+    return o;
+}
+
+__attribute__((target("ssse3"))) static size_t
+decode_simd_ssse3(struct b64_state *s, const void *src, size_t len, unsigned char *dst)
+{
+    const unsigned char *p = src;
+    const __m128i lut_lo = _mm_setr_epi8(DECODE_SIMD_LO);
+    const __m128i lut_hi = _mm_setr_epi8(DECODE_SIMD_HI);
+    const __m128i lut_roll = _mm_setr_epi8(DECODE_SIMD_ROLL);
+    const __m128i pack = _mm_setr_epi8(DECODE_SIMD_PACK);
+    const __m128i m2f = _mm_set1_epi8(0x2f);
+    size_t i = 0, o = 0, used;
+
+    while (i < len) {
+        if (len - i < DECODE_SIMD_SSSE3_SLACK)
+            return o + b64_decode_scalar(s, p + i, len - i, dst + o);
+        if (s->n == 0 && s->pad == 0) {
+            __m128i in = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i hi_n = _mm_and_si128(_mm_srli_epi32(in, 4), m2f);
+            __m128i lo = _mm_shuffle_epi8(lut_lo, _mm_and_si128(in, m2f));
+            __m128i hi = _mm_shuffle_epi8(lut_hi, hi_n);
+            __m128i ok = _mm_cmpeq_epi8(_mm_and_si128(lo, hi), _mm_setzero_si128());
+            unsigned valid = (unsigned)_mm_movemask_epi8(ok);
+            unsigned k = valid == 0xffffu ? 16 : (unsigned)__builtin_ctz(~valid);
+
+            if (k >= 4) {
+                __m128i eq2f = _mm_cmpeq_epi8(in, m2f);
+                __m128i roll = _mm_shuffle_epi8(lut_roll, _mm_add_epi8(eq2f, hi_n));
+                __m128i v = _mm_add_epi8(in, roll);
+
+                v = _mm_maddubs_epi16(v, _mm_set1_epi32(0x01400140));
+                v = _mm_madd_epi16(v, _mm_set1_epi32(0x00011000));
+                v = _mm_shuffle_epi8(v, pack);
+                _mm_storeu_si128((__m128i *)(void *)(dst + o), v);
+                o += k / 4 * 3;
+                i += k / 4 * 4;
+                if (k == 16)
+                    continue;
+            }
+            /* The line end of a line of whole quanta, the common case, without leaving. */
+            if (k % 4 == 0) {
+                if (p[i] == '\r' && p[i + 1] == '\n') {
+                    i += 2;
+                    continue;
+                }
+                if (p[i] == '\n') {
+                    i++;
+                    continue;
+                }
+            }
+        }
+        o += decode_b64_scalar_until(s, p + i, len - i, dst + o, &used);
+        i += used;
+    }
+    return o;
+}
+
+/*
+ * decode_simd_pick - the best implementation this CPU runs. It is the ifunc resolver, called by
+ * the dynamic linker before the sanitizers' runtime is set up, so it must not be instrumented.
+ */
+#ifdef __clang__
+__attribute__((no_sanitize("address", "undefined", "coverage")))
+#else
+__attribute__((no_sanitize_address, no_sanitize_undefined))
+#endif
+static b64_decode_fn
+decode_simd_pick(void)
+{
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        return decode_simd_avx2;
+    if (__builtin_cpu_supports("ssse3"))
+        return decode_simd_ssse3;
+    return b64_decode_scalar;
+}
+
+size_t b64_decode(struct b64_state *s, const void *src, size_t len, unsigned char *dst)
+    __attribute__((ifunc("decode_simd_pick")));
+
+const char *
+b64_impl(void)
+{
+    b64_decode_fn f = decode_simd_pick();
+
+    return f == decode_simd_avx2 ? "avx2" : f == decode_simd_ssse3 ? "ssse3" : "scalar";
+}
+
+b64_decode_fn
+b64_impl_fn(const char *name)
+{
+    __builtin_cpu_init();
+    if (strcmp(name, "avx2") == 0)
+        return __builtin_cpu_supports("avx2") ? decode_simd_avx2 : NULL;
+    if (strcmp(name, "ssse3") == 0)
+        return __builtin_cpu_supports("ssse3") ? decode_simd_ssse3 : NULL;
+    if (strcmp(name, "scalar") == 0)
+        return b64_decode_scalar;
+    return NULL;
+}
+
+#else /* no x86 SIMD or no ifunc: scalar only */
+
+size_t
+b64_decode(struct b64_state *s, const void *src, size_t len, unsigned char *dst)
+{
+    return b64_decode_scalar(s, src, len, dst);
+}
+
+const char *
+b64_impl(void)
+{
+    return "scalar";
+}
+
+b64_decode_fn
+b64_impl_fn(const char *name)
+{
+    return strcmp(name, "scalar") == 0 ? b64_decode_scalar : NULL;
+}
+
+#endif
