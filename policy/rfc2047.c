@@ -38,11 +38,22 @@ static const struct {
 };
 
 /* RFC 1428's label for bytes of no known charset: shown as ASCII, the rest as U+FFFD. */
-static int
-rfc2047_unknown_8bit(const char *name)
+int
+rfc2047_charset_unknown_8bit(const char *name)
 {
     return strcasecmp(name, "unknown-8bit") == 0 || strcasecmp(name, "x-unknown") == 0 ||
            strcasecmp(name, "unknown") == 0;
+}
+
+const char *
+rfc2047_charset_alias(const char *label)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(rfc2047_aliases) / sizeof(rfc2047_aliases[0]); i++)
+        if (strcasecmp(label, rfc2047_aliases[i].label) == 0)
+            return rfc2047_aliases[i].iconv;
+    return label;
 }
 
 struct rfc2047_word {
@@ -210,7 +221,7 @@ rfc2047_convert(const char *cs, size_t cslen, const struct buf *raw, struct buf 
 
     memcpy(name, cs, cslen);
     name[cslen] = '\0';
-    if (rfc2047_unknown_8bit(name)) {
+    if (rfc2047_charset_unknown_8bit(name)) {
         for (i = 0; i < raw->len && rc == 0; i++)
             rc = (unsigned char)raw->s[i] < 0x80 ? buf_putc(out, raw->s[i])
                                                   : buf_put(out, replacement, 3);
@@ -218,12 +229,7 @@ rfc2047_convert(const char *cs, size_t cslen, const struct buf *raw, struct buf 
             util_errf(err, errlen, "encoded words too long");
         return rc;
     }
-    for (i = 0; i < sizeof(rfc2047_aliases) / sizeof(rfc2047_aliases[0]); i++)
-        if (strcasecmp(name, rfc2047_aliases[i].label) == 0) {
-            util_strlcpy(name, rfc2047_aliases[i].iconv, sizeof(name));
-            break;
-        }
-    if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+    if ((cd = iconv_open("UTF-8", rfc2047_charset_alias(name))) == (iconv_t)-1) {
         util_errf(err, errlen, "unknown charset \"%.40s\" in an encoded word", name);
         return -1;
     }
