@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * arclist.c - listing an archive's names with libarchive over bytes in memory, through seek
+ * callbacks so that the seekable zip reader lists from the central directory (a bomb is never
+ * inflated), with every decompressed byte counted against ARCLIST_EXPAND_MAX.
+ */
+#include "arclist.h"
+#include "sniff.h"
+#include "util.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The reader's position in an arclist_src, and whether a read fell between the windows. */
+struct arclist_io {
+    const struct arclist_src *src;
+    unsigned long long pos;
+    int gap;
+};
+
+/* Read buffer for members read only to count and skip them. */
+#define ARCLIST_SKIP_BUF 16384
+/* How much of a zip member too big to keep is inflated to sniff it: every archive magic
+ * but ISO 9660's lies in the first 512 bytes. */
+#define ARCLIST_PEEK 512
+
+static la_ssize_t
+arclist_cb_read(struct archive *ar, void *ctx, const void **out)
+{
+    struct arclist_io *io = ctx;
+    const struct arclist_src *s = io->src;
+    unsigned long long tail_at = s->size - s->tlen;
+
+    (void)ar;
+    if (io->pos >= s->size)
+        return 0;
+    if (io->pos < s->hlen) {
+        *out = s->head + io->pos;
+        return (la_ssize_t)(s->hlen - io->pos);
+    }
+    if (s->tail != NULL && io->pos >= tail_at) {
+        *out = s->tail + (io->pos - tail_at);
+        return (la_ssize_t)(s->size - io->pos);
+    }
+    io->gap = 1;
+    archive_set_error(ar, -1, "archive larger than the windows kept");
+    return -1;
+}
+
+static la_int64_t
+arclist_cb_seek(struct archive *ar, void *ctx, la_int64_t off, int whence)
+{
+    struct arclist_io *io = ctx;
+    long long base = whence == SEEK_SET ? 0
+                     : whence == SEEK_CUR ? (long long)io->pos
+                                          : (long long)io->src->size;
+
+    (void)ar;
+    if ((off > 0 && base > (long long)io->src->size) || base + off < 0)
+        return ARCHIVE_FATAL;
+    io->pos = (unsigned long long)(base + off);
+    return (la_int64_t)io->pos;
+}
+
+static la_int64_t
+arclist_cb_skip(struct archive *ar, void *ctx, la_int64_t req)
+{
+    struct arclist_io *io = ctx;
+    unsigned long long left = io->pos < io->src->size ? io->src->size - io->pos : 0;
+    unsigned long long n = req < 0 ? 0 : (unsigned long long)req;
+
+    (void)ar;
+    if (n > left)
+        n = left;
+    io->pos += n;
+    return (la_int64_t)n;
+}
+
+void
+arclist_init(struct arclist *l)
+{
+    memset(l, 0, sizeof(*l));
+    buf_init(&l->text, ARCLIST_TEXT_MAX);
+}
+
+void
+arclist_free(struct arclist *l)
+{
+    buf_free(&l->text);
+    free(l->ents);
+    free(l->scratch);
+    l->ents = NULL;
+    l->scratch = NULL;
+    l->n = l->cap = 0;
+}
+
+/* Records the first limit or damage met (later ones are often its consequences). halt: a
+ * limit of the whole listing (entries, names, expansion), nothing more is read; else only the
+ * archive at hand stops (damage) or only the member is passed over (too big, too deep). */
+static void
+arclist_stop(struct arclist *l, unsigned flag, const char *why, int halt)
+{
+    if (!(l->flags & (ATTACH_ARCHIVE_LIMIT | ATTACH_ARCHIVE_BROKEN)))
+        snprintf(l->why, sizeof(l->why), "%s", why);
+    l->flags |= flag;
+    l->halt |= halt;
+}
+
+/* 1 when a limit has stopped the listing. */
+static int
+arclist_stopped(const struct arclist *l)
+{
+    return l->halt;
+}
+
+/* Appends s (n bytes) and a NUL to the text; its offset in *at. 0, 1 over the limit, -1. */
+static int
+arclist_put(struct arclist *l, const char *s, size_t n, size_t *at)
+{
+    *at = l->text.len;
+    if (buf_put(&l->text, s, n) == 0 && buf_putc(&l->text, '\0') == 0)
+        return 0;
+    return buf_over(&l->text, n + 1) ? 1 : -1;
+}
+
+static int
+arclist_add(struct arclist *l, const char *prefix, const char *path, unsigned depth,
+            int encrypted, char *err, size_t errlen)
+{
+    struct arclist_ent e = {0};
+    const char *base = path;
+    size_t plen = strlen(prefix), n = strlen(path), mark = l->text.len;
+    int r;
+
+    if (l->n == ARCLIST_ENTRIES_MAX) {
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "too many entries", 1);
+        return 0;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap == 0 ? 16 : l->cap * 2;
+        struct arclist_ent *p;
+        if (cap > ARCLIST_ENTRIES_MAX)
+            cap = ARCLIST_ENTRIES_MAX;
+        if ((p = realloc(l->ents, cap * sizeof(*p))) == NULL)
+            goto oom;
+        l->ents = p;
+        l->cap = cap;
+    }
+    if (l->scratch == NULL && (l->scratch = malloc(sizeof(*l->scratch))) == NULL)
+        goto oom;
+    /* A directory's trailing slash is not a name: "dir/" is listed under the name "dir". */
+    while (n > 0 && (path[n - 1] == '/' || path[n - 1] == '\\'))
+        n--;
+    for (size_t i = 0; i < n; i++)
+        if (path[i] == '/' || path[i] == '\\')
+            base = path + i + 1;
+    {
+        char *b = strndup(base, n - (size_t)(base - path));
+        if (b == NULL)
+            goto oom;
+        r = attach_name_norm(b, l->scratch, err, errlen);
+        free(b);
+        if (r == -1)
+            return -1;
+    }
+    e.depth = depth;
+    e.encrypted = encrypted;
+    e.name_flags = l->scratch->flags;
+    e.path = l->text.len;
+    r = buf_put(&l->text, prefix, plen);
+    if (r == 0 && plen > 0)
+        r = buf_putc(&l->text, '>');
+    if (r == 0)
+        r = buf_put(&l->text, path, strlen(path));
+    if (r == 0)
+        r = buf_putc(&l->text, '\0');
+    if (r == 0)
+        r = arclist_put(l, l->scratch->name, strlen(l->scratch->name), &e.name);
+    if (r == 0)
+        r = arclist_put(l, l->scratch->folded, strlen(l->scratch->folded), &e.folded);
+    e.exts = l->text.len;
+    for (size_t i = 0; r == 0 && i < l->scratch->next; i++) {
+        size_t at;
+        r = arclist_put(l, l->scratch->ext[i], strlen(l->scratch->ext[i]), &at);
+    }
+    if (r == 0)
+        r = buf_putc(&l->text, '\0');
+    if (r != 0) {
+        if (!buf_over(&l->text, 1) && r == -1)
+            goto oom;
+        l->text.len = mark; /* the entry that did not fit is not half kept */
+        if (l->text.s != NULL)
+            l->text.s[mark] = '\0';
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "names too long", 1);
+        return 0;
+    }
+    l->ents[l->n++] = e;
+    return 0;
+oom:
+    util_errf(err, errlen, "archive listing: out of memory");
+    return -1;
+}
+
+static int arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefix,
+                        unsigned depth, char *err, size_t errlen);
+
+/*
+ * Reads the current member's data: its first bytes, up to want, into keep (*klen of them), and
+ * when all is set the rest only counted, so that a compressed stream is never inflated
+ * uncounted. *more is set when the member holds more than was kept. Returns 0, or 1 when a
+ * limit or damage stopped it (recorded).
+ */
+static int
+arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t want, int all,
+             size_t *klen, int *more)
+{
+    unsigned char skip[ARCLIST_SKIP_BUF];
+
+    *klen = 0;
+    *more = 0;
+    for (;;) {
+        unsigned char *to = keep + *klen;
+        size_t room = want - *klen;
+        la_ssize_t r;
+
+        if (room == 0) {
+            if (*more && !all)
+                break;
+            /* Past want: one byte tells a member of exactly want bytes from a bigger one,
+             * and with all set the rest is read to be counted. */
+            to = skip;
+            room = *more ? sizeof(skip) : 1;
+        }
+        /* At most one byte past the limit is asked for: exactly the limit is allowed. */
+        if (ARCLIST_EXPAND_MAX + 1 - l->expanded < room)
+            room = (size_t)(ARCLIST_EXPAND_MAX + 1 - l->expanded);
+        r = archive_read_data(ar, to, room);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            arclist_stop(l, ATTACH_ARCHIVE_BROKEN,
+                         archive_error_string(ar) != NULL ? archive_error_string(ar)
+                                                          : "member cannot be read",
+                         0);
+            return 1;
+        }
+        l->expanded += (unsigned long long)r;
+        if (l->expanded > ARCLIST_EXPAND_MAX) {
+            arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "expansion limit", 1);
+            return 1;
+        }
+        if (to == skip)
+            *more = 1;
+        else
+            *klen += (size_t)r;
+    }
+    return 0;
+}
+
+/* The member just read: recurse into it when it is an archive. */
+static int
+arclist_nested(struct arclist *l, const unsigned char *p, size_t n, int more, const char *path,
+               unsigned depth, char *err, size_t errlen)
+{
+    const char *t = sniff_type(p, n, NULL, 0, n);
+    struct arclist_src sub = {p, NULL, n, 0, n};
+
+    if (!sniff_is_archive(t))
+        return 0;
+    if (more) {
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "nested archive too big", 0);
+        return 0;
+    }
+    if (depth >= ARCLIST_DEPTH_MAX) {
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "nested too deep", 0);
+        return 0;
+    }
+    return arclist_walk(l, &sub, path, depth + 1, err, errlen);
+}
+
+static int
+arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefix,
+             unsigned depth, char *err, size_t errlen)
+{
+    struct arclist_io io = {src, 0, 0};
+    struct archive *ar = archive_read_new();
+    struct archive_entry *e;
+    int rc = 0, r;
+
+    if (ar == NULL) {
+        util_errf(err, errlen, "archive listing: out of memory");
+        return -1;
+    }
+    archive_read_support_filter_all(ar);
+    archive_read_support_format_all(ar);
+    archive_read_support_format_raw(ar);
+    archive_read_set_callback_data(ar, &io);
+    archive_read_set_read_callback(ar, arclist_cb_read);
+    archive_read_set_seek_callback(ar, arclist_cb_seek);
+    archive_read_set_skip_callback(ar, arclist_cb_skip);
+    if (archive_read_open1(ar) != ARCHIVE_OK) {
+        arclist_stop(l, io.gap ? ATTACH_ARCHIVE_LIMIT : ATTACH_ARCHIVE_BROKEN,
+                     io.gap ? "archive larger than the windows kept"
+                     : archive_error_string(ar) != NULL ? archive_error_string(ar)
+                                                        : "not an archive libarchive reads",
+                     0);
+        archive_read_free(ar);
+        return 0;
+    }
+    while (!arclist_stopped(l)) {
+        const char *name;
+        int enc, raw, zip;
+        unsigned char *buf = NULL;
+        size_t blen = 0;
+        char *path;
+
+        r = archive_read_next_header(ar, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            if (archive_read_has_encrypted_entries(ar) > 0)
+                l->flags |= ATTACH_ENCRYPTED;
+            arclist_stop(l, io.gap ? ATTACH_ARCHIVE_LIMIT : ATTACH_ARCHIVE_BROKEN,
+                         io.gap ? "archive larger than the windows kept"
+                         : archive_error_string(ar) != NULL ? archive_error_string(ar)
+                                                            : "damaged archive",
+                         0);
+            break;
+        }
+        raw = archive_format(ar) == ARCHIVE_FORMAT_RAW;
+        zip = (archive_format(ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+        enc = archive_entry_is_encrypted(e) || archive_read_has_encrypted_entries(ar) > 0;
+        if (enc)
+            l->flags |= ATTACH_ENCRYPTED;
+        name = archive_entry_pathname_utf8(e);
+        if (name == NULL)
+            name = archive_entry_pathname(e);
+        if (name == NULL)
+            name = "";
+        /* A compressed file that is not a tar has no names of its own: its content is
+         * looked into as a member, under the prefix it came with. */
+        if (!raw && arclist_add(l, prefix, name, depth, enc, err, errlen) == -1) {
+            rc = -1;
+            break;
+        }
+        if (arclist_stopped(l))
+            break;
+        if ((path = malloc(strlen(prefix) + strlen(name) + 2)) == NULL) {
+            util_errf(err, errlen, "archive listing: out of memory");
+            rc = -1;
+            break;
+        }
+        if (raw)
+            strcpy(path, prefix);
+        else
+            sprintf(path, "%s%s%s", prefix, prefix[0] != '\0' ? ">" : "", name);
+        /* A zip member is read only to look inside it, and one bigger than could be kept
+         * only far enough to sniff it: the rest is skipped by seeking. Elsewhere a member is
+         * read to its end, so that a compressed stream is never inflated uncounted. */
+        if (!enc && archive_entry_filetype(e) == AE_IFREG) {
+            size_t want = ARCLIST_NEST_MEMBER_MAX;
+            int more;
+
+            if (zip && archive_entry_size_is_set(e) &&
+                archive_entry_size(e) > ARCLIST_NEST_MEMBER_MAX)
+                want = ARCLIST_PEEK;
+            if (buf == NULL && (buf = malloc(ARCLIST_NEST_MEMBER_MAX)) == NULL) {
+                util_errf(err, errlen, "archive listing: out of memory");
+                free(path);
+                rc = -1;
+                break;
+            }
+            r = arclist_data(l, ar, buf, want, !zip, &blen, &more);
+            if (r == 0)
+                r = arclist_nested(l, buf, blen, more, path, depth, err, errlen);
+            free(buf);
+            buf = NULL;
+            if (r == -1) {
+                free(path);
+                rc = -1;
+                break;
+            }
+        }
+        free(path);
+    }
+    archive_read_free(ar);
+    return rc;
+}
+
+int
+arclist_read(struct arclist *l, const struct arclist_src *src, char *err, size_t errlen)
+{
+    return arclist_walk(l, src, "", 1, err, errlen);
+}
+
+int
+arclist_export(const struct arclist *l, struct attach_inner **out)
+{
+    struct attach_inner *v;
+
+    *out = NULL;
+    if (l->n == 0)
+        return 0;
+    if ((v = calloc(l->n, sizeof(*v))) == NULL)
+        return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        const struct arclist_ent *e = &l->ents[i];
+        v[i].path = l->text.s + e->path;
+        v[i].name = l->text.s + e->name;
+        v[i].folded = l->text.s + e->folded;
+        v[i].exts = l->text.s + e->exts;
+        v[i].name_flags = e->name_flags;
+        v[i].depth = e->depth;
+        v[i].encrypted = e->encrypted;
+    }
+    *out = v;
+    return 0;
+}
