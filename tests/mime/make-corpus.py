@@ -504,7 +504,7 @@ part: 0 type=multipart/related
 part: 1 type=multipart/alternative
 part: 2 type=text/plain charset=utf-8
 part: 3 type=text/html charset=utf-8
-part: 4 type=image/png disp=inline name="image001.png" ext=png truetype=png
+part: 4 type=image/png disp=inline name="image001.png" ext=png truetype=unknown (png)
 keyword: none
 mime: ok
 verdict: accept"""
@@ -626,7 +626,7 @@ part: 0 type=multipart/alternative
 part: 1 type=text/plain charset=us-ascii
 part: 2 type=multipart/mixed
 part: 3 type=text/html charset=us-ascii
-part: 4 type=image/jpeg disp=inline name="IMG_4711.jpeg" ext=jpeg truetype=jpeg
+part: 4 type=image/jpeg disp=inline name="IMG_4711.jpeg" ext=jpeg truetype=unknown (jpeg)
 part: 5 type=text/html charset=us-ascii
 keyword: none
 mime: ok
@@ -677,7 +677,7 @@ part: 0 type=multipart/mixed
 part: 1 type=multipart/alternative
 part: 2 type=text/plain charset=utf-8
 part: 3 type=text/html charset=utf-8
-part: 4 type=image/jpeg disp=attachment name="20240314_131522.jpg" ext=jpg truetype=jpeg
+part: 4 type=image/jpeg disp=attachment name="20240314_131522.jpg" ext=jpg truetype=unknown (jpeg)
 keyword: none
 mime: ok
 verdict: accept"""
@@ -701,7 +701,7 @@ def _():
     return msg, """why: iPhone Mail: unquoted boundary with '-' runs, Mime-Version comment, QP curly apostrophe, inline photo
 part: 0 type=multipart/mixed
 part: 1 type=text/plain charset=utf-8
-part: 2 type=image/jpeg disp=inline name="IMG_0042.jpeg" ext=jpeg truetype=jpeg
+part: 2 type=image/jpeg disp=inline name="IMG_0042.jpeg" ext=jpeg truetype=unknown (jpeg)
 keyword: none
 mime: ok
 verdict: accept"""
@@ -1102,9 +1102,8 @@ def _():
     msg = (head("Report") + 'Content-Type: multipart/mixed; boundary="j"\n\n'
            "project falcon is mentioned in the preamble, which no client shows.\n\x01\x02 junk ~~~ --not-a-boundary\n"
            "--j\nContent-Type: text/plain\n\nReport attached.\n--j\n" + h + "\n" + b + "--j--\n"
-           "project falcon again in the epilogue\n--j\nContent-Type: application/octet-stream; name=\"late.exe\"\n\n"
-           "after the close delimiter nothing is a part\n")
-    return msg, """why: junk (control bytes, a keyword, a lookalike delimiter) before the first delimiter, and a keyword and a fake part after the last
+           "project falcon again in the epilogue\n--j\n\nafter the close delimiter a delimiter line opens nothing\n")
+    return msg, """why: junk (control bytes, a keyword, a lookalike delimiter) before the first delimiter; a keyword and a stray delimiter line after the last
 part: 0 type=multipart/mixed
 part: 1 type=text/plain charset=us-ascii
 part: 2 type=application/pdf disp=attachment name="report.pdf" ext=pdf truetype=pdf
@@ -1123,8 +1122,8 @@ def _():
 part: 0 type=multipart/mixed
 part: 1 type=text/plain charset=us-ascii
 keyword: none
-mime: ok (the preamble is not a part: nothing in it is decoded or named, as in every client)
-verdict: accept"""
+mime: malformed (MIME header fields in the preamble: a part a lenient reader may find; it is not decoded)
+verdict: reject (mime malformed)"""
 
 
 @case("evasion-nested-rfc822.eml")
@@ -1174,7 +1173,7 @@ def _():
            "begin 644 invoice.exe\n" + lines + "`\nend\n\nRegards\n")
     return msg, """why: no MIME at all: a uuencoded block in plain text, which Outlook and others show as an attachment
 part: 0 type=text/plain charset=us-ascii (no MIME-Version: defaults)
-uuencoded: in part 0, name="invoice.exe" mode=644 ext=exe truetype=exe (counts as an attachment)
+part: 1 uuencoded block inside part 0: name="invoice.exe" mode=644 ext=exe truetype=exe (counts as an attachment)
 keyword: none
 mime: ok
 """ + VERDICT_EXE
@@ -1207,7 +1206,7 @@ def _():
     return msg, """why: NUL bytes in text and in the file name: "invoice.pdf\\0.exe" reads as invoice.pdf to C string code
 part: 0 type=multipart/mixed
 part: 1 type=text/plain charset=us-ascii (holds a NUL)
-part: 2 type=application/pdf disp=attachment name="invoice.pdf\\0.exe" ext=exe exts=pdf,exe truetype=exe
+part: 2 type=application/pdf disp=attachment name="invoice.pdf\\0.exe" saved="invoice.pdf.exe" ext=exe exts=pdf,exe double-ext truetype=exe
 keyword: none
 mime: malformed (NUL byte in a part header)
 """ + VERDICT_EXE
@@ -1306,6 +1305,69 @@ mime: ok
 
 
 
+
+@case("evasion-duplicate-content-type.eml")
+def _():
+    msg = (head("Invoice") + 'Content-Type: multipart/mixed; boundary="dup"\n\n--dup\nContent-Type: text/plain\n\n'
+           "See attached.\n--dup\nContent-Type: text/plain\nContent-Type: application/x-msdownload; name=\"payload.exe\"\n"
+           "Content-Transfer-Encoding: base64\n\n" + b64(EXE) + "--dup--\n")
+    return msg, """why: a part with two different Content-Type fields: the first (text/plain) is used, a reader taking the last sees payload.exe
+part: 0 type=multipart/mixed
+part: 1 type=text/plain charset=us-ascii
+part: 2 type=text/plain charset=us-ascii (first Content-Type; no name) truetype=exe (every leaf part is sniffed)
+keyword: none
+mime: malformed (Content-Type repeated with different values)
+""" + VERDICT_EXE
+
+
+@case("evasion-rfc822-base64.eml")
+def _():
+    h, b = attach("payload.exe", EXE)
+    inner = ("From: it@example.com\nSubject: Update\nMIME-Version: 1.0\n"
+             'Content-Type: multipart/mixed; boundary="in"\n\n--in\nContent-Type: text/plain\n\n'
+             "Run the update.\n--in\n" + h + "\n" + b + "--in--\n").replace("\n", "\r\n")
+    msg = (head("Fwd: Update") + 'Content-Type: multipart/mixed; boundary="out"\n\n--out\n'
+           "Content-Type: text/plain\n\nForwarded.\n--out\nContent-Type: message/rfc822\n"
+           "Content-Transfer-Encoding: base64\n\n" + b64(inner.encode()) + "--out--\n")
+    return msg, """why: message/rfc822 in base64 (RFC 2046 forbids it; some readers decode it and show the exe inside)
+part: 0 type=multipart/mixed
+part: 1 type=text/plain charset=us-ascii
+part: 2 type=message/rfc822 (read as a leaf: decoded, not parsed) truetype=unknown (a message)
+keyword: none
+mime: malformed (base64 transfer encoding on message/rfc822)
+verdict: reject (mime malformed)"""
+
+
+@case("evasion-boundary-bare-cr.eml")
+def _():
+    msg = (head("Invoice") + 'Content-Type: multipart/mixed; boundary="cr"\n\n--cr\nContent-Type: text/plain\n\n'
+           "See attached.\n--cr\rContent-Type: application/octet-stream; name=\"payload.exe\"\n"
+           "Content-Transfer-Encoding: base64\n\n" + b64(EXE) + "--cr--\n")
+    return msg, """why: "--cr" then a bare CR and a header on the same line: a reader that breaks lines at CR sees a delimiter and an exe part
+part: 0 type=multipart/mixed
+part: 1 type=text/plain charset=us-ascii (the "--cr<CR>..." line and the base64 are its text)
+keyword: none
+mime: malformed (delimiter followed by a bare CR and more text)
+verdict: reject (mime malformed)"""
+
+
+@case("evasion-base64-junk-chars.eml")
+def _():
+    lines = b64(EXE).splitlines()
+    junk = ["%s %s" % (ln[:20], ln[20:]) if k % 3 == 0 else ("%s*!%s" % (ln[:30], ln[30:]) if k % 3 == 1 else ln + "\t")
+            for k, ln in enumerate(lines)]
+    msg = mixed("Invoice", 'Content-Type: application/octet-stream; name="payload.exe"\n'
+                'Content-Disposition: attachment; filename="payload.exe"\nContent-Transfer-Encoding: base64\n',
+                "\n".join(junk) + "\n")
+    return msg, """why: base64 with spaces, tabs, '*' and '!' inside lines: RFC 2045 says characters outside the alphabet are ignored
+part: 0 type=multipart/mixed
+part: 1 type=text/plain charset=us-ascii
+""" + EXE_PART % 2 + """
+keyword: none
+mime: ok
+""" + VERDICT_EXE
+
+
 # ================================================================ file names
 # The content is harmless text, so that the verdict comes from the name alone.
 
@@ -1354,8 +1416,8 @@ def _():
             "why: RFC 2231 continuation *1 missing: some clients stop at the gap (invoice.pdf), some join the rest (invoice.pdf.exe)\n"
             "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
             'part: 2 type=application/octet-stream disp=attachment name="invoice.pdf.exe" ext=exe exts=pdf,exe double-ext '
-            'name2="invoice.pdf" ext2=pdf truetype=unknown (both readings count)\n'
-            "keyword: none\nmime: malformed (RFC 2231 continuation *1 missing)\nverdict: reject (attachment ext exe)")
+            'name-broken truetype=unknown (pieces present joined in order; a reader that stops at the gap shows invoice.pdf)\n'
+            "keyword: none\nmime: ok (the part's name is flagged broken: RFC 2231 piece *1 is missing)\nverdict: reject (attachment ext exe)")
 
 
 @case("name-2231-charset-lang.eml")
@@ -1597,8 +1659,8 @@ def _():
     z2 = zip_of([("level3.zip", z3)])
     z1 = zip_of([("level2.zip", z2), ("readme.txt", b"open level2\n")])
     return arch("Documents", "documents.zip", "application/zip", z1,
-                "zip in zip in zip: documents.zip > level2.zip > level3.zip > payload.exe", "zip",
-                'inner="level2.zip","readme.txt","level2.zip/level3.zip","level2.zip/level3.zip/payload.exe" '
+                "zip in zip in zip: documents.zip holds level2.zip holds level3.zip holds payload.exe (depth 3)", "zip",
+                'inner="level2.zip","readme.txt","level2.zip>level3.zip","level2.zip>level3.zip>payload.exe" '
                 "inner-ext=zip,txt,exe", "reject (attachment inner-ext exe)")
 
 
@@ -1627,15 +1689,15 @@ def _():
                 tar_gz([("logs/", b"", 0o755), ("logs/app.log", b"ok\n", 0o644), ("logs/update.exe", EXE, 0o755)]),
                 "a gzip-compressed tar holding update.exe", "gzip",
                 'inner="logs/","logs/app.log","logs/update.exe" inner-ext=log,exe',
-                "reject (attachment inner-ext exe)", extra=" (tar inside)")
+                "reject (attachment inner-ext exe)", extra=" exts=tar,gz double-ext (tar inside)")
 
 
 @case("archive-bomb-zeros.eml")
 def _():
     return arch("Backup", "backup.zip", "application/zip", zip_of([("zeros.bin", b"\0" * (10 << 20))]),
-                "10 MiB of zeros deflated to ~10 KB (ratio ~1000:1): listing must not inflate it", "zip",
-                'inner="zeros.bin" inner-ext=bin claimed=10485760', "reject (mime limit)",
-                mime="limit (archive expansion ratio)")
+                "10 MiB of zeros deflated to ~10 KB (~1000:1): a zip lists from its central directory, "
+                "nothing is inflated, so no limit is reached and nothing in it is named badly", "zip",
+                'inner="zeros.bin" inner-ext=bin claimed=10485760', "accept")
 
 
 @case("archive-bomb-claims-4g.eml")
@@ -1646,9 +1708,20 @@ def _():
     z = zip_raw([("disk.img", 8, data, usize, crc), ("disk2.img", 8, data, usize, crc)],
                 [("disk.img", 8, len(data), usize, crc, 0), ("disk2.img", 8, len(data), usize, crc, 1)])
     return arch("Backup", "backup.zip", "application/zip", z,
-                "a hand-written zip whose headers claim 2 x 4,000,000,000 bytes (the data inflates to 1 MiB each)", "zip",
-                'inner="disk.img","disk2.img" inner-ext=img claimed=8000000000', "reject (mime limit)",
-                mime="limit (archive expansion: claimed size)")
+                "a hand-written zip whose headers claim 2 x 4,000,000,000 bytes (the data inflates to 1 MiB each): "
+                "listed, never inflated", "zip",
+                'inner="disk.img","disk2.img" inner-ext=img claimed=8000000000',
+                "reject (attachment inner-ext img)")
+
+
+@case("archive-bomb-tgz.eml")
+def _():
+    return arch("Backup", "backup.tar.gz", "application/gzip",
+                tar_gz([("zeros.bin", b"\0" * (10 << 20), 0o644), ("after.exe", EXE, 0o755)]),
+                "a tar.gz of 10 MiB of zeros then an exe: a stream format must be inflated to list, "
+                "so the expansion limit stops the listing before after.exe", "gzip",
+                'inner="zeros.bin" inner-ext=bin (after.exe lies past the limit)', "reject (mime limit)",
+                mime="limit (archive expansion)", extra=" exts=tar,gz double-ext (tar inside)")
 
 
 @case("archive-zip-2000-entries.eml")
@@ -1666,7 +1739,8 @@ def _():
     return arch("Archive", "many.tar.xz", "application/x-xz",
                 tar_xz([("f%04d" % k, b"", 0o644) for k in range(2000)]),
                 "a tar.xz with 2,000 empty entries: the entry limit for a streamed format (small on the wire)", "xz",
-                "inner=2000 entries", "reject (mime limit)", mime="limit (archive entries)", extra=" (tar inside)")
+                "inner=2000 entries", "reject (mime limit)", mime="limit (archive entries)",
+                extra=" exts=tar,xz double-ext (tar inside)")
 
 
 
@@ -1713,6 +1787,14 @@ def _():
             kw_facts("the keyword cut by a quoted-printable soft line break (fal=CRLF con)",
                      "type=text/plain charset=us-ascii"))
 
+
+
+@case("keyword-qp-lowercase-hex.eml")
+def _():
+    body = "Hello team,\n\nthe kickoff of pro=6aect f=61l=63on is moved; =ZZ stays as written.\n"
+    return (kw("Kickoff", "text/plain; charset=us-ascii", "quoted-printable", body),
+            kw_facts("quoted-printable escapes inside the keyword, one in lower-case hex (=6a, =61, =63) and an invalid =ZZ kept literally",
+                     "type=text/plain charset=us-ascii"))
 
 @case("keyword-html-tags.eml")
 def _():
