@@ -1088,11 +1088,11 @@ def _():
     msg = head("Invoice") + 'Content-Type: multipart/mixed; boundary="cut"\n\n--cut\nContent-Type: text/plain\n\n' \
         "See attached.\n--cut\n" + h + "\n" + b
     return msg, """why: the closing delimiter --cut-- never comes: the last part runs to the end of the message and is still scanned
-part: 0 type=multipart/mixed
+part: 0 type=multipart/mixed unclosed
 part: 1 type=text/plain charset=us-ascii
 """ + EXE_PART % 2 + """
 keyword: none
-mime: malformed (multipart/mixed not closed)
+mime: ok (nothing is hidden: every part ends at the end of the message; part 0 is flagged unclosed)
 """ + VERDICT_EXE
 
 
@@ -1930,7 +1930,7 @@ def _():
     return msg, """why: a part header line of 100 KB (a Content-Type parameter of 102,400 x's), unfolded
 part: 0 type=multipart/mixed
 part: 1 type=text/plain charset=us-ascii
-part: 2 type=text/plain disp=attachment name="a.txt" (its header block is over the header limit)
+(part 2, whose header block holds the long line, is never opened: the limit is reached inside it)
 keyword: none
 mime: limit (header line length)
 verdict: reject (mime limit)"""
