@@ -347,7 +347,7 @@ parse_cond(struct parser *p, struct rule *r, struct cond *c, int negate, int lin
 
     if (d == NULL) {
         if (name[0] != '\0')
-            parse_err(p, line, "unknown condition \"%.60s\" (%s, log-only)", name,
+            parse_err(p, line, "unknown condition '%.60s' (%s, log-only)", name,
                       cond_names(names, sizeof(names)));
         else
             parse_err(p, line, "unknown condition %s (%s, log-only)", parse_desc(p),

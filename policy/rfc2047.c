@@ -325,7 +325,6 @@ rfc2047_charset_decode(const char *cs, size_t cslen, const void *raw, size_t n, 
     char name[RFC2047_CHARSET_MAX];
     struct buf in;
     iconv_t cd;
-    size_t i;
 
     if (cslen == 0 || cslen >= RFC2047_CHARSET_MAX || memchr(cs, '\0', cslen) != NULL) {
         util_errf(err, errlen, "unknown charset");
@@ -334,13 +333,8 @@ rfc2047_charset_decode(const char *cs, size_t cslen, const void *raw, size_t n, 
     memcpy(name, cs, cslen);
     name[cslen] = '\0';
     /* Known first, so that "unknown" (-1) and "full" (-2) are told apart. */
-    if (!rfc2047_unknown_8bit(name)) {
-        for (i = 0; i < sizeof(rfc2047_aliases) / sizeof(rfc2047_aliases[0]); i++)
-            if (strcasecmp(name, rfc2047_aliases[i].label) == 0) {
-                util_strlcpy(name, rfc2047_aliases[i].iconv, sizeof(name));
-                break;
-            }
-        if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+    if (!rfc2047_charset_unknown_8bit(name)) {
+        if ((cd = iconv_open("UTF-8", rfc2047_charset_alias(name))) == (iconv_t)-1) {
             util_errf(err, errlen, "unknown charset \"%.40s\"", name);
             return -1;
         }

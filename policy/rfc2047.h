@@ -29,6 +29,8 @@ int rfc2047_decode(const char *src, size_t n, struct buf *out, char *err, size_t
  */
 int rfc2047_charset_decode(const char *cs, size_t cslen, const void *raw, size_t n,
                            struct buf *out, char *err, size_t errlen);
+
+/*
  * rfc2047_charset_alias - the name iconv knows a mailer's charset label by (the WHATWG labels
  * and what Outlook writes, e.g. "ks_c_5601-1987" -> "CP949"), or label itself when it needs no
  * alias. The result is label or a static string; it stays valid as long as label does.

@@ -61,7 +61,7 @@ static const struct {
      "%F:4: redirect needs a quoted address (\"user@example.com\") right after it, got 'from'\n"},
     {"unknown keyword", "frobnicate yes\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
-     "senders, listener, policy, rdns, on-error or include)\n"},
+     "senders, keywords, names, hashes, listener, policy, rdns, on-error or include)\n"},
     {"undefined list", "listener l default\npolicy l {\n    rcpt reject to <nope>\n}\n",
      "%F:3: list <nope> is not defined\n"},
     {"list of the wrong type",
@@ -117,7 +117,10 @@ static const struct {
      "%F:3: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, tag), got 'bounce'\n"},
     {"unknown condition", "listener l default\npolicy l {\n    rcpt reject sender x\n}\n",
      "%F:3: unknown condition 'sender' (to, from, from-claims, auth, login, tls, client, "
-     "routed, sender-owned-by, from-owned-by, header-from, rdns, log-only)\n"},
+     "routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment name, "
+     "attachment ext, attachment type, attachment truetype, attachment hash, attachment "
+     "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, attachment "
+     "bidi, mime malformed, mime limit, size, log-only)\n"},
     {"condition too early",
      "domains d { x.example }\nlistener l default\npolicy l {\n"
      "    mail reject to <d>\n    connect reject auth\n}\n",
@@ -179,7 +182,7 @@ static const struct {
      "%F:3: 'attachment ext' is not known yet at rcpt (it is known from content on)\n"},
     {"unknown attachment fact", "listener l default\npolicy l {\n"
                                 "    content reject attachment colour { red }\n}\n",
-     "%F:3: unknown condition \"attachment colour\" (to, from, from-claims, auth, login, tls, "
+     "%F:3: unknown condition 'attachment colour' (to, from, from-claims, auth, login, tls, "
      "client, routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment "
      "name, attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, "
