@@ -32,18 +32,21 @@ arclist_cb_read(struct archive *ar, void *ctx, const void **out)
 {
     struct arclist_io *io = ctx;
     const struct arclist_src *s = io->src;
-    unsigned long long tail_at = s->size - s->tlen;
+    unsigned long long tail_at = s->size - s->tlen, n = 0;
 
     (void)ar;
     if (io->pos >= s->size)
         return 0;
     if (io->pos < s->hlen) {
+        n = s->hlen - io->pos;
         *out = s->head + io->pos;
-        return (la_ssize_t)(s->hlen - io->pos);
-    }
-    if (s->tail != NULL && io->pos >= tail_at) {
+    } else if (s->tail != NULL && io->pos >= tail_at) {
+        n = s->size - io->pos;
         *out = s->tail + (io->pos - tail_at);
-        return (la_ssize_t)(s->size - io->pos);
+    }
+    if (n > 0) {
+        io->pos += n;
+        return (la_ssize_t)n;
     }
     io->gap = 1;
     archive_set_error(ar, -1, "archive larger than the windows kept");
@@ -281,6 +284,66 @@ arclist_nested(struct arclist *l, const unsigned char *p, size_t n, int more, co
     return arclist_walk(l, &sub, path, depth + 1, err, errlen);
 }
 
+/* The byte at off, or -1 when it lies between the windows or past the end. */
+static int
+arclist_byte(const struct arclist_src *s, unsigned long long off)
+{
+    if (off < s->hlen)
+        return s->head[off];
+    if (s->tail != NULL && off < s->size && off >= s->size - s->tlen)
+        return s->tail[off - (s->size - s->tlen)];
+    return -1;
+}
+
+/* A zip ends in its central directory's end record, within the last 22 + 65535 bytes (the
+ * longest comment). Without one the seekable reader cannot bid, and the streamable reader
+ * lists local headers, which need not say what the central directory says: damage of its
+ * own, and the listing goes on. */
+static void
+arclist_zip_end(struct arclist *l, const struct arclist_src *s)
+{
+    unsigned long long stop = s->size > 65557 ? s->size - 65557 : 0, i;
+
+    if (s->size < 22 || arclist_byte(s, 0) != 'P' || arclist_byte(s, 1) != 'K' ||
+        arclist_byte(s, 2) != 3 || arclist_byte(s, 3) != 4)
+        return;
+    for (i = s->size - 22 + 1; i-- > stop;)
+        if (arclist_byte(s, i) == 'P' && arclist_byte(s, i + 1) == 'K' &&
+            arclist_byte(s, i + 2) == 5 && arclist_byte(s, i + 3) == 6)
+            return;
+    arclist_stop(l, ATTACH_ARCHIVE_BROKEN, "zip without its central directory (truncated?)", 0);
+}
+
+/*
+ * Only the reader the sniffed type calls for: no other format's bidder reads ahead through the
+ * windows, and nothing is listed as a format the true type does not say. Only filters that
+ * libarchive decodes itself: filter_all would also run external programs (lrzip, lzop, grzip)
+ * on untrusted bytes.
+ */
+static void
+arclist_formats(struct archive *ar, const char *type)
+{
+    if (strcmp(type, "gzip") == 0 || strcmp(type, "bzip2") == 0 || strcmp(type, "xz") == 0) {
+        archive_read_support_filter_gzip(ar);
+        archive_read_support_filter_bzip2(ar);
+        archive_read_support_filter_xz(ar);
+        archive_read_support_format_tar(ar);
+        archive_read_support_format_raw(ar);
+    } else if (strcmp(type, "7z") == 0)
+        archive_read_support_format_7zip(ar);
+    else if (strcmp(type, "rar") == 0) {
+        archive_read_support_format_rar(ar);
+        archive_read_support_format_rar5(ar);
+    } else if (strcmp(type, "cab") == 0)
+        archive_read_support_format_cab(ar);
+    else if (strcmp(type, "tar") == 0)
+        archive_read_support_format_tar(ar);
+    else if (strcmp(type, "iso") == 0)
+        archive_read_support_format_iso9660(ar);
+    else
+        archive_read_support_format_zip(ar); /* zip, ooxml, ooxml-macro */
+}
+
 static int
 arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefix,
              unsigned depth, char *err, size_t errlen)
@@ -294,9 +357,8 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
         util_errf(err, errlen, "archive listing: out of memory");
         return -1;
     }
-    archive_read_support_filter_all(ar);
-    archive_read_support_format_all(ar);
-    archive_read_support_format_raw(ar);
+    arclist_zip_end(l, src);
+    arclist_formats(ar, sniff_type(src->head, src->hlen, src->tail, src->tlen, src->size));
     archive_read_set_callback_data(ar, &io);
     archive_read_set_read_callback(ar, arclist_cb_read);
     archive_read_set_seek_callback(ar, arclist_cb_seek);
