@@ -307,6 +307,16 @@ arclist_zip_end(struct arclist *l, const struct arclist_src *s)
     if (s->size < 22 || arclist_byte(s, 0) != 'P' || arclist_byte(s, 1) != 'K' ||
         arclist_byte(s, 2) != 3 || arclist_byte(s, 3) != 4)
         return;
+    /* The usual case, the end held in one buffer: no call per byte. */
+    if (s->tail != NULL && s->tlen >= s->size - stop) {
+        const unsigned char *p = s->tail + s->tlen - (s->size - stop);
+        for (i = s->size - stop - 22 + 1; i-- > 0;)
+            if (p[i] == 'P' && p[i + 1] == 'K' && p[i + 2] == 5 && p[i + 3] == 6)
+                return;
+        arclist_stop(l, ATTACH_ARCHIVE_BROKEN, "zip without its central directory (truncated?)",
+                     0);
+        return;
+    }
     for (i = s->size - 22 + 1; i-- > stop;)
         if (arclist_byte(s, i) == 'P' && arclist_byte(s, i + 1) == 'K' &&
             arclist_byte(s, i + 2) == 5 && arclist_byte(s, i + 3) == 6)

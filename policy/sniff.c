@@ -167,7 +167,11 @@ sniff_zip_scan(const unsigned char *p, size_t len, int found)
 {
     for (size_t i = 0; i + 46 <= len; i++) {
         size_t nlen, at;
-        if (p[i] != 'P' || p[i + 1] != 'K')
+        const unsigned char *q = memchr(p + i, 'P', len - 46 + 1 - i);
+        if (q == NULL)
+            break;
+        i = (size_t)(q - p);
+        if (p[i + 1] != 'K')
             continue;
         if (p[i + 2] == 1 && p[i + 3] == 2) {
             nlen = (size_t)p[i + 28] | (size_t)p[i + 29] << 8;
