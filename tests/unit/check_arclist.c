@@ -417,6 +417,60 @@ START_TEST(test_windows)
 }
 END_TEST
 
+/* Offset of the local header of the member called name in zip z, or 0. */
+static size_t
+arc_local_at(const unsigned char *z, size_t n, const char *name)
+{
+    size_t nl = strlen(name);
+
+    for (size_t i = 0; i + 30 + nl <= n; i++)
+        if (memcmp(z + i, "PK\x03\x04", 4) == 0 && (size_t)(z[i + 26] | z[i + 27] << 8) == nl &&
+            memcmp(z + i + 30, name, nl) == 0)
+            return i;
+    return 0;
+}
+
+/* A zip of ATTACH_HEAD_MAX + ATTACH_TAIL_MAX bytes, -1, +1, with a member's local header at
+ * offset ATTACH_HEAD_MAX: up to the sum the two windows hold the whole part and it lists
+ * whole; one byte more and that header falls in the byte between them. */
+START_TEST(test_windows_limit)
+{
+    size_t want = (size_t)(ATTACH_HEAD_MAX + ATTACH_TAIL_MAX + _i - 1), n, at;
+    unsigned char *fill = arc_random(ATTACH_HEAD_MAX + ATTACH_TAIL_MAX, 11), *z;
+    struct arc_member m[4] = {{"a.txt", (const unsigned char *)"a", 1},
+                              {"big1.bin", fill, 60000},
+                              {"mid.exe", (const unsigned char *)"MZ", 2},
+                              {"big2.bin", fill, 60000}};
+    struct attach *a;
+    const struct attach_facts *f;
+
+    z = arc_build(m, 4, "zip", &n);
+    at = arc_local_at(z, n, "mid.exe");
+    free(z);
+    m[1].len += ATTACH_HEAD_MAX - at;
+    z = arc_build(m, 4, "zip", &n);
+    free(z);
+    m[3].len += want - n;
+    z = arc_build(m, 4, "zip", &n);
+    ck_assert_msg(n == want && arc_local_at(z, n, "mid.exe") == ATTACH_HEAD_MAX,
+                  "built %zu bytes with mid.exe at %zu", n, arc_local_at(z, n, "mid.exe"));
+    a = arc_facts(z, n, 0, 4096);
+    f = attach_facts(a);
+    if (_i < 2)
+        ck_assert_msg(f->flags == ATTACH_ARCHIVE &&
+                          strcmp(arc_paths(f), "a.txt|big1.bin|mid.exe|big2.bin") == 0,
+                      "%zu bytes: got flags %#x \"%s\" why %s", n, f->flags, arc_paths(f), f->why);
+    else
+        ck_assert_msg(f->flags == (ATTACH_ARCHIVE | ATTACH_ARCHIVE_LIMIT) &&
+                          strcmp(f->why, "archive larger than the windows kept") == 0 &&
+                          strcmp(arc_paths(f), "a.txt|big1.bin") == 0,
+                      "%zu bytes: got flags %#x \"%s\" why %s", n, f->flags, arc_paths(f), f->why);
+    attach_free(a);
+    free(z);
+    free(fill);
+}
+END_TEST
+
 static void
 arc_le(unsigned char *p, unsigned long v, int n)
 {
@@ -568,6 +622,7 @@ main(void)
     tcase_add_loop_test(tl, test_nest_member_limit, 0, 3);
     tcase_add_loop_test(tl, test_expand_limit, 0, 3);
     tcase_add_test(tw, test_windows);
+    tcase_add_loop_test(tw, test_windows_limit, 0, 3);
     tcase_add_test(tw, test_bomb);
     tcase_set_timeout(tf, 120);
     tcase_set_timeout(tl, 120);

@@ -203,6 +203,9 @@ static const struct {
     {"Mach-O 32 LE", B("\xce\xfa\xed\xfe"), "macho"},
     {"Mach-O 64 LE", B("\xcf\xfa\xed\xfe\x07\0\0\x01"), "macho"},
     {"Mach-O fat, 2 archs", B("\xca\xfe\xba\xbe\0\0\0\x02"), "macho"},
+    {"Mach-O fat, 29 archs", B("\xca\xfe\xba\xbe\0\0\0\x1d"), "macho"},
+    {"Mach-O fat, SNIFF_FAT_ARCH_MAX archs", B("\xca\xfe\xba\xbe\0\0\0\x1e"), "macho"},
+    {"31 archs is a Java class", B("\xca\xfe\xba\xbe\0\0\0\x1f"), "java"},
     {"Java class (version 52)", B("\xca\xfe\xba\xbe\0\0\0\x34"), "java"},
     {"script", B("#!/bin/sh\n"), "script"},
     {"a lone hash", B("#"), "unknown"},
@@ -292,6 +295,42 @@ START_TEST(test_sniff_offsets)
                       rows[i].want);
     }
     free(p);
+}
+END_TEST
+
+/* An OLE file bigger than the windows whose directory is written at its end: the VBA entry is
+ * found in the tail window on a 128-byte slot, and not one byte off it. */
+START_TEST(test_sniff_ole_tail)
+{
+    static const struct {
+        const char *name;
+        size_t size, at;
+        const char *want;
+    } rows[] = {
+        {"directory entry in the tail", 400 * 1024, 400 * 1024 - 1024, "ole-macro"},
+        {"entry off the 128-byte grid", 400 * 1024, 400 * 1024 - 1024 + 64, "ole"},
+        {"entry between the windows", 400 * 1024, 100 * 1024, "ole"},
+        {"entry in the head", 400 * 1024, 512 + 128, "ole-macro"},
+    };
+    static const char vba[] = "_\0V\0B\0A\0_\0P\0R\0O\0J\0E\0C\0T\0";
+
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        unsigned char *p = calloc(rows[r].size, 1);
+        struct attach *a = attach_new();
+        char err[128];
+
+        memcpy(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+        memcpy(p + rows[r].at, vba, sizeof(vba) - 1);
+        p[rows[r].at + 64] = (unsigned char)(sizeof(vba) - 1 + 2);
+        p[rows[r].at + 66] = 2;
+        for (size_t i = 0; i < rows[r].size; i += 8192)
+            ck_assert_int_eq(attach_feed(a, p + i, rows[r].size - i < 8192 ? rows[r].size - i : 8192), 0);
+        ck_assert_int_eq(attach_end(a, err, sizeof(err)), 0);
+        ck_assert_msg(strcmp(attach_facts(a)->truetype, rows[r].want) == 0, "%s: got %s want %s",
+                      rows[r].name, attach_facts(a)->truetype, rows[r].want);
+        attach_free(a);
+        free(p);
+    }
 }
 END_TEST
 
@@ -417,6 +456,7 @@ main(void)
     tcase_add_loop_test(ts, test_sniff_table, 0, (int)(sizeof(sniff_rows) / sizeof(sniff_rows[0])));
     tcase_add_test(ts, test_sniff_offsets);
     tcase_add_test(ts, test_sniff_names);
+    tcase_add_test(ts, test_sniff_ole_tail);
     tcase_add_test(th, test_sha256_splits);
     tcase_add_test(th, test_sha256_million);
     tcase_add_test(th, test_api_misuse);
