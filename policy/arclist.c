@@ -57,7 +57,7 @@ static la_int64_t
 arclist_cb_seek(struct archive *ar, void *ctx, la_int64_t off, int whence)
 {
     struct arclist_io *io = ctx;
-    long long base = whence == SEEK_SET ? 0
+    long long base = whence == SEEK_SET   ? 0
                      : whence == SEEK_CUR ? (long long)io->pos
                                           : (long long)io->src->size;
 
@@ -130,8 +130,8 @@ arclist_put(struct arclist *l, const char *s, size_t n, size_t *at)
 }
 
 static int
-arclist_add(struct arclist *l, const char *prefix, const char *path, unsigned depth,
-            int encrypted, char *err, size_t errlen)
+arclist_add(struct arclist *l, const char *prefix, const char *path, unsigned depth, int encrypted,
+            char *err, size_t errlen)
 {
     struct arclist_ent e = {0};
     const char *base = path;
@@ -313,8 +313,7 @@ arclist_zip_end(struct arclist *l, const struct arclist_src *s)
         for (i = s->size - stop - 22 + 1; i-- > 0;)
             if (p[i] == 'P' && p[i + 1] == 'K' && p[i + 2] == 5 && p[i + 3] == 6)
                 return;
-        arclist_stop(l, ATTACH_ARCHIVE_BROKEN, "zip without its central directory (truncated?)",
-                     0);
+        arclist_stop(l, ATTACH_ARCHIVE_BROKEN, "zip without its central directory (truncated?)", 0);
         return;
     }
     for (i = s->size - 22 + 1; i-- > stop;)
@@ -355,8 +354,8 @@ arclist_formats(struct archive *ar, const char *type)
 }
 
 static int
-arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefix,
-             unsigned depth, char *err, size_t errlen)
+arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefix, unsigned depth,
+             char *err, size_t errlen)
 {
     struct arclist_io io = {src, 0, 0};
     struct archive *ar = archive_read_new();
@@ -375,7 +374,7 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
     archive_read_set_skip_callback(ar, arclist_cb_skip);
     if (archive_read_open1(ar) != ARCHIVE_OK) {
         arclist_stop(l, io.gap ? ATTACH_ARCHIVE_LIMIT : ATTACH_ARCHIVE_BROKEN,
-                     io.gap ? "archive larger than the windows kept"
+                     io.gap                             ? "archive larger than the windows kept"
                      : archive_error_string(ar) != NULL ? archive_error_string(ar)
                                                         : "not an archive libarchive reads",
                      0);
@@ -396,7 +395,7 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
             if (archive_read_has_encrypted_entries(ar) > 0)
                 l->flags |= ATTACH_ENCRYPTED;
             arclist_stop(l, io.gap ? ATTACH_ARCHIVE_LIMIT : ATTACH_ARCHIVE_BROKEN,
-                         io.gap ? "archive larger than the windows kept"
+                         io.gap                             ? "archive larger than the windows kept"
                          : archive_error_string(ar) != NULL ? archive_error_string(ar)
                                                             : "damaged archive",
                          0);

@@ -43,9 +43,9 @@ struct arclist {
     struct buf text;          /* names, each NUL-terminated; entries hold offsets */
     struct arclist_ent *ents; /* n of them */
     size_t n, cap;
-    unsigned flags;           /* ATTACH_ENCRYPTED, ATTACH_ARCHIVE_LIMIT, ATTACH_ARCHIVE_BROKEN */
-    char why[160];            /* the first limit or damage met */
-    int halt;                 /* a limit of the whole listing was reached */
+    unsigned flags; /* ATTACH_ENCRYPTED, ATTACH_ARCHIVE_LIMIT, ATTACH_ARCHIVE_BROKEN */
+    char why[160];  /* the first limit or damage met */
+    int halt;       /* a limit of the whole listing was reached */
     unsigned long long expanded;
     struct attach_name *scratch;
 };

@@ -18,7 +18,7 @@ struct attach {
     unsigned char *head; /* ATTACH_HEAD_MAX */
     unsigned char *tail; /* ATTACH_TAIL_MAX, a ring until attach_end puts it in order */
     size_t hlen;
-    unsigned long long size;  /* bytes fed */
+    unsigned long long size;   /* bytes fed */
     unsigned long long tbytes; /* bytes that went to the tail ring */
     int ended;
     struct arclist list;

@@ -47,9 +47,9 @@
 #define NAME_MANY_EXT 0x400u   /* more than ATTACH_NAME_EXTS_MAX extensions */
 
 struct attach_name {
-    char name[ATTACH_NAME_MAX + 1];   /* as Windows would save it, NFC */
-    char folded[ATTACH_NAME_MAX + 1]; /* name case-folded (Unicode full folding), for tests */
-    char extbuf[ATTACH_NAME_MAX + 1]; /* the extensions, each NUL-terminated */
+    char name[ATTACH_NAME_MAX + 1];        /* as Windows would save it, NFC */
+    char folded[ATTACH_NAME_MAX + 1];      /* name case-folded (Unicode full folding), for tests */
+    char extbuf[ATTACH_NAME_MAX + 1];      /* the extensions, each NUL-terminated */
     const char *ext[ATTACH_NAME_EXTS_MAX]; /* into extbuf; ext[0] is the last extension */
     size_t next;                           /* number of extensions */
     unsigned flags;                        /* NAME_* */
@@ -93,18 +93,18 @@ int attach_name_has_ext(const struct attach_name *n, const char *ext);
 
 /* One name inside an archive. */
 struct attach_inner {
-    const char *path;   /* nesting path: "a.zip>dir/b.zip>c.exe" (raw names, '>' between levels) */
-    const char *name;   /* last component, normalised as attach_name_norm does */
-    const char *folded; /* name case-folded */
-    const char *exts;   /* its extensions, last first, each NUL-terminated, ending in "" */
+    const char *path;    /* nesting path: "a.zip>dir/b.zip>c.exe" (raw names, '>' between levels) */
+    const char *name;    /* last component, normalised as attach_name_norm does */
+    const char *folded;  /* name case-folded */
+    const char *exts;    /* its extensions, last first, each NUL-terminated, ending in "" */
     unsigned name_flags; /* NAME_* */
     unsigned depth;      /* 1 for a member of the part itself, 2 inside a nested archive, ... */
     int encrypted;       /* this member is encrypted */
 };
 
 struct attach_facts {
-    const char *truetype;   /* a keyword of sniff.h: "exe", "zip", "ooxml-macro", "unknown", ... */
-    char sha256[65];        /* lower-case hex of the decoded content */
+    const char *truetype;    /* a keyword of sniff.h: "exe", "zip", "ooxml-macro", "unknown", ... */
+    char sha256[65];         /* lower-case hex of the decoded content */
     unsigned long long size; /* decoded bytes */
     unsigned flags;          /* ATTACH_* */
     const char *why;         /* for ATTACH_ARCHIVE_LIMIT / _BROKEN, else "" */

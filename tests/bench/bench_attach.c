@@ -100,9 +100,16 @@ main(int argc, char **argv)
         const char *b;
         size_t n;
     } heads[] = {
-        {"MZ\x90\0", 4}, {"\x7f" "ELF\2\1", 6}, {"PK\x03\x04\x14\0\0\0", 8},
-        {"%PDF-1.7\n", 9}, {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8}, {"hello world, some text", 22},
-        {"<!DOCTYPE html>", 15}, {"\x1f\x8b\x08\0", 4},
+        {"MZ\x90\0", 4},
+        {"\x7f"
+         "ELF\2\1",
+         6},
+        {"PK\x03\x04\x14\0\0\0", 8},
+        {"%PDF-1.7\n", 9},
+        {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8},
+        {"hello world, some text", 22},
+        {"<!DOCTYPE html>", 15},
+        {"\x1f\x8b\x08\0", 4},
     };
     size_t mib = argc > 1 ? (size_t)atol(argv[1]) : 256, n = mib << 20, bn, calls = 0;
     unsigned char *buf = malloc(n), *dst = malloc(n), *bp, md[EVP_MAX_MD_SIZE];

@@ -76,14 +76,14 @@ static const struct {
     const char *paths, *why;
 } file_rows[] = {
     {"zip", "plain.zip", "zip", F_A, "a.txt|invoice.pdf.exe", ""},
-    {"zip in a zip (depth 2)", "nested.zip", "zip", F_A,
-     "inner.zip|inner.zip>evil.exe|readme.txt", ""},
+    {"zip in a zip (depth 2)", "nested.zip", "zip", F_A, "inner.zip|inner.zip>evil.exe|readme.txt",
+     ""},
     {"depth ARCLIST_DEPTH_MAX", "d3.zip", "zip", F_A, "d2.zip|d2.zip>d1.zip|d2.zip>d1.zip>evil.exe",
      ""},
     {"depth ARCLIST_DEPTH_MAX + 1", "d4.zip", "zip", F_A | F_L,
      "d3.zip|d3.zip>d2.zip|d3.zip>d2.zip>d1.zip", "nested too deep"},
-    {"encrypted zip (zip -P): names listed", "enc.zip", "zip", F_A | F_E,
-     "invoice.pdf.exe|a.txt", ""},
+    {"encrypted zip (zip -P): names listed", "enc.zip", "zip", F_A | F_E, "invoice.pdf.exe|a.txt",
+     ""},
     {"7z", "files.7z", "7z", F_A, "a.txt|evil.exe", ""},
     {"7z with encrypted names", "enchdr.7z", "7z", F_A | F_E | F_B, "", "encrypted"},
     {"tar.gz", "files.tar.gz", "gzip", F_A, "a.txt|evil.exe", ""},
@@ -199,7 +199,7 @@ START_TEST(test_entries_limit)
 {
     size_t count = (size_t)(ARCLIST_ENTRIES_MAX + _i - 1), n;
     struct arc_member *m = calloc(count, sizeof(*m));
-    char (*names)[32] = calloc(count, 32);
+    char(*names)[32] = calloc(count, 32);
     unsigned char *z;
     struct attach *a;
     const struct attach_facts *f;
@@ -311,7 +311,8 @@ START_TEST(test_nest_member_limit)
     size_t want = (size_t)(ARCLIST_NEST_MEMBER_MAX + _i - 1), base, n, on;
     unsigned char *pad = arc_random(ARCLIST_NEST_MEMBER_MAX + 8, 7), *inner, *outer;
     struct arc_member im[2] = {{"evil.exe", (const unsigned char *)"MZ", 2}, {"pad.bin", pad, 100}};
-    struct arc_member om[2] = {{"inner.zip", NULL, 0}, {"after.txt", (const unsigned char *)"x", 1}};
+    struct arc_member om[2] = {{"inner.zip", NULL, 0},
+                               {"after.txt", (const unsigned char *)"x", 1}};
     struct attach *a;
     const struct attach_facts *f;
 
@@ -327,10 +328,11 @@ START_TEST(test_nest_member_limit)
     a = arc_facts(outer, on, 0, 65536);
     f = attach_facts(a);
     if (_i < 2)
-        ck_assert_msg(strcmp(arc_paths(f), "inner.zip|inner.zip>evil.exe|inner.zip>pad.bin|after.txt") == 0 &&
-                          f->flags == ATTACH_ARCHIVE,
-                      "%zu-byte inner zip: got \"%s\" flags %#x why %s", want, arc_paths(f),
-                      f->flags, f->why);
+        ck_assert_msg(
+            strcmp(arc_paths(f), "inner.zip|inner.zip>evil.exe|inner.zip>pad.bin|after.txt") == 0 &&
+                f->flags == ATTACH_ARCHIVE,
+            "%zu-byte inner zip: got \"%s\" flags %#x why %s", want, arc_paths(f), f->flags,
+            f->why);
     else
         ck_assert_msg(strcmp(arc_paths(f), "inner.zip|after.txt") == 0 &&
                           f->flags == (ATTACH_ARCHIVE | ATTACH_ARCHIVE_LIMIT) &&
@@ -361,14 +363,15 @@ START_TEST(test_expand_limit)
     a = arc_facts(z, n, 0, 65536);
     f = attach_facts(a);
     if (_i < 2)
-        ck_assert_msg(strcmp(arc_paths(f), "zeros.bin|last.exe|after.txt") == 0 &&
-                          f->flags == ATTACH_ARCHIVE,
-                      "%zu bytes: got \"%s\" flags %#x why %s", len, arc_paths(f), f->flags, f->why);
+        ck_assert_msg(
+            strcmp(arc_paths(f), "zeros.bin|last.exe|after.txt") == 0 && f->flags == ATTACH_ARCHIVE,
+            "%zu bytes: got \"%s\" flags %#x why %s", len, arc_paths(f), f->flags, f->why);
     else
         ck_assert_msg(strcmp(arc_paths(f), "zeros.bin|last.exe") == 0 &&
                           f->flags == (ATTACH_ARCHIVE | ATTACH_ARCHIVE_LIMIT) &&
                           strcmp(f->why, "expansion limit") == 0,
-                      "%zu bytes: got \"%s\" flags %#x why %s", len, arc_paths(f), f->flags, f->why);
+                      "%zu bytes: got \"%s\" flags %#x why %s", len, arc_paths(f), f->flags,
+                      f->why);
     attach_free(a);
     free(z);
     free(zeros);
@@ -396,20 +399,22 @@ START_TEST(test_windows)
     ck_assert(n > ATTACH_HEAD_MAX + ATTACH_TAIL_MAX);
     a = arc_facts(z, n, 0, 4096);
     f = attach_facts(a);
-    ck_assert_msg(strcmp(f->truetype, "ooxml-macro") == 0 && f->flags == (ATTACH_ARCHIVE | ATTACH_MACRO) &&
-                      strcmp(arc_paths(f), "[Content_Types].xml|word/media/image1.png|word/vbaProject.bin") == 0,
-                  "big docm: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f), f->why);
+    ck_assert_msg(
+        strcmp(f->truetype, "ooxml-macro") == 0 && f->flags == (ATTACH_ARCHIVE | ATTACH_MACRO) &&
+            strcmp(arc_paths(f), "[Content_Types].xml|word/media/image1.png|word/vbaProject.bin") ==
+                0,
+        "big docm: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f), f->why);
     attach_free(a);
     free(z);
 
     z = arc_build(gap, 5, "zip", &n);
     a = arc_facts(z, n, 0, 4096);
     f = attach_facts(a);
-    ck_assert_msg(strcmp(f->truetype, "zip") == 0 &&
-                      f->flags == (ATTACH_ARCHIVE | ATTACH_ARCHIVE_LIMIT) &&
-                      strcmp(f->why, "archive larger than the windows kept") == 0 &&
-                      strcmp(arc_paths(f), "a.txt|big1.bin") == 0,
-                  "gap: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f), f->why);
+    ck_assert_msg(
+        strcmp(f->truetype, "zip") == 0 && f->flags == (ATTACH_ARCHIVE | ATTACH_ARCHIVE_LIMIT) &&
+            strcmp(f->why, "archive larger than the windows kept") == 0 &&
+            strcmp(arc_paths(f), "a.txt|big1.bin") == 0,
+        "gap: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f), f->why);
     attach_free(a);
     free(z);
     free(big);
@@ -597,7 +602,8 @@ START_TEST(test_bomb)
            after - before);
     ck_assert_msg(strcmp(f->truetype, "zip") == 0 && f->flags == ATTACH_ARCHIVE &&
                       strcmp(arc_paths(f), "bomb.bin") == 0,
-                  "bomb: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f), f->why);
+                  "bomb: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f),
+                  f->why);
     /* Generous for a loaded machine and the sanitizers: inflating it would take seconds. */
     ck_assert_msg((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 200,
                   "bomb listing took too long");

@@ -14,8 +14,8 @@
 static const struct {
     const char *name;
     const char *in;
-    const char *want;  /* normal form */
-    const char *exts;  /* extensions, last first, space-separated */
+    const char *want; /* normal form */
+    const char *exts; /* extensions, last first, space-separated */
     unsigned flags;
 } name_rows[] = {
     {"plain", "report.pdf", "report.pdf", "pdf", 0},
@@ -28,9 +28,15 @@ static const struct {
     {"path with slashes", "C:/Users/x/evil.exe", "evil.exe", "exe", NAME_PATH},
     {"path with backslashes", "..\\..\\Startup\\evil.lnk", "evil.lnk", "lnk", NAME_PATH},
     {"a path and nothing after it", "dir/", "", "", NAME_PATH | NAME_EMPTY},
-    {"RLO hides exe (U+202E)", "invoice\xe2\x80\xae" "fdp.exe", "invoicefdp.exe", "exe", NAME_BIDI},
+    {"RLO hides exe (U+202E)",
+     "invoice\xe2\x80\xae"
+     "fdp.exe",
+     "invoicefdp.exe", "exe", NAME_BIDI},
     {"RLO inside the extension", "photo.e\xe2\x80\xaexe", "photo.exe", "exe", NAME_BIDI},
-    {"isolates (U+2066, U+2069)", "a\xe2\x81\xa6" "b\xe2\x81\xa9.js", "ab.js", "js", NAME_BIDI},
+    {"isolates (U+2066, U+2069)",
+     "a\xe2\x81\xa6"
+     "b\xe2\x81\xa9.js",
+     "ab.js", "js", NAME_BIDI},
     {"LRM, RLM, ALM", "x\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c.scr", "x.scr", "scr", NAME_BIDI},
     {"LRE, RLE, PDF, LRO (U+202A..D)", "a\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad.vbs",
      "a.vbs", "vbs", NAME_BIDI},
@@ -39,13 +45,21 @@ static const struct {
     {"soft hyphen", "ev\xc2\xadil.exe", "evil.exe", "exe", NAME_INVISIBLE},
     {"byte order mark", "\xef\xbb\xbfx.hta", "x.hta", "hta", NAME_INVISIBLE},
     {"C0 control", "evil\x01.exe", "evil.exe", "exe", NAME_CONTROL},
-    {"tab, DEL and C1 (U+0085)", "a\t\x7f\xc2\x85" "b.txt", "ab.txt", "txt", NAME_CONTROL},
+    {"tab, DEL and C1 (U+0085)",
+     "a\t\x7f\xc2\x85"
+     "b.txt",
+     "ab.txt", "txt", NAME_CONTROL},
     {"NFC composes", "Cafe\xcc\x81.txt", "Caf\xc3\xa9.txt", "txt", 0},
     {"RFC 2231-decoded UTF-8 kept", "Rechnung M\xc3\xa4rz.pdf", "Rechnung M\xc3\xa4rz.pdf", "pdf",
      0},
     {"sharp s folds to ss", "MA\xc3\x9f.EXE", "MA\xc3\x9f.EXE", "exe", 0},
     {"Turkish dotted I", "\xc4\xb0NVOICE.EXE", "\xc4\xb0NVOICE.EXE", "exe", 0},
-    {"fullwidth full stop is no dot", "evil\xef\xbc\x8e" "exe", "evil\xef\xbc\x8e" "exe", "", 0},
+    {"fullwidth full stop is no dot",
+     "evil\xef\xbc\x8e"
+     "exe",
+     "evil\xef\xbc\x8e"
+     "exe",
+     "", 0},
     {"padding before the last dot", "invoice.pdf      .exe", "invoice.pdf      .exe", "exe pdf",
      NAME_DOUBLE_EXT | NAME_EXT_PADDED},
     {"padding in the stem", "invoice      .exe", "invoice      .exe", "exe", NAME_EXT_PADDED},
@@ -60,9 +74,9 @@ static const struct {
     {"empty", "", "", "", NAME_EMPTY},
     {"not UTF-8", "a\xff.exe", "a\xef\xbf\xbd.exe", "exe", NAME_BAD_UTF8},
     {"U+FFFD given is UTF-8", "a\xef\xbf\xbd.exe", "a\xef\xbf\xbd.exe", "exe", 0},
-    {"everything at once", "C:\\x\\Re\xe2\x80\x8bport\xe2\x80\xae.pdf     .exe .", "Report.pdf     .exe",
-     "exe pdf", NAME_PATH | NAME_INVISIBLE | NAME_BIDI | NAME_TRAILING | NAME_DOUBLE_EXT |
-                    NAME_EXT_PADDED},
+    {"everything at once", "C:\\x\\Re\xe2\x80\x8bport\xe2\x80\xae.pdf     .exe .",
+     "Report.pdf     .exe", "exe pdf",
+     NAME_PATH | NAME_INVISIBLE | NAME_BIDI | NAME_TRAILING | NAME_DOUBLE_EXT | NAME_EXT_PADDED},
 };
 
 /* The extensions of n joined by spaces. */
@@ -87,7 +101,8 @@ START_TEST(test_name_table)
 
     ck_assert_int_eq(attach_name_norm(name_rows[_i].in, &n, err, sizeof(err)), 0);
     ck_assert_msg(strcmp(n.name, name_rows[_i].want) == 0 &&
-                      strcmp(name_exts(&n), name_rows[_i].exts) == 0 && n.flags == name_rows[_i].flags,
+                      strcmp(name_exts(&n), name_rows[_i].exts) == 0 &&
+                      n.flags == name_rows[_i].flags,
                   "%s: got name \"%s\" exts \"%s\" flags %#x, want \"%s\" \"%s\" %#x",
                   name_rows[_i].name, n.name, name_exts(&n), n.flags, name_rows[_i].want,
                   name_rows[_i].exts, name_rows[_i].flags);
@@ -177,8 +192,7 @@ START_TEST(test_name_ext_len_limit)
         int len = ATTACH_NAME_EXT_LEN_MAX + d;
         sprintf(s, "a.%.*s.exe", len, "abcdefghijklmnop");
         ck_assert_int_eq(attach_name_norm(s, &n, err, sizeof(err)), 0);
-        ck_assert_msg(n.next == (d > 0 ? 1u : 2u), "%d letters: got %zu extensions", len,
-                      n.next);
+        ck_assert_msg(n.next == (d > 0 ? 1u : 2u), "%d letters: got %zu extensions", len, n.next);
     }
 }
 END_TEST
@@ -196,8 +210,14 @@ static const struct {
     {"PE", B("MZ\x90\0\x03\0\0\0"), "exe"},
     {"MZ alone", B("MZ"), "exe"},
     {"truncated MZ", B("M"), "unknown"},
-    {"ELF", B("\x7f" "ELF\x02\x01\x01"), "elf"},
-    {"truncated ELF", B("\x7f" "EL"), "unknown"},
+    {"ELF",
+     B("\x7f"
+       "ELF\x02\x01\x01"),
+     "elf"},
+    {"truncated ELF",
+     B("\x7f"
+       "EL"),
+     "unknown"},
     {"Mach-O 32 BE", B("\xfe\xed\xfa\xce"), "macho"},
     {"Mach-O 64 BE", B("\xfe\xed\xfa\xcf"), "macho"},
     {"Mach-O 32 LE", B("\xce\xfa\xed\xfe"), "macho"},
@@ -215,13 +235,18 @@ static const struct {
     {"empty zip", B("PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"), "zip"},
     {"spanned zip", B("PK\x07\x08PK\x03\x04"), "zip"},
     {"truncated zip", B("PK\x03"), "unknown"},
-    {"OOXML (head)", B("PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x13\0\0\0"
-                       "[Content_Types].xml" "0123456789abcdef"), "ooxml"},
+    {"OOXML (head)",
+     B("PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x13\0\0\0"
+       "[Content_Types].xml"
+       "0123456789abcdef"),
+     "ooxml"},
     {"OOXML with a macro (head)",
      B("PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x13\0\0\0"
        "[Content_Types].xml"
        "PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x13\0\0\0"
-       "word/vbaProject.bin" "0123456789abcdef"), "ooxml-macro"},
+       "word/vbaProject.bin"
+       "0123456789abcdef"),
+     "ooxml-macro"},
     {"RAR 4", B("Rar!\x1a\x07\x00"), "rar"},
     {"RAR 5", B("Rar!\x1a\x07\x01\x00"), "rar"},
     {"truncated RAR", B("Rar!\x1a\x07"), "unknown"},
@@ -231,7 +256,10 @@ static const struct {
     {"bzip2", B("BZh91AY&SY"), "bzip2"},
     {"bzip2 block size 0", B("BZh0"), "unknown"},
     {"bzip2 without block size", B("BZh"), "unknown"},
-    {"xz", B("\xfd" "7zXZ\0\0\x04"), "xz"},
+    {"xz",
+     B("\xfd"
+       "7zXZ\0\0\x04"),
+     "xz"},
     {"cab", B("MSCF\0\0\0\0\x10\0"), "cab"},
     {"cab reserved bytes set", B("MSCF\0\0\0\x01"), "unknown"},
     {"PDF", B("%PDF-1.7\n"), "pdf"},
@@ -288,8 +316,8 @@ START_TEST(test_sniff_offsets)
         const char *got;
         size_t mlen = strlen(rows[i].magic);
         memset(p, 'x', 65536);
-        memcpy(p + rows[i].at, rows[i].magic, mlen < rows[i].len - rows[i].at ? mlen
-                                                                                : rows[i].len - rows[i].at);
+        memcpy(p + rows[i].at, rows[i].magic,
+               mlen < rows[i].len - rows[i].at ? mlen : rows[i].len - rows[i].at);
         got = sniff_type(p, rows[i].len, NULL, 0, rows[i].len);
         ck_assert_msg(strcmp(got, rows[i].want) == 0, "%s: got %s want %s", rows[i].name, got,
                       rows[i].want);
@@ -324,7 +352,8 @@ START_TEST(test_sniff_ole_tail)
         p[rows[r].at + 64] = (unsigned char)(sizeof(vba) - 1 + 2);
         p[rows[r].at + 66] = 2;
         for (size_t i = 0; i < rows[r].size; i += 8192)
-            ck_assert_int_eq(attach_feed(a, p + i, rows[r].size - i < 8192 ? rows[r].size - i : 8192), 0);
+            ck_assert_int_eq(
+                attach_feed(a, p + i, rows[r].size - i < 8192 ? rows[r].size - i : 8192), 0);
         ck_assert_int_eq(attach_end(a, err, sizeof(err)), 0);
         ck_assert_msg(strcmp(attach_facts(a)->truetype, rows[r].want) == 0, "%s: got %s want %s",
                       rows[r].name, attach_facts(a)->truetype, rows[r].want);
@@ -344,7 +373,8 @@ START_TEST(test_sniff_names)
         size_t k;
         for (k = 0; k < n && strcmp(names[k], sniff_rows[i].want) != 0; k++)
             ;
-        ck_assert_msg(k < n, "%s: %s is not in sniff_names", sniff_rows[i].name, sniff_rows[i].want);
+        ck_assert_msg(k < n, "%s: %s is not in sniff_names", sniff_rows[i].name,
+                      sniff_rows[i].want);
     }
     ck_assert_int_eq(sniff_is_archive("zip"), 1);
     ck_assert_int_eq(sniff_is_archive("exe"), 0);
@@ -393,8 +423,8 @@ START_TEST(test_sha256_splits)
         size_t n = strlen(rows[r].in);
         for (size_t split = 0; split <= n; split++) {
             for (size_t chunk = 1; chunk <= 2; chunk++) {
-                struct attach *a = facts_of((const unsigned char *)rows[r].in, n, split,
-                                            chunk == 1 ? 1 : n + 1);
+                struct attach *a =
+                    facts_of((const unsigned char *)rows[r].in, n, split, chunk == 1 ? 1 : n + 1);
                 const struct attach_facts *f = attach_facts(a);
                 ck_assert_msg(strcmp(f->sha256, rows[r].want) == 0 && f->size == n,
                               "%s split %zu chunk %zu: got %s want %s", rows[r].name, split, chunk,
@@ -416,8 +446,10 @@ START_TEST(test_sha256_million)
     for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
         struct attach *a = facts_of(p, 1000000, 0, chunks[c]);
         const struct attach_facts *f = attach_facts(a);
-        ck_assert_msg(strcmp(f->sha256, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0") == 0,
-                      "chunk %zu: got %s", chunks[c], f->sha256);
+        ck_assert_msg(
+            strcmp(f->sha256, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0") ==
+                0,
+            "chunk %zu: got %s", chunks[c], f->sha256);
         ck_assert_str_eq(f->truetype, "unknown");
         ck_assert(f->size == 1000000);
         attach_free(a);
