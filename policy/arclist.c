@@ -296,31 +296,31 @@ arclist_byte(const struct arclist_src *s, unsigned long long off)
 }
 
 /* A zip ends in its central directory's end record, within the last 22 + 65535 bytes (the
- * longest comment). Without one the seekable reader cannot bid, and the streamable reader
- * lists local headers, which need not say what the central directory says: damage of its
- * own, and the listing goes on. */
-static void
+ * longest comment). Returns 1 when src starts like a zip and has one, 0 when it starts like a
+ * zip and has none (damage of its own: the streamable reader lists local headers, which need
+ * not say what the central directory says, and the listing goes on), -1 when not a zip. */
+static int
 arclist_zip_end(struct arclist *l, const struct arclist_src *s)
 {
     unsigned long long stop = s->size > 65557 ? s->size - 65557 : 0, i;
 
     if (s->size < 22 || arclist_byte(s, 0) != 'P' || arclist_byte(s, 1) != 'K' ||
         arclist_byte(s, 2) != 3 || arclist_byte(s, 3) != 4)
-        return;
-    /* The usual case, the end held in one buffer: no call per byte. */
+        return -1;
     if (s->tail != NULL && s->tlen >= s->size - stop) {
+        /* The usual case, the end held in one buffer: no call per byte. */
         const unsigned char *p = s->tail + s->tlen - (s->size - stop);
         for (i = s->size - stop - 22 + 1; i-- > 0;)
             if (p[i] == 'P' && p[i + 1] == 'K' && p[i + 2] == 5 && p[i + 3] == 6)
-                return;
-        arclist_stop(l, ATTACH_ARCHIVE_BROKEN, "zip without its central directory (truncated?)", 0);
-        return;
+                return 1;
+    } else {
+        for (i = s->size - 22 + 1; i-- > stop;)
+            if (arclist_byte(s, i) == 'P' && arclist_byte(s, i + 1) == 'K' &&
+                arclist_byte(s, i + 2) == 5 && arclist_byte(s, i + 3) == 6)
+                return 1;
     }
-    for (i = s->size - 22 + 1; i-- > stop;)
-        if (arclist_byte(s, i) == 'P' && arclist_byte(s, i + 1) == 'K' &&
-            arclist_byte(s, i + 2) == 5 && arclist_byte(s, i + 3) == 6)
-            return;
     arclist_stop(l, ATTACH_ARCHIVE_BROKEN, "zip without its central directory (truncated?)", 0);
+    return 0;
 }
 
 /*
@@ -330,7 +330,7 @@ arclist_zip_end(struct arclist *l, const struct arclist_src *s)
  * on untrusted bytes.
  */
 static void
-arclist_formats(struct archive *ar, const char *type)
+arclist_formats(struct archive *ar, const char *type, int zip_end)
 {
     if (strcmp(type, "gzip") == 0 || strcmp(type, "bzip2") == 0 || strcmp(type, "xz") == 0) {
         archive_read_support_filter_gzip(ar);
@@ -349,8 +349,10 @@ arclist_formats(struct archive *ar, const char *type)
         archive_read_support_format_tar(ar);
     else if (strcmp(type, "iso") == 0)
         archive_read_support_format_iso9660(ar);
+    else if (zip_end == 0)
+        archive_read_support_format_zip_streamable(ar); /* members are read, counted */
     else
-        archive_read_support_format_zip(ar); /* zip, ooxml, ooxml-macro */
+        archive_read_support_format_zip_seekable(ar); /* zip, ooxml, ooxml-macro */
 }
 
 static int
@@ -360,14 +362,15 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
     struct arclist_io io = {src, 0, 0};
     struct archive *ar = archive_read_new();
     struct archive_entry *e;
-    int rc = 0, r;
+    int rc = 0, r, seekable;
 
     if (ar == NULL) {
         util_errf(err, errlen, "archive listing: out of memory");
         return -1;
     }
-    arclist_zip_end(l, src);
-    arclist_formats(ar, sniff_type(src->head, src->hlen, src->tail, src->tlen, src->size));
+    seekable = arclist_zip_end(l, src) != 0;
+    arclist_formats(ar, sniff_type(src->head, src->hlen, src->tail, src->tlen, src->size),
+                    seekable);
     archive_read_set_callback_data(ar, &io);
     archive_read_set_read_callback(ar, arclist_cb_read);
     archive_read_set_seek_callback(ar, arclist_cb_seek);
@@ -402,7 +405,8 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
             break;
         }
         raw = archive_format(ar) == ARCHIVE_FORMAT_RAW;
-        zip = (archive_format(ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+        /* Only the seekable zip reader skips a member without inflating it. */
+        zip = seekable && (archive_format(ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
         enc = archive_entry_is_encrypted(e) || archive_read_has_encrypted_entries(ar) > 0;
         if (enc)
             l->flags |= ATTACH_ENCRYPTED;
