@@ -213,12 +213,14 @@ static int arclist_walk(struct arclist *l, const struct arclist_src *src, const 
 /*
  * Reads the current member's data: its first bytes, up to want, into keep (*klen of them), and
  * when all is set the rest only counted, so that a compressed stream is never inflated
- * uncounted. *more is set when the member holds more than was kept. Returns 0, or 1 when a
- * limit or damage stopped it (recorded).
+ * uncounted. Every byte counts against ARCLIST_EXPAND_MAX for the whole listing and against
+ * lzma_left (the rest of ARCLIST_EXPAND_LZMA_MAX) when the archive at hand is LZMA-coded.
+ * *more is set when the member holds more than was kept. Returns 0, or 1 when a limit or
+ * damage stopped it (recorded).
  */
 static int
 arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t want, int all,
-             size_t *klen, int *more)
+             unsigned long long *lzma_left, size_t *klen, int *more)
 {
     unsigned char skip[ARCLIST_SKIP_BUF];
 
@@ -237,9 +239,11 @@ arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t 
             to = skip;
             room = *more ? sizeof(skip) : 1;
         }
-        /* At most one byte past the limit is asked for: exactly the limit is allowed. */
+        /* At most one byte past a limit is asked for: exactly the limit is allowed. */
         if (ARCLIST_EXPAND_MAX + 1 - l->expanded < room)
             room = (size_t)(ARCLIST_EXPAND_MAX + 1 - l->expanded);
+        if (*lzma_left + 1 < room)
+            room = (size_t)(*lzma_left + 1);
         r = archive_read_data(ar, to, room);
         if (r == 0)
             break;
@@ -255,6 +259,11 @@ arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t 
             arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "expansion limit", 1);
             return 1;
         }
+        if ((unsigned long long)r > *lzma_left) {
+            arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "expansion limit (LZMA)", 0);
+            return 1;
+        }
+        *lzma_left -= (unsigned long long)r;
         if (to == skip)
             *more = 1;
         else
@@ -363,14 +372,18 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
     struct archive *ar = archive_read_new();
     struct archive_entry *e;
     int rc = 0, r, seekable;
+    const char *type;
+    unsigned long long lzma_left;
 
     if (ar == NULL) {
         util_errf(err, errlen, "archive listing: out of memory");
         return -1;
     }
     seekable = arclist_zip_end(l, src) != 0;
-    arclist_formats(ar, sniff_type(src->head, src->hlen, src->tail, src->tlen, src->size),
-                    seekable);
+    type = sniff_type(src->head, src->hlen, src->tail, src->tlen, src->size);
+    lzma_left = strcmp(type, "7z") == 0 || strcmp(type, "xz") == 0 ? ARCLIST_EXPAND_LZMA_MAX
+                                                                   : ARCLIST_EXPAND_MAX;
+    arclist_formats(ar, type, seekable);
     archive_read_set_callback_data(ar, &io);
     archive_read_set_read_callback(ar, arclist_cb_read);
     archive_read_set_seek_callback(ar, arclist_cb_seek);
@@ -448,7 +461,7 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
                 rc = -1;
                 break;
             }
-            r = arclist_data(l, ar, buf, want, !zip, &blen, &more);
+            r = arclist_data(l, ar, buf, want, !zip, &lzma_left, &blen, &more);
             if (r == 0)
                 r = arclist_nested(l, buf, blen, more, path, depth, err, errlen);
             free(buf);
@@ -456,6 +469,11 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
             if (r == -1) {
                 free(path);
                 rc = -1;
+                break;
+            }
+            /* A member not read to its end would be skipped by decoding it, uncounted. */
+            if (r == 1 && !zip) {
+                free(path);
                 break;
             }
         }

@@ -29,6 +29,11 @@
  * streams, members read to look inside): 8 MiB inflate in about 10 ms. Past it: why
  * "expansion limit". A zip's names come from its central directory: nothing is inflated. */
 #define ARCLIST_EXPAND_MAX (8ULL * 1024 * 1024)
+/* Bytes decoded from one LZMA-coded archive (7z, xz): the decoder's dictionary, as big as the
+ * archive declares, fills with what it decodes, so this bounds its memory: 512 KiB, inside the
+ * 1 MB budget. 7z members are decoded to be skipped even to list the names after them; past
+ * it: why "expansion limit (LZMA)", and the listing of that archive stops. */
+#define ARCLIST_EXPAND_LZMA_MAX (512ULL * 1024)
 
 /* The bytes an archive is read from: the first hlen bytes of size in head and the last tlen in
  * tail (tail NULL when head holds everything). Reads between the two fail as "archive larger

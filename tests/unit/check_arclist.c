@@ -153,6 +153,9 @@ arc_build(const struct arc_member *m, size_t n, const char *kind, size_t *out)
     if (strcmp(kind, "tar.gz") == 0) {
         archive_write_set_format_ustar(w);
         archive_write_add_filter_gzip(w);
+    } else if (strcmp(kind, "7z") == 0) {
+        archive_write_set_format_7zip(w);
+        ck_assert_int_eq(archive_write_set_options(w, "7zip:compression=lzma2"), ARCHIVE_OK);
     } else {
         archive_write_set_format_zip(w);
         ck_assert_int_eq(archive_write_set_options(w, strcmp(kind, "zip") == 0
@@ -370,6 +373,39 @@ START_TEST(test_expand_limit)
         ck_assert_msg(strcmp(arc_paths(f), "zeros.bin|last.exe") == 0 &&
                           f->flags == (ATTACH_ARCHIVE | ATTACH_ARCHIVE_LIMIT) &&
                           strcmp(f->why, "expansion limit") == 0,
+                      "%zu bytes: got \"%s\" flags %#x why %s", len, arc_paths(f), f->flags,
+                      f->why);
+    attach_free(a);
+    free(z);
+    free(zeros);
+}
+END_TEST
+
+/* ARCLIST_EXPAND_LZMA_MAX bytes decoded from a 7z: -1 and the limit listed whole, +1 stops
+ * that archive in the member that passes it. */
+START_TEST(test_expand_lzma_limit)
+{
+    size_t len = (size_t)(ARCLIST_EXPAND_LZMA_MAX - 2 + _i - 1), n;
+    unsigned char *zeros = calloc(len, 1), *z;
+    struct arc_member m[3] = {{"zeros.bin", zeros, len},
+                              {"last.exe", (const unsigned char *)"MZ", 2},
+                              {"after.txt", (const unsigned char *)"a", 1}};
+    struct attach *a;
+    const struct attach_facts *f;
+
+    m[2].len = 0;
+    z = arc_build(m, 3, "7z", &n);
+    a = arc_facts(z, n, 0, 65536);
+    f = attach_facts(a);
+    ck_assert_str_eq(f->truetype, "7z");
+    if (_i < 2)
+        ck_assert_msg(
+            strcmp(arc_paths(f), "zeros.bin|last.exe|after.txt") == 0 && f->flags == ATTACH_ARCHIVE,
+            "%zu bytes: got \"%s\" flags %#x why %s", len, arc_paths(f), f->flags, f->why);
+    else
+        ck_assert_msg(strcmp(arc_paths(f), "zeros.bin|last.exe") == 0 &&
+                          f->flags == (ATTACH_ARCHIVE | ATTACH_ARCHIVE_LIMIT) &&
+                          strcmp(f->why, "expansion limit (LZMA)") == 0,
                       "%zu bytes: got \"%s\" flags %#x why %s", len, arc_paths(f), f->flags,
                       f->why);
     attach_free(a);
@@ -627,6 +663,7 @@ main(void)
     tcase_add_loop_test(tl, test_text_limit, 0, 3);
     tcase_add_loop_test(tl, test_nest_member_limit, 0, 3);
     tcase_add_loop_test(tl, test_expand_limit, 0, 3);
+    tcase_add_loop_test(tl, test_expand_lzma_limit, 0, 3);
     tcase_add_test(tw, test_windows);
     tcase_add_loop_test(tw, test_windows_limit, 0, 3);
     tcase_add_test(tw, test_bomb);
