@@ -25,7 +25,8 @@
 
 /* Longest file name read, in bytes of UTF-8 as the MIME parser decoded it: NTFS allows 255
  * UTF-16 units in a name, at most 765 bytes of UTF-8; 1024 leaves room for a path the name is
- * cut from and for invisible characters that are dropped. Longer: NAME_TOO_LONG, nothing else. */
+ * cut from and for invisible characters that are dropped. Longer, or a normal form or folded
+ * form longer than this (stray bytes become 3-byte U+FFFD): NAME_TOO_LONG, nothing else. */
 #define ATTACH_NAME_MAX 1024
 /* Most extensions listed for one name: "a.tar.gz" has 2, real names rarely more than 3; past 8
  * the name is made to hide something (NAME_MANY_EXT), and the last 8 are still listed. */

@@ -35,7 +35,10 @@ fz_name(const char *s)
             abort();
         return;
     }
-    if ((strlen(s) > ATTACH_NAME_MAX) != ((n.flags & NAME_TOO_LONG) != 0))
+    /* Too long: the input, or its normal form (stray bytes become 3-byte U+FFFD, folding
+     * may grow), and then nothing else is said. */
+    if ((strlen(s) > ATTACH_NAME_MAX && !(n.flags & NAME_TOO_LONG)) ||
+        ((n.flags & NAME_TOO_LONG) && (n.flags != NAME_TOO_LONG || n.next != 0)))
         abort();
     len = strlen(n.name);
     if (len > ATTACH_NAME_MAX || strlen(n.folded) > ATTACH_NAME_MAX ||

@@ -162,6 +162,24 @@ START_TEST(test_name_limit)
 }
 END_TEST
 
+/* Stray bytes become U+FFFD, three bytes each: a normal form over ATTACH_NAME_MAX is too long
+ * although the input was not (341 bytes give 1023, 342 give 1026). */
+START_TEST(test_name_limit_normal_form)
+{
+    static struct attach_name n;
+    char err[128], s[400];
+
+    for (size_t k = 341; k <= 342; k++) {
+        memset(s, 0xff, k);
+        s[k] = '\0';
+        ck_assert_int_eq(attach_name_norm(s, &n, err, sizeof(err)), 0);
+        ck_assert_msg(k == 341 ? (n.flags == NAME_BAD_UTF8 && strlen(n.name) == 3 * k)
+                               : (n.flags == NAME_TOO_LONG && n.name[0] == '\0'),
+                      "%zu stray bytes: got flags %#x length %zu", k, n.flags, strlen(n.name));
+    }
+}
+END_TEST
+
 /* ATTACH_NAME_EXTS_MAX extensions: -1, the limit, +1 (NAME_MANY_EXT, the last 8 listed). */
 START_TEST(test_name_exts_limit)
 {
@@ -483,6 +501,7 @@ main(void)
     tcase_add_loop_test(tn, test_name_table, 0, (int)(sizeof(name_rows) / sizeof(name_rows[0])));
     tcase_add_test(tn, test_name_folded);
     tcase_add_test(tn, test_name_limit);
+    tcase_add_test(tn, test_name_limit_normal_form);
     tcase_add_test(tn, test_name_exts_limit);
     tcase_add_test(tn, test_name_ext_len_limit);
     tcase_add_loop_test(ts, test_sniff_table, 0, (int)(sizeof(sniff_rows) / sizeof(sniff_rows[0])));
