@@ -32,18 +32,21 @@ arclist_cb_read(struct archive *ar, void *ctx, const void **out)
 {
     struct arclist_io *io = ctx;
     const struct arclist_src *s = io->src;
-    unsigned long long tail_at = s->size - s->tlen;
+    unsigned long long tail_at = s->size - s->tlen, n = 0;
 
     (void)ar;
     if (io->pos >= s->size)
         return 0;
     if (io->pos < s->hlen) {
+        n = s->hlen - io->pos;
         *out = s->head + io->pos;
-        return (la_ssize_t)(s->hlen - io->pos);
-    }
-    if (s->tail != NULL && io->pos >= tail_at) {
+    } else if (s->tail != NULL && io->pos >= tail_at) {
+        n = s->size - io->pos;
         *out = s->tail + (io->pos - tail_at);
-        return (la_ssize_t)(s->size - io->pos);
+    }
+    if (n > 0) {
+        io->pos += n;
+        return (la_ssize_t)n;
     }
     io->gap = 1;
     archive_set_error(ar, -1, "archive larger than the windows kept");
@@ -54,7 +57,7 @@ static la_int64_t
 arclist_cb_seek(struct archive *ar, void *ctx, la_int64_t off, int whence)
 {
     struct arclist_io *io = ctx;
-    long long base = whence == SEEK_SET ? 0
+    long long base = whence == SEEK_SET   ? 0
                      : whence == SEEK_CUR ? (long long)io->pos
                                           : (long long)io->src->size;
 
@@ -127,8 +130,8 @@ arclist_put(struct arclist *l, const char *s, size_t n, size_t *at)
 }
 
 static int
-arclist_add(struct arclist *l, const char *prefix, const char *path, unsigned depth,
-            int encrypted, char *err, size_t errlen)
+arclist_add(struct arclist *l, const char *prefix, const char *path, unsigned depth, int encrypted,
+            char *err, size_t errlen)
 {
     struct arclist_ent e = {0};
     const char *base = path;
@@ -210,12 +213,14 @@ static int arclist_walk(struct arclist *l, const struct arclist_src *src, const 
 /*
  * Reads the current member's data: its first bytes, up to want, into keep (*klen of them), and
  * when all is set the rest only counted, so that a compressed stream is never inflated
- * uncounted. *more is set when the member holds more than was kept. Returns 0, or 1 when a
- * limit or damage stopped it (recorded).
+ * uncounted. Every byte counts against ARCLIST_EXPAND_MAX for the whole listing and against
+ * lzma_left (the rest of ARCLIST_EXPAND_LZMA_MAX) when the archive at hand is LZMA-coded.
+ * *more is set when the member holds more than was kept. Returns 0, or 1 when a limit or
+ * damage stopped it (recorded).
  */
 static int
 arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t want, int all,
-             size_t *klen, int *more)
+             unsigned long long *lzma_left, size_t *klen, int *more)
 {
     unsigned char skip[ARCLIST_SKIP_BUF];
 
@@ -234,9 +239,11 @@ arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t 
             to = skip;
             room = *more ? sizeof(skip) : 1;
         }
-        /* At most one byte past the limit is asked for: exactly the limit is allowed. */
+        /* At most one byte past a limit is asked for: exactly the limit is allowed. */
         if (ARCLIST_EXPAND_MAX + 1 - l->expanded < room)
             room = (size_t)(ARCLIST_EXPAND_MAX + 1 - l->expanded);
+        if (*lzma_left + 1 < room)
+            room = (size_t)(*lzma_left + 1);
         r = archive_read_data(ar, to, room);
         if (r == 0)
             break;
@@ -252,6 +259,11 @@ arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t 
             arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "expansion limit", 1);
             return 1;
         }
+        if ((unsigned long long)r > *lzma_left) {
+            arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "expansion limit (LZMA)", 0);
+            return 1;
+        }
+        *lzma_left -= (unsigned long long)r;
         if (to == skip)
             *more = 1;
         else
@@ -281,29 +293,104 @@ arclist_nested(struct arclist *l, const unsigned char *p, size_t n, int more, co
     return arclist_walk(l, &sub, path, depth + 1, err, errlen);
 }
 
+/* The byte at off, or -1 when it lies between the windows or past the end. */
 static int
-arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefix,
-             unsigned depth, char *err, size_t errlen)
+arclist_byte(const struct arclist_src *s, unsigned long long off)
+{
+    if (off < s->hlen)
+        return s->head[off];
+    if (s->tail != NULL && off < s->size && off >= s->size - s->tlen)
+        return s->tail[off - (s->size - s->tlen)];
+    return -1;
+}
+
+/* A zip ends in its central directory's end record, within the last 22 + 65535 bytes (the
+ * longest comment). Returns 1 when src starts like a zip and has one, 0 when it starts like a
+ * zip and has none (damage of its own: the streamable reader lists local headers, which need
+ * not say what the central directory says, and the listing goes on), -1 when not a zip. */
+static int
+arclist_zip_end(struct arclist *l, const struct arclist_src *s)
+{
+    unsigned long long stop = s->size > 65557 ? s->size - 65557 : 0, i;
+
+    if (s->size < 22 || arclist_byte(s, 0) != 'P' || arclist_byte(s, 1) != 'K' ||
+        arclist_byte(s, 2) != 3 || arclist_byte(s, 3) != 4)
+        return -1;
+    if (s->tail != NULL && s->tlen >= s->size - stop) {
+        /* The usual case, the end held in one buffer: no call per byte. */
+        const unsigned char *p = s->tail + s->tlen - (s->size - stop);
+        for (i = s->size - stop - 22 + 1; i-- > 0;)
+            if (p[i] == 'P' && p[i + 1] == 'K' && p[i + 2] == 5 && p[i + 3] == 6)
+                return 1;
+    } else {
+        for (i = s->size - 22 + 1; i-- > stop;)
+            if (arclist_byte(s, i) == 'P' && arclist_byte(s, i + 1) == 'K' &&
+                arclist_byte(s, i + 2) == 5 && arclist_byte(s, i + 3) == 6)
+                return 1;
+    }
+    arclist_stop(l, ATTACH_ARCHIVE_BROKEN, "zip without its central directory (truncated?)", 0);
+    return 0;
+}
+
+/*
+ * Only the reader the sniffed type calls for: no other format's bidder reads ahead through the
+ * windows, and nothing is listed as a format the true type does not say. Only filters that
+ * libarchive decodes itself: filter_all would also run external programs (lrzip, lzop, grzip)
+ * on untrusted bytes.
+ */
+static void
+arclist_formats(struct archive *ar, const char *type, int zip_end)
+{
+    if (strcmp(type, "gzip") == 0 || strcmp(type, "bzip2") == 0 || strcmp(type, "xz") == 0) {
+        archive_read_support_filter_gzip(ar);
+        archive_read_support_filter_bzip2(ar);
+        archive_read_support_filter_xz(ar);
+        archive_read_support_format_tar(ar);
+        archive_read_support_format_raw(ar);
+    } else if (strcmp(type, "7z") == 0)
+        archive_read_support_format_7zip(ar);
+    else if (strcmp(type, "rar") == 0) {
+        archive_read_support_format_rar(ar);
+        archive_read_support_format_rar5(ar);
+    } else if (strcmp(type, "cab") == 0)
+        archive_read_support_format_cab(ar);
+    else if (strcmp(type, "tar") == 0)
+        archive_read_support_format_tar(ar);
+    else if (strcmp(type, "iso") == 0)
+        archive_read_support_format_iso9660(ar);
+    else if (zip_end == 0)
+        archive_read_support_format_zip_streamable(ar); /* members are read, counted */
+    else
+        archive_read_support_format_zip_seekable(ar); /* zip, ooxml, ooxml-macro */
+}
+
+static int
+arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefix, unsigned depth,
+             char *err, size_t errlen)
 {
     struct arclist_io io = {src, 0, 0};
     struct archive *ar = archive_read_new();
     struct archive_entry *e;
-    int rc = 0, r;
+    int rc = 0, r, seekable;
+    const char *type;
+    unsigned long long lzma_left;
 
     if (ar == NULL) {
         util_errf(err, errlen, "archive listing: out of memory");
         return -1;
     }
-    archive_read_support_filter_all(ar);
-    archive_read_support_format_all(ar);
-    archive_read_support_format_raw(ar);
+    seekable = arclist_zip_end(l, src) != 0;
+    type = sniff_type(src->head, src->hlen, src->tail, src->tlen, src->size);
+    lzma_left = strcmp(type, "7z") == 0 || strcmp(type, "xz") == 0 ? ARCLIST_EXPAND_LZMA_MAX
+                                                                   : ARCLIST_EXPAND_MAX;
+    arclist_formats(ar, type, seekable);
     archive_read_set_callback_data(ar, &io);
     archive_read_set_read_callback(ar, arclist_cb_read);
     archive_read_set_seek_callback(ar, arclist_cb_seek);
     archive_read_set_skip_callback(ar, arclist_cb_skip);
     if (archive_read_open1(ar) != ARCHIVE_OK) {
         arclist_stop(l, io.gap ? ATTACH_ARCHIVE_LIMIT : ATTACH_ARCHIVE_BROKEN,
-                     io.gap ? "archive larger than the windows kept"
+                     io.gap                             ? "archive larger than the windows kept"
                      : archive_error_string(ar) != NULL ? archive_error_string(ar)
                                                         : "not an archive libarchive reads",
                      0);
@@ -324,14 +411,15 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
             if (archive_read_has_encrypted_entries(ar) > 0)
                 l->flags |= ATTACH_ENCRYPTED;
             arclist_stop(l, io.gap ? ATTACH_ARCHIVE_LIMIT : ATTACH_ARCHIVE_BROKEN,
-                         io.gap ? "archive larger than the windows kept"
+                         io.gap                             ? "archive larger than the windows kept"
                          : archive_error_string(ar) != NULL ? archive_error_string(ar)
                                                             : "damaged archive",
                          0);
             break;
         }
         raw = archive_format(ar) == ARCHIVE_FORMAT_RAW;
-        zip = (archive_format(ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+        /* Only the seekable zip reader skips a member without inflating it. */
+        zip = seekable && (archive_format(ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
         enc = archive_entry_is_encrypted(e) || archive_read_has_encrypted_entries(ar) > 0;
         if (enc)
             l->flags |= ATTACH_ENCRYPTED;
@@ -373,7 +461,7 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
                 rc = -1;
                 break;
             }
-            r = arclist_data(l, ar, buf, want, !zip, &blen, &more);
+            r = arclist_data(l, ar, buf, want, !zip, &lzma_left, &blen, &more);
             if (r == 0)
                 r = arclist_nested(l, buf, blen, more, path, depth, err, errlen);
             free(buf);
@@ -381,6 +469,11 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
             if (r == -1) {
                 free(path);
                 rc = -1;
+                break;
+            }
+            /* A member not read to its end would be skipped by decoding it, uncounted. */
+            if (r == 1 && !zip) {
+                free(path);
                 break;
             }
         }

@@ -29,6 +29,11 @@
  * streams, members read to look inside): 8 MiB inflate in about 10 ms. Past it: why
  * "expansion limit". A zip's names come from its central directory: nothing is inflated. */
 #define ARCLIST_EXPAND_MAX (8ULL * 1024 * 1024)
+/* Bytes decoded from one LZMA-coded archive (7z, xz): the decoder's dictionary, as big as the
+ * archive declares, fills with what it decodes, so this bounds its memory: 512 KiB, inside the
+ * 1 MB budget. 7z members are decoded to be skipped even to list the names after them; past
+ * it: why "expansion limit (LZMA)", and the listing of that archive stops. */
+#define ARCLIST_EXPAND_LZMA_MAX (512ULL * 1024)
 
 /* The bytes an archive is read from: the first hlen bytes of size in head and the last tlen in
  * tail (tail NULL when head holds everything). Reads between the two fail as "archive larger
@@ -43,9 +48,9 @@ struct arclist {
     struct buf text;          /* names, each NUL-terminated; entries hold offsets */
     struct arclist_ent *ents; /* n of them */
     size_t n, cap;
-    unsigned flags;           /* ATTACH_ENCRYPTED, ATTACH_ARCHIVE_LIMIT, ATTACH_ARCHIVE_BROKEN */
-    char why[160];            /* the first limit or damage met */
-    int halt;                 /* a limit of the whole listing was reached */
+    unsigned flags; /* ATTACH_ENCRYPTED, ATTACH_ARCHIVE_LIMIT, ATTACH_ARCHIVE_BROKEN */
+    char why[160];  /* the first limit or damage met */
+    int halt;       /* a limit of the whole listing was reached */
     unsigned long long expanded;
     struct attach_name *scratch;
 };

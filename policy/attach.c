@@ -18,7 +18,7 @@ struct attach {
     unsigned char *head; /* ATTACH_HEAD_MAX */
     unsigned char *tail; /* ATTACH_TAIL_MAX, a ring until attach_end puts it in order */
     size_t hlen;
-    unsigned long long size;  /* bytes fed */
+    unsigned long long size;   /* bytes fed */
     unsigned long long tbytes; /* bytes that went to the tail ring */
     int ended;
     struct arclist list;
@@ -103,15 +103,27 @@ attach_reverse(unsigned char *p, size_t n)
     }
 }
 
-/* The tail ring in file order, in place: a rotation by three reversals. Returns its length. */
+/* The tail ring in file order. Returns its length. The newest bytes, tail[0..at), are set
+ * aside and put back after the oldest; without memory for that, a rotation in place by three
+ * reversals (slower, as memcpy is to a byte loop). */
 static size_t
 attach_tail_order(struct attach *a)
 {
     size_t at;
+    unsigned char *tmp;
 
     if (a->tbytes <= ATTACH_TAIL_MAX)
         return (size_t)a->tbytes;
     at = (size_t)(a->tbytes % ATTACH_TAIL_MAX);
+    if (at == 0)
+        return ATTACH_TAIL_MAX;
+    if ((tmp = malloc(at)) != NULL) {
+        memcpy(tmp, a->tail, at);
+        memmove(a->tail, a->tail + at, ATTACH_TAIL_MAX - at);
+        memcpy(a->tail + ATTACH_TAIL_MAX - at, tmp, at);
+        free(tmp);
+        return ATTACH_TAIL_MAX;
+    }
     attach_reverse(a->tail, at);
     attach_reverse(a->tail + at, ATTACH_TAIL_MAX - at);
     attach_reverse(a->tail, ATTACH_TAIL_MAX);

@@ -147,8 +147,7 @@ attach_name_norm(const char *utf8, struct attach_name *out, char *err, size_t er
         out->flags = NAME_TOO_LONG;
         return 0;
     }
-    if (nlen > 0 &&
-        (cf = u8_casefold(nfc, nlen, NULL, UNINORM_NFC, NULL, &clen)) == NULL) {
+    if (nlen > 0 && (cf = u8_casefold(nfc, nlen, NULL, UNINORM_NFC, NULL, &clen)) == NULL) {
         free(nfc);
         util_errf(err, errlen, "file name: cannot case-fold (out of memory)");
         return -1;

@@ -33,7 +33,10 @@ static const char *sniff_bzip2(const struct sniff_view *v, const char *type);
 /* First match wins; longer magics before shorter ones that share a prefix. */
 static const struct sniff_entry sniff_table[] = {
     {"exe", 0, M("MZ"), NULL},
-    {"elf", 0, M("\x7f" "ELF"), NULL},
+    {"elf", 0,
+     M("\x7f"
+       "ELF"),
+     NULL},
     {"macho", 0, M("\xfe\xed\xfa\xce"), NULL},
     {"macho", 0, M("\xfe\xed\xfa\xcf"), NULL},
     {"macho", 0, M("\xce\xfa\xed\xfe"), NULL},
@@ -49,7 +52,10 @@ static const struct sniff_entry sniff_table[] = {
     {"7z", 0, M("7z\xbc\xaf\x27\x1c"), NULL},
     {"gzip", 0, M("\x1f\x8b\x08"), NULL},
     {"bzip2", 0, M("BZh"), sniff_bzip2},
-    {"xz", 0, M("\xfd" "7zXZ\x00"), NULL},
+    {"xz", 0,
+     M("\xfd"
+       "7zXZ\x00"),
+     NULL},
     {"cab", 0, M("MSCF\0\0\0\0"), NULL},
     {"tar", 257, M("ustar"), NULL},
     {"iso", 32769, M("CD001"), NULL},
@@ -65,9 +71,10 @@ static const struct sniff_entry sniff_table[] = {
 #undef M
 
 static const char *const sniff_all[] = {
-    "empty", "exe",  "elf",  "macho", "java", "script", "ole", "ole-macro", "ooxml", "ooxml-macro",
-    "zip",   "rar",  "7z",   "gzip",  "bzip2", "xz",    "cab", "tar",       "pdf",   "iso",
-    "vhd",   "vhdx", "onenote", "chm", "rtf",  "lnk",   "html", "unknown",
+    "empty",     "exe",     "elf",         "macho", "java", "script", "ole",
+    "ole-macro", "ooxml",   "ooxml-macro", "zip",   "rar",  "7z",     "gzip",
+    "bzip2",     "xz",      "cab",         "tar",   "pdf",  "iso",    "vhd",
+    "vhdx",      "onenote", "chm",         "rtf",   "lnk",  "html",   "unknown",
 };
 
 /* How far into the content a PDF reader looks for %PDF-. */
@@ -167,7 +174,11 @@ sniff_zip_scan(const unsigned char *p, size_t len, int found)
 {
     for (size_t i = 0; i + 46 <= len; i++) {
         size_t nlen, at;
-        if (p[i] != 'P' || p[i + 1] != 'K')
+        const unsigned char *q = memchr(p + i, 'P', len - 46 + 1 - i);
+        if (q == NULL)
+            break;
+        i = (size_t)(q - p);
+        if (p[i + 1] != 'K')
             continue;
         if (p[i + 2] == 1 && p[i + 3] == 2) {
             nlen = (size_t)p[i + 28] | (size_t)p[i + 29] << 8;
@@ -202,8 +213,8 @@ sniff_zip(const struct sniff_view *v, const char *type)
 static int
 sniff_html(const unsigned char *p, size_t len)
 {
-    static const char *const tags[] = {"<!doctype html", "<html", "<head", "<body",
-                                       "<script", "<meta", "<iframe", "<svg"};
+    static const char *const tags[] = {"<!doctype html", "<html", "<head",   "<body",
+                                       "<script",        "<meta", "<iframe", "<svg"};
     size_t i = 0;
 
     if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
@@ -217,8 +228,8 @@ sniff_html(const unsigned char *p, size_t len)
         for (j = 0; j < n && (p[i + j] | 0x20) == (unsigned char)tags[k][j]; j++)
             ;
         /* the name ends: "<header" is not "<head" */
-        if (j == n && (p[i + n] == '>' || p[i + n] == ' ' || p[i + n] == '\t' ||
-                       p[i + n] == '\r' || p[i + n] == '\n' || p[i + n] == '/'))
+        if (j == n && (p[i + n] == '>' || p[i + n] == ' ' || p[i + n] == '\t' || p[i + n] == '\r' ||
+                       p[i + n] == '\n' || p[i + n] == '/'))
             return 1;
     }
     return 0;
@@ -280,8 +291,8 @@ sniff_names(size_t *n)
 int
 sniff_is_archive(const char *type)
 {
-    static const char *const arch[] = {"zip", "ooxml", "ooxml-macro", "rar", "7z",
-                                       "gzip", "bzip2", "xz",  "cab", "tar", "iso"};
+    static const char *const arch[] = {"zip",   "ooxml", "ooxml-macro", "rar", "7z", "gzip",
+                                       "bzip2", "xz",    "cab",         "tar", "iso"};
 
     for (size_t i = 0; i < sizeof(arch) / sizeof(arch[0]); i++)
         if (strcmp(type, arch[i]) == 0)

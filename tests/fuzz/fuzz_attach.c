@@ -35,11 +35,15 @@ fz_name(const char *s)
             abort();
         return;
     }
-    if ((strlen(s) > ATTACH_NAME_MAX) != ((n.flags & NAME_TOO_LONG) != 0))
+    /* Too long: the input, or its normal form (stray bytes become 3-byte U+FFFD, folding
+     * may grow), and then nothing else is said. */
+    if ((strlen(s) > ATTACH_NAME_MAX && !(n.flags & NAME_TOO_LONG)) ||
+        ((n.flags & NAME_TOO_LONG) && (n.flags != NAME_TOO_LONG || n.next != 0)))
         abort();
     len = strlen(n.name);
     if (len > ATTACH_NAME_MAX || strlen(n.folded) > ATTACH_NAME_MAX ||
-        n.next > ATTACH_NAME_EXTS_MAX || (len == 0) != ((n.flags & (NAME_EMPTY | NAME_TOO_LONG)) != 0))
+        n.next > ATTACH_NAME_EXTS_MAX ||
+        (len == 0) != ((n.flags & (NAME_EMPTY | NAME_TOO_LONG)) != 0))
         abort();
     if (len > 0 && (u8_check((const uint8_t *)n.name, len) != NULL || n.name[len - 1] == '.' ||
                     n.name[len - 1] == ' '))
@@ -152,7 +156,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         types = sniff_names(&tn);
         for (size_t i = 0; i < tn; i++)
             known |= strcmp(types[i], fa->truetype) == 0;
-        if (!known || fa->ninner > ARCLIST_ENTRIES_MAX || (fa->ninner > 0 && !(fa->flags & ATTACH_ARCHIVE)))
+        if (!known || fa->ninner > ARCLIST_ENTRIES_MAX ||
+            (fa->ninner > 0 && !(fa->flags & ATTACH_ARCHIVE)))
             abort();
         for (size_t i = 0; i < fa->ninner; i++) {
             if (fa->inner[i].depth < 1 || fa->inner[i].depth > ARCLIST_DEPTH_MAX)

@@ -308,6 +308,8 @@ START_TEST(test_mime_corpus_splits)
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
         m = slurp(path, &len);
+        if (getenv("RW_SPLIT_VERBOSE"))
+            fprintf(stderr, "%s (%zu bytes)\n", de->d_name, len);
         one = dump_message(rs, m, len, NULL, 0, 0, &skipped);
         other = dump_message(rs, m, len, NULL, 0, 1, &skipped);
         ck_assert_msg(strcmp(one, other) == 0, "%s: byte by byte differs:\n%s\n---\n%s",
