@@ -260,6 +260,13 @@ content_part_end(struct content *c, const struct mime_part *p)
             return -1;
         }
         pf.af = attach_facts(c->att);
+        /* names inside an archive that could not all be listed: screening is incomplete, as
+         * when the MIME parser stops at a limit, and the rules' "mime limit" says so */
+        if ((pf.af->flags & ATTACH_ARCHIVE_LIMIT) && !c->f.limit) {
+            c->f.limit = 1;
+            snprintf(c->f.mime_why, sizeof(c->f.mime_why), "part %u: %s", p->index,
+                     pf.af->why ? pf.af->why : "archive listing incomplete");
+        }
     }
     for (i = 0; i < c->npconds; i++) {
         const struct cond *cd = c->pconds[i];

@@ -552,6 +552,8 @@ session_negotiate(const struct ruleset *rs, struct negotiation *n)
         n->noreply |= 1u << EV_EOH;
     if (rs->stamps || (act & (1u << ACT_TAG)))
         n->edits |= NEG_ADDHDRS | NEG_CHGHDRS;
+    if (act & (1u << ACT_QUARANTINE)) /* the reason goes into the held message */
+        n->edits |= NEG_ADDHDRS;
     if (act & (1u << ACT_COPY | 1u << ACT_REDIRECT))
         n->edits |= NEG_ADDRCPT;
     if (act & (1u << ACT_REDIRECT))

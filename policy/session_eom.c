@@ -352,6 +352,9 @@ session_eom(struct session *s, const char *qid)
         s->v.quarantine = strdup(reason);
         if (s->v.quarantine == NULL)
             s->v_oom = 1;
+        /* Postfix keeps no reason with a held message ("milter triggers HOLD action"): the
+         * message carries it, for postcat -q and for whoever releases it. */
+        verdict_edit(s, EDIT_INSERT, 0, SESSION_QUARANTINE_HEADER, reason);
         action = s->msg.redirect != NULL ? "quarantine+redirect" : "quarantine";
         final = s->msg.quarantine;
     }
