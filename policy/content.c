@@ -26,6 +26,21 @@
 /* The trial's findings: far more than a screen of lines; past it they are counted. */
 #define CONTENT_TRACE_MAX (1024 * 1024)
 
+/* Leaf parts open at once: a text part and a uuencoded block inside it; nesting goes no
+ * deeper, the margin is for a parser that one day opens more. Past it: a MIME limit. */
+#define CONTENT_LEAVES_MAX 4
+
+/* One open leaf part: its attachment facts and, for text, its converter and keyword stream
+ * (the session's own stream for the first text leaf, one of its own for a nested one). */
+struct content_leaf {
+    struct content *c;
+    unsigned index; /* part number, or CONTENT_SUBJECT for the Subject */
+    struct attach *att;
+    struct textconv *tc;
+    struct kw_scan *kw;
+    int own_kw;
+};
+
 struct content {
     const struct ruleset *rs;
     const struct policy *pol;
@@ -36,10 +51,10 @@ struct content {
     struct kw_scan *kw;
     char *subject; /* the first Subject, as the MTA passed it */
     int nsubject;
-    /* the leaf part being read: one at a time, the parser is streaming */
-    struct attach *att;
-    struct textconv *tc;
-    unsigned part; /* its number, or CONTENT_SUBJECT while the Subject is scanned */
+    /* the leaf parts being read: one at a time, but for a uuencoded block inside a text part,
+     * which is a part of its own while its text goes on */
+    struct content_leaf leaves[CONTENT_LEAVES_MAX];
+    size_t nleaves;
     int trace;
     struct buf findings;
     int findings_over;
@@ -85,7 +100,8 @@ content_trace(struct content *c, const char *fmt, ...)
 static int
 content_kw_hit(void *arg, const struct kw_pattern *p, unsigned long long offset)
 {
-    struct content *c = arg;
+    struct content_leaf *lf = arg;
+    struct content *c = lf->c;
     struct content_hit *h;
     const struct list *l;
     char esc[200];
@@ -97,16 +113,16 @@ content_kw_hit(void *arg, const struct kw_pattern *p, unsigned long long offset)
     h = &c->f.kw_first[p->id];
     if (!h->found) {
         h->found = 1;
-        h->part = c->part;
+        h->part = lf->index;
         util_strlcpy(h->what, p->text, sizeof(h->what));
     }
     content_set(c->f.kw_hits, p->id);
-    if (c->part == CONTENT_SUBJECT)
+    if (lf->index == CONTENT_SUBJECT)
         content_trace(c, "keyword <%s> \"%s\" in Subject", l->name ? l->name : "{...}",
                       util_escape(esc, sizeof(esc), p->text, 100));
     else
         content_trace(c, "keyword <%s> \"%s\" in part %u", l->name ? l->name : "{...}",
-                      util_escape(esc, sizeof(esc), p->text, 100), c->part);
+                      util_escape(esc, sizeof(esc), p->text, 100), lf->index);
     return 0;
 }
 
@@ -114,12 +130,12 @@ content_kw_hit(void *arg, const struct kw_pattern *p, unsigned long long offset)
 static int
 content_text(void *arg, const char *text, size_t len)
 {
-    struct content *c = arg;
+    struct content_leaf *lf = arg;
 
-    if (c->kw == NULL)
+    if (lf->kw == NULL)
         return 0;
-    if (kw_scan_feed(c->kw, text, len, content_kw_hit, c) == -1) {
-        content_fail(c, "keyword scan failed");
+    if (kw_scan_feed(lf->kw, text, len, content_kw_hit, lf) == -1) {
+        content_fail(lf->c, "keyword scan failed");
         return -1;
     }
     return 0;
@@ -131,36 +147,108 @@ content_is_text(const struct mime_part *p)
     return strncmp(p->type, "text/", 5) == 0;
 }
 
+/* A text stream (a part, or the Subject) starts: its converter and keyword stream. */
 static int
-content_leaf_begin(struct content *c, const struct mime_part *p)
+content_text_begin(struct content *c, struct content_leaf *lf, const char *charset, int html)
 {
-    c->part = p->index;
-    if ((c->att = attach_new()) == NULL) {
-        content_fail(c, "out of memory");
-        return -1;
-    }
-    if (c->kw == NULL || !content_is_text(p))
+    size_t i;
+    int busy = 0;
+
+    if (c->kw == NULL)
         return 0;
-    if ((c->tc = textconv_new(p->charset, strcmp(p->type, "text/html") == 0)) == NULL) {
+    for (i = 0; i < c->nleaves; i++)
+        busy |= &c->leaves[i] != lf && c->leaves[i].c != NULL && c->leaves[i].kw == c->kw;
+    if (!busy) {
+        lf->kw = c->kw;
+    } else if ((lf->kw = kw_scan_new(c->rs->kw)) != NULL) {
+        lf->own_kw = 1;
+    } else {
         content_fail(c, "out of memory");
         return -1;
     }
-    if (kw_scan_begin(c->kw) == -1) {
+    if ((lf->tc = textconv_new(charset, html)) == NULL) {
+        content_fail(c, "out of memory");
+        return -1;
+    }
+    if (kw_scan_begin(lf->kw) == -1) {
         content_fail(c, "keyword scan failed");
         return -1;
     }
     return 0;
 }
 
+/* The stream ends: what the converter held back is scanned, then the end of the stream
+ * (a whole word at the very end). */
 static int
-content_leaf_data(struct content *c, const unsigned char *data, size_t len)
+content_text_end(struct content *c, struct content_leaf *lf)
 {
-    if (c->att != NULL && attach_feed(c->att, data, len) == -1) {
+    if (lf->tc != NULL) {
+        if (textconv_end(lf->tc, content_text, lf) == -1 && c->f.error[0] == '\0')
+            content_fail(c, "text conversion failed");
+        if (lf->kw != NULL && kw_scan_end(lf->kw, content_kw_hit, lf) == -1)
+            content_fail(c, "keyword scan failed");
+    }
+    return c->f.error[0] ? -1 : 0;
+}
+
+static void
+content_leaf_free(struct content_leaf *lf)
+{
+    attach_free(lf->att);
+    textconv_free(lf->tc);
+    if (lf->own_kw)
+        kw_scan_free(lf->kw);
+    memset(lf, 0, sizeof(*lf));
+}
+
+static struct content_leaf *
+content_leaf_find(struct content *c, unsigned index)
+{
+    size_t i;
+
+    for (i = c->nleaves; i > 0; i--)
+        if (c->leaves[i - 1].c != NULL && c->leaves[i - 1].index == index)
+            return &c->leaves[i - 1];
+    return NULL;
+}
+
+static int
+content_leaf_begin(struct content *c, const struct mime_part *p)
+{
+    struct content_leaf *lf;
+
+    if (c->nleaves >= CONTENT_LEAVES_MAX) {
+        content_fail(c, "too many parts open at once");
+        return -1;
+    }
+    lf = &c->leaves[c->nleaves++];
+    memset(lf, 0, sizeof(*lf));
+    lf->c = c;
+    lf->index = p->index;
+    if ((lf->att = attach_new()) == NULL) {
+        content_fail(c, "out of memory");
+        return -1;
+    }
+    if (!content_is_text(p))
+        return 0;
+    return content_text_begin(c, lf, p->charset, strcmp(p->type, "text/html") == 0);
+}
+
+static int
+content_leaf_data(struct content *c, const struct mime_part *p, const unsigned char *data,
+                  size_t len)
+{
+    struct content_leaf *lf = content_leaf_find(c, p->index);
+
+    if (lf == NULL) {
+        content_fail(c, "data for a part that is not open");
+        return -1;
+    }
+    if (attach_feed(lf->att, data, len) == -1) {
         content_fail(c, "attachment facts failed");
         return -1;
     }
-    if (c->tc != NULL &&
-        textconv_feed(c->tc, (const char *)data, len, content_text, c) == -1) {
+    if (lf->tc != NULL && textconv_feed(lf->tc, (const char *)data, len, content_text, lf) == -1) {
         if (c->f.error[0] == '\0')
             content_fail(c, "text conversion failed");
         return -1;
@@ -241,7 +329,7 @@ content_trace_part(struct content *c, const struct mime_part *p, const struct pa
 
 /* A part ends: its facts answer the attachment conditions, once, and are forgotten. */
 static int
-content_part_end(struct content *c, const struct mime_part *p)
+content_part_end(struct content *c, const struct mime_part *p, struct attach *att)
 {
     struct attach_name nm[2];
     struct part_facts pf;
@@ -254,12 +342,12 @@ content_part_end(struct content *c, const struct mime_part *p)
     pf.type = p->type;
     if (content_names(c, p, nm, pf.names) == -1)
         return -1;
-    if (c->att != NULL) {
-        if (attach_end(c->att, err, sizeof(err)) == -1) {
+    if (att != NULL) {
+        if (attach_end(att, err, sizeof(err)) == -1) {
             content_fail(c, err);
             return -1;
         }
-        pf.af = attach_facts(c->att);
+        pf.af = attach_facts(att);
         /* names inside an archive that could not all be listed: screening is incomplete, as
          * when the MIME parser stops at a limit, and the rules' "mime limit" says so */
         if ((pf.af->flags & ATTACH_ARCHIVE_LIMIT) && !c->f.limit) {
@@ -289,40 +377,36 @@ content_part_end(struct content *c, const struct mime_part *p)
 }
 
 static int
-content_leaf_end(struct content *c)
-{
-    if (c->tc != NULL) {
-        if (textconv_end(c->tc, content_text, c) == -1 && c->f.error[0] == '\0')
-            content_fail(c, "text conversion failed");
-        textconv_free(c->tc);
-        c->tc = NULL;
-        if (c->kw != NULL && kw_scan_end(c->kw, content_kw_hit, c) == -1)
-            content_fail(c, "keyword scan failed");
-    }
-    return c->f.error[0] ? -1 : 0;
-}
-
-static int
 content_mime_event(void *arg, enum mime_event ev, const struct mime_part *p,
                    const unsigned char *data, size_t len)
 {
     struct content *c = arg;
-    int leaf = !(p->flags & (MIME_PF_MULTIPART | MIME_PF_MESSAGE));
-    int rc = 0;
+    struct content_leaf *lf;
+    int rc;
 
+    if (p->flags & (MIME_PF_MULTIPART | MIME_PF_MESSAGE)) { /* containers: names only */
+        if (ev == MIME_PART_BEGIN)
+            c->f.parts++;
+        return ev == MIME_PART_END ? content_part_end(c, p, NULL) : 0;
+    }
     switch (ev) {
     case MIME_PART_BEGIN:
         c->f.parts++;
-        return leaf ? content_leaf_begin(c, p) : 0;
+        return content_leaf_begin(c, p);
     case MIME_PART_DATA:
-        return content_leaf_data(c, data, len);
+        return content_leaf_data(c, p, data, len);
     case MIME_PART_END:
-        if (leaf)
-            rc = content_leaf_end(c);
+        if ((lf = content_leaf_find(c, p->index)) == NULL) {
+            content_fail(c, "end of a part that is not open");
+            return -1;
+        }
+        rc = content_text_end(c, lf);
         if (rc == 0)
-            rc = content_part_end(c, p);
-        attach_free(c->att);
-        c->att = NULL;
+            rc = content_part_end(c, p, lf->att);
+        content_leaf_free(lf);
+        /* leaves end in the reverse order they began: the stack shrinks from the top */
+        while (c->nleaves > 0 && c->leaves[c->nleaves - 1].c == NULL)
+            c->nleaves--;
         return rc;
     }
     return 0;
@@ -379,8 +463,8 @@ content_free(struct content *c)
     if (c == NULL)
         return;
     mime_free(c->mime);
-    attach_free(c->att);
-    textconv_free(c->tc);
+    while (c->nleaves > 0)
+        content_leaf_free(&c->leaves[--c->nleaves]);
     kw_scan_free(c->kw);
     free(c->subject);
     free(c->pconds);
@@ -423,8 +507,8 @@ content_header(struct content *c, const char *name, const char *value)
 int
 content_eoh(struct content *c)
 {
+    struct content_leaf subj;
     struct buf dec;
-    struct textconv *tc;
     char err[160];
     int rc = 0;
 
@@ -442,19 +526,20 @@ content_eoh(struct content *c)
             return -1;
         }
     }
-    c->part = CONTENT_SUBJECT;
-    if ((tc = textconv_new("utf-8", 0)) == NULL || kw_scan_begin(c->kw) == -1) {
-        textconv_free(tc);
+    memset(&subj, 0, sizeof(subj));
+    subj.c = c;
+    subj.index = CONTENT_SUBJECT;
+    if (content_text_begin(c, &subj, "utf-8", 0) == -1) {
+        textconv_free(subj.tc);
         buf_free(&dec);
-        content_fail(c, "out of memory");
         return -1;
     }
-    if (textconv_feed(tc, buf_str(&dec), dec.len, content_text, c) == -1 ||
-        textconv_end(tc, content_text, c) == -1 || kw_scan_end(c->kw, content_kw_hit, c) == -1) {
+    if (textconv_feed(subj.tc, buf_str(&dec), dec.len, content_text, &subj) == -1 ||
+        content_text_end(c, &subj) == -1) {
         content_fail(c, "keyword scan failed");
         rc = -1;
     }
-    textconv_free(tc);
+    textconv_free(subj.tc);
     buf_free(&dec);
     return rc;
 }
