@@ -210,18 +210,24 @@ daemon_socket_diagnose(const char *conn, char *err, size_t errlen)
     } else if (strncmp(conn, "inet6:", 6) == 0) {
         e = daemon_inet_bind(AF_INET6, conn + 6);
     } else {
-        snprintf(err, errlen, "cannot open milter socket %s: unknown kind of socket "
-                 "(unix:/path, inet:PORT@HOST or inet6:PORT@HOST)", conn);
+        snprintf(err, errlen,
+                 "cannot open milter socket %s: unknown kind of socket "
+                 "(unix:/path, inet:PORT@HOST or inet6:PORT@HOST)",
+                 conn);
         return;
     }
     if (e == EADDRNOTAVAIL)
-        snprintf(err, errlen, "cannot open milter socket %s: the host is not an address of "
-                 "this machine or the port is unknown", conn);
+        snprintf(err, errlen,
+                 "cannot open milter socket %s: the host is not an address of "
+                 "this machine or the port is unknown",
+                 conn);
     else if (e != 0)
         snprintf(err, errlen, "cannot open milter socket %s: %s", conn, strerror(e));
     else
-        snprintf(err, errlen, "cannot open milter socket %s (libmilter gave no reason; the "
-                 "address binds now)", conn);
+        snprintf(err, errlen,
+                 "cannot open milter socket %s (libmilter gave no reason; the "
+                 "address binds now)",
+                 conn);
 }
 
 void
@@ -323,8 +329,7 @@ daemon_notify(const char *state)
     socklen_t len;
     int fd;
 
-    if (name == NULL || (name[0] != '/' && name[0] != '@') ||
-        strlen(name) >= sizeof(sa.sun_path))
+    if (name == NULL || (name[0] != '/' && name[0] != '@') || strlen(name) >= sizeof(sa.sun_path))
         return;
     memset(&sa, 0, sizeof(sa));
     sa.sun_family = AF_UNIX;

@@ -149,8 +149,10 @@ main_stop_report(void)
     int open = callbacks_open();
 
     if (open > 0)
-        log_msg(LOG_NOTICE, "%d connection%s open at stop: the MTA tempfails %s "
-                "(milter_default_action)", open, open == 1 ? "" : "s", open == 1 ? "it" : "them");
+        log_msg(LOG_NOTICE,
+                "%d connection%s open at stop: the MTA tempfails %s "
+                "(milter_default_action)",
+                open, open == 1 ? "" : "s", open == 1 ? "it" : "them");
 }
 
 /* The pid file this start locked, removed again if the start fails after that. */
@@ -308,8 +310,10 @@ main(int argc, char **argv)
         log_msg(LOG_WARNING, "cannot remove the socket %s: %s", daemon_unix_path(sock),
                 strerror(errno));
     if (pidfd != -1 && daemon_pidfile_remove(pidfile, pidfd) == -1)
-        log_msg(LOG_WARNING, "cannot remove the pid file %s (its directory is not writable by "
-                "the user it runs as): emptied it instead", pidfile);
+        log_msg(LOG_WARNING,
+                "cannot remove the pid file %s (its directory is not writable by "
+                "the user it runs as): emptied it instead",
+                pidfile);
     log_msg(LOG_NOTICE, "relaywarden stopped");
     reload_shutdown();
     free(rules_abs);
