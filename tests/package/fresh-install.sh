@@ -82,21 +82,34 @@ for i in $(seq 1 50); do [ -S /var/spool/postfix/relaywarden/relaywarden.sock ] 
 for i in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/25) 2>/dev/null && break; sleep 0.1; done
 grep -E '^smtp +inet +n +- +y' /etc/postfix/master.cf >/dev/null && pass "smtpd runs chrooted (Debian's master.cf)" || fail "smtpd not chrooted in master.cf"
 
-# smtp NAME RCPT: one session to port 25, transcript in $W/NAME.smtp.
+# smtp NAME RCPT: one session to port 25, each command waiting for its reply; the message only
+# after 354. Transcript in $W/NAME.smtp.
+reply() { # prints the reply lines, sets CODE
+    local r
+    CODE=
+    while IFS= read -r -t 20 r <&3; do
+        r=${r%$'\r'}
+        echo "<- $r"
+        case "$r" in [0-9][0-9][0-9]" "*) CODE=${r%% *}; return ;; esac
+    done
+}
+say() { echo "-> $1"; printf '%s\r\n' "$1" >&3; reply; }
 smtp() {
-    local l
     exec 3<>/dev/tcp/127.0.0.1/25
-    for l in "EHLO client.fresh.test" "MAIL FROM:<someone@remote.test>" "RCPT TO:<$2>" DATA \
-        "Subject: $1" "" "test" . QUIT; do
-        case "$l" in EHLO* | MAIL* | RCPT* | DATA | . | QUIT)
-            while IFS= read -r -t 20 r <&3; do echo "<- $r"; case "$r" in [0-9][0-9][0-9]" "*) break ;; esac; done ;;
-        esac
-        echo "-> $l"
-        printf '%s\r\n' "$l" >&3
-    done >"$W/$1.smtp"
-    while IFS= read -r -t 5 r <&3; do echo "<- $r" >>"$W/$1.smtp"; done
+    {
+        reply
+        say "EHLO client.fresh.test"
+        say "MAIL FROM:<someone@remote.test>"
+        say "RCPT TO:<$2>"
+        if [ "$CODE" = 250 ]; then
+            say DATA
+            [ "$CODE" = 354 ] && say "$(printf 'Subject: %s\r\n\r\ntest\r\n.' "$1")"
+        fi
+        say QUIT
+    } >"$W/$1.smtp" 2>&1
     exec 3<&- 3>&-
 }
+trap '' PIPE
 smtp ours bob@example.com
 grep -q "^<- 250 .*queued as" "$W/ours.smtp" && pass "mail for our domain accepted" || fail "mail for our domain" "$W/ours.smtp" /var/log/mail.log
 smtp relay victim@elsewhere.test
