@@ -94,6 +94,20 @@ has second-daemon "another process listens on"
 [ "$(cat "$T/run/rw.pid")" = "$pid" ] && e2e_pass "pid file still names the first" || e2e_fail "pid file changed"
 [ -S "$T/run/rw.sock" ] && e2e_pass "first socket still there" || e2e_fail "first socket gone"
 
+# A client without a name: Postfix hands "[ADDR]" as its name; the log says unknown[ADDR].
+cat >"$T/noname.lua" <<LUA
+local conn = mt.connect("unix:$T/run/rw.sock")
+if conn == nil then error("cannot connect") end
+mt.macro(conn, SMFIC_CONNECT, "{daemon_name}", "inbound", "{client_name}", "unknown")
+if mt.conninfo(conn, "[192.0.2.15]", "192.0.2.15") ~= nil then error("conninfo failed") end
+if mt.mailfrom(conn, "<a@remote.test>") ~= nil then error("mailfrom failed") end
+if mt.rcptto(conn, "<x@elsewhere.test>") ~= nil then error("rcptto failed") end
+if mt.getreply(conn) ~= SMFIR_REPLYCODE then error("relay: want a reply code") end
+mt.disconnect(conn)
+LUA
+check noname 0 miltertest -s "$T/noname.lua"
+log_has noname "reject: stage=rcpt .* client=unknown\\[192\\.0\\.2\\.15\\] "
+
 # A message in flight when the stop comes: libmilter's workers serve no connection after a
 # stop, so the connection is closed at exit (the MTA tempfails it) and the stop is not held up.
 cat >"$T/inflight.lua" <<LUA
