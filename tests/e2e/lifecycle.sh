@@ -147,6 +147,26 @@ for sig in TERM INT QUIT; do
     [ -e "$T/run/s.sock" ] || [ -e "$T/run/s.pid" ] && e2e_fail "idle-$sig: left socket or pid file" || e2e_pass "idle-$sig: socket and pid file removed"
 done
 
+# Type=notify tells the truth: READY=1 only once the socket is bound, STOPPING=1 at a stop.
+NOTIFYSINK=$top_builddir/tests/e2e/notifysink
+"$NOTIFYSINK" "$T/notify" 5 >"$T/notify.out" &
+npid=$!
+for i in $(seq 1 50); do [ -S "$T/notify" ] && break; sleep 0.1; done
+NOTIFY_SOCKET=$T/notify "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/n.sock" \
+    2>"$T/rw.log" &
+rpid=$!
+for i in $(seq 1 50); do grep -q READY=1 "$T/notify.out" && break; sleep 0.1; done
+grep -q '^READY=1$' "$T/notify.out" && [ -S "$T/run/n.sock" ] && e2e_pass "notify: READY=1 with the socket bound" || e2e_fail "notify: no READY=1" "$T/notify.out" "$T/rw.log"
+kill -TERM "$rpid"
+wait "$rpid"
+for i in $(seq 1 20); do grep -q STOPPING=1 "$T/notify.out" && break; sleep 0.1; done
+grep -q '^STOPPING=1$' "$T/notify.out" && e2e_pass "notify: STOPPING=1 at SIGTERM" || e2e_fail "notify: no STOPPING=1" "$T/notify.out"
+NOTIFY_SOCKET=$T/notify "$RELAYWARDEN" -f -c "$RULES_SRC/broken.rules" -p "unix:$T/run/n.sock" >/dev/null 2>&1
+sleep 0.2
+[ "$(grep -c '^READY=1$' "$T/notify.out")" = 1 ] && e2e_pass "notify: no READY=1 from a start that failed" || e2e_fail "notify: READY=1 from a start that failed" "$T/notify.out"
+kill "$npid" 2>/dev/null
+wait "$npid" 2>/dev/null
+
 # Daemon mode: the command returns only once the daemon is ready: socket and pid file exist at
 # that moment, no waiting.
 check daemon-ready 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/d.sock" -P "$T/run/d.pid"
@@ -181,6 +201,9 @@ if command -v systemd-analyze >/dev/null 2>&1 && [ -f "$top_builddir/contrib/rel
     sed "s|^\(Exec[A-Za-z]*=[-+]*\)[^ ]*/relaywarden |\1$RELAYWARDEN |" \
         "$top_builddir/contrib/relaywarden.service" >"$T/relaywarden.service"
     check unit-verify 0 systemd-analyze verify --man=no "$T/relaywarden.service"
+    # Hardening: exposure at most 2.0 (Debian's opendkim.service, with none, scores 9.6).
+    check unit-security 0 systemd-analyze security --offline=true --threshold=20 \
+        "$T/relaywarden.service"
 else
     e2e_fail "unit-verify: systemd-analyze or the generated unit is missing"
 fi
