@@ -28,8 +28,10 @@
 /* How often the listener is woken until it has left its loop: often enough that a stop takes
  * well under a second, rarely enough to cost nothing. */
 #define SIGNALS_KICK_MS 20
-/* Give up waking after this many tries (2 s): the listener is gone or stuck elsewhere. */
+/* After this many quick tries (2 s: a start still under way when the stop came, a loaded
+ * machine) the waking goes on once a second, until smfi_main returns. */
 #define SIGNALS_KICK_TRIES 100
+#define SIGNALS_KICK_SLOW_MS 1000
 
 static pthread_t signals_listener_thread;
 static atomic_int signals_have_listener;
@@ -99,13 +101,14 @@ signals_stopped(void)
 static void *
 signals_kicker(void *arg)
 {
-    struct timespec ts = {0, SIGNALS_KICK_MS * 1000000L};
+    struct timespec fast = {0, SIGNALS_KICK_MS * 1000000L};
+    struct timespec slow = {SIGNALS_KICK_SLOW_MS / 1000, (SIGNALS_KICK_SLOW_MS % 1000) * 1000000L};
     int i;
 
     (void)arg;
-    for (i = 0; i < SIGNALS_KICK_TRIES && !atomic_load(&signals_done); i++) {
+    for (i = 0; !atomic_load(&signals_done); i++) {
         pthread_kill(signals_listener_thread, SIGALRM);
-        nanosleep(&ts, NULL);
+        nanosleep(i < SIGNALS_KICK_TRIES ? &fast : &slow, NULL);
     }
     return NULL;
 }
