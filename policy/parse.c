@@ -250,7 +250,7 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
     char full[4096], err[300], *buf, *s, *e;
     const char *fname;
     size_t len, n;
-    int lno = 0;
+    int lno = 0, added = 0;
     struct parser sub = *p;
 
     resolve_path(p->file, path, full, sizeof(full));
@@ -278,8 +278,19 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
             item[--n] = '\0';
         if (*item == '\0')
             continue;
-        if (list_add(l, item, err, sizeof(err)) == -1)
+        if (list_add(l, item, err, sizeof(err)) == 0) {
+            added++;
+        } else if (added == 0) {
+            /* A file named by mistake (/etc/shadow, read by a rules check run as root) must
+             * not have its lines echoed: its first item decides, and is not shown. */
+            parse_err(&sub, lno,
+                      "not a list of %s: the first entry is not one (not shown); "
+                      "nothing more is read from this file",
+                      list_type_name(l->type));
+            break;
+        } else {
             parse_err(&sub, lno, "%s", err);
+        }
     }
     p->nerrors = sub.nerrors;
     p->errused = sub.errused;

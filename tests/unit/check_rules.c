@@ -292,6 +292,37 @@ START_TEST(test_include_and_list_file)
 }
 END_TEST
 
+/* A file named as a list by mistake: one error, its lines never echoed; a list file whose
+ * first entry is good still reports each bad one. */
+START_TEST(test_list_file_not_a_list)
+{
+    static const struct {
+        const char *name, *file, *want;
+    } cases[] = {
+        {"shadow as domains", "root:$6$salt$hash:19000:0:99999:7:::\nbin:*:19000::\n",
+         "%F:1: not a list of domains: the first entry is not one (not shown); nothing more is "
+         "read from this file\n"},
+        {"comment then shadow", "# x\n\nroot:$6$salt$hash:19000::\n",
+         "%F:3: not a list of domains: the first entry is not one (not shown); nothing more is "
+         "read from this file\n"},
+        {"good first entry, bad second", "ok.example\nbad..example\nalso..bad\n",
+         "%F:2: bad domain \"bad..example\"\n%F:3: bad domain \"also..bad\"\n"},
+    };
+    char err[4096], want[2048], lpath[256];
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(lpath, sizeof(lpath), "%s", testutil_write("list.txt", cases[i].file));
+        expand(want, sizeof(want), cases[i].want, lpath);
+        ck_assert_ptr_null(rules_load(testutil_write("m.rules", "domains d file \"list.txt\"\n"
+                                                                "listener l default\npolicy l {\n}\n"),
+                                      err, sizeof(err)));
+        ck_assert_msg(strcmp(err, want) == 0, "%s:\n--- got\n%s--- want\n%s", cases[i].name, err,
+                      want);
+    }
+}
+END_TEST
+
 START_TEST(test_list_file_errors_name_the_list_file)
 {
     char err[4096], want[1024];
@@ -437,6 +468,7 @@ main(void)
     tcase_add_loop_test(tc, test_rules_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
     tcase_add_test(tc, test_include_and_list_file);
     tcase_add_test(tc, test_list_file_errors_name_the_list_file);
+    tcase_add_test(tc, test_list_file_not_a_list);
     tcase_add_test(tc, test_include_loop);
     tcase_add_test(tc, test_include_limits);
     tcase_add_test(tc, test_large_lists);
