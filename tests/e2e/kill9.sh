@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # kill9.sh - a bounded load through the private Postfix with relaywarden killed with SIGKILL in
-# the middle and started again: every message Postfix accepted is delivered (none lost in the
-# queue), no relay attempt reaches the sink (none passed unchecked), and every message is
-# accounted for: accepted, refused by the rules, or tempfailed while relaywarden was down (the
-# client keeps it and retries; Postfix's milter_default_action = tempfail).
+# the middle and started again, later stopped with SIGTERM and started again: every message
+# Postfix accepted is delivered (none lost in the queue), no relay attempt reaches the sink (none
+# passed unchecked), and every message is accounted for: accepted, refused by the rules, or
+# tempfailed while relaywarden was down (the client keeps it and retries; Postfix's
+# milter_default_action = tempfail).
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix swaks
 # 1600 messages for our domain and 400 relay attempts: a few thousand, done in seconds.
@@ -68,19 +69,27 @@ for i in $(seq 1 "$SENDERS"); do
     pids="$pids $!"
 done
 
-# Kill relaywarden once a third of our messages are through, start it again half a second later.
-for i in $(seq 1 600); do
-    [ "$(ls "$T/sink" | wc -l)" -ge $((OURS / 3)) ] && break
-    sleep 0.05
-done
-before=$(ls "$T/sink" | wc -l)
-kill -KILL "$RW_PID"
-wait "$RW_PID" 2>/dev/null
-e2e_pass "relaywarden killed with SIGKILL after $before deliveries"
-sleep 0.5
-"$RELAYWARDEN" "${rw_args[@]}" 2>>"$T/relaywarden.log" &
-RW_PID=$!
-e2e_wait_port "$MILTER_PORT" && e2e_pass "relaywarden started again on the same port" || e2e_fail "no restart" "$T/relaywarden.log"
+# outage SIGNAL FRACTION: once FRACTION of our messages are through, stop relaywarden with SIGNAL
+# (KILL: no cleanup at all; TERM: its own stop, sessions in flight cut) and start it again half
+# a second later on the same port.
+outage() {
+    local i before
+    for i in $(seq 1 600); do
+        [ "$(ls "$T/sink" | wc -l)" -ge $((OURS * $2 / 100)) ] && break
+        sleep 0.05
+    done
+    before=$(ls "$T/sink" | wc -l)
+    kill -"$1" "$RW_PID"
+    wait "$RW_PID" 2>/dev/null
+    e2e_pass "relaywarden stopped with SIG$1 after $before deliveries"
+    sleep 0.5
+    "$RELAYWARDEN" "${rw_args[@]}" 2>>"$T/relaywarden.log" &
+    RW_PID=$!
+    e2e_wait_port "$MILTER_PORT" && e2e_pass "relaywarden started again on the same port" ||
+        e2e_fail "no restart after SIG$1" "$T/relaywarden.log"
+}
+outage KILL 30
+outage TERM 60
 wait $pids
 t1=$(date +%s%N)
 cat "$T"/ours-*.result >"$T/ours.result"
@@ -88,8 +97,15 @@ cat "$T"/relay-*.result >"$T/relay.result"
 # The client's retry: what was tempfailed (or cut off) is sent again, once relaywarden is back.
 awk '$2 !~ /^(250|5)/ {print $1}' "$T/ours.result" >"$T/retry-ours"
 awk '$2 !~ /^(250|5)/ {print $1}' "$T/relay.result" >"$T/retry-relay"
-send retry-ours bob@example.com "$T/retry-ours"
-send retry-relay victim@elsewhere.test "$T/retry-relay"
+split -n "l/$SENDERS" "$T/retry-ours" "$T/retry-ours-part-"
+pids=
+for f in "$T"/retry-ours-part-*; do
+    send "$(basename "$f")" bob@example.com "$f" &
+    pids="$pids $!"
+done
+send retry-relay victim@elsewhere.test "$T/retry-relay" &
+wait $pids $!
+cat "$T"/retry-ours-part-*.result >"$T/retry-ours.result"
 
 for i in $(seq 1 300); do
     postqueue -c "$PF_DIR" -p 2>/dev/null | grep -q '^[0-9A-F]' || break
