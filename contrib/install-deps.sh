@@ -8,6 +8,8 @@ check postfix m4 swaks libnet-ssleay-perl openssl miltertest procps clang libcla
 dnsmasq-base libc-ares-dev libunistring-dev libfribidi-dev iproute2
 libvectorscan-dev libarchive-dev zip
 libdb5.3 libldap-2.5-0 libnsl2 libsasl2-2 libssl3"
+# systemd-analyze verify checks the unit (tests/e2e/lifecycle.sh); no systemd is started.
+PKGS="$PKGS systemd"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

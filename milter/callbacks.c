@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,6 +27,15 @@ struct conn_ctx {
     unsigned long nr; /* SMFIP_NR_* the MTA granted */
     int skip;         /* the MTA takes SMFIS_SKIP: the rest of the body can be left unsent */
 };
+
+/* Connections with a context: a stop says how many it cut (main.c). */
+static atomic_int cb_open;
+
+int
+callbacks_open(void)
+{
+    return atomic_load(&cb_open);
+}
 
 /* The no-reply flag and the skip flag of each event, by enum event. */
 static const struct {
@@ -67,6 +77,7 @@ cb_conn_new(SMFICTX *ctx)
     }
     rules_unref(rs); /* the session holds its own reference */
     smfi_setpriv(ctx, c);
+    atomic_fetch_add(&cb_open, 1);
     return c;
 }
 
@@ -350,6 +361,7 @@ mlfi_close(SMFICTX *ctx)
         session_free(c->s);
         free(c);
         smfi_setpriv(ctx, NULL);
+        atomic_fetch_sub(&cb_open, 1);
     }
     return SMFIS_CONTINUE;
 }

@@ -9,5 +9,7 @@
 #include <libmilter/mfapi.h>
 
 extern struct smfiDesc callbacks_desc;
+/* callbacks_open - connections open now (with a session), counted at a stop. */
+int callbacks_open(void);
 
 #endif

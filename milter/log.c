@@ -42,6 +42,12 @@ log_open(const char *ident, int facility, int to_stderr)
     openlog(ident, LOG_PID | LOG_NDELAY, facility);
 }
 
+void
+log_to_stderr(int on)
+{
+    log_stderr = on;
+}
+
 static void
 log_line(int prio, const char *line)
 {

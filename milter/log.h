@@ -9,6 +9,8 @@
 #include <syslog.h>
 
 void log_open(const char *ident, int facility, int to_stderr);
+/* log_to_stderr - copy lines to stderr (start-up, -f) or not (a detached daemon). */
+void log_to_stderr(int on);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* log_facility - the syslog facility for a name ("mail", "local0".."local7", "daemon"), or -1. */
 int log_facility(const char *name);

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main.c - relaywarden daemon: options, rules check (-n), socket, privilege drop, pid file,
- * and libmilter's main loop. SIGHUP reloads the rules (reload.c), SIGTERM stops cleanly.
+ * and libmilter's main loop. Every start-up failure is printed on stderr with its reason before
+ * the command returns (daemon.c); signals.c says what each signal does.
  */
 #include "config.h"
 
 #include "callbacks.h"
+#include "daemon.h"
 #include "env_milter.h"
 #include "log.h"
 #include "reload.h"
 #include "rules.h"
+#include "signals.h"
 #include "trial.h"
 
 #include <errno.h>
@@ -25,10 +28,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAIN_DEFAULT_RULES "/etc/relaywarden/relaywarden.rules"
+/* configure's --sysconfdir (Makefile.am passes it); /etc for a Debian package. */
+#ifndef RW_SYSCONFDIR
+#define RW_SYSCONFDIR "/etc"
+#endif
+#define MAIN_DEFAULT_RULES RW_SYSCONFDIR "/relaywarden/relaywarden.rules"
 #define MAIN_DEFAULT_SOCKET "unix:/run/relaywarden/relaywarden.sock"
 /* The rules check prints errors from this buffer: RULES_MAX_REPORTED_ERRORS lines fit. */
 #define MAIN_ERRBUF (64 * 1024)
+/* A start-up failure's reason: a path (PATH_MAX) and a sentence around it. */
+#define MAIN_STARTERR 5120
 
 static void
 main_usage(FILE *f)
@@ -76,15 +85,9 @@ main_check(const char *path)
 static int
 main_secure_socket(const char *conn, const struct passwd *pw)
 {
-    const char *path;
+    const char *path = daemon_unix_path(conn);
 
-    if (strncmp(conn, "unix:", 5) == 0)
-        path = conn + 5;
-    else if (strncmp(conn, "local:", 6) == 0)
-        path = conn + 6;
-    else if (conn[0] == '/')
-        path = conn;
-    else
+    if (path == NULL)
         return 0;
     if (chmod(path, 0660) == -1) {
         log_msg(LOG_ERR, "chmod %s: %s", path, strerror(errno));
@@ -138,40 +141,35 @@ main_drop_privileges(const struct passwd *pw)
     return 0;
 }
 
-static int
-main_write_pidfile(const char *path)
+/* main_stop_report - libmilter's workers serve no connection after a stop: those still open
+ * are cut when the process exits, and the MTA applies milter_default_action (tempfail). */
+static void
+main_stop_report(void)
 {
-    FILE *f = fopen(path, "w");
+    int open = callbacks_open();
 
-    if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
-        log_msg(LOG_ERR, "cannot write pid file %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    if (open > 0)
+        log_msg(LOG_NOTICE,
+                "%d connection%s open at stop: the MTA tempfails %s "
+                "(milter_default_action)",
+                open, open == 1 ? "" : "s", open == 1 ? "it" : "them");
 }
 
-static int
-main_daemonize(void)
-{
-    pid_t pid = fork();
-    int fd;
+/* The pid file this start locked, removed again if the start fails after that. */
+static const char *main_pidfile;
+static int main_pidfd = -1;
 
-    if (pid == -1) {
-        log_msg(LOG_ERR, "fork: %s", strerror(errno));
-        return -1;
-    }
-    if (pid > 0)
-        _exit(0);
-    if (setsid() == -1)
-        return -1;
-    if ((fd = open("/dev/null", O_RDWR)) != -1) {
-        dup2(fd, 0);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        if (fd > 2)
-            close(fd);
-    }
-    return chdir("/");
+/* main_fail - a start-up failure: its reason on stderr (and syslog), exit status 1. */
+static int
+main_fail(const char *reason)
+{
+    log_msg(LOG_ERR, "%s", reason);
+    if (main_pidfd != -1)
+        daemon_pidfile_remove(main_pidfile, main_pidfd);
+    main_pidfd = -1;
+    daemon_socket_remove();
+    daemon_notify("STATUS=failed to start");
+    return 1;
 }
 
 int
@@ -179,8 +177,10 @@ main(int argc, char **argv)
 {
     const char *rules = MAIN_DEFAULT_RULES, *sock = MAIN_DEFAULT_SOCKET, *user = NULL;
     const char *pidfile = NULL;
+    char *rules_abs = NULL, *pid_abs = NULL, *sock_abs = NULL, err[MAIN_STARTERR];
     struct passwd *pw = NULL;
-    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc;
+    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, pidfd = -1;
+    size_t n;
 
     /* -t: the offline trial takes long options of its own. */
     for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
@@ -230,50 +230,94 @@ main(int argc, char **argv)
     if (check)
         return main_check(rules);
 
-    log_open("relaywarden", facility, foreground);
+    /* The daemon chdirs to / and reloads later: every path it keeps is made absolute now. */
+    if ((rules = rules_abs = daemon_absolute(rules)) == NULL ||
+        (pidfile != NULL && (pidfile = pid_abs = daemon_absolute(pidfile)) == NULL)) {
+        fprintf(stderr, "relaywarden: cannot make the paths absolute: %s\n", strerror(errno));
+        return 1;
+    }
+    if (daemon_unix_path(sock) != NULL && daemon_unix_path(sock)[0] != '/') {
+        char *p = daemon_absolute(daemon_unix_path(sock));
+
+        n = p != NULL ? strlen(p) + sizeof("unix:") : 0;
+        if (p == NULL || (sock_abs = malloc(n)) == NULL) {
+            fprintf(stderr, "relaywarden: out of memory\n");
+            return 1;
+        }
+        snprintf(sock_abs, n, "unix:%s", p);
+        free(p);
+        sock = sock_abs;
+    }
+    /* Until it is ready the daemon says everything on stderr too, so that whoever started it
+     * reads why it did not start; under systemd the journal has the syslog line already. */
+    log_open("relaywarden", facility, !daemon_stderr_is_journal());
+    if (signals_block() == -1)
+        return main_fail("cannot block the signals the signal thread handles");
     if (user != NULL) {
         if ((pw = getpwnam(user)) == NULL) {
-            log_msg(LOG_ERR, "unknown user %s", user);
-            return 1;
+            snprintf(err, sizeof(err), "unknown user %s", user);
+            return main_fail(err);
         }
         if (geteuid() != 0 && geteuid() != pw->pw_uid) {
-            log_msg(LOG_ERR, "-u %s needs root", user);
-            return 1;
+            snprintf(err, sizeof(err), "-u %s needs root", user);
+            return main_fail(err);
         }
     }
-    if (env_milter_init() == -1) {
-        log_msg(LOG_ERR, "cannot initialize the DNS resolver library or the iprev cache");
-        return 1;
-    }
+    if (env_milter_init() == -1)
+        return main_fail("cannot initialize the DNS resolver library or the iprev cache");
     if (reload_init(rules) == -1) {
-        log_msg(LOG_ERR, "%s has errors: not starting", rules);
-        return 1;
+        snprintf(err, sizeof(err), "%s has errors: not starting", rules);
+        return main_fail(err);
     }
+    /* The lock before the socket: a second instance refuses before it touches the first's. */
+    if (pidfile != NULL && daemon_pidfile_lock(pidfile, &pidfd, err, sizeof(err)) == -1)
+        return main_fail(err);
+    main_pidfile = pidfile;
+    main_pidfd = pidfd;
+    if (daemon_socket_check(sock, err, sizeof(err)) == -1)
+        return main_fail(err);
     if (smfi_setconn((char *)sock) == MI_FAILURE || smfi_register(callbacks_desc) == MI_FAILURE) {
-        log_msg(LOG_ERR, "cannot set up milter socket %s", sock);
-        return 1;
+        snprintf(err, sizeof(err), "cannot set up milter socket %s", sock);
+        return main_fail(err);
     }
-    umask(0117); /* the socket is created 0660, and so is the pid file */
+    umask(0117); /* the socket is created 0660 */
     if (smfi_opensocket(1) == MI_FAILURE) {
-        log_msg(LOG_ERR, "cannot open milter socket %s", sock);
-        return 1;
+        daemon_socket_diagnose(sock, err, sizeof(err));
+        return main_fail(err);
     }
+    daemon_socket_remember(sock);
     if (main_secure_socket(sock, pw) == -1)
-        return 1;
+        return main_fail("the socket's owner and mode could not be set");
     main_tcp_nodelay();
-    if (!foreground && main_daemonize() == -1)
-        return 1;
-    if (pidfile != NULL && main_write_pidfile(pidfile) == -1)
-        return 1;
+    if (!foreground && daemon_detach(err, sizeof(err)) == -1)
+        return main_fail(err);
+    if (pidfd != -1 && daemon_pidfile_write(pidfd, pidfile, err, sizeof(err)) == -1)
+        return main_fail(err);
     if (pw != NULL && pw->pw_uid != geteuid() && main_drop_privileges(pw) == -1)
-        return 1;
+        return main_fail("not starting with the privileges of root");
     if (pw == NULL && geteuid() == 0)
         log_msg(LOG_WARNING, "running as root: use -u USER to drop privileges");
+    if (signals_listener() == -1)
+        log_msg(LOG_WARNING, "cannot set up waking the listener: a stop takes up to 5 s");
     log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION, sock, rules);
+    daemon_ready(!foreground);
+    if (!foreground)
+        log_to_stderr(0);
     rc = smfi_main();
+    signals_stopped();
+    main_stop_report();
+    if (daemon_socket_remove() == -1)
+        log_msg(LOG_WARNING, "cannot remove the socket %s: %s", daemon_unix_path(sock),
+                strerror(errno));
+    if (pidfd != -1 && daemon_pidfile_remove(pidfile, pidfd) == -1)
+        log_msg(LOG_WARNING,
+                "cannot remove the pid file %s (its directory is not writable by "
+                "the user it runs as): emptied it instead",
+                pidfile);
     log_msg(LOG_NOTICE, "relaywarden stopped");
-    if (pidfile != NULL)
-        unlink(pidfile);
     reload_shutdown();
+    free(rules_abs);
+    free(pid_abs);
+    free(sock_abs);
     return rc == MI_SUCCESS ? 0 : 1;
 }

@@ -1,18 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * reload.c - holds the current rules snapshot and reloads it on SIGHUP.
- *
- * libmilter runs a thread that sigwait()s for SIGHUP, SIGTERM and SIGINT and stops the milter
- * on any of them. The binary is linked with -Wl,--wrap=sigwait so that thread calls
- * __wrap_sigwait below: SIGHUP reloads the rules and waits again, every other signal goes back
- * to libmilter unchanged. The reload runs in an ordinary thread, not a signal handler, so it may
- * parse, allocate and log.
+ * reload.c - holds the current rules snapshot and reloads it on SIGHUP or SIGUSR1 (the signal
+ * thread in signals.c calls reload_now; it runs in an ordinary thread, so it may parse, allocate
+ * and log).
  */
 #include "reload.h"
 #include "log.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,9 +17,6 @@
 static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct ruleset *reload_rs;
 static const char *reload_path;
-
-int __real_sigwait(const sigset_t *set, int *sig);
-int __wrap_sigwait(const sigset_t *set, int *sig);
 
 static void
 reload_log_errors(const char *errs)
@@ -102,18 +94,4 @@ reload_shutdown(void)
     rules_unref(reload_rs);
     reload_rs = NULL;
     pthread_mutex_unlock(&reload_mu);
-}
-
-int
-__wrap_sigwait(const sigset_t *set, int *sig)
-{
-    int r;
-
-    for (;;) {
-        if ((r = __real_sigwait(set, sig)) != 0)
-            return r;
-        if (*sig != SIGHUP)
-            return 0;
-        reload_now();
-    }
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * reload.h - the rules snapshot in force. Connections take a reference at their start and keep
- * it to the end; SIGHUP (delivered through libmilter's signal thread, see reload.c) parses the
+ * it to the end; SIGHUP or SIGUSR1 (through libmilter's signal thread, see signals.c) parses the
  * file again and swaps the snapshot only if it parsed cleanly.
  */
 #ifndef RW_RELOAD_H

@@ -32,6 +32,25 @@ lex_error(struct token *t, const char *msg)
     util_strlcpy(t->text, msg, sizeof(t->text));
 }
 
+/* Non-ASCII bytes outside quotes: the whole run of them and the word around them is one error,
+ * with the likely cause. A UTF-8 byte order mark is the editor's, at the start of the file. */
+static void
+lex_non_ascii(struct lexer *lx, struct token *t)
+{
+    static const char bom[] = "\xef\xbb\xbf";
+
+    if (t->start == 0 && lx->len >= 3 && memcmp(lx->buf, bom, 3) == 0) {
+        lx->pos = 3;
+        lex_error(t, "the file starts with a UTF-8 byte order mark: save it without one");
+        return;
+    }
+    while (lx->pos < lx->len && ((unsigned char)lx->buf[lx->pos] >= 0x80 ||
+                                 lex_word_char((unsigned char)lx->buf[lx->pos])))
+        lx->pos++;
+    lex_error(t, "non-ASCII text outside quotes: write a domain in punycode (xn--...), "
+                 "quote other text");
+}
+
 void
 lex_next(struct lexer *lx, struct token *t)
 {
@@ -128,6 +147,11 @@ lex_next(struct lexer *lx, struct token *t)
         t->type = T_LISTREF;
         return;
     default:
+        if (c >= 0x80 ||
+            (lex_word_char(c) && lx->pos < lx->len && (unsigned char)lx->buf[lx->pos] >= 0x80)) {
+            lex_non_ascii(lx, t);
+            return;
+        }
         if (!lex_word_char(c)) {
             lex_error(t, c == '>' ? "unexpected '>'" : "unexpected character");
             return;
@@ -140,6 +164,8 @@ lex_next(struct lexer *lx, struct token *t)
         }
         t->text[n] = '\0';
         t->type = T_WORD;
+        if (lx->pos < lx->len && (unsigned char)lx->buf[lx->pos] >= 0x80)
+            lex_non_ascii(lx, t); /* "bücher.de": the whole word is one error */
         return;
     }
 }

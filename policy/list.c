@@ -180,7 +180,13 @@ list_add_domain(struct list *l, const char *item, char *err, size_t errlen)
         buf[n - 1] = '\0';
     util_lower(buf);
     if (!addr_domain_valid(buf) || (wild && buf[0] == '[')) {
-        util_errf(err, errlen, "bad domain \"%.100s\"", item);
+        size_t i;
+
+        for (i = 0; item[i] != '\0' && (unsigned char)item[i] < 0x80; i++)
+            ;
+        util_errf(err, errlen, "bad domain \"%.100s\"%s", item,
+                  item[i] != '\0' ? ": write an internationalized domain in punycode (xn--...)"
+                                  : "");
         return -1;
     }
     r = strset_add(wild ? &l->wild : &l->exact, buf, NULL);

@@ -116,7 +116,8 @@ parse_next(struct parser *p)
         return;
     }
     lex_next(&p->lx, &p->tok);
-    if (p->tok.type == T_ERROR) {
+    /* Each lexical error is reported once, however many come in a row. */
+    while (p->tok.type == T_ERROR) {
         parse_err(p, p->tok.line, "%s", p->tok.text);
         lex_next(&p->lx, &p->tok);
     }
@@ -252,7 +253,7 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
     char full[4096], err[300], *buf, *s, *e;
     const char *fname;
     size_t len, n;
-    int lno = 0;
+    int lno = 0, added = 0;
     struct parser sub = *p;
 
     resolve_path(p->file, path, full, sizeof(full));
@@ -280,12 +281,44 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
             item[--n] = '\0';
         if (*item == '\0')
             continue;
-        if (list_add(l, item, err, sizeof(err)) == -1)
+        if (list_add(l, item, err, sizeof(err)) == 0) {
+            added++;
+        } else if (added == 0) {
+            /* A file named by mistake (/etc/shadow, read by a rules check run as root) must
+             * not have its lines echoed: its first item decides, and is not shown. */
+            parse_err(&sub, lno,
+                      "not a list of %s: the first entry is not one (not shown); "
+                      "nothing more is read from this file",
+                      list_type_name(l->type));
+            break;
+        } else {
             parse_err(&sub, lno, "%s", err);
+        }
     }
     p->nerrors = sub.nerrors;
     p->errused = sub.errused;
     free(buf);
+}
+
+static int parse_is_statement(const char *word);
+
+/*
+ * parse_list_unclosed - a list whose '}' is missing would swallow the statements after it. A
+ * line inside a list that starts with a statement's keyword is taken for that statement: say
+ * the '}' is missing, and leave the lexer at the keyword, with an end of line pushed back, so
+ * the list's statement ends and the next one is read as written. 1 if so, else 0.
+ */
+static int
+parse_list_unclosed(struct parser *p, int at_line_start, int start)
+{
+    if (!at_line_start || p->tok.type != T_WORD || !parse_is_statement(p->tok.text))
+        return 0;
+    parse_err(p, p->tok.line, "missing '}' for the list opened at line %d", start);
+    p->lx.pos = p->tok.start;
+    p->lx.line = p->tok.line;
+    p->tok.type = T_NL;
+    p->pushed_back = 1;
+    return 1;
 }
 
 /* Items between braces: tok is '{' on entry and '}' on return. */
@@ -299,6 +332,8 @@ parse_sender_items(struct parser *p, struct list *l)
 
     for (;;) {
         parse_next(p);
+        if (n == 0 && parse_list_unclosed(p, p->tok.line > start, start))
+            return;
         if (p->tok.type == T_WORD || p->tok.type == T_STRING) {
             if (n == 0)
                 line = p->tok.line;
@@ -327,7 +362,7 @@ parse_sender_items(struct parser *p, struct list *l)
 void
 parse_items(struct parser *p, struct list *l)
 {
-    int start = p->tok.line;
+    int start = p->tok.line, line_start = 0;
     char err[300];
 
     if (l->type == LIST_SENDERS) {
@@ -336,6 +371,9 @@ parse_items(struct parser *p, struct list *l)
     }
     for (;;) {
         parse_next(p);
+        if (parse_list_unclosed(p, line_start, start))
+            return;
+        line_start = p->tok.type == T_NL;
         switch (p->tok.type) {
         case T_NL:
         case T_COMMA:
@@ -400,8 +438,13 @@ parse_list_def(struct parser *p, enum list_type type)
             l->senders.opts |= SENDERS_SUBADDRESS;
         else if (k == KW_NOCASE_LOCAL)
             l->senders.opts |= SENDERS_NOCASE_LOCAL;
-        else
+        else if (k == KW_FILE)
             break;
+        else /* a typo: say so, and still read the block, whose errors the admin needs too */
+            parse_err(p, p->tok.line,
+                      "senders <%s>: unknown option %s (allow-null, "
+                      "nocase-local or subaddress)",
+                      name, parse_desc(p));
         parse_next(p);
     }
     if (p->tok.type == T_LBRACE) {
@@ -499,6 +542,28 @@ parse_st_on_error(struct parser *p)
     parse_expect_eol(p);
 }
 
+/* The loop as the chain of files that makes it, "a -> b -> a"; one error, not one per turn. */
+static void
+parse_include_loop(struct parser *p, int line, int from, const char *path)
+{
+    char chain[400];
+    size_t n = 0;
+    int i, w;
+
+    chain[0] = '\0';
+    for (i = from; i < p->depth && i < PARSE_MAX_INCLUDE_DEPTH; i++) {
+        w = snprintf(chain + n, sizeof(chain) - n, "%s -> ", p->chain[i]);
+        if (w < 0 || (size_t)w >= sizeof(chain) - n)
+            break;
+        n += (size_t)w;
+    }
+    if (i < p->depth && i < PARSE_MAX_INCLUDE_DEPTH) /* did not fit: say so, never cut silently */
+        parse_err(p, line, "include loop through %d files, from \"%.100s\" back to it",
+                  p->depth - from, path);
+    else
+        parse_err(p, line, "include loop: %s%.100s", chain, path);
+}
+
 static void
 parse_st_include(struct parser *p)
 {
@@ -516,7 +581,7 @@ parse_st_include(struct parser *p)
     /* A file that includes one being read is a loop: say which, and read nothing more. */
     for (int i = 0; i < p->depth && i < PARSE_MAX_INCLUDE_DEPTH; i++)
         if (strcmp(p->chain[i], path) == 0) {
-            parse_err(p, line, "include loop: \"%.200s\" is already being read", path);
+            parse_include_loop(p, line, i, path);
             return;
         }
     if (p->depth >= PARSE_MAX_INCLUDE_DEPTH) {
@@ -533,6 +598,10 @@ parse_st_include(struct parser *p)
     parse_file(p, path, line);
 }
 
+/* An unknown first word longer than this, or not made of letters, digits, '-' and '_', is not
+ * quoted in the error: 20 is longer than every keyword and any typo of one. */
+#define PARSE_KEYWORD_QUOTE_MAX 20
+
 /* The statements of a rules file: the one table of them (and of the -n hint). */
 static const struct statement {
     const char *name;
@@ -546,6 +615,17 @@ static const struct statement {
     {"rdns", parse_rdns},            {"on-error", parse_st_on_error},
     {"include", parse_st_include},
 };
+
+static int
+parse_is_statement(const char *word)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(statements) / sizeof(statements[0]); i++)
+        if (strcmp(word, statements[i].name) == 0)
+            return 1;
+    return 0;
+}
 
 static const char *
 parse_statement_at(const void *ctx, size_t i)
@@ -568,8 +648,19 @@ parse_statement(struct parser *p)
     if (p->tok.type == T_WORD) {
         util_join(hint, sizeof(hint), statements, sizeof(statements) / sizeof(statements[0]),
                   parse_statement_at, ", ", " or ");
-        parse_err(p, line, "unknown keyword %s (a statement starts with %s)", parse_desc(p),
-                  hint);
+        /* Only a word shaped like a keyword is quoted: a file included by mistake (say
+         * /etc/shadow, read as root by a unit's rules check) must not have its lines echoed. */
+        if (strlen(p->tok.text) <= PARSE_KEYWORD_QUOTE_MAX &&
+            strspn(p->tok.text,
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+                strlen(p->tok.text))
+            parse_err(p, line, "unknown keyword %s (a statement starts with %s)", parse_desc(p),
+                      hint);
+        else
+            parse_err(p, line,
+                      "a statement starts with %s; this line does not (its %zu-byte "
+                      "first word is not shown: not a rules file?)",
+                      hint, strlen(p->tok.text));
     } else {
         parse_err(p, line, "unexpected %s", parse_desc(p));
     }

@@ -3,7 +3,8 @@
 # trial.sh - the offline trial and the daemon agree: golden cases of tests/golden/ that use the
 # sample rules are sent through a real Postfix with relaywarden attached (XCLIENT plays the
 # client, the login and the rDNS pass; STARTTLS is real), and the decision lines the daemon
-# logged for each session must be the trial's, byte for byte but for the queue id.
+# logged for each session must be the trial's, byte for byte but for the queue id (and the
+# rules path, which the daemon makes absolute).
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix smtp-sink swaks
 if ! perl -MNet::SSLeay -e 1 2>/dev/null; then
@@ -17,7 +18,9 @@ out-hidden-comment out-no-tls out-anon-relay out-anon-spoof out-app-outside out-
 cd "$top_srcdir" || exit 1
 e2e_start contrib/relaywarden.rules
 G=tests/golden
-norm() { sed -E 's/^[A-Za-z0-9]+: /QID: /'; }
+# The daemon makes its relative -c absolute (it reloads after chdir /): its rule= paths carry
+# the source tree's directory in front of the trial's.
+norm() { sed -E -e 's/^[A-Za-z0-9]+: /QID: /' -e "s| rule=$PWD/| rule=|"; }
 for c in $CASES; do
     args=() swaks=() tos=""
     while IFS= read -r line || [ -n "$line" ]; do args+=("$line"); done <"$G/$c.args"

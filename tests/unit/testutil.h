@@ -7,6 +7,9 @@
 
 #include "rules.h"
 
+#ifdef RW_NO_CHECK
+#error "the unit tests need the Check framework: apt-get install check, then run configure again"
+#endif
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,210 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# lifecycle.sh - the daemon's life as an admin and systemd see it: each signal (reload, ignore,
+# stop), a second instance refused with the reason, every start-up failure on stderr with a
+# non-zero exit before the command returns, a relative -c that still reloads after chdir /,
+# socket and pid file removed at stop, a stop within a second when idle, a message in flight
+# finished across a stop, and the unit file accepted by systemd-analyze verify.
+. "$(dirname "$0")/lib.sh"
+e2e_require miltertest
+RULES_SRC=$top_srcdir/tests/rules
+T=$(mktemp -d /tmp/relaywarden-life.XXXXXX)
+chmod 755 "$T"
+trap 'for f in "$T"/run/*.pid; do p=$(cat "$f" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null; done; [ "$E2E_FAILED" = 0 ] && rm -rf "$T"' EXIT
+mkdir -p "$T/run" "$T/rootdir" && chown nobody "$T/run"
+
+check() { # NAME EXPECTED-RC COMMAND...: runs COMMAND, output in $T/NAME.out
+    local name=$1 want=$2 rc
+    shift 2
+    "$@" >"$T/$name.out" 2>&1
+    rc=$?
+    if [ "$rc" = "$want" ]; then e2e_pass "$name: exit $rc"; else e2e_fail "$name: exit $rc, want $want" "$T/$name.out"; fi
+}
+has() { # NAME REGEX
+    if grep -qE "$2" "$T/$1.out"; then e2e_pass "$1: says /$2/"; else e2e_fail "$1: lacks /$2/" "$T/$1.out"; fi
+}
+log_has() { # NAME REGEX: the daemon's log (syslog copy on stderr) gets a matching line
+    local i
+    for i in $(seq 1 50); do
+        grep -qE "$2" "$T/rw.log" && { e2e_pass "$1: log has /$2/"; return; }
+        sleep 0.1
+    done
+    e2e_fail "$1: log lacks /$2/" "$T/rw.log"
+}
+alive() { # NAME PID
+    if kill -0 "$2" 2>/dev/null; then e2e_pass "$1: still running"; else e2e_fail "$1: died" "$T/rw.log"; fi
+}
+ms() { date +%s%3N; }
+# running PID: alive and not a zombie (a detached daemon's zombie waits for init to reap it).
+running() { kill -0 "$1" 2>/dev/null && [ "$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)" != Z ]; }
+# stop_within NAME PID SIGNAL MS: the process exits within MS milliseconds of SIGNAL.
+stop_within() {
+    local t0 i
+    t0=$(ms)
+    kill -"$3" "$2"
+    for i in $(seq 1 300); do running "$2" || break; sleep 0.01; done
+    if running "$2"; then
+        e2e_fail "$1: still running 3 s after SIG$3"
+    elif [ $(($(ms) - t0)) -le "$4" ]; then
+        e2e_pass "$1: SIG$3 stopped it in $(($(ms) - t0)) ms (at most $4)"
+    else
+        e2e_fail "$1: SIG$3 took $(($(ms) - t0)) ms, want at most $4"
+    fi
+}
+
+# A daemon as the unit starts it: foreground, unix socket, own user, pid file. The rules file
+# is named relative to the current directory.
+cp "$RULES_SRC/e2e.rules" "$T/rootdir/rel.rules"
+(cd "$T/rootdir" && exec "$RELAYWARDEN" -f -c rel.rules -p "unix:$T/run/rw.sock" -u nobody \
+    -P "$T/run/rw.pid" 2>"$T/rw.log") &
+for i in $(seq 1 50); do [ -S "$T/run/rw.sock" ] && [ -s "$T/run/rw.pid" ] && break; sleep 0.1; done
+pid=$(cat "$T/run/rw.pid" 2>/dev/null)
+[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && e2e_pass "started" || { e2e_fail "did not start" "$T/rw.log"; e2e_done; exit 1; }
+log_has started "started on unix:.* with $T/rootdir/rel.rules"
+
+kill -HUP "$pid"
+log_has sighup "SIGHUP received: reloading the rules"
+log_has sighup-relative "rules reloaded from $T/rootdir/rel.rules"
+kill -USR1 "$pid"
+log_has sigusr1 "SIGUSR1 received: reloading the rules"
+alive sigusr1 "$pid"
+kill -USR2 "$pid"
+log_has sigusr2 "SIGUSR2 ignored: SIGHUP or SIGUSR1 reloads the rules"
+alive sigusr2 "$pid"
+kill -PIPE "$pid"
+sleep 0.2
+alive sigpipe "$pid"
+# A broken rules file at reload: reported, the old rules stay.
+cp "$RULES_SRC/broken.rules" "$T/rootdir/rel.rules"
+kill -HUP "$pid"
+log_has reload-broken "reload of $T/rootdir/rel.rules failed: the old rules stay in force"
+alive reload-broken "$pid"
+cp "$RULES_SRC/e2e.rules" "$T/rootdir/rel.rules"
+
+# A second instance: refused with the reason, the first one's socket and pid file untouched.
+check second-pidfile 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/rw2.sock" \
+    -P "$T/run/rw.pid"
+has second-pidfile "another relaywarden \(pid $pid\) holds the lock on $T/run/rw.pid: not starting"
+check second-socket 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/rw.sock" \
+    -P "$T/run/other.pid"
+has second-socket "another process listens on $T/run/rw.sock: not taking its socket over"
+[ -e "$T/run/other.pid" ] && e2e_fail "second-socket: left its pid file" || e2e_pass "second-socket: no pid file left"
+check second-daemon 1 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/rw.sock"
+has second-daemon "another process listens on"
+[ "$(cat "$T/run/rw.pid")" = "$pid" ] && e2e_pass "pid file still names the first" || e2e_fail "pid file changed"
+[ -S "$T/run/rw.sock" ] && e2e_pass "first socket still there" || e2e_fail "first socket gone"
+
+# A client without a name: Postfix hands "[ADDR]" as its name; the log says unknown[ADDR].
+cat >"$T/noname.lua" <<LUA
+local conn = mt.connect("unix:$T/run/rw.sock")
+if conn == nil then error("cannot connect") end
+mt.macro(conn, SMFIC_CONNECT, "{daemon_name}", "inbound", "{client_name}", "unknown")
+if mt.conninfo(conn, "[192.0.2.15]", "192.0.2.15") ~= nil then error("conninfo failed") end
+if mt.mailfrom(conn, "<a@remote.test>") ~= nil then error("mailfrom failed") end
+if mt.rcptto(conn, "<x@elsewhere.test>") ~= nil then error("rcptto failed") end
+if mt.getreply(conn) ~= SMFIR_REPLYCODE then error("relay: want a reply code") end
+mt.disconnect(conn)
+LUA
+check noname 0 miltertest -s "$T/noname.lua"
+log_has noname "reject: stage=rcpt .* client=unknown\\[192\\.0\\.2\\.15\\] "
+
+# A message in flight when the stop comes: libmilter's workers serve no connection after a
+# stop, so the connection is closed at exit (the MTA tempfails it) and the stop is not held up.
+cat >"$T/inflight.lua" <<LUA
+local conn = mt.connect("unix:$T/run/rw.sock")
+if conn == nil then error("cannot connect") end
+mt.macro(conn, SMFIC_CONNECT, "{daemon_name}", "inbound")
+if mt.conninfo(conn, "client.test", "192.0.2.7") ~= nil then error("conninfo failed") end
+if mt.getreply(conn) ~= SMFIR_CONTINUE then error("connect: want continue") end
+if mt.mailfrom(conn, "<a@remote.test>") ~= nil then error("mailfrom failed") end
+os.execute("kill -TERM $pid")
+mt.sleep(1)
+-- the daemon is gone: the MTA sees the connection fail and applies milter_default_action
+if mt.rcptto(conn, "<bob@example.com>") == nil and mt.getreply(conn) == SMFIR_CONTINUE then
+    error("a message was still served after the stop")
+end
+LUA
+miltertest -s "$T/inflight.lua" >"$T/inflight.out" 2>&1
+grep -q "served after the stop" "$T/inflight.out" && e2e_fail "inflight: served after the stop" "$T/inflight.out" || e2e_pass "inflight: connection closed by the stop"
+log_has inflight-count "1 connection open at stop: the MTA tempfails it"
+kill -0 "$pid" 2>/dev/null && e2e_fail "inflight: still running" || e2e_pass "inflight: stopped"
+log_has stopped "relaywarden stopped"
+[ -e "$T/run/rw.sock" ] && e2e_fail "socket left behind" || e2e_pass "socket removed at stop"
+[ -e "$T/run/rw.pid" ] && e2e_fail "pid file left behind" || e2e_pass "pid file removed at stop"
+
+# Stop timing when idle, for each stopping signal; as root the socket is removed too (libmilter
+# leaves it to root).
+for sig in TERM INT QUIT; do
+    "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/s.sock" -P "$T/run/s.pid" \
+        2>"$T/rw.log" &
+    spid=$!
+    for i in $(seq 1 50); do [ -s "$T/run/s.pid" ] && break; sleep 0.1; done
+    stop_within "idle-$sig" "$spid" "$sig" 1000
+    wait "$spid"
+    rc=$?
+    [ "$rc" = 0 ] && e2e_pass "idle-$sig: exit 0" || e2e_fail "idle-$sig: exit $rc"
+    log_has "idle-$sig" "SIG$sig received: stopping"
+    [ -e "$T/run/s.sock" ] || [ -e "$T/run/s.pid" ] && e2e_fail "idle-$sig: left socket or pid file" || e2e_pass "idle-$sig: socket and pid file removed"
+done
+
+# Type=notify tells the truth: READY=1 only once the socket is bound, STOPPING=1 at a stop.
+NOTIFYSINK=$top_builddir/tests/e2e/notifysink
+"$NOTIFYSINK" "$T/notify" 5 >"$T/notify.out" &
+npid=$!
+for i in $(seq 1 50); do [ -S "$T/notify" ] && break; sleep 0.1; done
+NOTIFY_SOCKET=$T/notify "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/n.sock" \
+    2>"$T/rw.log" &
+rpid=$!
+for i in $(seq 1 50); do grep -q READY=1 "$T/notify.out" && break; sleep 0.1; done
+grep -q '^READY=1$' "$T/notify.out" && [ -S "$T/run/n.sock" ] && e2e_pass "notify: READY=1 with the socket bound" || e2e_fail "notify: no READY=1" "$T/notify.out" "$T/rw.log"
+kill -TERM "$rpid"
+wait "$rpid"
+for i in $(seq 1 20); do grep -q STOPPING=1 "$T/notify.out" && break; sleep 0.1; done
+grep -q '^STOPPING=1$' "$T/notify.out" && e2e_pass "notify: STOPPING=1 at SIGTERM" || e2e_fail "notify: no STOPPING=1" "$T/notify.out"
+NOTIFY_SOCKET=$T/notify "$RELAYWARDEN" -f -c "$RULES_SRC/broken.rules" -p "unix:$T/run/n.sock" >/dev/null 2>&1
+sleep 0.2
+[ "$(grep -c '^READY=1$' "$T/notify.out")" = 1 ] && e2e_pass "notify: no READY=1 from a start that failed" || e2e_fail "notify: READY=1 from a start that failed" "$T/notify.out"
+kill "$npid" 2>/dev/null
+wait "$npid" 2>/dev/null
+
+# Daemon mode: the command returns only once the daemon is ready: socket and pid file exist at
+# that moment, no waiting.
+check daemon-ready 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/d.sock" -P "$T/run/d.pid"
+dpid=$(cat "$T/run/d.pid" 2>/dev/null)
+[ -S "$T/run/d.sock" ] && [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null && e2e_pass "daemon-ready: running with socket and pid file when the command returned" || e2e_fail "daemon-ready: not ready when the command returned"
+[ -n "$dpid" ] && stop_within daemon-stop "$dpid" TERM 1000
+# -u with a pid file in a directory only root may write: emptied, never a stale pid.
+check daemon-rootdir 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/e.sock" \
+    -P "$T/rootdir/e.pid" -u nobody
+epid=$(cat "$T/rootdir/e.pid" 2>/dev/null)
+[ -n "$epid" ] && stop_within daemon-rootdir "$epid" TERM 1000
+[ ! -s "$T/rootdir/e.pid" ] && e2e_pass "daemon-rootdir: pid file emptied" || e2e_fail "daemon-rootdir: pid file still names $epid"
+
+# Start-up failures in daemon mode: the reason on stderr, exit 1, nothing left running or behind.
+check bad-piddir 1 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/f.sock" -P "$T/no-such-dir/f.pid"
+has bad-piddir "cannot open pid file $T/no-such-dir/f.pid: No such file or directory"
+[ -e "$T/run/f.sock" ] && e2e_fail "bad-piddir: socket left behind" || e2e_pass "bad-piddir: no socket left"
+check bad-sockdir 1 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/no-such-dir/f.sock"
+has bad-sockdir "cannot open milter socket unix:$T/no-such-dir/f.sock: No such file or directory"
+check bad-sockperm 1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/rootdir/f.sock"
+has bad-sockperm "cannot open milter socket unix:$T/rootdir/f.sock: Permission denied"
+check bad-inet 1 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "inet:25@192.0.2.1"
+has bad-inet "cannot open milter socket inet:25@192.0.2.1: the host is not an address of this machine"
+check bad-user 1 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/g.sock" -u no-such-user
+has bad-user "unknown user no-such-user"
+check bad-rules 1 "$RELAYWARDEN" -c "$RULES_SRC/broken.rules" -p "unix:$T/run/g.sock"
+has bad-rules "broken.rules:2: bad domain"
+
+# The systemd unit as make builds it: systemd-analyze verify accepts it.
+if command -v systemd-analyze >/dev/null 2>&1 && [ -f "$top_builddir/contrib/relaywarden.service" ]; then
+    sed "s|^\(Exec[A-Za-z]*=[-+]*\)[^ ]*/relaywarden |\1$RELAYWARDEN |" \
+        "$top_builddir/contrib/relaywarden.service" >"$T/relaywarden.service"
+    check unit-verify 0 systemd-analyze verify --man=no "$T/relaywarden.service"
+    # Hardening: exposure at most 2.0 (Debian's opendkim.service, with none, scores 9.6).
+    check unit-security 0 systemd-analyze security --offline=true --threshold=20 \
+        "$T/relaywarden.service"
+else
+    e2e_fail "unit-verify: systemd-analyze or the generated unit is missing"
+fi
+e2e_done
