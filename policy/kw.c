@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kw.c - keywords compiled into one vectorscan streaming database: each keyword escaped into a
- * literal expression (with word-boundary classes for whole-word keywords), caseless in UTF-8
- * mode with Unicode properties, reported once per stream (HS_FLAG_SINGLEMATCH).
+ * literal expression, caseless in UTF-8 mode with Unicode properties. Each keyword is reported
+ * once per stream (a bit per pattern here: vectorscan 5.4.9's HS_FLAG_SINGLEMATCH misses a
+ * one-byte keyword 64 bytes or more into the data). For whole-word keywords the neighbours of
+ * each match are checked here, the one after it possibly in the next chunk. (Boundary classes
+ * in the expressions cost ~40 ms of compile per keyword; start-of-match tracking refuses long
+ * keywords.)
  */
 #include "kw.h"
 #include "buf.h"
@@ -15,13 +19,16 @@
 #include <unictype.h>
 #include <unistr.h>
 
-/* What may stand next to a whole word: anything but a letter, digit or combining mark (marks
- * belong to the word they sit on), or the stream's start / end. */
-#define KW_NONWORD "[^\\p{L}\\p{N}\\p{M}]"
-#define KW_WORD_BEFORE "(?:^|" KW_NONWORD ")"
-#define KW_WORD_AFTER "(?:" KW_NONWORD "|$)"
-/* An expression: each byte of the keyword escaped to at most 4 bytes, and the boundaries. */
-#define KW_EXPR_MAX (4 * KW_KEYWORD_MAX + sizeof(KW_WORD_BEFORE) + sizeof(KW_WORD_AFTER))
+/* An expression: each byte of the keyword escaped to at most 4 bytes. */
+#define KW_EXPR_MAX (4 * KW_KEYWORD_MAX + 1)
+/* Stream bytes kept from earlier chunks, to find the character before a whole word's start: a
+ * match has as many characters as its keyword (case is matched character by character), each
+ * at most 4 bytes (k / U+212A KELVIN SIGN are 1 / 3), plus the character before it. */
+#define KW_HISTORY (4 * KW_KEYWORD_MAX + 4)
+
+/* kw_set.need: which ends of a whole-word keyword must have a non-word neighbour */
+#define KW_NEED_BEFORE 0x1
+#define KW_NEED_AFTER 0x2
 
 #define KW_STR2(x) #x
 #define KW_STR(x) KW_STR2(x)
@@ -30,6 +37,8 @@ struct kw_set {
     hs_database_t *db; /* NULL when there are no patterns */
     struct kw_pattern *p;
     char **texts;
+    unsigned char *need; /* KW_NEED_* per pattern; 0 for plain ones */
+    unsigned short *ncp; /* characters per pattern (in its normal form) */
     size_t n;
 };
 
@@ -41,12 +50,34 @@ struct kw_scan {
     int stopped; /* the callback asked to stop this stream */
     kw_hit_fn fn;
     void *arg;
+    unsigned char *reported; /* per pattern: reported in this stream */
+    /* the stream: bytes before the chunk being scanned, the last of them in hist[] */
+    unsigned long long base;
+    unsigned char hist[KW_HISTORY];
+    size_t nhist;
+    const unsigned char *cur; /* the chunk being scanned */
+    size_t ncur;
+    /* whole words that end where the stream's known bytes end: the next character decides */
+    unsigned *pending;
+    size_t npending;
+    unsigned long long pend_to;
+};
+
+struct kw_norm {
+    struct buf b;
+    int over; /* the keyword passed KW_KEYWORD_MAX */
 };
 
 static int
-kw_buf_sink(void *arg, const char *utf8, size_t len)
+kw_norm_sink(void *arg, const char *utf8, size_t len)
 {
-    return buf_put(arg, utf8, len);
+    struct kw_norm *nm = arg;
+
+    if (buf_put(&nm->b, utf8, len) == -1) {
+        nm->over = buf_over(&nm->b, len);
+        return -1;
+    }
+    return 0;
 }
 
 static int
@@ -58,7 +89,7 @@ kw_word_char(ucs4_t uc)
 
 /* The keyword's normal form into norm, the same textconv gives the text. 0, or -1 with err. */
 static int
-kw_normalize(const char *text, size_t i, struct buf *norm, char *err, size_t errlen)
+kw_normalize(const char *text, size_t i, struct kw_norm *norm, char *err, size_t errlen)
 {
     struct textconv *tc = textconv_new("utf-8", 0);
     char esc[128];
@@ -69,14 +100,16 @@ kw_normalize(const char *text, size_t i, struct buf *norm, char *err, size_t err
         return -1;
     }
     util_escape(esc, sizeof(esc), text, 60);
-    if (textconv_feed(tc, text, strlen(text), kw_buf_sink, norm) == -1 ||
-        textconv_end(tc, kw_buf_sink, norm) == -1)
+    norm->over = 0;
+    buf_reset(&norm->b);
+    if (textconv_feed(tc, text, strlen(text), kw_norm_sink, norm) == -1 ||
+        textconv_end(tc, kw_norm_sink, norm) == -1)
         util_errf(err, errlen, "keyword %zu \"%s\": %s", i + 1, esc,
-                  buf_over(norm, 4) ? "too long (over " KW_STR(KW_KEYWORD_MAX) " bytes)"
+                  norm->over ? "too long (over " KW_STR(KW_KEYWORD_MAX) " bytes)"
                                     : "out of memory");
     else if (textconv_flags(tc) & TEXTCONV_F_INVALID)
         util_errf(err, errlen, "keyword %zu \"%s\": not valid UTF-8", i + 1, esc);
-    else if (norm->len == 0)
+    else if (norm->b.len == 0)
         util_errf(err, errlen, "keyword %zu \"%s\": empty", i + 1, esc);
     else
         rc = 0;
@@ -86,20 +119,12 @@ kw_normalize(const char *text, size_t i, struct buf *norm, char *err, size_t err
 
 /* The expression that matches the normal form s[0..n) literally. */
 static void
-kw_expression(const char *s, size_t n, unsigned flags, char *expr)
+kw_expression(const char *s, size_t n, char *expr)
 {
     static const char hex[] = "0123456789abcdef";
-    const uint8_t *u = (const uint8_t *)s;
-    ucs4_t first, last;
+    const unsigned char *u = (const unsigned char *)s;
     size_t i, o = 0;
 
-    u8_mbtouc(&first, u, n);
-    if (u8_prev(&last, u + n, u) == NULL)
-        last = first;
-    if ((flags & KW_WORD) && kw_word_char(first)) {
-        memcpy(expr, KW_WORD_BEFORE, sizeof(KW_WORD_BEFORE) - 1);
-        o = sizeof(KW_WORD_BEFORE) - 1;
-    }
     for (i = 0; i < n; i++) {
         unsigned char c = u[i];
 
@@ -112,11 +137,25 @@ kw_expression(const char *s, size_t n, unsigned flags, char *expr)
             expr[o++] = hex[c & 0xf];
         }
     }
-    if ((flags & KW_WORD) && kw_word_char(last)) {
-        memcpy(expr + o, KW_WORD_AFTER, sizeof(KW_WORD_AFTER) - 1);
-        o += sizeof(KW_WORD_AFTER) - 1;
-    }
     expr[o] = '\0';
+}
+
+/* Which ends of a whole-word keyword need a non-word neighbour: those that are word characters. */
+static unsigned char
+kw_need(const char *s, size_t n)
+{
+    const uint8_t *u = (const uint8_t *)s;
+    ucs4_t first, last;
+    unsigned char need = 0;
+
+    u8_mbtouc(&first, u, n);
+    if (u8_prev(&last, u + n, u) == NULL)
+        last = first;
+    if (kw_word_char(first))
+        need |= KW_NEED_BEFORE;
+    if (kw_word_char(last))
+        need |= KW_NEED_AFTER;
+    return need;
 }
 
 struct kw_set *
@@ -126,12 +165,14 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
     char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
     hs_compile_error_t *cerr = NULL;
-    struct buf norm;
+    struct kw_norm norm;
     size_t i;
 
-    buf_init(&norm, KW_KEYWORD_MAX);
+    buf_init(&norm.b, KW_KEYWORD_MAX);
     if (set == NULL || (n > 0 && ((set->p = calloc(n, sizeof(*set->p))) == NULL ||
                                   (set->texts = calloc(n, sizeof(*set->texts))) == NULL ||
+                                  (set->need = calloc(n, 1)) == NULL ||
+                                  (set->ncp = calloc(n, sizeof(*set->ncp))) == NULL ||
                                   (exprs = calloc(n, sizeof(*exprs))) == NULL ||
                                   (flags = calloc(n, sizeof(*flags))) == NULL ||
                                   (ids = calloc(n, sizeof(*ids))) == NULL)))
@@ -142,13 +183,15 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
         if ((set->texts[i] = strdup(p[i].text)) == NULL)
             goto nomem;
         set->p[i].text = set->texts[i];
-        buf_reset(&norm);
         if (kw_normalize(p[i].text, i, &norm, err, errlen) == -1)
             goto fail;
         if ((exprs[i] = malloc(KW_EXPR_MAX)) == NULL)
             goto nomem;
-        kw_expression(norm.s, norm.len, p[i].flags, exprs[i]);
-        flags[i] = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_SINGLEMATCH;
+        kw_expression(norm.b.s, norm.b.len, exprs[i]);
+        flags[i] = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP;
+        if (p[i].flags & KW_WORD)
+            set->need[i] = kw_need(norm.b.s, norm.b.len);
+        set->ncp[i] = (unsigned short)u8_mbsnlen((const uint8_t *)norm.b.s, norm.b.len);
         ids[i] = (unsigned)i;
     }
     if (n > 0 && hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n,
@@ -178,7 +221,7 @@ done:
     free(exprs);
     free(flags);
     free(ids);
-    buf_free(&norm);
+    buf_free(&norm.b);
     return set;
 }
 
@@ -194,6 +237,8 @@ kw_set_free(struct kw_set *set)
         for (i = 0; i < set->n; i++)
             free(set->texts[i]);
     free(set->texts);
+    free(set->need);
+    free(set->ncp);
     free(set->p);
     free(set);
 }
@@ -212,12 +257,115 @@ kw_scan_new(const struct kw_set *set)
     if (sc == NULL)
         return NULL;
     sc->set = set;
-    if (set->db != NULL && (hs_alloc_scratch(set->db, &sc->scratch) != HS_SUCCESS ||
-                            hs_open_stream(set->db, 0, &sc->stream) != HS_SUCCESS)) {
+    if (set->db != NULL &&
+        (hs_alloc_scratch(set->db, &sc->scratch) != HS_SUCCESS ||
+         hs_open_stream(set->db, 0, &sc->stream) != HS_SUCCESS ||
+         (sc->reported = calloc(set->n, 1)) == NULL ||
+         (sc->pending = calloc(set->n, sizeof(*sc->pending))) == NULL)) {
         kw_scan_free(sc);
         return NULL;
     }
     return sc;
+}
+
+/* The stream's byte at offset off, or -1 when it is not known (not yet fed, or too far back). */
+static int
+kw_byte(const struct kw_scan *sc, unsigned long long off)
+{
+    if (off >= sc->base)
+        return off - sc->base < sc->ncur ? sc->cur[off - sc->base] : -1;
+    if (sc->base - off <= sc->nhist)
+        return sc->hist[sc->nhist - (size_t)(sc->base - off)];
+    return -1;
+}
+
+/* Is the character that ends at off (before = 1) or starts at off (before = 0) a word
+ * character? 1 / 0, or -1 when its bytes are not all known yet. The stream's start is no word
+ * character. */
+static int
+kw_word_at(const struct kw_scan *sc, unsigned long long off, int before)
+{
+    uint8_t b[4];
+    size_t n = 0, i;
+    ucs4_t uc;
+    int c;
+
+    if (before) {
+        if (off == 0)
+            return 0;
+        for (n = 1; n <= 4 && n <= off; n++) { /* back to the lead byte */
+            if ((c = kw_byte(sc, off - n)) < 0)
+                return 0; /* past the history: cannot be, see KW_HISTORY */
+            b[4 - n] = (uint8_t)c;
+            if ((c & 0xc0) != 0x80)
+                break;
+        }
+        if (n > 4 || n > off)
+            return 0; /* not UTF-8: no letter */
+        if (u8_mbtouc(&uc, b + 4 - n, n) != (int)n)
+            return 0;
+        return kw_word_char(uc);
+    }
+    if ((c = kw_byte(sc, off)) < 0)
+        return -1;
+    b[0] = (uint8_t)c;
+    n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    for (i = 1; i < n; i++) {
+        if ((c = kw_byte(sc, off + i)) < 0)
+            return -1;
+        b[i] = (uint8_t)c;
+    }
+    if (u8_mbtouc(&uc, b, n) != (int)n)
+        return 0;
+    return kw_word_char(uc);
+}
+
+/* Where the match of ncp characters that ends at to starts: ncp lead bytes back. */
+static unsigned long long
+kw_start(const struct kw_scan *sc, unsigned long long to, unsigned ncp)
+{
+    int c;
+
+    while (ncp > 0 && to > 0) {
+        to--;
+        if ((c = kw_byte(sc, to)) < 0)
+            return to; /* past the history: cannot be, see KW_HISTORY */
+        if ((c & 0xc0) != 0x80)
+            ncp--;
+    }
+    return to;
+}
+
+/* Reports pattern id (once per stream); 1 when the caller asked to stop. */
+static int
+kw_report(struct kw_scan *sc, unsigned id, unsigned long long to)
+{
+    if (sc->reported[id])
+        return 0;
+    sc->reported[id] = 1;
+    if (sc->fn(sc->arg, &sc->set->p[id], to) != 0) {
+        sc->stopped = 1;
+        sc->npending = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* Decides the whole words waiting for the character after them; at_end: the stream ended.
+ * 1 when the caller asked to stop. */
+static int
+kw_resolve(struct kw_scan *sc, int at_end)
+{
+    size_t i;
+    int w = at_end ? 0 : kw_word_at(sc, sc->pend_to, 0);
+
+    if (w == -1 || sc->npending == 0)
+        return 0;
+    for (i = 0; i < sc->npending; i++)
+        if (w == 0 && kw_report(sc, sc->pending[i], sc->pend_to))
+            return 1;
+    sc->npending = 0;
+    return 0;
 }
 
 static int
@@ -225,24 +373,63 @@ kw_on_match(unsigned int id, unsigned long long from, unsigned long long to, uns
             void *ctx)
 {
     struct kw_scan *sc = ctx;
+    unsigned char need = sc->set->need[id];
+    int w;
 
-    (void)from;
+    (void)from; /* 0: start-of-match is not tracked */
     (void)flags;
-    if (sc->fn(sc->arg, &sc->set->p[id], to) != 0) {
-        sc->stopped = 1;
-        return 1;
+    if (sc->reported[id])
+        return 0;
+    if ((need & KW_NEED_BEFORE) && kw_word_at(sc, kw_start(sc, to, sc->set->ncp[id]), 1))
+        return 0;
+    if (need & KW_NEED_AFTER) {
+        if ((w = kw_word_at(sc, to, 0)) == 1)
+            return 0;
+        if (w == -1) { /* the next chunk decides */
+            sc->pend_to = to;
+            sc->pending[sc->npending++] = id;
+            return 0;
+        }
     }
-    return 0;
+    return kw_report(sc, id, to);
 }
 
 int
 kw_scan_begin(struct kw_scan *sc)
 {
     sc->stopped = 0;
-    if (sc->stream == NULL || !sc->dirty)
+    sc->base = 0;
+    sc->nhist = 0;
+    sc->npending = 0;
+    if (sc->stream == NULL)
+        return 0;
+    memset(sc->reported, 0, sc->set->n);
+    if (!sc->dirty)
         return 0;
     sc->dirty = 0;
     return hs_reset_stream(sc->stream, 0, NULL, NULL, NULL) == HS_SUCCESS ? 0 : -1;
+}
+
+/* The chunk is scanned: its last bytes join the history. */
+static void
+kw_keep(struct kw_scan *sc, const unsigned char *p, size_t n)
+{
+    if (n >= KW_HISTORY) {
+        memcpy(sc->hist, p + n - KW_HISTORY, KW_HISTORY);
+        sc->nhist = KW_HISTORY;
+    } else {
+        if (sc->nhist + n > KW_HISTORY) {
+            size_t drop = sc->nhist + n - KW_HISTORY;
+
+            memmove(sc->hist, sc->hist + drop, sc->nhist - drop);
+            sc->nhist -= drop;
+        }
+        memcpy(sc->hist + sc->nhist, p, n);
+        sc->nhist += n;
+    }
+    sc->base += n;
+    sc->cur = NULL;
+    sc->ncur = 0;
 }
 
 int
@@ -257,14 +444,17 @@ kw_scan_feed(struct kw_scan *sc, const char *utf8, size_t len, kw_hit_fn fn, voi
     sc->dirty = 1;
     /* vectorscan takes an unsigned int length: a larger piece goes in parts, the stream joins
      * them. */
-    while (len > 0) {
+    while (len > 0 && !sc->stopped) {
         unsigned int k = len > 0x40000000u ? 0x40000000u : (unsigned int)len;
 
+        sc->cur = (const unsigned char *)utf8;
+        sc->ncur = k;
+        if (sc->npending > 0 && kw_resolve(sc, 0))
+            break;
         rc = hs_scan_stream(sc->stream, utf8, k, 0, sc->scratch, kw_on_match, sc);
-        if (rc == HS_SCAN_TERMINATED)
-            return 0;
-        if (rc != HS_SUCCESS)
+        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
             return -1;
+        kw_keep(sc, (const unsigned char *)utf8, k);
         utf8 += k;
         len -= k;
     }
@@ -280,10 +470,17 @@ kw_scan_end(struct kw_scan *sc, kw_hit_fn fn, void *arg)
         return 0;
     sc->fn = fn;
     sc->arg = arg;
+    if (!sc->stopped && sc->npending > 0)
+        kw_resolve(sc, 1);
     rc = hs_reset_stream(sc->stream, 0, sc->stopped ? NULL : sc->scratch,
                          sc->stopped ? NULL : kw_on_match, sc);
+    if (!sc->stopped && sc->npending > 0) /* matches the end completed */
+        kw_resolve(sc, 1);
     sc->dirty = 0;
     sc->stopped = 0;
+    sc->base = 0;
+    sc->nhist = 0;
+    sc->npending = 0;
     return rc == HS_SUCCESS || rc == HS_SCAN_TERMINATED ? 0 : -1;
 }
 
@@ -295,5 +492,7 @@ kw_scan_free(struct kw_scan *sc)
     if (sc->stream != NULL)
         hs_close_stream(sc->stream, NULL, NULL, NULL);
     hs_free_scratch(sc->scratch);
+    free(sc->reported);
+    free(sc->pending);
     free(sc);
 }

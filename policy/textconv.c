@@ -51,7 +51,7 @@ struct textconv {
     size_t ntag;
     char name[TEXTCONV_TAGNAME_MAX + 1];
     size_t nname;
-    int name_done, name_long, end_tag, raw_tag; /* raw_tag: <! or <?, no quotes, no name */
+    int name_done, name_long, end_tag, raw_tag; /* raw_tag: <! or <?: no quotes, no name */
     uint32_t quote, last_sig;
     uint32_t ent[TEXTCONV_ENTITY_MAX - 1]; /* '&' and what follows, without the ';' */
     size_t nent;
@@ -274,14 +274,13 @@ static void
 textconv_tag(struct textconv *tc, uint32_t cp)
 {
     if (tc->ntag == 1) { /* the character after '<' says what this is */
-        if (cp == '/' && !tc->end_tag) {
+        if (cp == '/') {
             tc->end_tag = 1;
-        } else if (cp == '!' || cp == '?') {
-            if (!tc->skip && !tc->end_tag) /* in script and style, "<!--" is no comment */
-                tc->raw_tag = 1;
-            else
-                tc->raw_tag = 2;
-        } else if (!textconv_ascii_alpha(cp) && !tc->end_tag) {
+        } else if ((cp == '!' || cp == '?') && !tc->skip) {
+            tc->raw_tag = 1;
+        } else if (!textconv_ascii_alpha(cp) || tc->skip) {
+            /* "a < b": the '<' was text; inside script, style, title and template only an end
+             * tag is markup, as in a browser */
             tc->hs = TC_TEXT; /* "a < b": the '<' was text */
             if (!tc->skip)
                 textconv_emit(tc, '<');
@@ -300,7 +299,7 @@ textconv_tag(struct textconv *tc, uint32_t cp)
     }
     tc->tag[tc->ntag++] = cp;
     if (tc->raw_tag) {
-        if (tc->raw_tag == 1 && tc->ntag == 4 && tc->tag[2] == '-' && tc->tag[3] == '-') {
+        if (tc->ntag == 4 && tc->tag[2] == '-' && tc->tag[3] == '-') {
             tc->hs = TC_COMMENT;
             tc->dashes = 2; /* "<!-->" closes at once, as in HTML5 */
             tc->bang = 0;
@@ -321,7 +320,7 @@ textconv_tag(struct textconv *tc, uint32_t cp)
             tc->name_long = 1;
         }
     }
-    if ((cp == '"' || cp == '\'') && tc->last_sig == '=')
+    if ((cp == '"' || cp == '\'') && tc->last_sig == '=' && !tc->skip)
         tc->quote = cp;
     if (!textconv_tag_space(cp))
         tc->last_sig = cp;
@@ -587,9 +586,10 @@ textconv_iconv(struct textconv *tc, size_t n, int final)
         if (err == E2BIG)
             continue;
         if (err == EILSEQ || (err == EINVAL && (final || inleft >= TEXTCONV_PENDING_MAX))) {
-            textconv_invalid(tc); /* one byte is invalid; go on after it */
-            in++;
+            textconv_invalid(tc); /* one byte is invalid; go on after it, in the initial */
+            in++;                 /* shift state (as rfc2047.c does) */
             inleft--;
+            iconv(tc->cd, NULL, NULL, NULL, NULL);
             continue;
         }
         if (err != EINVAL && inleft > 0) { /* no other error is documented: do not loop */
