@@ -21,6 +21,15 @@
 
 /* An expression: each byte of the keyword escaped to at most 4 bytes. */
 #define KW_EXPR_MAX (4 * KW_KEYWORD_MAX + 1)
+/* What vectorscan's caseless matching (UCP) also takes for a one-byte keyword: U+017F LONG S
+ * for s, U+212A KELVIN SIGN for k; a pattern of their own, two and three bytes long. */
+static const char *
+kw_one_byte_variant(unsigned char c)
+{
+    c = (unsigned char)(c | 0x20);
+    return c == 's' ? "\xc5\xbf" : c == 'k' ? "\xe2\x84\xaa" : NULL;
+}
+
 /* Stream bytes kept from earlier chunks, to find the character before a whole word's start: a
  * match has as many characters as its keyword (case is matched character by character), each
  * at most 4 bytes (k / U+212A KELVIN SIGN are 1 / 3), plus the character before it. */
@@ -39,6 +48,11 @@ struct kw_set {
     char **texts;
     unsigned char *need; /* KW_NEED_* per pattern; 0 for plain ones */
     unsigned short *ncp; /* characters per pattern (in its normal form) */
+    /* One-byte keywords, matched here: vectorscan 5.4.9 misses a one-byte literal with
+     * HS_FLAG_SINGLEMATCH 64 bytes into the data, or next to a longer literal holding the
+     * same byte (found by fuzz_kw). one_ids[one_at[c] .. one_at[c + 1]) match byte c. */
+    size_t one_at[257];
+    unsigned *one_ids;
     size_t n;
 };
 
@@ -78,6 +92,12 @@ kw_norm_sink(void *arg, const char *utf8, size_t len)
         return -1;
     }
     return 0;
+}
+
+static int
+kw_is_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static int
@@ -166,7 +186,8 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
     unsigned *flags = NULL, *ids = NULL;
     hs_compile_error_t *cerr = NULL;
     struct kw_norm norm;
-    size_t i;
+    size_t i, m = 0, none = 0;
+    unsigned char *one = NULL; /* the byte of a one-byte keyword, else 0 */
 
     buf_init(&norm.b, KW_KEYWORD_MAX);
     if (set == NULL || (n > 0 && ((set->p = calloc(n, sizeof(*set->p))) == NULL ||
@@ -175,7 +196,9 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
                                   (set->ncp = calloc(n, sizeof(*set->ncp))) == NULL ||
                                   (exprs = calloc(n, sizeof(*exprs))) == NULL ||
                                   (flags = calloc(n, sizeof(*flags))) == NULL ||
-                                  (ids = calloc(n, sizeof(*ids))) == NULL)))
+                                  (ids = calloc(n, sizeof(*ids))) == NULL ||
+                                  (one = calloc(n, 1)) == NULL ||
+                                  (set->one_ids = calloc(2 * n, sizeof(*set->one_ids))) == NULL)))
         goto nomem;
     set->n = n;
     for (i = 0; i < n; i++) {
@@ -185,22 +208,54 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
         set->p[i].text = set->texts[i];
         if (kw_normalize(p[i].text, i, &norm, err, errlen) == -1)
             goto fail;
-        if ((exprs[i] = malloc(KW_EXPR_MAX)) == NULL)
-            goto nomem;
-        kw_expression(norm.b.s, norm.b.len, exprs[i]);
-        flags[i] = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP;
         if (p[i].flags & KW_WORD)
             set->need[i] = kw_need(norm.b.s, norm.b.len);
         set->ncp[i] = (unsigned short)u8_mbsnlen((const uint8_t *)norm.b.s, norm.b.len);
-        ids[i] = (unsigned)i;
+        if (norm.b.len == 1) { /* printable ASCII: the normal form has no space or control */
+            one[i] = (unsigned char)norm.b.s[0];
+            none++;
+            if (kw_one_byte_variant(one[i]) == NULL)
+                continue;
+        }
+        if ((exprs[m] = malloc(KW_EXPR_MAX)) == NULL)
+            goto nomem;
+        if (one[i] != 0) {
+            strcpy(exprs[m], kw_one_byte_variant(one[i]));
+            flags[m] = HS_FLAG_UTF8;
+        } else {
+            kw_expression(norm.b.s, norm.b.len, exprs[m]);
+            flags[m] = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP;
+        }
+        ids[m++] = (unsigned)i;
     }
-    if (n > 0 && hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n,
+    if (none > 0) { /* one_at[]: where each byte's keywords start; letters in both cases */
+        for (i = 0; i < n; i++)
+            if (one[i] != 0) {
+                set->one_at[one[i] + 1]++;
+                if (kw_is_letter(one[i]))
+                    set->one_at[(one[i] ^ 0x20) + 1]++;
+            }
+        for (i = 1; i <= 256; i++)
+            set->one_at[i] += set->one_at[i - 1];
+        {
+            size_t fill[256];
+
+            memcpy(fill, set->one_at, sizeof(fill));
+            for (i = 0; i < n; i++)
+                if (one[i] != 0) {
+                    set->one_ids[fill[one[i]]++] = (unsigned)i;
+                    if (kw_is_letter(one[i]))
+                        set->one_ids[fill[one[i] ^ 0x20]++] = (unsigned)i;
+                }
+        }
+    }
+    if (m > 0 && hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)m,
                                   HS_MODE_STREAM, NULL, &set->db, &cerr) != HS_SUCCESS) {
         char esc[128];
 
-        if (cerr != NULL && cerr->expression >= 0 && (size_t)cerr->expression < n) {
-            util_escape(esc, sizeof(esc), p[cerr->expression].text, 60);
-            util_errf(err, errlen, "keyword %d \"%s\": %s", cerr->expression + 1, esc,
+        if (cerr != NULL && cerr->expression >= 0 && (size_t)cerr->expression < m) {
+            util_escape(esc, sizeof(esc), p[ids[cerr->expression]].text, 60);
+            util_errf(err, errlen, "keyword %u \"%s\": %s", ids[cerr->expression] + 1, esc,
                       cerr->message);
         } else {
             util_errf(err, errlen, "keywords: %s", cerr != NULL ? cerr->message : "vectorscan failed");
@@ -216,9 +271,10 @@ fail:
     set = NULL;
 done:
     if (exprs != NULL)
-        for (i = 0; i < n; i++)
+        for (i = 0; i < m; i++)
             free(exprs[i]);
     free(exprs);
+    free(one);
     free(flags);
     free(ids);
     buf_free(&norm.b);
@@ -239,6 +295,7 @@ kw_set_free(struct kw_set *set)
     free(set->texts);
     free(set->need);
     free(set->ncp);
+    free(set->one_ids);
     free(set->p);
     free(set);
 }
@@ -257,11 +314,10 @@ kw_scan_new(const struct kw_set *set)
     if (sc == NULL)
         return NULL;
     sc->set = set;
-    if (set->db != NULL &&
-        (hs_alloc_scratch(set->db, &sc->scratch) != HS_SUCCESS ||
-         hs_open_stream(set->db, 0, &sc->stream) != HS_SUCCESS ||
-         (sc->reported = calloc(set->n, 1)) == NULL ||
-         (sc->pending = calloc(set->n, sizeof(*sc->pending))) == NULL)) {
+    if ((set->n > 0 && ((sc->reported = calloc(set->n, 1)) == NULL ||
+                        (sc->pending = calloc(set->n, sizeof(*sc->pending))) == NULL)) ||
+        (set->db != NULL && (hs_alloc_scratch(set->db, &sc->scratch) != HS_SUCCESS ||
+                             hs_open_stream(set->db, 0, &sc->stream) != HS_SUCCESS))) {
         kw_scan_free(sc);
         return NULL;
     }
@@ -394,6 +450,20 @@ kw_on_match(unsigned int id, unsigned long long from, unsigned long long to, uns
     return kw_report(sc, id, to);
 }
 
+/* The one-byte keywords in the chunk being scanned. 1 when the caller asked to stop. */
+static int
+kw_one_bytes(struct kw_scan *sc)
+{
+    const struct kw_set *set = sc->set;
+    size_t i, j;
+
+    for (i = 0; i < sc->ncur; i++)
+        for (j = set->one_at[sc->cur[i]]; j < set->one_at[sc->cur[i] + 1]; j++)
+            if (kw_on_match(set->one_ids[j], 0, sc->base + i + 1, 0, sc) != 0)
+                return 1;
+    return 0;
+}
+
 int
 kw_scan_begin(struct kw_scan *sc)
 {
@@ -401,10 +471,9 @@ kw_scan_begin(struct kw_scan *sc)
     sc->base = 0;
     sc->nhist = 0;
     sc->npending = 0;
-    if (sc->stream == NULL)
-        return 0;
-    memset(sc->reported, 0, sc->set->n);
-    if (!sc->dirty)
+    if (sc->set->n > 0)
+        memset(sc->reported, 0, sc->set->n);
+    if (sc->stream == NULL || !sc->dirty)
         return 0;
     sc->dirty = 0;
     return hs_reset_stream(sc->stream, 0, NULL, NULL, NULL) == HS_SUCCESS ? 0 : -1;
@@ -437,7 +506,7 @@ kw_scan_feed(struct kw_scan *sc, const char *utf8, size_t len, kw_hit_fn fn, voi
 {
     hs_error_t rc;
 
-    if (sc->stream == NULL || sc->stopped || len == 0)
+    if (sc->set->n == 0 || sc->stopped || len == 0)
         return 0;
     sc->fn = fn;
     sc->arg = arg;
@@ -451,9 +520,13 @@ kw_scan_feed(struct kw_scan *sc, const char *utf8, size_t len, kw_hit_fn fn, voi
         sc->ncur = k;
         if (sc->npending > 0 && kw_resolve(sc, 0))
             break;
-        rc = hs_scan_stream(sc->stream, utf8, k, 0, sc->scratch, kw_on_match, sc);
-        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
-            return -1;
+        if (sc->set->one_at[256] > 0 && kw_one_bytes(sc))
+            break;
+        if (sc->stream != NULL) {
+            rc = hs_scan_stream(sc->stream, utf8, k, 0, sc->scratch, kw_on_match, sc);
+            if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+                return -1;
+        }
         kw_keep(sc, (const unsigned char *)utf8, k);
         utf8 += k;
         len -= k;
@@ -464,16 +537,15 @@ kw_scan_feed(struct kw_scan *sc, const char *utf8, size_t len, kw_hit_fn fn, voi
 int
 kw_scan_end(struct kw_scan *sc, kw_hit_fn fn, void *arg)
 {
-    hs_error_t rc;
+    hs_error_t rc = HS_SUCCESS;
 
-    if (sc->stream == NULL)
-        return 0;
     sc->fn = fn;
     sc->arg = arg;
     if (!sc->stopped && sc->npending > 0)
         kw_resolve(sc, 1);
-    rc = hs_reset_stream(sc->stream, 0, sc->stopped ? NULL : sc->scratch,
-                         sc->stopped ? NULL : kw_on_match, sc);
+    if (sc->stream != NULL)
+        rc = hs_reset_stream(sc->stream, 0, sc->stopped ? NULL : sc->scratch,
+                             sc->stopped ? NULL : kw_on_match, sc);
     if (!sc->stopped && sc->npending > 0) /* matches the end completed */
         kw_resolve(sc, 1);
     sc->dirty = 0;

@@ -508,6 +508,52 @@ textconv_invalid(struct textconv *tc)
 
 /* ---- decoding: UTF-8 (the WHATWG decoder: one U+FFFD per maximal invalid subpart) ---- */
 
+/* Printable ASCII that no stage changes: in HTML text, not '<' or '&'. */
+static int
+textconv_plain(const struct textconv *tc, unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && (!tc->is_html || (c != '<' && c != '&'));
+}
+
+/* A run of printable ASCII with single spaces inside that no stage changes goes to the output
+ * as it is: most text is such runs, and this is several times faster than a code point at a
+ * time. Returns the bytes taken. */
+static size_t
+textconv_ascii_run(struct textconv *tc, const unsigned char *s, size_t n)
+{
+    size_t r = 0, k;
+
+    if (tc->is_html && tc->hs != TC_TEXT)
+        return 0;
+    while (r < n) {
+        if (textconv_plain(tc, s[r]))
+            r++;
+        else if (s[r] == ' ' && r > 0 && r + 1 < n && textconv_plain(tc, s[r + 1]))
+            r += 2;
+        else
+            break;
+    }
+    if (tc->skip) /* inside script or style: not shown */
+        return r;
+    if (r == 0)
+        return 0;
+    if (tc->space) {
+        textconv_put(tc, ' ');
+        tc->space = 0;
+    }
+    tc->any = 1;
+    for (k = 0; k < r;) {
+        size_t room = sizeof(tc->out) - tc->nout, take = r - k < room ? r - k : room;
+
+        memcpy(tc->out + tc->nout, s + k, take);
+        tc->nout += take;
+        k += take;
+        if (tc->nout == sizeof(tc->out))
+            textconv_flush(tc);
+    }
+    return r;
+}
+
 static void
 textconv_utf8(struct textconv *tc, const unsigned char *s, size_t n)
 {
@@ -515,6 +561,15 @@ textconv_utf8(struct textconv *tc, const unsigned char *s, size_t n)
 
     while (i < n) {
         unsigned char c = s[i];
+
+        if (tc->u8need == 0 && c > 0x20 && c < 0x7f) {
+            size_t r = textconv_ascii_run(tc, s + i, n - i);
+
+            if (r > 0) {
+                i += r;
+                continue;
+            }
+        }
 
         if (tc->u8need > 0) {
             if (c < tc->u8lo || c > tc->u8hi) { /* the sequence so far is invalid; c starts anew */

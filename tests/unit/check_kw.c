@@ -70,6 +70,15 @@ static const struct {
     {"only punctuation", {{"!!", 0, W}}, "a!!b", "0", 3},
     {"one-byte keyword 64 bytes in (vectorscan's SINGLEMATCH misses it)", {{"r", 0, 0}},
      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaar", "0", 65},
+    {"one-byte keyword next to a longer one holding it (vectorscan misses it)",
+     {{"x+", 0, 0}, {"+", 1, 0}},
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa+bbb",
+     "1", 101},
+    {"one-byte keyword in both cases", {{"Q", 0, 0}}, "a q", "0", 3},
+    {"one-byte keyword: long s and Kelvin sign as vectorscan folds them", {{"s", 0, W}, {"K", 1, 0}},
+     "x \xc5\xbf \xe2\x84\xaa", "0,1", 4},
+    {"one-byte whole word", {{"x", 0, W}}, "xx ax x", "0", 7},
+    {"only one-byte keywords, no letters", {{"+", 0, 0}, {"#", 1, W}}, "a#b +", "0,1", 2},
 };
 
 struct hits {
