@@ -304,6 +304,44 @@ START_TEST(test_keyword_limit)
 }
 END_TEST
 
+/* The longest keyword matched by its widest case variant (KELVIN SIGN, 3 bytes for each 'k'),
+ * byte by byte: the character before it is 3 * KW_KEYWORD_MAX + 1 bytes back, in the history
+ * kept from earlier chunks. A letter there makes it no whole word. */
+START_TEST(test_history)
+{
+    static const char *const before[] = {".", "a"};
+    size_t len = 1 + 3 * KW_KEYWORD_MAX + 1, i;
+    char kw[KW_KEYWORD_MAX + 1], *text = malloc(len + 1), err[256];
+    struct kw_pattern p = {kw, 3, W};
+    struct kw_set *set;
+    struct kw_scan *sc;
+    struct hits h;
+    size_t *cuts = malloc(len * sizeof(*cuts));
+
+    ck_assert(text != NULL && cuts != NULL);
+    memset(kw, 'k', KW_KEYWORD_MAX);
+    kw[KW_KEYWORD_MAX] = '\0';
+    set = kw_compile(&p, 1, err, sizeof(err));
+    ck_assert_msg(set != NULL, "%s", err);
+    sc = kw_scan_new(set);
+    text[0] = before[_i][0];
+    for (i = 0; i < KW_KEYWORD_MAX; i++)
+        memcpy(text + 1 + 3 * i, "\xe2\x84\xaa", 3);
+    text[len - 1] = '.';
+    text[len] = '\0';
+    for (i = 0; i + 1 < len; i++)
+        cuts[i] = i + 1;
+    scan(sc, text, len, cuts, len - 1, &h);
+    ck_assert_msg(h.ids[3] == (_i == 0), "before \"%s\": got %d", before[_i], h.ids[3]);
+    if (_i == 0)
+        ck_assert_int_eq(h.first_off, (long)len - 1);
+    kw_scan_free(sc);
+    kw_set_free(set);
+    free(text);
+    free(cuts);
+}
+END_TEST
+
 /* No keywords: nothing matches, nothing fails. */
 START_TEST(test_empty_set)
 {
@@ -450,6 +488,7 @@ main(void)
     tcase_add_loop_test(tc, test_pipeline, 0, (int)(sizeof(pipe_rows) / sizeof(pipe_rows[0])));
     tcase_add_loop_test(tc, test_bad_keywords, 0, (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
     tcase_add_loop_test(tc, test_keyword_limit, 0, 3);
+    tcase_add_loop_test(tc, test_history, 0, 2);
     tcase_add_test(tc, test_empty_set);
     tcase_add_test(tc, test_streams);
     tcase_add_test(tc, test_two_scans);
