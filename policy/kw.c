@@ -126,7 +126,7 @@ kw_normalize(const char *text, size_t i, struct kw_norm *norm, char *err, size_t
         textconv_end(tc, kw_norm_sink, norm) == -1)
         util_errf(err, errlen, "keyword %zu \"%s\": %s", i + 1, esc,
                   norm->over ? "too long (over " KW_STR(KW_KEYWORD_MAX) " bytes)"
-                                    : "out of memory");
+                             : "out of memory");
     else if (textconv_flags(tc) & TEXTCONV_F_INVALID)
         util_errf(err, errlen, "keyword %zu \"%s\": not valid UTF-8", i + 1, esc);
     else if (norm->b.len == 0)
@@ -148,7 +148,8 @@ kw_expression(const char *s, size_t n, char *expr)
     for (i = 0; i < n; i++) {
         unsigned char c = u[i];
 
-        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+            (c >= 'A' && c <= 'Z')) {
             expr[o++] = (char)c;
         } else { /* everything else as \xHH: never a regex operator */
             expr[o++] = '\\';
@@ -190,15 +191,15 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
     unsigned char *one = NULL; /* the byte of a one-byte keyword, else 0 */
 
     buf_init(&norm.b, KW_KEYWORD_MAX);
-    if (set == NULL || (n > 0 && ((set->p = calloc(n, sizeof(*set->p))) == NULL ||
-                                  (set->texts = calloc(n, sizeof(*set->texts))) == NULL ||
-                                  (set->need = calloc(n, 1)) == NULL ||
-                                  (set->ncp = calloc(n, sizeof(*set->ncp))) == NULL ||
-                                  (exprs = calloc(n, sizeof(*exprs))) == NULL ||
-                                  (flags = calloc(n, sizeof(*flags))) == NULL ||
-                                  (ids = calloc(n, sizeof(*ids))) == NULL ||
-                                  (one = calloc(n, 1)) == NULL ||
-                                  (set->one_ids = calloc(2 * n, sizeof(*set->one_ids))) == NULL)))
+    if (set == NULL ||
+        (n > 0 &&
+         ((set->p = calloc(n, sizeof(*set->p))) == NULL ||
+          (set->texts = calloc(n, sizeof(*set->texts))) == NULL ||
+          (set->need = calloc(n, 1)) == NULL || (set->ncp = calloc(n, sizeof(*set->ncp))) == NULL ||
+          (exprs = calloc(n, sizeof(*exprs))) == NULL ||
+          (flags = calloc(n, sizeof(*flags))) == NULL || (ids = calloc(n, sizeof(*ids))) == NULL ||
+          (one = calloc(n, 1)) == NULL ||
+          (set->one_ids = calloc(2 * n, sizeof(*set->one_ids))) == NULL)))
         goto nomem;
     set->n = n;
     for (i = 0; i < n; i++) {
@@ -258,7 +259,8 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
             util_errf(err, errlen, "keyword %u \"%s\": %s", ids[cerr->expression] + 1, esc,
                       cerr->message);
         } else {
-            util_errf(err, errlen, "keywords: %s", cerr != NULL ? cerr->message : "vectorscan failed");
+            util_errf(err, errlen, "keywords: %s",
+                      cerr != NULL ? cerr->message : "vectorscan failed");
         }
         hs_free_compile_error(cerr);
         goto fail;

@@ -72,8 +72,8 @@ bench_word(char *w, int minlen)
 static size_t
 bench_corpus(char *buf, size_t max)
 {
-    static const char *const names[] = {"GPL-3", "GPL-2", "LGPL-2.1", "GFDL-1.3", "MPL-2.0",
-                                        "Apache-2.0", "Artistic", "CC0-1.0"};
+    static const char *const names[] = {"GPL-3",   "GPL-2",      "LGPL-2.1", "GFDL-1.3",
+                                        "MPL-2.0", "Apache-2.0", "Artistic", "CC0-1.0"};
     char path[128];
     size_t n = 0, i;
     FILE *f;
@@ -143,7 +143,8 @@ bench_textconv(const char *cs, int html, const char *in, size_t n)
         out = 0;
         t = bench_cpu();
         for (i = 0; i < n; i += BENCH_CHUNK)
-            textconv_feed(tc, in + i, n - i < BENCH_CHUNK ? n - i : BENCH_CHUNK, bench_null_sink, &out);
+            textconv_feed(tc, in + i, n - i < BENCH_CHUNK ? n - i : BENCH_CHUNK, bench_null_sink,
+                          &out);
         textconv_end(tc, bench_null_sink, &out);
         t = bench_cpu() - t;
         textconv_free(tc);
@@ -193,8 +194,9 @@ bench_fold(char **kws, size_t nk, const char *text, size_t n)
         flags[i] = HS_FLAG_UTF8;
         ids[i] = (unsigned)i;
     }
-    if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)nk, HS_MODE_STREAM,
-                         NULL, &db, &cerr) != HS_SUCCESS || hs_alloc_scratch(db, &scratch) != HS_SUCCESS)
+    if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)nk, HS_MODE_STREAM, NULL,
+                         &db, &cerr) != HS_SUCCESS ||
+        hs_alloc_scratch(db, &scratch) != HS_SUCCESS)
         return -1;
     for (r = 0; r < BENCH_REPEAT; r++) {
         count = 0;
@@ -205,7 +207,8 @@ bench_fold(char **kws, size_t nk, const char *text, size_t n)
 
             /* chunks are cut at word boundaries in this text (see main): fold each alone */
             u8_tolower((const uint8_t *)text + i, k, NULL, NULL, folded, &flen);
-            hs_scan_stream(st, (const char *)folded, (unsigned)flen, 0, scratch, bench_hs_count, &count);
+            hs_scan_stream(st, (const char *)folded, (unsigned)flen, 0, scratch, bench_hs_count,
+                           &count);
         }
         hs_close_stream(st, scratch, bench_hs_count, &count);
         t = bench_cpu() - t;
@@ -284,7 +287,8 @@ main(int argc, char **argv)
         size_t cn = bench_corpus(corpus, sizeof(corpus)), at = 0, next = 0;
 
         if (cn < 4096) {
-            fprintf(stderr, "bench_kw: /usr/share/common-licenses is missing (package base-files)\n");
+            fprintf(stderr,
+                    "bench_kw: /usr/share/common-licenses is missing (package base-files)\n");
             return 1;
         }
         while (len + 64 < n) { /* the corpus over and over, a keyword every ~20 KB */
@@ -348,8 +352,9 @@ main(int argc, char **argv)
     t_u8 = bench_textconv("utf-8", 0, text, len);
     t_html = bench_textconv("utf-8", 1, html, hn);
     t_l1 = bench_textconv("iso-8859-1", 0, latin1, ln);
-    printf("textconv utf-8 text: %.0f MB/s; html: %.0f MB/s of HTML; iso-8859-1 (iconv): %.0f MB/s\n",
-           len / t_u8 / 1e6, hn / t_html / 1e6, ln / t_l1 / 1e6);
+    printf(
+        "textconv utf-8 text: %.0f MB/s; html: %.0f MB/s of HTML; iso-8859-1 (iconv): %.0f MB/s\n",
+        len / t_u8 / 1e6, hn / t_html / 1e6, ln / t_l1 / 1e6);
     kw_set_free(set);
     kw_set_free(wset);
     unlink(kwfile);

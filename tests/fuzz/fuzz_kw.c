@@ -100,8 +100,8 @@ fz_bounded(const char *kw, size_t m, const char *t, size_t n, size_t i)
     if (fz_word_char((unsigned char)kw[0]) && i > 0 && u8_prev(&uc, u + i, u) != NULL &&
         fz_word_char(uc))
         return 0;
-    if (fz_word_char((unsigned char)kw[m - 1]) && i + m < n && u8_mbtouc(&uc, u + i + m, n - i - m) > 0 &&
-        fz_word_char(uc))
+    if (fz_word_char((unsigned char)kw[m - 1]) && i + m < n &&
+        u8_mbtouc(&uc, u + i + m, n - i - m) > 0 && fz_word_char(uc))
         return 0;
     return 1;
 }
