@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kw.c - keywords compiled into one vectorscan streaming database: each keyword escaped into a
- * literal expression, caseless in UTF-8 mode with Unicode properties. Each keyword is reported
- * once per stream (a bit per pattern here: vectorscan 5.4.9's HS_FLAG_SINGLEMATCH misses a
- * one-byte keyword 64 bytes or more into the data). For whole-word keywords the neighbours of
- * each match are checked here, the one after it possibly in the next chunk. (Boundary classes
- * in the expressions cost ~40 ms of compile per keyword; start-of-match tracking refuses long
- * keywords.)
+ * literal expression, caseless in UTF-8 mode with Unicode properties; one-byte keywords are
+ * found by a byte table here (vectorscan 5.4.9 misses some, see kw_set). Each keyword is
+ * reported once per stream (a bit per pattern). For whole-word keywords the neighbours of each
+ * match are checked here, the one after it possibly in the next chunk. (Boundary classes in the
+ * expressions cost ~40 ms of compile per keyword; start-of-match tracking refuses long ones.)
  */
 #include "kw.h"
 #include "buf.h"
