@@ -442,9 +442,14 @@ kw_on_match(unsigned int id, unsigned long long from, unsigned long long to, uns
     if (need & KW_NEED_AFTER) {
         if ((w = kw_word_at(sc, to, 0)) == 1)
             return 0;
-        if (w == -1) { /* the next chunk decides */
+        if (w == -1) { /* the next chunk decides; all that wait end at the same place */
+            size_t i;
+
+            for (i = 0; i < sc->npending && sc->pending[i] != id; i++)
+                ;
+            if (i == sc->npending) /* at most once each: npending <= n */
+                sc->pending[sc->npending++] = id;
             sc->pend_to = to;
-            sc->pending[sc->npending++] = id;
             return 0;
         }
     }
