@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kw.c - keywords compiled into one vectorscan streaming database: each keyword escaped into a
- * literal expression, caseless in UTF-8 mode with Unicode properties. Plain keywords are reported
- * once per stream by vectorscan (HS_FLAG_SINGLEMATCH); whole-word ones carry their start offset
- * (HS_FLAG_SOM_LEFTMOST) and their neighbours are checked here, the one after the end possibly
- * in the next chunk. Boundary classes inside the expressions cost ~40 ms of compile per keyword.
+ * literal expression, caseless in UTF-8 mode with Unicode properties; one-byte keywords are
+ * found by a byte table here (vectorscan 5.4.9 misses some, see kw_set). Each keyword is
+ * reported once per stream (a bit per pattern). For whole-word keywords the neighbours of each
+ * match are checked here, the one after it possibly in the next chunk. (Boundary classes in the
+ * expressions cost ~40 ms of compile per keyword; start-of-match tracking refuses long ones.)
  */
 #include "kw.h"
 #include "buf.h"
@@ -19,9 +20,18 @@
 
 /* An expression: each byte of the keyword escaped to at most 4 bytes. */
 #define KW_EXPR_MAX (4 * KW_KEYWORD_MAX + 1)
+/* What vectorscan's caseless matching (UCP) also takes for a one-byte keyword: U+017F LONG S
+ * for s, U+212A KELVIN SIGN for k; a pattern of their own, two and three bytes long. */
+static const char *
+kw_one_byte_variant(unsigned char c)
+{
+    c = (unsigned char)(c | 0x20);
+    return c == 's' ? "\xc5\xbf" : c == 'k' ? "\xe2\x84\xaa" : NULL;
+}
+
 /* Stream bytes kept from earlier chunks, to find the character before a whole word's start: a
- * caseless match may take up to 4 bytes per byte of the keyword (k / U+212A KELVIN SIGN is 1 / 3),
- * plus that character's 4. */
+ * match has as many characters as its keyword (case is matched character by character), each
+ * at most 4 bytes (k / U+212A KELVIN SIGN are 1 / 3), plus the character before it. */
 #define KW_HISTORY (4 * KW_KEYWORD_MAX + 4)
 
 /* kw_set.need: which ends of a whole-word keyword must have a non-word neighbour */
@@ -36,6 +46,12 @@ struct kw_set {
     struct kw_pattern *p;
     char **texts;
     unsigned char *need; /* KW_NEED_* per pattern; 0 for plain ones */
+    unsigned short *ncp; /* characters per pattern (in its normal form) */
+    /* One-byte keywords, matched here: vectorscan 5.4.9 misses a one-byte literal with
+     * HS_FLAG_SINGLEMATCH 64 bytes into the data, or next to a longer literal holding the
+     * same byte (found by fuzz_kw). one_ids[one_at[c] .. one_at[c + 1]) match byte c. */
+    size_t one_at[257];
+    unsigned *one_ids;
     size_t n;
 };
 
@@ -60,10 +76,27 @@ struct kw_scan {
     unsigned long long pend_to;
 };
 
+struct kw_norm {
+    struct buf b;
+    int over; /* the keyword passed KW_KEYWORD_MAX */
+};
+
 static int
-kw_buf_sink(void *arg, const char *utf8, size_t len)
+kw_norm_sink(void *arg, const char *utf8, size_t len)
 {
-    return buf_put(arg, utf8, len);
+    struct kw_norm *nm = arg;
+
+    if (buf_put(&nm->b, utf8, len) == -1) {
+        nm->over = buf_over(&nm->b, len);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+kw_is_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static int
@@ -75,7 +108,7 @@ kw_word_char(ucs4_t uc)
 
 /* The keyword's normal form into norm, the same textconv gives the text. 0, or -1 with err. */
 static int
-kw_normalize(const char *text, size_t i, struct buf *norm, char *err, size_t errlen)
+kw_normalize(const char *text, size_t i, struct kw_norm *norm, char *err, size_t errlen)
 {
     struct textconv *tc = textconv_new("utf-8", 0);
     char esc[128];
@@ -86,14 +119,16 @@ kw_normalize(const char *text, size_t i, struct buf *norm, char *err, size_t err
         return -1;
     }
     util_escape(esc, sizeof(esc), text, 60);
-    if (textconv_feed(tc, text, strlen(text), kw_buf_sink, norm) == -1 ||
-        textconv_end(tc, kw_buf_sink, norm) == -1)
+    norm->over = 0;
+    buf_reset(&norm->b);
+    if (textconv_feed(tc, text, strlen(text), kw_norm_sink, norm) == -1 ||
+        textconv_end(tc, kw_norm_sink, norm) == -1)
         util_errf(err, errlen, "keyword %zu \"%s\": %s", i + 1, esc,
-                  buf_over(norm, 4) ? "too long (over " KW_STR(KW_KEYWORD_MAX) " bytes)"
-                                    : "out of memory");
+                  norm->over ? "too long (over " KW_STR(KW_KEYWORD_MAX) " bytes)"
+                             : "out of memory");
     else if (textconv_flags(tc) & TEXTCONV_F_INVALID)
         util_errf(err, errlen, "keyword %zu \"%s\": not valid UTF-8", i + 1, esc);
-    else if (norm->len == 0)
+    else if (norm->b.len == 0)
         util_errf(err, errlen, "keyword %zu \"%s\": empty", i + 1, esc);
     else
         rc = 0;
@@ -112,7 +147,8 @@ kw_expression(const char *s, size_t n, char *expr)
     for (i = 0; i < n; i++) {
         unsigned char c = u[i];
 
-        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+            (c >= 'A' && c <= 'Z')) {
             expr[o++] = (char)c;
         } else { /* everything else as \xHH: never a regex operator */
             expr[o++] = '\\';
@@ -149,17 +185,20 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
     char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
     hs_compile_error_t *cerr = NULL;
-    struct buf norm;
-    size_t i;
-    unsigned som = 0;
+    struct kw_norm norm;
+    size_t i, m = 0, none = 0;
+    unsigned char *one = NULL; /* the byte of a one-byte keyword, else 0 */
 
-    buf_init(&norm, KW_KEYWORD_MAX);
-    if (set == NULL || (n > 0 && ((set->p = calloc(n, sizeof(*set->p))) == NULL ||
-                                  (set->texts = calloc(n, sizeof(*set->texts))) == NULL ||
-                                  (set->need = calloc(n, 1)) == NULL ||
-                                  (exprs = calloc(n, sizeof(*exprs))) == NULL ||
-                                  (flags = calloc(n, sizeof(*flags))) == NULL ||
-                                  (ids = calloc(n, sizeof(*ids))) == NULL)))
+    buf_init(&norm.b, KW_KEYWORD_MAX);
+    if (set == NULL ||
+        (n > 0 &&
+         ((set->p = calloc(n, sizeof(*set->p))) == NULL ||
+          (set->texts = calloc(n, sizeof(*set->texts))) == NULL ||
+          (set->need = calloc(n, 1)) == NULL || (set->ncp = calloc(n, sizeof(*set->ncp))) == NULL ||
+          (exprs = calloc(n, sizeof(*exprs))) == NULL ||
+          (flags = calloc(n, sizeof(*flags))) == NULL || (ids = calloc(n, sizeof(*ids))) == NULL ||
+          (one = calloc(n, 1)) == NULL ||
+          (set->one_ids = calloc(2 * n, sizeof(*set->one_ids))) == NULL)))
         goto nomem;
     set->n = n;
     for (i = 0; i < n; i++) {
@@ -167,33 +206,60 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
         if ((set->texts[i] = strdup(p[i].text)) == NULL)
             goto nomem;
         set->p[i].text = set->texts[i];
-        buf_reset(&norm);
         if (kw_normalize(p[i].text, i, &norm, err, errlen) == -1)
             goto fail;
-        if ((exprs[i] = malloc(KW_EXPR_MAX)) == NULL)
-            goto nomem;
-        kw_expression(norm.s, norm.len, exprs[i]);
-        flags[i] = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP;
         if (p[i].flags & KW_WORD)
-            set->need[i] = kw_need(norm.s, norm.len);
-        if (set->need[i]) {
-            flags[i] |= HS_FLAG_SOM_LEFTMOST;
-            som = HS_MODE_SOM_HORIZON_SMALL; /* a keyword is far shorter than its 2^16 bytes */
-        } else {
-            flags[i] |= HS_FLAG_SINGLEMATCH;
+            set->need[i] = kw_need(norm.b.s, norm.b.len);
+        set->ncp[i] = (unsigned short)u8_mbsnlen((const uint8_t *)norm.b.s, norm.b.len);
+        if (norm.b.len == 1) { /* printable ASCII: the normal form has no space or control */
+            one[i] = (unsigned char)norm.b.s[0];
+            none++;
+            if (kw_one_byte_variant(one[i]) == NULL)
+                continue;
         }
-        ids[i] = (unsigned)i;
+        if ((exprs[m] = malloc(KW_EXPR_MAX)) == NULL)
+            goto nomem;
+        if (one[i] != 0) {
+            strcpy(exprs[m], kw_one_byte_variant(one[i]));
+            flags[m] = HS_FLAG_UTF8;
+        } else {
+            kw_expression(norm.b.s, norm.b.len, exprs[m]);
+            flags[m] = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP;
+        }
+        ids[m++] = (unsigned)i;
     }
-    if (n > 0 && hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n,
-                                  HS_MODE_STREAM | som, NULL, &set->db, &cerr) != HS_SUCCESS) {
+    if (none > 0) { /* one_at[]: where each byte's keywords start; letters in both cases */
+        for (i = 0; i < n; i++)
+            if (one[i] != 0) {
+                set->one_at[one[i] + 1]++;
+                if (kw_is_letter(one[i]))
+                    set->one_at[(one[i] ^ 0x20) + 1]++;
+            }
+        for (i = 1; i <= 256; i++)
+            set->one_at[i] += set->one_at[i - 1];
+        {
+            size_t fill[256];
+
+            memcpy(fill, set->one_at, sizeof(fill));
+            for (i = 0; i < n; i++)
+                if (one[i] != 0) {
+                    set->one_ids[fill[one[i]]++] = (unsigned)i;
+                    if (kw_is_letter(one[i]))
+                        set->one_ids[fill[one[i] ^ 0x20]++] = (unsigned)i;
+                }
+        }
+    }
+    if (m > 0 && hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)m,
+                                  HS_MODE_STREAM, NULL, &set->db, &cerr) != HS_SUCCESS) {
         char esc[128];
 
-        if (cerr != NULL && cerr->expression >= 0 && (size_t)cerr->expression < n) {
-            util_escape(esc, sizeof(esc), p[cerr->expression].text, 60);
-            util_errf(err, errlen, "keyword %d \"%s\": %s", cerr->expression + 1, esc,
+        if (cerr != NULL && cerr->expression >= 0 && (size_t)cerr->expression < m) {
+            util_escape(esc, sizeof(esc), p[ids[cerr->expression]].text, 60);
+            util_errf(err, errlen, "keyword %u \"%s\": %s", ids[cerr->expression] + 1, esc,
                       cerr->message);
         } else {
-            util_errf(err, errlen, "keywords: %s", cerr != NULL ? cerr->message : "vectorscan failed");
+            util_errf(err, errlen, "keywords: %s",
+                      cerr != NULL ? cerr->message : "vectorscan failed");
         }
         hs_free_compile_error(cerr);
         goto fail;
@@ -206,12 +272,13 @@ fail:
     set = NULL;
 done:
     if (exprs != NULL)
-        for (i = 0; i < n; i++)
+        for (i = 0; i < m; i++)
             free(exprs[i]);
     free(exprs);
+    free(one);
     free(flags);
     free(ids);
-    buf_free(&norm);
+    buf_free(&norm.b);
     return set;
 }
 
@@ -228,6 +295,8 @@ kw_set_free(struct kw_set *set)
             free(set->texts[i]);
     free(set->texts);
     free(set->need);
+    free(set->ncp);
+    free(set->one_ids);
     free(set->p);
     free(set);
 }
@@ -246,11 +315,10 @@ kw_scan_new(const struct kw_set *set)
     if (sc == NULL)
         return NULL;
     sc->set = set;
-    if (set->db != NULL &&
-        (hs_alloc_scratch(set->db, &sc->scratch) != HS_SUCCESS ||
-         hs_open_stream(set->db, 0, &sc->stream) != HS_SUCCESS ||
-         (sc->reported = calloc(set->n, 1)) == NULL ||
-         (sc->pending = calloc(set->n, sizeof(*sc->pending))) == NULL)) {
+    if ((set->n > 0 && ((sc->reported = calloc(set->n, 1)) == NULL ||
+                        (sc->pending = calloc(set->n, sizeof(*sc->pending))) == NULL)) ||
+        (set->db != NULL && (hs_alloc_scratch(set->db, &sc->scratch) != HS_SUCCESS ||
+                             hs_open_stream(set->db, 0, &sc->stream) != HS_SUCCESS))) {
         kw_scan_free(sc);
         return NULL;
     }
@@ -309,6 +377,22 @@ kw_word_at(const struct kw_scan *sc, unsigned long long off, int before)
     return kw_word_char(uc);
 }
 
+/* Where the match of ncp characters that ends at to starts: ncp lead bytes back. */
+static unsigned long long
+kw_start(const struct kw_scan *sc, unsigned long long to, unsigned ncp)
+{
+    int c;
+
+    while (ncp > 0 && to > 0) {
+        to--;
+        if ((c = kw_byte(sc, to)) < 0)
+            return to; /* past the history: cannot be, see KW_HISTORY */
+        if ((c & 0xc0) != 0x80)
+            ncp--;
+    }
+    return to;
+}
+
 /* Reports pattern id (once per stream); 1 when the caller asked to stop. */
 static int
 kw_report(struct kw_scan *sc, unsigned id, unsigned long long to)
@@ -349,21 +433,41 @@ kw_on_match(unsigned int id, unsigned long long from, unsigned long long to, uns
     unsigned char need = sc->set->need[id];
     int w;
 
+    (void)from; /* 0: start-of-match is not tracked */
     (void)flags;
     if (sc->reported[id])
         return 0;
-    if ((need & KW_NEED_BEFORE) && kw_word_at(sc, from, 1))
+    if ((need & KW_NEED_BEFORE) && kw_word_at(sc, kw_start(sc, to, sc->set->ncp[id]), 1))
         return 0;
     if (need & KW_NEED_AFTER) {
         if ((w = kw_word_at(sc, to, 0)) == 1)
             return 0;
-        if (w == -1) { /* the next chunk decides */
+        if (w == -1) { /* the next chunk decides; all that wait end at the same place */
+            size_t i;
+
+            for (i = 0; i < sc->npending && sc->pending[i] != id; i++)
+                ;
+            if (i == sc->npending) /* at most once each: npending <= n */
+                sc->pending[sc->npending++] = id;
             sc->pend_to = to;
-            sc->pending[sc->npending++] = id;
             return 0;
         }
     }
     return kw_report(sc, id, to);
+}
+
+/* The one-byte keywords in the chunk being scanned. 1 when the caller asked to stop. */
+static int
+kw_one_bytes(struct kw_scan *sc)
+{
+    const struct kw_set *set = sc->set;
+    size_t i, j;
+
+    for (i = 0; i < sc->ncur; i++)
+        for (j = set->one_at[sc->cur[i]]; j < set->one_at[sc->cur[i] + 1]; j++)
+            if (kw_on_match(set->one_ids[j], 0, sc->base + i + 1, 0, sc) != 0)
+                return 1;
+    return 0;
 }
 
 int
@@ -373,10 +477,9 @@ kw_scan_begin(struct kw_scan *sc)
     sc->base = 0;
     sc->nhist = 0;
     sc->npending = 0;
-    if (sc->stream == NULL)
-        return 0;
-    memset(sc->reported, 0, sc->set->n);
-    if (!sc->dirty)
+    if (sc->set->n > 0)
+        memset(sc->reported, 0, sc->set->n);
+    if (sc->stream == NULL || !sc->dirty)
         return 0;
     sc->dirty = 0;
     return hs_reset_stream(sc->stream, 0, NULL, NULL, NULL) == HS_SUCCESS ? 0 : -1;
@@ -409,7 +512,7 @@ kw_scan_feed(struct kw_scan *sc, const char *utf8, size_t len, kw_hit_fn fn, voi
 {
     hs_error_t rc;
 
-    if (sc->stream == NULL || sc->stopped || len == 0)
+    if (sc->set->n == 0 || sc->stopped || len == 0)
         return 0;
     sc->fn = fn;
     sc->arg = arg;
@@ -423,9 +526,13 @@ kw_scan_feed(struct kw_scan *sc, const char *utf8, size_t len, kw_hit_fn fn, voi
         sc->ncur = k;
         if (sc->npending > 0 && kw_resolve(sc, 0))
             break;
-        rc = hs_scan_stream(sc->stream, utf8, k, 0, sc->scratch, kw_on_match, sc);
-        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
-            return -1;
+        if (sc->set->one_at[256] > 0 && kw_one_bytes(sc))
+            break;
+        if (sc->stream != NULL) {
+            rc = hs_scan_stream(sc->stream, utf8, k, 0, sc->scratch, kw_on_match, sc);
+            if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+                return -1;
+        }
         kw_keep(sc, (const unsigned char *)utf8, k);
         utf8 += k;
         len -= k;
@@ -436,16 +543,15 @@ kw_scan_feed(struct kw_scan *sc, const char *utf8, size_t len, kw_hit_fn fn, voi
 int
 kw_scan_end(struct kw_scan *sc, kw_hit_fn fn, void *arg)
 {
-    hs_error_t rc;
+    hs_error_t rc = HS_SUCCESS;
 
-    if (sc->stream == NULL)
-        return 0;
     sc->fn = fn;
     sc->arg = arg;
     if (!sc->stopped && sc->npending > 0)
         kw_resolve(sc, 1);
-    rc = hs_reset_stream(sc->stream, 0, sc->stopped ? NULL : sc->scratch,
-                         sc->stopped ? NULL : kw_on_match, sc);
+    if (sc->stream != NULL)
+        rc = hs_reset_stream(sc->stream, 0, sc->stopped ? NULL : sc->scratch,
+                             sc->stopped ? NULL : kw_on_match, sc);
     if (!sc->stopped && sc->npending > 0) /* matches the end completed */
         kw_resolve(sc, 1);
     sc->dirty = 0;

@@ -30,9 +30,10 @@ struct kw_scan;
  * kw_compile - compiles n keywords (rules load time). The keyword is put in the same normal form
  * as text (textconv: white space runs are one space, none at either end; zero-width characters
  * dropped), so "project  falcon" matches "project\r\n falcon". Matching is case-insensitive for
- * every script (vectorscan's Unicode case folding). Whole word (KW_WORD) asks for a non-word
- * character or the stream's start/end next to each end of the keyword that is itself a word
- * character (so "c++" whole-word is bounded only at its start). n may be 0: nothing matches.
+ * every script, character by character (vectorscan's simple Unicode case folding: "ß" does not
+ * match "SS", "s" matches U+017F LONG S, "k" U+212A KELVIN SIGN). Whole word (KW_WORD) asks for a
+ * non-word character or the stream's start/end next to each end of the keyword that is itself a
+ * word character (so "c++" whole-word is bounded only at its start). n may be 0: nothing matches.
  * Returns the set, or NULL with err saying which keyword and why (empty, not UTF-8, longer than
  * KW_KEYWORD_MAX, out of memory). The caller owns the set (kw_set_free); it copies the patterns,
  * so p may go. It is immutable: any number of kw_scan may use it at once, in any thread.
@@ -60,7 +61,9 @@ struct kw_scan *kw_scan_new(const struct kw_set *set);
 /* kw_scan_begin - a new stream; whatever an unfinished previous stream held is dropped. 0/-1. */
 int kw_scan_begin(struct kw_scan *sc);
 /* kw_scan_feed - len more bytes of the stream (valid UTF-8 as a whole, cut anywhere). Matches
- * are reported to fn before it returns. 0, or -1 when vectorscan fails (out of memory). */
+ * are reported to fn before it returns, except a whole-word keyword that ends where these bytes
+ * end: the next character decides, in the next feed or at kw_scan_end. 0, or -1 when
+ * vectorscan fails (out of memory). */
 int kw_scan_feed(struct kw_scan *sc, const char *utf8, size_t len, kw_hit_fn fn, void *arg);
 /* kw_scan_end - the stream ended: reports the matches its end completes (a whole-word keyword
  * at the very end). 0/-1. The next stream starts with kw_scan_begin. */

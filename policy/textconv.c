@@ -73,12 +73,13 @@ static const char *const textconv_skipped[] = {"script", "style", "title", "temp
 /* Elements that start a new line or box: their tags separate words. Any other tag, known or
  * not, is inline and joins the text around it, as a browser shows it. */
 static const char *const textconv_blocks[] = {
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
-    "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
-    "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr",
-    "html", "iframe", "img", "input", "legend", "li", "main", "menu", "nav", "ol", "option",
-    "p", "pre", "section", "select", "summary", "table", "tbody", "td", "textarea", "tfoot",
-    "th", "thead", "tr", "ul",
+    "address",    "article", "aside",    "blockquote", "body",    "br",       "caption", "center",
+    "dd",         "details", "dialog",   "dir",        "div",     "dl",       "dt",      "fieldset",
+    "figcaption", "figure",  "footer",   "form",       "frame",   "frameset", "h1",      "h2",
+    "h3",         "h4",      "h5",       "h6",         "head",    "header",   "hr",      "html",
+    "iframe",     "img",     "input",    "legend",     "li",      "main",     "menu",    "nav",
+    "ol",         "option",  "p",        "pre",        "section", "select",   "summary", "table",
+    "tbody",      "td",      "textarea", "tfoot",      "th",      "thead",    "tr",      "ul",
 };
 
 /* Named character references, sorted by strcmp (bsearch). */
@@ -86,34 +87,40 @@ static const struct textconv_entity {
     const char *name;
     uint32_t cp;
 } textconv_entities[] = {
-{"AElig", 0x00c6}, {"Aacute", 0x00c1}, {"Acirc", 0x00c2}, {"Agrave", 0x00c0},
-    {"Aring", 0x00c5}, {"Atilde", 0x00c3}, {"Auml", 0x00c4}, {"Ccedil", 0x00c7},
-    {"Dagger", 0x2021}, {"ETH", 0x00d0}, {"Eacute", 0x00c9}, {"Ecirc", 0x00ca}, {"Egrave", 0x00c8},
-    {"Euml", 0x00cb}, {"Iacute", 0x00cd}, {"Icirc", 0x00ce}, {"Igrave", 0x00cc}, {"Iuml", 0x00cf},
-    {"Ntilde", 0x00d1}, {"OElig", 0x0152}, {"Oacute", 0x00d3}, {"Ocirc", 0x00d4},
-    {"Ograve", 0x00d2}, {"Oslash", 0x00d8}, {"Otilde", 0x00d5}, {"Ouml", 0x00d6},
-    {"Scaron", 0x0160}, {"THORN", 0x00de}, {"Uacute", 0x00da}, {"Ucirc", 0x00db},
-    {"Ugrave", 0x00d9}, {"Uuml", 0x00dc}, {"Yacute", 0x00dd}, {"Yuml", 0x0178}, {"aacute", 0x00e1},
-    {"acirc", 0x00e2}, {"acute", 0x00b4}, {"aelig", 0x00e6}, {"agrave", 0x00e0}, {"amp", 0x0026},
-    {"apos", 0x0027}, {"aring", 0x00e5}, {"atilde", 0x00e3}, {"auml", 0x00e4}, {"bdquo", 0x201e},
-    {"brvbar", 0x00a6}, {"bull", 0x2022}, {"ccedil", 0x00e7}, {"cedil", 0x00b8}, {"cent", 0x00a2},
-    {"circ", 0x02c6}, {"copy", 0x00a9}, {"curren", 0x00a4}, {"dagger", 0x2020}, {"deg", 0x00b0},
-    {"divide", 0x00f7}, {"eacute", 0x00e9}, {"ecirc", 0x00ea}, {"egrave", 0x00e8},
-    {"emsp", 0x2003}, {"ensp", 0x2002}, {"eth", 0x00f0}, {"euml", 0x00eb}, {"euro", 0x20ac},
-    {"fnof", 0x0192}, {"frac12", 0x00bd}, {"frac14", 0x00bc}, {"frac34", 0x00be}, {"gt", 0x003e},
-    {"hellip", 0x2026}, {"iacute", 0x00ed}, {"icirc", 0x00ee}, {"iexcl", 0x00a1},
-    {"igrave", 0x00ec}, {"iquest", 0x00bf}, {"iuml", 0x00ef}, {"laquo", 0x00ab}, {"ldquo", 0x201c},
-    {"lrm", 0x200e}, {"lsaquo", 0x2039}, {"lsquo", 0x2018}, {"lt", 0x003c}, {"macr", 0x00af},
-    {"mdash", 0x2014}, {"micro", 0x00b5}, {"middot", 0x00b7}, {"nbsp", 0x00a0}, {"ndash", 0x2013},
-    {"not", 0x00ac}, {"ntilde", 0x00f1}, {"oacute", 0x00f3}, {"ocirc", 0x00f4}, {"oelig", 0x0153},
-    {"ograve", 0x00f2}, {"ordf", 0x00aa}, {"ordm", 0x00ba}, {"oslash", 0x00f8}, {"otilde", 0x00f5},
-    {"ouml", 0x00f6}, {"para", 0x00b6}, {"permil", 0x2030}, {"plusmn", 0x00b1}, {"pound", 0x00a3},
-    {"quot", 0x0022}, {"raquo", 0x00bb}, {"rdquo", 0x201d}, {"reg", 0x00ae}, {"rlm", 0x200f},
-    {"rsaquo", 0x203a}, {"rsquo", 0x2019}, {"sbquo", 0x201a}, {"scaron", 0x0161}, {"sect", 0x00a7},
-    {"shy", 0x00ad}, {"sup1", 0x00b9}, {"sup2", 0x00b2}, {"sup3", 0x00b3}, {"szlig", 0x00df},
-    {"thinsp", 0x2009}, {"thorn", 0x00fe}, {"tilde", 0x02dc}, {"times", 0x00d7}, {"trade", 0x2122},
-    {"uacute", 0x00fa}, {"ucirc", 0x00fb}, {"ugrave", 0x00f9}, {"uml", 0x00a8}, {"uuml", 0x00fc},
-    {"yacute", 0x00fd}, {"yen", 0x00a5}, {"yuml", 0x00ff}, {"zwj", 0x200d}, {"zwnj", 0x200c},
+    {"AElig", 0x00c6},  {"Aacute", 0x00c1}, {"Acirc", 0x00c2},  {"Agrave", 0x00c0},
+    {"Aring", 0x00c5},  {"Atilde", 0x00c3}, {"Auml", 0x00c4},   {"Ccedil", 0x00c7},
+    {"Dagger", 0x2021}, {"ETH", 0x00d0},    {"Eacute", 0x00c9}, {"Ecirc", 0x00ca},
+    {"Egrave", 0x00c8}, {"Euml", 0x00cb},   {"Iacute", 0x00cd}, {"Icirc", 0x00ce},
+    {"Igrave", 0x00cc}, {"Iuml", 0x00cf},   {"Ntilde", 0x00d1}, {"OElig", 0x0152},
+    {"Oacute", 0x00d3}, {"Ocirc", 0x00d4},  {"Ograve", 0x00d2}, {"Oslash", 0x00d8},
+    {"Otilde", 0x00d5}, {"Ouml", 0x00d6},   {"Scaron", 0x0160}, {"THORN", 0x00de},
+    {"Uacute", 0x00da}, {"Ucirc", 0x00db},  {"Ugrave", 0x00d9}, {"Uuml", 0x00dc},
+    {"Yacute", 0x00dd}, {"Yuml", 0x0178},   {"aacute", 0x00e1}, {"acirc", 0x00e2},
+    {"acute", 0x00b4},  {"aelig", 0x00e6},  {"agrave", 0x00e0}, {"amp", 0x0026},
+    {"apos", 0x0027},   {"aring", 0x00e5},  {"atilde", 0x00e3}, {"auml", 0x00e4},
+    {"bdquo", 0x201e},  {"brvbar", 0x00a6}, {"bull", 0x2022},   {"ccedil", 0x00e7},
+    {"cedil", 0x00b8},  {"cent", 0x00a2},   {"circ", 0x02c6},   {"copy", 0x00a9},
+    {"curren", 0x00a4}, {"dagger", 0x2020}, {"deg", 0x00b0},    {"divide", 0x00f7},
+    {"eacute", 0x00e9}, {"ecirc", 0x00ea},  {"egrave", 0x00e8}, {"emsp", 0x2003},
+    {"ensp", 0x2002},   {"eth", 0x00f0},    {"euml", 0x00eb},   {"euro", 0x20ac},
+    {"fnof", 0x0192},   {"frac12", 0x00bd}, {"frac14", 0x00bc}, {"frac34", 0x00be},
+    {"gt", 0x003e},     {"hellip", 0x2026}, {"iacute", 0x00ed}, {"icirc", 0x00ee},
+    {"iexcl", 0x00a1},  {"igrave", 0x00ec}, {"iquest", 0x00bf}, {"iuml", 0x00ef},
+    {"laquo", 0x00ab},  {"ldquo", 0x201c},  {"lrm", 0x200e},    {"lsaquo", 0x2039},
+    {"lsquo", 0x2018},  {"lt", 0x003c},     {"macr", 0x00af},   {"mdash", 0x2014},
+    {"micro", 0x00b5},  {"middot", 0x00b7}, {"nbsp", 0x00a0},   {"ndash", 0x2013},
+    {"not", 0x00ac},    {"ntilde", 0x00f1}, {"oacute", 0x00f3}, {"ocirc", 0x00f4},
+    {"oelig", 0x0153},  {"ograve", 0x00f2}, {"ordf", 0x00aa},   {"ordm", 0x00ba},
+    {"oslash", 0x00f8}, {"otilde", 0x00f5}, {"ouml", 0x00f6},   {"para", 0x00b6},
+    {"permil", 0x2030}, {"plusmn", 0x00b1}, {"pound", 0x00a3},  {"quot", 0x0022},
+    {"raquo", 0x00bb},  {"rdquo", 0x201d},  {"reg", 0x00ae},    {"rlm", 0x200f},
+    {"rsaquo", 0x203a}, {"rsquo", 0x2019},  {"sbquo", 0x201a},  {"scaron", 0x0161},
+    {"sect", 0x00a7},   {"shy", 0x00ad},    {"sup1", 0x00b9},   {"sup2", 0x00b2},
+    {"sup3", 0x00b3},   {"szlig", 0x00df},  {"thinsp", 0x2009}, {"thorn", 0x00fe},
+    {"tilde", 0x02dc},  {"times", 0x00d7},  {"trade", 0x2122},  {"uacute", 0x00fa},
+    {"ucirc", 0x00fb},  {"ugrave", 0x00f9}, {"uml", 0x00a8},    {"uuml", 0x00fc},
+    {"yacute", 0x00fd}, {"yen", 0x00a5},    {"yuml", 0x00ff},   {"zwj", 0x200d},
+    {"zwnj", 0x200c},
 };
 
 /* What browsers show for &#128; ... &#159;: the windows-1252 characters at those bytes. */
@@ -169,9 +176,9 @@ textconv_put(struct textconv *tc, uint32_t cp)
 static int
 textconv_is_space(uint32_t cp)
 {
-    return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 ||
-           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
-           cp == 0x202f || cp == 0x205f || cp == 0x3000;
+    return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
+           cp == 0x205f || cp == 0x3000;
 }
 
 /* Invisible: they would split a keyword without showing. */
@@ -252,7 +259,8 @@ textconv_tag_done(struct textconv *tc)
     }
     if (skip && !tc->end_tag)
         tc->skip = skip;
-    if (textconv_in(tc->name, textconv_blocks, sizeof(textconv_blocks) / sizeof(textconv_blocks[0])))
+    if (textconv_in(tc->name, textconv_blocks,
+                    sizeof(textconv_blocks) / sizeof(textconv_blocks[0])))
         textconv_space(tc);
 }
 
@@ -393,7 +401,8 @@ textconv_entity_value(const struct textconv *tc)
         for (i = 1; i < tc->nent; i++)
             name[i - 1] = (char)tc->ent[i];
         name[tc->nent - 1] = '\0';
-        e = bsearch(name, textconv_entities, sizeof(textconv_entities) / sizeof(textconv_entities[0]),
+        e = bsearch(name, textconv_entities,
+                    sizeof(textconv_entities) / sizeof(textconv_entities[0]),
                     sizeof(textconv_entities[0]), textconv_entity_cmp);
         return e != NULL ? e->cp : 0;
     }
@@ -508,6 +517,52 @@ textconv_invalid(struct textconv *tc)
 
 /* ---- decoding: UTF-8 (the WHATWG decoder: one U+FFFD per maximal invalid subpart) ---- */
 
+/* Printable ASCII that no stage changes: in HTML text, not '<' or '&'. */
+static int
+textconv_plain(const struct textconv *tc, unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && (!tc->is_html || (c != '<' && c != '&'));
+}
+
+/* A run of printable ASCII with single spaces inside that no stage changes goes to the output
+ * as it is: most text is such runs, and this is several times faster than a code point at a
+ * time. Returns the bytes taken. */
+static size_t
+textconv_ascii_run(struct textconv *tc, const unsigned char *s, size_t n)
+{
+    size_t r = 0, k;
+
+    if (tc->is_html && tc->hs != TC_TEXT)
+        return 0;
+    while (r < n) {
+        if (textconv_plain(tc, s[r]))
+            r++;
+        else if (s[r] == ' ' && r > 0 && r + 1 < n && textconv_plain(tc, s[r + 1]))
+            r += 2;
+        else
+            break;
+    }
+    if (tc->skip) /* inside script or style: not shown */
+        return r;
+    if (r == 0)
+        return 0;
+    if (tc->space) {
+        textconv_put(tc, ' ');
+        tc->space = 0;
+    }
+    tc->any = 1;
+    for (k = 0; k < r;) {
+        size_t room = sizeof(tc->out) - tc->nout, take = r - k < room ? r - k : room;
+
+        memcpy(tc->out + tc->nout, s + k, take);
+        tc->nout += take;
+        k += take;
+        if (tc->nout == sizeof(tc->out))
+            textconv_flush(tc);
+    }
+    return r;
+}
+
 static void
 textconv_utf8(struct textconv *tc, const unsigned char *s, size_t n)
 {
@@ -515,6 +570,15 @@ textconv_utf8(struct textconv *tc, const unsigned char *s, size_t n)
 
     while (i < n) {
         unsigned char c = s[i];
+
+        if (tc->u8need == 0 && c > 0x20 && c < 0x7f) {
+            size_t r = textconv_ascii_run(tc, s + i, n - i);
+
+            if (r > 0) {
+                i += r;
+                continue;
+            }
+        }
 
         if (tc->u8need > 0) {
             if (c < tc->u8lo || c > tc->u8hi) { /* the sequence so far is invalid; c starts anew */
@@ -662,8 +726,7 @@ textconv_new(const char *charset, int is_html)
 }
 
 int
-textconv_feed(struct textconv *tc, const char *bytes, size_t len, textconv_sink_fn sink,
-              void *arg)
+textconv_feed(struct textconv *tc, const char *bytes, size_t len, textconv_sink_fn sink, void *arg)
 {
     size_t k;
 

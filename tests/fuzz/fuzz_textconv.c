@@ -19,9 +19,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_BYTEWISE_MAX 4096
 
 static const char *const fz_charsets[] = {
-    "utf-8", "us-ascii", "", "iso-8859-1", "windows-1252", "koi8-r", "shift_jis", "utf-16",
-    "utf-16le", "utf-16be", "utf-7", "iso-2022-jp", "gb18030", "big5", "euc-kr", "ks_c_5601-1987",
-    "x-unknown-label", "unknown-8bit", "utf-32", "iso-8859-8-i", "latin1//TRANSLIT", "cp1251",
+    "utf-8",
+    "us-ascii",
+    "",
+    "iso-8859-1",
+    "windows-1252",
+    "koi8-r",
+    "shift_jis",
+    "utf-16",
+    "utf-16le",
+    "utf-16be",
+    "utf-7",
+    "iso-2022-jp",
+    "gb18030",
+    "big5",
+    "euc-kr",
+    "ks_c_5601-1987",
+    "x-unknown-label",
+    "unknown-8bit",
+    "utf-32",
+    "iso-8859-8-i",
+    "latin1//TRANSLIT",
+    "cp1251",
 };
 
 struct fz_out {
@@ -118,7 +137,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         data += 3;
         size -= 3;
     } else {
-        const uint8_t *nl = memchr(data + 3, '\n', size - 3 < sizeof(label) ? size - 3 : sizeof(label));
+        const uint8_t *nl =
+            memchr(data + 3, '\n', size - 3 < sizeof(label) ? size - 3 : sizeof(label));
         size_t len;
 
         if (nl == NULL)

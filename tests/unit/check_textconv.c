@@ -28,21 +28,43 @@ static const struct {
     {"tabs and form feed", "utf-8", 0, "a\t\t\fb", 0, "a b", 0},
     {"no space at either end", "utf-8", 0, " \r\n a \n", 0, "a", 0},
     {"NBSP run", "utf-8", 0, "a\xc2\xa0\xc2\xa0 b", 0, "a b", 0},
-    {"ideographic and em space", "utf-8", 0, "a\xe3\x80\x80\xe2\x80\x83" "b", 0, "a b", 0},
-    {"line separator", "utf-8", 0, "a\xe2\x80\xa8" "b", 0, "a b", 0},
-    {"soft hyphen dropped", "utf-8", 0, "fal\xc2\xad" "con", 0, "falcon", 0},
+    {"ideographic and em space", "utf-8", 0,
+     "a\xe3\x80\x80\xe2\x80\x83"
+     "b",
+     0, "a b", 0},
+    {"line separator", "utf-8", 0,
+     "a\xe2\x80\xa8"
+     "b",
+     0, "a b", 0},
+    {"soft hyphen dropped", "utf-8", 0,
+     "fal\xc2\xad"
+     "con",
+     0, "falcon", 0},
     {"zero-width dropped", "utf-8", 0,
-     "f\xe2\x80\x8b" "a\xe2\x80\x8c" "l\xe2\x80\x8d" "c\xe2\x81\xa0" "o\xef\xbb\xbfn", 0, "falcon",
-     0},
-    {"controls dropped", "utf-8", 0, "fal\x01\x1b\x7f" "con", 0, "falcon", 0},
+     "f\xe2\x80\x8b"
+     "a\xe2\x80\x8c"
+     "l\xe2\x80\x8d"
+     "c\xe2\x81\xa0"
+     "o\xef\xbb\xbfn",
+     0, "falcon", 0},
+    {"controls dropped", "utf-8", 0,
+     "fal\x01\x1b\x7f"
+     "con",
+     0, "falcon", 0},
     {"NUL dropped", "utf-8", 0, "fal\0con", 7, "falcon", 0},
     {"only white space", "utf-8", 0, " \r\n\t ", 0, "", 0},
     /* UTF-8 */
-    {"utf-8 letters", "UTF-8", 0, "caf\xc3\xa9 \xd0\xb4\xd0\xb5\xd0\xbb\xd0\xbe \xf0\x9f\x98\x80", 0,
-     "caf\xc3\xa9 \xd0\xb4\xd0\xb5\xd0\xbb\xd0\xbe \xf0\x9f\x98\x80", 0},
-    {"utf-8 invalid byte", "utf-8", 0, "a\xff" "b", 0, "a" U_FFFD "b", TEXTCONV_F_INVALID},
+    {"utf-8 letters", "UTF-8", 0, "caf\xc3\xa9 \xd0\xb4\xd0\xb5\xd0\xbb\xd0\xbe \xf0\x9f\x98\x80",
+     0, "caf\xc3\xa9 \xd0\xb4\xd0\xb5\xd0\xbb\xd0\xbe \xf0\x9f\x98\x80", 0},
+    {"utf-8 invalid byte", "utf-8", 0,
+     "a\xff"
+     "b",
+     0, "a" U_FFFD "b", TEXTCONV_F_INVALID},
     {"utf-8 cut at the end", "utf-8", 0, "a\xe2\x82", 0, "a" U_FFFD, TEXTCONV_F_INVALID},
-    {"utf-8 cut before ASCII", "utf-8", 0, "a\xe2\x82" "b", 0, "a" U_FFFD "b", TEXTCONV_F_INVALID},
+    {"utf-8 cut before ASCII", "utf-8", 0,
+     "a\xe2\x82"
+     "b",
+     0, "a" U_FFFD "b", TEXTCONV_F_INVALID},
     {"utf-8 overlong", "utf-8", 0, "\xc0\xaf", 0, U_FFFD U_FFFD, TEXTCONV_F_INVALID},
     {"utf-8 surrogate", "utf-8", 0, "\xed\xa0\x80", 0, U_FFFD U_FFFD U_FFFD, TEXTCONV_F_INVALID},
     {"utf-8 past U+10FFFF", "utf-8", 0, "\xf4\x90\x80\x80", 0, U_FFFD U_FFFD U_FFFD U_FFFD,
@@ -53,24 +75,36 @@ static const struct {
     {"us-ascii holding UTF-8", "us-ascii", 0, "caf\xc3\xa9", 0, "caf\xc3\xa9", 0},
     /* other charsets */
     {"iso-8859-1", "iso-8859-1", 0, "caf\xe9 na\xefve", 0, "caf\xc3\xa9 na\xc3\xafve", 0},
-    {"latin1 NBSP is a space", "ISO-8859-1", 0, "a\xa0\xa0" "b", 0, "a b", 0},
+    {"latin1 NBSP is a space", "ISO-8859-1", 0,
+     "a\xa0\xa0"
+     "b",
+     0, "a b", 0},
     {"windows-1252 quotes and euro", "windows-1252", 0, "\x93q\x94 \x80", 0,
      "\xe2\x80\x9cq\xe2\x80\x9d \xe2\x82\xac", 0},
     {"koi8-r", "koi8-r", 0, "\xf0\xd2\xc9\xd7\xc5\xd4", 0,
      "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", 0},
     {"shift_jis", "shift_jis", 0, "\x82\xa0\x82\xa2 \x93\xfa\x96\x7b", 0,
      "\xe3\x81\x82\xe3\x81\x84 \xe6\x97\xa5\xe6\x9c\xac", 0},
-    {"shift_jis invalid", "Shift_JIS", 0, "a\x82 b\xa0", 0, "a" U_FFFD " b" U_FFFD, TEXTCONV_F_INVALID},
-    {"utf-16 with LE BOM", "utf-16", 0, "\xff\xfeh\0i\0 \0=\xd8\0\xde", 12, "hi \xf0\x9f\x98\x80", 0},
+    {"shift_jis invalid", "Shift_JIS", 0, "a\x82 b\xa0", 0, "a" U_FFFD " b" U_FFFD,
+     TEXTCONV_F_INVALID},
+    {"utf-16 with LE BOM", "utf-16", 0, "\xff\xfeh\0i\0 \0=\xd8\0\xde", 12, "hi \xf0\x9f\x98\x80",
+     0},
     {"utf-16 with BE BOM", "UTF-16", 0, "\xfe\xff\0h\0i", 6, "hi", 0},
     {"utf-16 cut at the end", "utf-16le", 0, "h\0i", 3, "h" U_FFFD, TEXTCONV_F_INVALID},
     {"iso-2022-jp", "iso-2022-jp", 0, "\x1b$B$3$s\x1b(B abc", 0, "\xe3\x81\x93\xe3\x82\x93 abc", 0},
-    {"gb18030 four bytes", "gb18030", 0, "\x81" "0\x8b" "7 \x94" "9\xfc" "6", 0, "\xc3\xbf \xf0\x9f\x98\x80", 0},
+    {"gb18030 four bytes", "gb18030", 0,
+     "\x81"
+     "0\x8b"
+     "7 \x94"
+     "9\xfc"
+     "6",
+     0, "\xc3\xbf \xf0\x9f\x98\x80", 0},
     {"alias ks_c_5601-1987", "ks_c_5601-1987", 0, "\xb0\xa1", 0, "\xea\xb0\x80", 0},
     {"unknown label read as UTF-8", "x-no-such-charset", 0, "ok \xc3\xa9 \xff", 0,
      "ok \xc3\xa9 " U_FFFD, TEXTCONV_F_CHARSET_UNKNOWN | TEXTCONV_F_INVALID},
     {"unknown-8bit", "unknown-8bit", 0, "ok", 0, "ok", TEXTCONV_F_CHARSET_UNKNOWN},
-    {"no iconv options in a label", "latin1//TRANSLIT", 0, "ok", 0, "ok", TEXTCONV_F_CHARSET_UNKNOWN},
+    {"no iconv options in a label", "latin1//TRANSLIT", 0, "ok", 0, "ok",
+     TEXTCONV_F_CHARSET_UNKNOWN},
     {"no path in a label", "../../x", 0, "ok", 0, "ok", TEXTCONV_F_CHARSET_UNKNOWN},
     /* HTML */
     {"inline tags join", "utf-8", 1, "fal<b>con</b> pro<span class=x>ject</span>", 0,
@@ -78,9 +112,11 @@ static const struct {
     {"unknown tags join", "utf-8", 1, "fal<xyz>con</xyz>", 0, "falcon", 0},
     {"block tags separate", "utf-8", 1, "one<p>two</p>three<br>four<div>five</div>six<br/>seven", 0,
      "one two three four five six seven", 0},
-    {"table cells separate", "utf-8", 1, "<table><tr><td>a</td><td>b</td></tr></table>", 0, "a b", 0},
+    {"table cells separate", "utf-8", 1, "<table><tr><td>a</td><td>b</td></tr></table>", 0, "a b",
+     0},
     {"uppercase tags", "utf-8", 1, "a<BR>b<P>c", 0, "a b c", 0},
-    {"'>' inside quoted attributes", "utf-8", 1, "<a href=\"x>y\" title='a>b'>link</a>", 0, "link", 0},
+    {"'>' inside quoted attributes", "utf-8", 1, "<a href=\"x>y\" title='a>b'>link</a>", 0, "link",
+     0},
     {"quote not after '=' is no quote", "utf-8", 1, "<a b\"c>x", 0, "x", 0},
     {"comment hidden", "utf-8", 1, "a<!-- falcon -->b", 0, "ab", 0},
     {"comment closed by --!>", "utf-8", 1, "a<!-- x --!>b", 0, "ab", 0},
@@ -106,7 +142,8 @@ static const struct {
     {"soft hyphen reference", "utf-8", 1, "fal&shy;con", 0, "falcon", 0},
     {"zero-width references", "utf-8", 1, "fal&zwnj;co&zwj;n", 0, "falcon", 0},
     {"nbsp references", "utf-8", 1, "a&nbsp;&nbsp;b", 0, "a b", 0},
-    {"Latin-1 references", "utf-8", 1, "&eacute;t&eacute; &Auml;", 0, "\xc3\xa9t\xc3\xa9 \xc3\x84", 0},
+    {"Latin-1 references", "utf-8", 1, "&eacute;t&eacute; &Auml;", 0, "\xc3\xa9t\xc3\xa9 \xc3\x84",
+     0},
     {"windows-1252 numeric", "utf-8", 1, "&#128;&#150;", 0, "\xe2\x82\xac\xe2\x80\x93", 0},
     {"bad numeric references", "utf-8", 1, "&#0;&#xD800;&#x110000;&#99999999999;", 0,
      U_FFFD U_FFFD U_FFFD U_FFFD, 0},
@@ -164,7 +201,8 @@ check_row(const char *name, const char *cs, int html, const char *in, size_t n, 
     ck_assert_ptr_nonnull(cuts);
     flags = convert(cs, html, in, n, NULL, 0, got);
     ck_assert_msg(strcmp(got, want) == 0 && flags == want_flags,
-                  "%s: got \"%s\" flags %u, want \"%s\" flags %u", name, got, flags, want, want_flags);
+                  "%s: got \"%s\" flags %u, want \"%s\" flags %u", name, got, flags, want,
+                  want_flags);
     for (cut = 0; cut <= n; cut++) { /* two pieces, at every split point */
         flags = convert(cs, html, in, n, &cut, 1, got);
         ck_assert_msg(strcmp(got, want) == 0 && flags == want_flags,
