@@ -354,7 +354,7 @@ session_mail(struct session *s, const struct ev_mail *e)
         s->v_oom = 1;
         return verdict_done(s);
     }
-    if (s->listener->policy->uses_body &&
+    if (s->listener != NULL && s->listener->policy != NULL && s->listener->policy->uses_body &&
         (s->msg.content = content_new(s->rs, s->listener->policy, s->trace_content)) == NULL)
         util_strlcpy(s->msg.pending, "out of memory starting content screening",
                      sizeof(s->msg.pending));

@@ -202,17 +202,17 @@ static const struct {
      "1-65535), got \"[::1]:65536\"\n"},
     {"not a rules file: the line is not echoed",
      "root:$6$salt$hash:19000:0:99999:7:::\nlistener l default\npolicy l {\n}\n",
-     "%F:1: a statement starts with domains, networks, logins, senders, listener, policy, rdns, "
+     "%F:1: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
      "on-error or include; this line does not (its 36-byte first word is not shown: not a "
      "rules file?)\n"},
     {"unknown keyword of 19 letters", "abcdefghijklmnopqrs\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'abcdefghijklmnopqrs' (a statement starts with domains, networks, "
-     "logins, senders, listener, policy, rdns, on-error or include)\n"},
+     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error or include)\n"},
     {"unknown keyword of 20 letters", "abcdefghijklmnopqrst\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'abcdefghijklmnopqrst' (a statement starts with domains, networks, "
-     "logins, senders, listener, policy, rdns, on-error or include)\n"},
+     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error or include)\n"},
     {"unknown word of 21 letters", "abcdefghijklmnopqrstu\nlistener l default\npolicy l {\n}\n",
-     "%F:1: a statement starts with domains, networks, logins, senders, listener, policy, rdns, "
+     "%F:1: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
      "on-error or include; this line does not (its 21-byte first word is not shown: not a "
      "rules file?)\n"},
     {"errors keep coming", "bad1\nbad2\nlistener l default\npolicy l {\n    rcpt x\n}\nbad3\n",
