@@ -340,17 +340,18 @@ decode_qp_tail(const unsigned char *p, size_t from, size_t to)
 #ifdef __SSE2__
 /*
  * decode_qp_fast - the hot loop: from p[i], in the plain state, copies 16 bytes at a time and
- * decodes "=XY", soft line breaks and line ends without white space before them in line, until
- * it meets anything else or the input has less than a block and an escape left. Returns where it
- * stopped, the plain state again there: white space (and a CR) it copied at the end is taken
- * back, for the caller to look at with what follows. Writes at most len - i bytes past *o.
+ * decodes "=XY", soft line breaks and line ends without white space before them in line, every
+ * one in a block from the block's one mask, until it meets anything else or the input runs
+ * short. Returns where it stopped, the plain state again there: white space (and a CR) it
+ * copied at the end is taken back, for the caller to look at with what follows. Its stores
+ * reach no further than len - i bytes past *op.
  */
-#define DECODE_QP_FAST_MIN 19 /* a block, and an escape's two bytes after its '=' in the last one */
+#define DECODE_QP_FAST_MIN 34 /* a block, an escape at its end, and the 16 bytes copied after it */
 static size_t
 decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst, size_t *op)
 {
     const __m128i eq = _mm_set1_epi8('='), lf = _mm_set1_epi8('\n');
-    size_t o = *op, run = i, t;
+    size_t o = *op, run = i, base, t;
     int hi, lo;
 
     while (len - i >= DECODE_QP_FAST_MIN) {
@@ -359,33 +360,38 @@ decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst,
             _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
 
         _mm_storeu_si128((__m128i *)(void *)(dst + o), v);
-        if (m == 0) {
-            i += 16;
-            o += 16;
-            continue;
+        base = i;
+        while (m != 0) {
+            t = base + (unsigned)__builtin_ctz(m);
+            o += t - i;
+            i = t;
+            if (p[i] == '\n') {
+                t = decode_qp_tail(p, run, i);
+                if (t != i && (t + 1 != i || p[t] != '\r'))
+                    goto out; /* white space before it */
+                dst[o++] = '\n';
+                run = ++i;
+            } else if ((hi = decode_qp_hex[p[i + 1]]) >= 0 && (lo = decode_qp_hex[p[i + 2]]) >= 0) {
+                dst[o++] = (unsigned char)(hi << 4 | lo);
+                run = i += 3;
+            } else if (p[i + 1] == '\r' && p[i + 2] == '\n') {
+                run = i += 3;
+            } else if (p[i + 1] == '\n') {
+                run = i += 2;
+            } else {
+                goto out;
+            }
+            /* The rest of the block moves up to where the output is now. */
+            m &= ~0u << (i - base);
+            _mm_storeu_si128((__m128i *)(void *)(dst + o),
+                             _mm_loadu_si128((const __m128i *)(const void *)(p + i)));
         }
-        m = (unsigned)__builtin_ctz(m);
-        i += m;
-        o += m;
-        if (p[i] == '\n') {
-            t = decode_qp_tail(p, run, i);
-            if (t != i && (t + 1 != i || p[t] != '\r'))
-                break; /* white space before it */
-            dst[o++] = '\n';
-            run = ++i;
-            continue;
-        }
-        if ((hi = decode_qp_hex[p[i + 1]]) >= 0 && (lo = decode_qp_hex[p[i + 2]]) >= 0) {
-            dst[o++] = (unsigned char)(hi << 4 | lo);
-            run = i += 3;
-        } else if (p[i + 1] == '\r' && p[i + 2] == '\n') {
-            run = i += 3;
-        } else if (p[i + 1] == '\n') {
-            run = i += 2;
-        } else {
-            break;
+        if (i < base + 16) {
+            o += base + 16 - i;
+            i = base + 16;
         }
     }
+out:
     t = decode_qp_tail(p, run, i);
     *op = o - (i - t);
     return t;

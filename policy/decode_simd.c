@@ -37,117 +37,128 @@
 /* Three bytes out of each 32-bit lane holding a 24-bit quantum, high byte first. */
 #define DECODE_SIMD_PACK 2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1
 
-__attribute__((target("avx2"))) static size_t
-decode_simd_avx2(struct b64_state *s, const void *src, size_t len, unsigned char *dst)
+/*
+ * The vector loop of both paths, for a block of W bytes: LOAD, CLASSIFY (a mask with a bit per
+ * byte in the alphabet) and DECODE (three bytes per quantum, stored at dst + o; writes STORE
+ * bytes). Whole blocks go through in one piece; a block that holds a line end gives its whole
+ * quanta before it, and a line end after whole quanta is stepped over in line. Anything else (a
+ * quantum cut by white space, a bad byte, the padding, the last SLACK bytes) goes to the scalar
+ * code, which hands back at the next quantum boundary.
+ */
+#define DECODE_SIMD_LOOP(W, SLACK, BLOCK_VALID)                                                    \
+    while (i < len) {                                                                              \
+        if (len - i < (SLACK))                                                                     \
+            return o + b64_decode_scalar(s, p + i, len - i, dst + o);                              \
+        if (s->n == 0 && s->pad == 0)                                                              \
+            for (;;) {                                                                             \
+                uint32_t valid = BLOCK_VALID;                                                      \
+                unsigned k;                                                                        \
+                                                                                                   \
+                /* A branch, not arithmetic: the next block need not wait for this one's mask. */ \
+                if (valid == (uint32_t)((1ull << (W)) - 1)) {                                      \
+                    i += (W);                                                                      \
+                    o += (W) / 4 * 3;                                                              \
+                    if (len - i < (SLACK))                                                         \
+                        break;                                                                     \
+                    continue;                                                                      \
+                }                                                                                  \
+                /* Quanta after a byte outside the alphabet are garbage, not output. Lines of  \
+                 * one length end at the same place in their last block: a branch on that     \
+                 * keeps the mask out of the next block's address again. */                  \
+                k = (unsigned)__builtin_ctz(~valid);                                               \
+                if (k == lastk) {                                                                  \
+                    i += lasti;                                                                    \
+                    o += lasto;                                                                    \
+                } else {                                                                           \
+                    lastk = k;                                                                     \
+                    lasti = k / 4 * 4;                                                             \
+                    lasto = k / 4 * 3;                                                             \
+                    i += lasti;                                                                    \
+                    o += lasto;                                                                    \
+                }                                                                                  \
+                if (k % 4 != 0)                                                                    \
+                    break;                                                                         \
+                if (p[i] == '\r' && p[i + 1] == '\n')                                              \
+                    i += 2;                                                                        \
+                else if (p[i] == '\n')                                                             \
+                    i++;                                                                           \
+                else                                                                               \
+                    break;                                                                         \
+                if (len - i < (SLACK))                                                             \
+                    break;                                                                         \
+            }                                                                                      \
+        if (i < len && len - i >= (SLACK)) {                                                       \
+            o += decode_b64_scalar_until(s, p + i, len - i, dst + o, &used);                       \
+            i += used;                                                                             \
+        }                                                                                          \
+    }                                                                                              \
+    return o
+
+__attribute__((target("avx2"))) static inline uint32_t
+decode_simd_avx2_block(const unsigned char *p, unsigned char *dst)
 {
-    const unsigned char *p = src;
     const __m256i lut_lo = _mm256_setr_epi8(DECODE_SIMD_LO, DECODE_SIMD_LO);
     const __m256i lut_hi = _mm256_setr_epi8(DECODE_SIMD_HI, DECODE_SIMD_HI);
     const __m256i lut_roll = _mm256_setr_epi8(DECODE_SIMD_ROLL, DECODE_SIMD_ROLL);
     const __m256i pack = _mm256_setr_epi8(DECODE_SIMD_PACK, DECODE_SIMD_PACK);
     const __m256i m2f = _mm256_set1_epi8(0x2f);
-    size_t i = 0, o = 0, used;
+    __m256i in = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i hi_n = _mm256_and_si256(_mm256_srli_epi32(in, 4), m2f);
+    __m256i lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(in, m2f));
+    __m256i hi = _mm256_shuffle_epi8(lut_hi, hi_n);
+    __m256i ok = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+    __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(_mm256_cmpeq_epi8(in, m2f), hi_n));
+    __m256i v = _mm256_add_epi8(in, roll);
 
-    while (i < len) {
-        if (len - i < DECODE_SIMD_AVX2_SLACK)
-            return o + b64_decode_scalar(s, p + i, len - i, dst + o);
-        if (s->n == 0 && s->pad == 0) {
-            __m256i in = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-            __m256i hi_n = _mm256_and_si256(_mm256_srli_epi32(in, 4), m2f);
-            __m256i lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(in, m2f));
-            __m256i hi = _mm256_shuffle_epi8(lut_hi, hi_n);
-            __m256i ok = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
-            uint32_t valid = (uint32_t)_mm256_movemask_epi8(ok);
-            unsigned k = valid == 0xffffffffu ? 32 : (unsigned)__builtin_ctz(~valid);
+    v = _mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140));
+    v = _mm256_madd_epi16(v, _mm256_set1_epi32(0x00011000));
+    v = _mm256_shuffle_epi8(v, pack);
+    _mm_storeu_si128((__m128i *)(void *)dst, _mm256_castsi256_si128(v));
+    _mm_storeu_si128((__m128i *)(void *)(dst + 12), _mm256_extracti128_si256(v, 1));
+    return (uint32_t)_mm256_movemask_epi8(ok);
+}
 
-            if (k >= 4) {
-                __m256i eq2f = _mm256_cmpeq_epi8(in, m2f);
-                __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq2f, hi_n));
-                __m256i v = _mm256_add_epi8(in, roll);
+__attribute__((target("avx2"))) static size_t
+decode_simd_avx2(struct b64_state *s, const void *src, size_t len, unsigned char *dst)
+{
+    const unsigned char *p = src;
+    size_t i = 0, o = 0, used, lasti = 0, lasto = 0;
+    unsigned lastk = 0;
 
-                v = _mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140));
-                v = _mm256_madd_epi16(v, _mm256_set1_epi32(0x00011000));
-                v = _mm256_shuffle_epi8(v, pack);
-                _mm_storeu_si128((__m128i *)(void *)(dst + o), _mm256_castsi256_si128(v));
-                _mm_storeu_si128((__m128i *)(void *)(dst + o + 12), _mm256_extracti128_si256(v, 1));
-                /* Quanta after a byte outside the alphabet are garbage, not output. */
-                o += k / 4 * 3;
-                i += k / 4 * 4;
-                if (k == 32)
-                    continue;
-            }
-            /* The line end of a line of whole quanta, the common case, without leaving. */
-            if (k % 4 == 0) {
-                if (p[i] == '\r' && p[i + 1] == '\n') {
-                    i += 2;
-                    continue;
-                }
-                if (p[i] == '\n') {
-                    i++;
-                    continue;
-                }
-            }
-        }
-        /* White space (a line end), a quantum to finish, or the padding: scalar, briefly. */
-        o += decode_b64_scalar_until(s, p + i, len - i, dst + o, &used);
-        i += used;
-    }
-    return o;
+    DECODE_SIMD_LOOP(32, DECODE_SIMD_AVX2_SLACK, decode_simd_avx2_block(p + i, dst + o));
+}
+
+__attribute__((target("ssse3"))) static inline uint32_t
+decode_simd_ssse3_block(const unsigned char *p, unsigned char *dst)
+{
+    const __m128i lut_lo = _mm_setr_epi8(DECODE_SIMD_LO);
+    const __m128i lut_hi = _mm_setr_epi8(DECODE_SIMD_HI);
+    const __m128i lut_roll = _mm_setr_epi8(DECODE_SIMD_ROLL);
+    const __m128i pack = _mm_setr_epi8(DECODE_SIMD_PACK);
+    const __m128i m2f = _mm_set1_epi8(0x2f);
+    __m128i in = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hi_n = _mm_and_si128(_mm_srli_epi32(in, 4), m2f);
+    __m128i lo = _mm_shuffle_epi8(lut_lo, _mm_and_si128(in, m2f));
+    __m128i hi = _mm_shuffle_epi8(lut_hi, hi_n);
+    __m128i ok = _mm_cmpeq_epi8(_mm_and_si128(lo, hi), _mm_setzero_si128());
+    __m128i roll = _mm_shuffle_epi8(lut_roll, _mm_add_epi8(_mm_cmpeq_epi8(in, m2f), hi_n));
+    __m128i v = _mm_add_epi8(in, roll);
+
+    v = _mm_maddubs_epi16(v, _mm_set1_epi32(0x01400140));
+    v = _mm_madd_epi16(v, _mm_set1_epi32(0x00011000));
+    v = _mm_shuffle_epi8(v, pack);
+    _mm_storeu_si128((__m128i *)(void *)dst, v);
+    return (uint32_t)_mm_movemask_epi8(ok);
 }
 
 __attribute__((target("ssse3"))) static size_t
 decode_simd_ssse3(struct b64_state *s, const void *src, size_t len, unsigned char *dst)
 {
     const unsigned char *p = src;
-    const __m128i lut_lo = _mm_setr_epi8(DECODE_SIMD_LO);
-    const __m128i lut_hi = _mm_setr_epi8(DECODE_SIMD_HI);
-    const __m128i lut_roll = _mm_setr_epi8(DECODE_SIMD_ROLL);
-    const __m128i pack = _mm_setr_epi8(DECODE_SIMD_PACK);
-    const __m128i m2f = _mm_set1_epi8(0x2f);
-    size_t i = 0, o = 0, used;
+    size_t i = 0, o = 0, used, lasti = 0, lasto = 0;
+    unsigned lastk = 0;
 
-    while (i < len) {
-        if (len - i < DECODE_SIMD_SSSE3_SLACK)
-            return o + b64_decode_scalar(s, p + i, len - i, dst + o);
-        if (s->n == 0 && s->pad == 0) {
-            __m128i in = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-            __m128i hi_n = _mm_and_si128(_mm_srli_epi32(in, 4), m2f);
-            __m128i lo = _mm_shuffle_epi8(lut_lo, _mm_and_si128(in, m2f));
-            __m128i hi = _mm_shuffle_epi8(lut_hi, hi_n);
-            __m128i ok = _mm_cmpeq_epi8(_mm_and_si128(lo, hi), _mm_setzero_si128());
-            unsigned valid = (unsigned)_mm_movemask_epi8(ok);
-            unsigned k = valid == 0xffffu ? 16 : (unsigned)__builtin_ctz(~valid);
-
-            if (k >= 4) {
-                __m128i eq2f = _mm_cmpeq_epi8(in, m2f);
-                __m128i roll = _mm_shuffle_epi8(lut_roll, _mm_add_epi8(eq2f, hi_n));
-                __m128i v = _mm_add_epi8(in, roll);
-
-                v = _mm_maddubs_epi16(v, _mm_set1_epi32(0x01400140));
-                v = _mm_madd_epi16(v, _mm_set1_epi32(0x00011000));
-                v = _mm_shuffle_epi8(v, pack);
-                _mm_storeu_si128((__m128i *)(void *)(dst + o), v);
-                o += k / 4 * 3;
-                i += k / 4 * 4;
-                if (k == 16)
-                    continue;
-            }
-            /* The line end of a line of whole quanta, the common case, without leaving. */
-            if (k % 4 == 0) {
-                if (p[i] == '\r' && p[i + 1] == '\n') {
-                    i += 2;
-                    continue;
-                }
-                if (p[i] == '\n') {
-                    i++;
-                    continue;
-                }
-            }
-        }
-        o += decode_b64_scalar_until(s, p + i, len - i, dst + o, &used);
-        i += used;
-    }
-    return o;
+    DECODE_SIMD_LOOP(16, DECODE_SIMD_SSSE3_SLACK, decode_simd_ssse3_block(p + i, dst + o));
 }
 
 /*
