@@ -19,6 +19,7 @@ enum { B64_WS = 64, B64_PAD = 65, B64_BAD = 66 };
     B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,      \
         B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD
 
+/* clang-format off */
 static const unsigned char decode_b64_table[256] = {
     /* 0x00 */ B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
     B64_WS, B64_WS, B64_BAD, B64_BAD, B64_WS, B64_BAD, B64_BAD,
@@ -35,6 +36,7 @@ static const unsigned char decode_b64_table[256] = {
     B64_BAD,
     /* 0x80 - 0xff */ B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD,
     B64_ROW_BAD, B64_ROW_BAD};
+/* clang-format on */
 
 void
 b64_init(struct b64_state *s)
@@ -156,24 +158,26 @@ b64_finish(struct b64_state *s, unsigned char *dst)
 /* --- quoted-printable --- */
 
 /* A hex digit's value, either case, or -1. */
+/* clang-format off */
 static const signed char decode_qp_hex[256] = {
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
-    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x00 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x10 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x20 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x30 */  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, -1, -1, -1, -1, -1, -1,
+    /* 0x40 */ -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x50 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x60 */ -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x70 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x80 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x90 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xa0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xb0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xc0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xd0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xe0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xf0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
+/* clang-format on */
 
 void
 qp_init(struct qp_state *s)
@@ -311,8 +315,8 @@ decode_qp_copy(const unsigned char *p, size_t n, unsigned char *dst)
 
     for (; n - i >= 16; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
+        unsigned m =
+            (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
 
         _mm_storeu_si128((__m128i *)(void *)(dst + i), v);
         if (m != 0)
@@ -346,7 +350,6 @@ decode_qp_tail(const unsigned char *p, size_t from, size_t to)
  * copied at the end is taken back, for the caller to look at with what follows. Its stores
  * reach no further than len - i bytes past *op.
  */
-#define DECODE_QP_FAST_MIN 34 /* a block, an escape at its end, and the 16 bytes copied after it */
 static size_t
 decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst, size_t *op)
 {
@@ -356,8 +359,8 @@ decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst,
 
     while (len - i >= DECODE_QP_FAST_MIN) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
+        unsigned m =
+            (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
 
         _mm_storeu_si128((__m128i *)(void *)(dst + o), v);
         base = i;
@@ -372,8 +375,13 @@ decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst,
                 dst[o++] = '\n';
                 run = ++i;
             } else if ((hi = decode_qp_hex[p[i + 1]]) >= 0 && (lo = decode_qp_hex[p[i + 2]]) >= 0) {
-                dst[o++] = (unsigned char)(hi << 4 | lo);
-                run = i += 3;
+                /* Escapes come in runs (UTF-8 takes two or three): take them without the mask. */
+                do {
+                    dst[o++] = (unsigned char)(hi << 4 | lo);
+                    i += 3;
+                } while (i - base < 16 && p[i] == '=' && (hi = decode_qp_hex[p[i + 1]]) >= 0 &&
+                         (lo = decode_qp_hex[p[i + 2]]) >= 0);
+                run = i;
             } else if (p[i + 1] == '\r' && p[i + 2] == '\n') {
                 run = i += 3;
             } else if (p[i + 1] == '\n') {

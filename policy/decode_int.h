@@ -8,6 +8,18 @@
 #include "decode.h"
 
 /*
+ * Input a base64 vector path needs in hand before it takes a block: it reads 32 (AVX2) or 16
+ * (SSSE3) bytes and stores 28 or 16, of which 24 or 12 are output. dst has 3/4 of the input
+ * left plus 3 bytes (B64_DECODED_MAX), less up to 2.25 bytes for sextets carried in from the
+ * last call, so 0.75 * slack - 1.5 must cover the store. (Here so the tests reach them.)
+ */
+#define DECODE_SIMD_AVX2_SLACK 40  /* 0.75 * 40 - 1.5 = 28.5 >= 28 */
+#define DECODE_SIMD_SSSE3_SLACK 24 /* 0.75 * 24 - 1.5 = 16.5 >= 16 */
+/* Input the quoted-printable block loop needs in hand: a 16-byte block, an escape at its last
+ * byte (two more), and the 16 bytes it copies after that escape. */
+#define DECODE_QP_FAST_MIN 34
+
+/*
  * decode_b64_scalar_until - the scalar decoder for the SIMD paths: takes bytes from p[0, len)
  * until a quantum starts at an alphabet byte (where a vector can take over), the padding has
  * begun, or the input ends. Sets *used to the bytes taken; returns the bytes written to dst.

@@ -16,15 +16,6 @@
 #ifdef DECODE_SIMD_X86
 
 /*
- * Input a vector path needs in hand before it takes a block: it reads 32 (AVX2) or 16 (SSSE3)
- * bytes and stores 28 or 16, of which 24 or 12 are output. dst has 3/4 of the input left plus
- * 3 bytes (B64_DECODED_MAX), less up to 2.25 bytes for sextets carried in from the last call, so
- * 0.75 * slack - 1.5 must cover the store.
- */
-#define DECODE_SIMD_AVX2_SLACK 40  /* 0.75 * 40 - 1.5 = 28.5 >= 28 */
-#define DECODE_SIMD_SSSE3_SLACK 24 /* 0.75 * 24 - 1.5 = 16.5 >= 16 */
-
-/*
  * Per 16-byte lane, after Wojciech Mula's and Daniel Lemire's base64 decoder: a byte is in the
  * alphabet when the bits its low nibble selects in lo and its high nibble selects in hi do not
  * meet; roll, picked by the high nibble ('/' apart), turns the byte into its sextet.
@@ -54,7 +45,7 @@
                 uint32_t valid = BLOCK_VALID;                                                      \
                 unsigned k;                                                                        \
                                                                                                    \
-                /* A branch, not arithmetic: the next block need not wait for this one's mask. */ \
+                /* A branch, not arithmetic: the next block need not wait for this one's mask. */  \
                 if (valid == (uint32_t)((1ull << (W)) - 1)) {                                      \
                     i += (W);                                                                      \
                     o += (W) / 4 * 3;                                                              \
@@ -62,9 +53,9 @@
                         break;                                                                     \
                     continue;                                                                      \
                 }                                                                                  \
-                /* Quanta after a byte outside the alphabet are garbage, not output. Lines of  \
-                 * one length end at the same place in their last block: a branch on that     \
-                 * keeps the mask out of the next block's address again. */                  \
+                /* Quanta after a byte outside the alphabet are garbage, not output. Lines of      \
+                 * one length end at the same place in their last block: a branch on that          \
+                 * keeps the mask out of the next block's address again. */                        \
                 k = (unsigned)__builtin_ctz(~valid);                                               \
                 if (k == lastk) {                                                                  \
                     i += lasti;                                                                    \
