@@ -351,16 +351,24 @@ decode_qp_tail(const unsigned char *p, size_t from, size_t to)
  * reach no further than len - i bytes past *op.
  */
 static size_t
-decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst, size_t *op)
+decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst, size_t *op,
+               int vec)
 {
     const __m128i eq = _mm_set1_epi8('='), lf = _mm_set1_epi8('\n');
     size_t o = *op, run = i, base, t;
     int hi, lo;
 
     while (len - i >= DECODE_QP_FAST_MIN) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m =
-            (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
+        __m128i v;
+        unsigned m;
+
+        /* Blocks dense with escapes, or with none, go faster by SSSE3 if the CPU has it. */
+        if (vec)
+            i = decode_qp_vec(p, i, len, dst, &o, &run);
+        if (len - i < DECODE_QP_FAST_MIN)
+            break;
+        v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
 
         _mm_storeu_si128((__m128i *)(void *)(dst + o), v);
         base = i;
@@ -415,6 +423,12 @@ out:
 size_t
 qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst)
 {
+    return decode_qp_run(s, src, len, dst, 1);
+}
+
+size_t
+decode_qp_run(struct qp_state *s, const void *src, size_t len, unsigned char *dst, int vec)
+{
     const unsigned char *p = src;
     size_t i = 0, o = 0, end, t;
     int hi, lo;
@@ -425,9 +439,7 @@ qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst)
             continue;
         }
 #ifdef __SSE2__
-        i = decode_qp_fast(p, i, len, dst, &o);
-        if (i == len)
-            break;
+        i = decode_qp_fast(p, i, len, dst, &o, vec);
 #endif
         end = i + decode_qp_copy(p + i, len - i, dst + o);
         if (end < len && p[end] == '=') {
