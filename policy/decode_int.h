@@ -29,9 +29,10 @@ size_t decode_b64_scalar_until(struct b64_state *s, const unsigned char *p, size
 
 /*
  * decode_qp_vec - quoted-printable from p[i] in the plain state, 16-byte blocks at a time while
- * each holds no LF and every '=' in it starts "=XY" (SSSE3; without it, nothing). Adds to *op
- * what it wrote, sets *run past the last escape it decoded, returns where it stopped. Needs
- * what decode_qp_fast needs: DECODE_QP_FAST_MIN bytes in hand, room for len - i more in dst.
+ * every '=' in them starts "=XY" or a soft break and no white space comes before a line end
+ * (SSSE3; without it, nothing). Adds to *op what it wrote, sets *run past the last escape or
+ * line end it took, returns where it stopped. Needs what decode_qp_fast needs:
+ * DECODE_QP_FAST_MIN bytes in hand, room for len - i more in dst. p[-2, 0) is not read.
  */
 /* decode_qp_run - qp_decode, with (vec 1) or without (vec 0) decode_qp_vec: the tests run both. */
 size_t decode_qp_run(struct qp_state *s, const void *src, size_t len, unsigned char *dst, int vec);

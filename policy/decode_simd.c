@@ -434,11 +434,20 @@ decode_simd_hex(__m128i c, __m128i *ok)
                         _mm_and_si128(alp, _mm_sub_epi8(lc, _mm_set1_epi8('a' - 10))));
 }
 
+/* decode_simd_space - 0xff where the byte is a space or a tab. */
+__attribute__((target("ssse3,popcnt"))) static inline __m128i
+decode_simd_space(__m128i c)
+{
+    return _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(' ')),
+                        _mm_cmpeq_epi8(c, _mm_set1_epi8('\t')));
+}
+
 /*
  * decode_simd_qp_ssse3 - quoted-printable text in 16-byte blocks whose every '=' starts "=XY"
- * or a soft line break ("=\r\n", "=\n") and whose every LF ends one, as text dense with escapes
- * (accented or non-Latin) is: each block decodes them all at once and squeezes out what they
- * leave. Stops at the first other block: a hard line break, a bad escape.
+ * or a soft line break ("=\r\n", "=\n") and whose hard line breaks have no white space before
+ * them, as text dense with escapes (accented or non-Latin) is: each block decodes them all at
+ * once and squeezes out what they leave. Stops at the first other block: a bad escape, white
+ * space that may be transport padding.
  */
 __attribute__((target("ssse3,popcnt"))) static size_t
 decode_simd_qp_ssse3(const unsigned char *p, size_t i, size_t len, unsigned char *dst, size_t *op,
@@ -451,7 +460,7 @@ decode_simd_qp_ssse3(const unsigned char *p, size_t i, size_t len, unsigned char
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i)), ok1, ok2, h1, h2, r;
         __m128i v1, v2, eq = _mm_cmpeq_epi8(v, eqc), esc;
         unsigned meq = (unsigned)_mm_movemask_epi8(eq), mlf, mesc, msb2, msb1, gone, kl, kh, nl;
-        unsigned last, end;
+        unsigned mhard, last, end;
 
         mlf = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lfc));
         if ((meq | mlf) == 0) {
@@ -469,8 +478,24 @@ decode_simd_qp_ssse3(const unsigned char *p, size_t i, size_t len, unsigned char
         msb2 = meq & (unsigned)_mm_movemask_epi8(
                          _mm_and_si128(_mm_cmpeq_epi8(v1, crc), _mm_cmpeq_epi8(v2, lfc)));
         msb1 = meq & (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, lfc));
-        /* Anything else, or an LF that ends no soft break: the caller's business. */
-        if ((meq & ~(mesc | msb2 | msb1)) != 0 || (mlf & ~(msb2 << 2 | msb1 << 1)) != 0)
+        /* A hard line break passes through as it is unless white space may end its line (the
+         * byte before it, or before its CR, is a space or a tab, or lies before p). */
+        mhard = mlf & ~(msb2 << 2 | msb1 << 1);
+        if (mhard != 0) {
+            __m128i b1, b2, cr1, ws;
+
+            if (i < 2)
+                break;
+            b1 = _mm_loadu_si128((const __m128i *)(const void *)(p + i - 1));
+            b2 = _mm_loadu_si128((const __m128i *)(const void *)(p + i - 2));
+            cr1 = _mm_cmpeq_epi8(b1, crc);
+            ws = _mm_or_si128(_mm_and_si128(cr1, decode_simd_space(b2)),
+                              _mm_andnot_si128(cr1, decode_simd_space(b1)));
+            if ((mhard & (unsigned)_mm_movemask_epi8(ws)) != 0)
+                break;
+        }
+        /* Any other '=': a bad escape, or a soft break with white space; the caller's business. */
+        if ((meq & ~(mesc | msb2 | msb1)) != 0)
             break;
         h1 = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(h1, _mm_set1_epi8(0x0f)), 4), h2);
         v = _mm_or_si128(_mm_and_si128(esc, h1), _mm_andnot_si128(esc, v));
@@ -487,9 +512,10 @@ decode_simd_qp_ssse3(const unsigned char *p, size_t i, size_t len, unsigned char
         _mm_storel_epi64((__m128i *)(void *)(dst + o), r);
         _mm_storel_epi64((__m128i *)(void *)(dst + o + nl), _mm_unpackhi_epi64(r, r));
         o += nl + (unsigned)__builtin_popcount(kh);
-        /* The last escape or soft break may take bytes of the next block. */
-        last = (unsigned)(31 - __builtin_clz(meq));
-        end = last + (msb1 >> last & 1 ? 2 : 3);
+        /* Plain text starts after the last event; the last escape or soft break may take
+         * bytes of the next block. */
+        last = (unsigned)(31 - __builtin_clz(meq | mhard));
+        end = last + (mhard >> last & 1 ? 1 : msb1 >> last & 1 ? 2 : 3);
         *run = i + end;
         if ((meq & 0xc000u) == 0) /* a branch: the next block need not wait for this mask */
             i += 16;
