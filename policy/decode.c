@@ -19,6 +19,7 @@ enum { B64_WS = 64, B64_PAD = 65, B64_BAD = 66 };
     B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,      \
         B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD
 
+/* clang-format off */
 static const unsigned char decode_b64_table[256] = {
     /* 0x00 */ B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
     B64_WS, B64_WS, B64_BAD, B64_BAD, B64_WS, B64_BAD, B64_BAD,
@@ -35,6 +36,7 @@ static const unsigned char decode_b64_table[256] = {
     B64_BAD,
     /* 0x80 - 0xff */ B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD, B64_ROW_BAD,
     B64_ROW_BAD, B64_ROW_BAD};
+/* clang-format on */
 
 void
 b64_init(struct b64_state *s)
@@ -156,24 +158,26 @@ b64_finish(struct b64_state *s, unsigned char *dst)
 /* --- quoted-printable --- */
 
 /* A hex digit's value, either case, or -1. */
+/* clang-format off */
 static const signed char decode_qp_hex[256] = {
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
-    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x00 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x10 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x20 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x30 */  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, -1, -1, -1, -1, -1, -1,
+    /* 0x40 */ -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x50 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x60 */ -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x70 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x80 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0x90 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xa0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xb0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xc0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xd0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xe0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    /* 0xf0 */ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
+/* clang-format on */
 
 void
 qp_init(struct qp_state *s)
@@ -311,8 +315,8 @@ decode_qp_copy(const unsigned char *p, size_t n, unsigned char *dst)
 
     for (; n - i >= 16; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
+        unsigned m =
+            (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
 
         _mm_storeu_si128((__m128i *)(void *)(dst + i), v);
         if (m != 0)
@@ -340,52 +344,70 @@ decode_qp_tail(const unsigned char *p, size_t from, size_t to)
 #ifdef __SSE2__
 /*
  * decode_qp_fast - the hot loop: from p[i], in the plain state, copies 16 bytes at a time and
- * decodes "=XY", soft line breaks and line ends without white space before them in line, until
- * it meets anything else or the input has less than a block and an escape left. Returns where it
- * stopped, the plain state again there: white space (and a CR) it copied at the end is taken
- * back, for the caller to look at with what follows. Writes at most len - i bytes past *o.
+ * decodes "=XY", soft line breaks and line ends without white space before them in line, every
+ * one in a block from the block's one mask, until it meets anything else or the input runs
+ * short. Returns where it stopped, the plain state again there: white space (and a CR) it
+ * copied at the end is taken back, for the caller to look at with what follows. Its stores
+ * reach no further than len - i bytes past *op.
  */
-#define DECODE_QP_FAST_MIN 19 /* a block, and an escape's two bytes after its '=' in the last one */
 static size_t
-decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst, size_t *op)
+decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst, size_t *op,
+               int vec)
 {
     const __m128i eq = _mm_set1_epi8('='), lf = _mm_set1_epi8('\n');
-    size_t o = *op, run = i, t;
+    size_t o = *op, run = i, base, t;
     int hi, lo;
 
     while (len - i >= DECODE_QP_FAST_MIN) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
+        __m128i v;
+        unsigned m;
+
+        /* Blocks dense with escapes, or with none, go faster by SSSE3 if the CPU has it. */
+        if (vec)
+            i = decode_qp_vec(p, i, len, dst, &o, &run);
+        if (len - i < DECODE_QP_FAST_MIN)
+            break;
+        v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, lf)));
 
         _mm_storeu_si128((__m128i *)(void *)(dst + o), v);
-        if (m == 0) {
-            i += 16;
-            o += 16;
-            continue;
+        base = i;
+        while (m != 0) {
+            t = base + (unsigned)__builtin_ctz(m);
+            o += t - i;
+            i = t;
+            if (p[i] == '\n') {
+                t = decode_qp_tail(p, run, i);
+                if (t != i && (t + 1 != i || p[t] != '\r'))
+                    goto out; /* white space before it */
+                dst[o++] = '\n';
+                run = ++i;
+            } else if ((hi = decode_qp_hex[p[i + 1]]) >= 0 && (lo = decode_qp_hex[p[i + 2]]) >= 0) {
+                /* Escapes come in runs (UTF-8 takes two or three): take them without the mask. */
+                do {
+                    dst[o++] = (unsigned char)(hi << 4 | lo);
+                    i += 3;
+                } while (i - base < 16 && p[i] == '=' && (hi = decode_qp_hex[p[i + 1]]) >= 0 &&
+                         (lo = decode_qp_hex[p[i + 2]]) >= 0);
+                run = i;
+            } else if (p[i + 1] == '\r' && p[i + 2] == '\n') {
+                run = i += 3;
+            } else if (p[i + 1] == '\n') {
+                run = i += 2;
+            } else {
+                goto out;
+            }
+            /* The rest of the block moves up to where the output is now. */
+            m &= ~0u << (i - base);
+            _mm_storeu_si128((__m128i *)(void *)(dst + o),
+                             _mm_loadu_si128((const __m128i *)(const void *)(p + i)));
         }
-        m = (unsigned)__builtin_ctz(m);
-        i += m;
-        o += m;
-        if (p[i] == '\n') {
-            t = decode_qp_tail(p, run, i);
-            if (t != i && (t + 1 != i || p[t] != '\r'))
-                break; /* white space before it */
-            dst[o++] = '\n';
-            run = ++i;
-            continue;
-        }
-        if ((hi = decode_qp_hex[p[i + 1]]) >= 0 && (lo = decode_qp_hex[p[i + 2]]) >= 0) {
-            dst[o++] = (unsigned char)(hi << 4 | lo);
-            run = i += 3;
-        } else if (p[i + 1] == '\r' && p[i + 2] == '\n') {
-            run = i += 3;
-        } else if (p[i + 1] == '\n') {
-            run = i += 2;
-        } else {
-            break;
+        if (i < base + 16) {
+            o += base + 16 - i;
+            i = base + 16;
         }
     }
+out:
     t = decode_qp_tail(p, run, i);
     *op = o - (i - t);
     return t;
@@ -401,6 +423,12 @@ decode_qp_fast(const unsigned char *p, size_t i, size_t len, unsigned char *dst,
 size_t
 qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst)
 {
+    return decode_qp_run(s, src, len, dst, 1);
+}
+
+size_t
+decode_qp_run(struct qp_state *s, const void *src, size_t len, unsigned char *dst, int vec)
+{
     const unsigned char *p = src;
     size_t i = 0, o = 0, end, t;
     int hi, lo;
@@ -411,9 +439,7 @@ qp_decode(struct qp_state *s, const void *src, size_t len, unsigned char *dst)
             continue;
         }
 #ifdef __SSE2__
-        i = decode_qp_fast(p, i, len, dst, &o);
-        if (i == len)
-            break;
+        i = decode_qp_fast(p, i, len, dst, &o, vec);
 #endif
         end = i + decode_qp_copy(p + i, len - i, dst + o);
         if (end < len && p[end] == '=') {

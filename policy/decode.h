@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * decode.h - the MIME transfer decodings: base64 (SIMD with runtime CPU dispatch, scalar fallback),
- * quoted-printable and uuencode lines. Streaming and chunk-independent: any split of the input gives
- * the same output and flags as one call. Nothing is allocated; the caller owns every buffer.
+ * quoted-printable and uuencode lines. Streaming and chunk-independent: any split of the input
+ * gives the same output and flags as one call. Nothing is allocated and nothing is kept: the caller
+ * owns the states (plain structs, no cleanup; copy one to fork a stream) and every buffer, and
+ * output is valid as long as the caller's dst. All of it is safe to use from several threads on
+ * separate states.
  */
 #ifndef RW_DECODE_H
 #define RW_DECODE_H

@@ -5,6 +5,7 @@
  * byte, and long random inputs checked against the one-shot references in decode_ref.h.
  */
 #include "decode.h"
+#include "decode_int.h"
 
 #include "decode_ref.h"
 
@@ -35,8 +36,8 @@ show(const unsigned char *p, size_t n)
     size_t i, o = 0;
 
     for (i = 0; i < n && i < 60 && o < sizeof(out[0]) - 8; i++)
-        o += (size_t)snprintf(s + o, sizeof(out[0]) - o, p[i] >= 0x20 && p[i] < 0x7f ? "%c" : "\\x%02x",
-                              p[i]);
+        o += (size_t)snprintf(s + o, sizeof(out[0]) - o,
+                              p[i] >= 0x20 && p[i] < 0x7f ? "%c" : "\\x%02x", p[i]);
     if (i < n)
         snprintf(s + o, sizeof(out[0]) - o, "...");
     return s;
@@ -100,9 +101,9 @@ b64_check(const char *name, const unsigned char *in, size_t n, const unsigned ch
         for (i = 0; i <= n + 2; i++) {
             size_t c = i;
 
-            got = i <= n ? b64_run(f, in, n, &c, 1, out, &flags)
+            got = i <= n       ? b64_run(f, in, n, &c, 1, out, &flags)
                   : i == n + 1 ? b64_run(f, in, n, NULL, 0, out, &flags)
-                             : b64_run(f, in, n, cut, n ? n - 1 : 0, out, &flags);
+                               : b64_run(f, in, n, cut, n ? n - 1 : 0, out, &flags);
             ck_assert_msg(got == wantlen && memcmp(out, want, got) == 0 && flags == wantflags,
                           "%s (%s, split %zu of %zu): got \"%s\" flags %u, want \"%s\" flags %u",
                           name, impls[k], i, n, show(out, got), flags, show(want, wantlen),
@@ -182,8 +183,9 @@ START_TEST(test_b64_table)
 END_TEST
 
 /* 108 characters of base64 for 81 bytes: long enough for every vector path. */
-static const char b64_long[] = "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4gVGhlIHF1"
-                               "aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5";
+static const char b64_long[] =
+    "VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4gVGhlIHF1"
+    "aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5";
 static const char b64_long_plain[] =
     "The quick brown fox jumps over the lazy dog. The quick brown fox jumps over the lazy";
 
@@ -272,8 +274,7 @@ END_TEST
 /* Long random inputs, cut at random: every implementation agrees with the reference. */
 START_TEST(test_b64_random)
 {
-    static const char alpha[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     enum { MAXN = 20000 };
     unsigned char *in = malloc(MAXN), *want = malloc(MAXN), *out = malloc(MAXN);
     size_t cut[64], n, i, j, ncut, wantlen, got, line;
@@ -295,11 +296,12 @@ START_TEST(test_b64_random)
             }
             j++;
             in[i] = r < 990 || line == 0 ? (unsigned char)alpha[rand_r(&seed) % 64]
-                                         : r < 997 ? (unsigned char)"\r\n \t"[r % 4]
-                                                   : (unsigned char)rand_r(&seed);
+                    : r < 997            ? (unsigned char)"\r\n \t"[r % 4]
+                                         : (unsigned char)rand_r(&seed);
             if (line == 0 && r >= 900)
-                in[i] = r < 960 ? (unsigned char)" \r\n\t"[r % 4]
-                        : r < 999 ? (unsigned char)rand_r(&seed) : '=';
+                in[i] = r < 960   ? (unsigned char)" \r\n\t"[r % 4]
+                        : r < 999 ? (unsigned char)rand_r(&seed)
+                                  : '=';
         }
         wantlen = decode_ref_b64(in, n, want, &wflags);
         ncut = (size_t)rand_r(&seed) % 64;
@@ -330,6 +332,54 @@ START_TEST(test_b64_random)
 }
 END_TEST
 
+/*
+ * The vector paths' slack (DECODE_SIMD_*_SLACK) at limit - 1, limit and limit + 1, after 0 to 3
+ * sextets carried in (the most output before the block): each piece decodes into a buffer of
+ * exactly B64_DECODED_MAX of its length. And that bound is reached: 3 sextets carried in and
+ * one more byte make 3 bytes, B64_DECODED_MAX(1).
+ */
+START_TEST(test_b64_limits)
+{
+    static const size_t lens[] = {DECODE_SIMD_SSSE3_SLACK - 1, DECODE_SIMD_SSSE3_SLACK,
+                                  DECODE_SIMD_SSSE3_SLACK + 1, DECODE_SIMD_AVX2_SLACK - 1,
+                                  DECODE_SIMD_AVX2_SLACK,      DECODE_SIMD_AVX2_SLACK + 1};
+    unsigned char in[128], want[128], out[128];
+    size_t c, l, i, cut, wantlen, got;
+    unsigned k, flags, wantflags;
+    struct b64_state s;
+
+    for (c = 0; c < 4; c++)
+        for (l = 0; l < sizeof(lens) / sizeof(lens[0]); l++)
+            for (k = 0; k < NIMPLS; k++) {
+                b64_decode_fn f = impl_fn(k);
+
+                if (f == NULL)
+                    continue;
+                for (i = 0; i < c + lens[l]; i++)
+                    in[i] = (unsigned char)b64_long[i % 100];
+                cut = c;
+                wantlen = decode_ref_b64(in, c + lens[l], want, &wantflags);
+                got = b64_run(f, in, c + lens[l], &cut, 1, out, &flags);
+                ck_assert_msg(
+                    got == wantlen && memcmp(out, want, got) == 0 && flags == wantflags,
+                    "%s: %zu carried, %zu more: got %zu bytes flags %u, want %zu flags %u",
+                    impls[k], c, lens[l], got, flags, wantlen, wantflags);
+            }
+    for (k = 0; k < NIMPLS; k++) {
+        b64_decode_fn f = impl_fn(k);
+
+        if (f == NULL)
+            continue;
+        b64_init(&s);
+        ck_assert_uint_eq(f(&s, "QUJ", 3, out), 0);
+        got = f(&s, "E", 1, out);
+        ck_assert_msg(got == B64_DECODED_MAX(1) && memcmp(out, "ABD", 3) == 0,
+                      "%s: got %zu bytes, want B64_DECODED_MAX(1) = %d", impls[k], got,
+                      B64_DECODED_MAX(1));
+    }
+}
+END_TEST
+
 START_TEST(test_b64_impl)
 {
     const char *name = b64_impl();
@@ -351,9 +401,13 @@ END_TEST
 
 /* --- quoted-printable --- */
 
+/*
+ * qp_run - like b64_run. vec 0 keeps the SSSE3 block path out (decode_qp_run), so that what a
+ * CPU without it runs is tested here too.
+ */
 static size_t
 qp_run(const unsigned char *in, size_t n, const size_t *cut, size_t ncut, unsigned char *out,
-       unsigned *flags)
+       unsigned *flags, int vec)
 {
     struct qp_state s;
     size_t at = 0, o = 0, k;
@@ -365,7 +419,7 @@ qp_run(const unsigned char *in, size_t n, const size_t *cut, size_t ncut, unsign
         unsigned char *dst = malloc(QP_DECODED_MAX(to - at));
 
         ck_assert_ptr_nonnull(dst);
-        got = qp_decode(&s, in + at, to - at, dst);
+        got = decode_qp_run(&s, in + at, to - at, dst, vec);
         ck_assert_uint_le(got, QP_DECODED_MAX(to - at));
         memcpy(out + o, dst, got);
         free(dst);
@@ -387,6 +441,7 @@ qp_check(const char *name, const unsigned char *in, size_t n, const unsigned cha
     size_t *cut = malloc((n + 1) * sizeof(*cut));
     unsigned flags;
     size_t i, got;
+    int vec;
 
     ck_assert(out != NULL && cut != NULL);
     for (i = 0; i < n; i++)
@@ -395,16 +450,18 @@ qp_check(const char *name, const unsigned char *in, size_t n, const unsigned cha
     ck_assert_msg(got == wantlen && memcmp(out, want, got) == 0 && flags == wantflags,
                   "%s: reference: got \"%s\" flags %u, want \"%s\" flags %u", name, show(out, got),
                   flags, show(want, wantlen), wantflags);
-    for (i = 0; i <= n + 2; i++) {
-        size_t c = i;
+    for (vec = 0; vec < 2; vec++)
+        for (i = 0; i <= n + 2; i++) {
+            size_t c = i;
 
-        got = i <= n       ? qp_run(in, n, &c, 1, out, &flags)
-              : i == n + 1 ? qp_run(in, n, NULL, 0, out, &flags)
-                           : qp_run(in, n, cut, n ? n - 1 : 0, out, &flags);
-        ck_assert_msg(got == wantlen && memcmp(out, want, got) == 0 && flags == wantflags,
-                      "%s (split %zu of %zu): got \"%s\" flags %u, want \"%s\" flags %u", name, i,
-                      n, show(out, got), flags, show(want, wantlen), wantflags);
-    }
+            got = i <= n       ? qp_run(in, n, &c, 1, out, &flags, vec)
+                  : i == n + 1 ? qp_run(in, n, NULL, 0, out, &flags, vec)
+                               : qp_run(in, n, cut, n ? n - 1 : 0, out, &flags, vec);
+            ck_assert_msg(got == wantlen && memcmp(out, want, got) == 0 && flags == wantflags,
+                          "%s (split %zu of %zu, vec %d): got \"%s\" flags %u, want \"%s\" flags "
+                          "%u",
+                          name, i, n, vec, show(out, got), flags, show(want, wantlen), wantflags);
+        }
     free(out);
     free(cut);
 }
@@ -530,8 +587,7 @@ START_TEST(test_qp_space_limit)
             if (el != 0)
                 want[wantlen++] = 'y';
             snprintf(name, sizeof(name), "soft break with white space %zu, end %zu", run, e);
-            qp_check(name, in, n, want, wantlen,
-                     over ? QP_F_BADESCAPE | QP_F_LONGSPACE : 0);
+            qp_check(name, in, n, want, wantlen, over ? QP_F_BADESCAPE | QP_F_LONGSPACE : 0);
 
             /* "x" run "y": inside a line, kept and not flagged */
             in[0] = 'x';
@@ -543,16 +599,60 @@ START_TEST(test_qp_space_limit)
 }
 END_TEST
 
+/*
+ * QP_DECODED_MAX is reached: '=', QP_SPACE_MAX spaces and a CR held, then one byte that makes
+ * them a bad escape, out all at once: 1 + QP_PENDING_MAX bytes. And the block loop's
+ * DECODE_QP_FAST_MIN at limit - 1, limit and limit + 1 with an escape, a soft break or trailing
+ * white space at every offset.
+ */
+START_TEST(test_qp_limits)
+{
+    static const char *const bits[] = {"=41", "=\r\n", " \r\n", "=c3=a9", "\n", "=4"};
+    unsigned char in[256], *dst = malloc(QP_DECODED_MAX(1)), want[256];
+    size_t got, l, j, b, n, wantlen;
+    unsigned wantflags;
+    struct qp_state s;
+    char name[96];
+
+    ck_assert_ptr_nonnull(dst);
+    qp_init(&s);
+    in[0] = '=';
+    memset(in + 1, ' ', QP_SPACE_MAX);
+    in[1 + QP_SPACE_MAX] = '\r';
+    ck_assert_uint_eq(qp_decode(&s, in, QP_SPACE_MAX + 2, dst), 0);
+    got = qp_decode(&s, "x", 1, dst);
+    ck_assert_msg(got == QP_DECODED_MAX(1) && dst[0] == '=' && dst[got - 2] == '\r' &&
+                      dst[got - 1] == 'x' && s.flags == QP_F_BADESCAPE,
+                  "got %zu bytes flags %u, want QP_DECODED_MAX(1) = %d", got, s.flags,
+                  QP_DECODED_MAX(1));
+    free(dst);
+
+    for (l = DECODE_QP_FAST_MIN - 1; l <= DECODE_QP_FAST_MIN + 1; l++)
+        for (b = 0; b < sizeof(bits) / sizeof(bits[0]); b++)
+            for (j = 0; j <= l; j++) {
+                memset(in, 'a', l);
+                n = strlen(bits[b]);
+                memcpy(in + j, bits[b], j + n <= l ? n : l - j);
+                wantlen = decode_ref_qp(in, l, want, &wantflags);
+                snprintf(name, sizeof(name), "%zu bytes, bit %zu at %zu", l, b, j);
+                qp_check(name, in, l, want, wantlen, wantflags);
+            }
+}
+END_TEST
+
 /* Random QP-like text, cut at random, against the reference. */
 START_TEST(test_qp_random)
 {
-    static const char *const bits[] = {"=",  "=3D", "=c3=A9", "=\r\n", "=\n", "= \r\n", " ",
-                                       "\t", "\r",  "\n",     "\r\n",  "=4",  "=G",    "  \r\n",
-                                       "\0", "a",   "word ",  "text"};
+    static const char *const bits[] = {"=",  "=3D",    "=c3=A9", "=\r\n", "=\n",   "= \r\n",
+                                       " ",  "\t",     "\r",     "\n",    "\r\n",  "=4",
+                                       "=G", "  \r\n", "\0",     "a",     "word ", "text"};
     enum { MAXN = 20000 };
     unsigned char *in = malloc(MAXN), *want = malloc(MAXN), *out = malloc(MAXN + QP_PENDING_MAX);
+    static const char *const dense[] = {"=C3=A9", "=3D", "=e2=80=94", "ab", "=\r\n", "=\n", "x",
+                                        " ",      "=",   "\r",        "=4", "==",    "c",   "\n"};
     size_t cut[64], n, i, j, ncut, wantlen, got, target;
     unsigned seed = 777, wflags, flags, it;
+    int vec;
 
     ck_assert(in != NULL && want != NULL && out != NULL);
     for (it = 0; it < 600; it++) {
@@ -561,6 +661,11 @@ START_TEST(test_qp_random)
             unsigned r = (unsigned)rand_r(&seed) % 100;
             const char *b = r < 60 ? "plain text " : bits[r % (sizeof(bits) / sizeof(bits[0]))];
             size_t bl = r % 18 == 14 && r >= 60 ? 1 : strlen(b);
+
+            if (it % 2 == 1) { /* dense escapes, for the SSSE3 blocks; rarely anything else */
+                b = dense[r < 97 ? r % 7 : 7 + r % 7];
+                bl = strlen(b);
+            }
 
             if (r == 99) { /* now and then a run near the limit */
                 size_t run = QP_SPACE_MAX - 2 + (size_t)rand_r(&seed) % 5;
@@ -583,10 +688,13 @@ START_TEST(test_qp_random)
                 cut[j] = cut[j - 1];
                 cut[j - 1] = t;
             }
-        got = qp_run(in, n, cut, ncut, out, &flags);
-        ck_assert_msg(got == wantlen && memcmp(out, want, got) == 0 && flags == wflags,
-                      "random %u (%zu bytes, %zu cuts): got %zu bytes flags %u, want %zu flags %u",
-                      it, n, ncut, got, flags, wantlen, wflags);
+        for (vec = 0; vec < 2; vec++) {
+            got = qp_run(in, n, cut, ncut, out, &flags, vec);
+            ck_assert_msg(got == wantlen && memcmp(out, want, got) == 0 && flags == wflags,
+                          "random %u (%zu bytes, %zu cuts, vec %d): got %zu bytes flags %u, want "
+                          "%zu flags %u",
+                          it, n, ncut, vec, got, flags, wantlen, wflags);
+        }
     }
     free(in);
     free(want);
@@ -604,8 +712,8 @@ static const struct {
     const char *out;
 } uu_rows[] = {
     {"three bytes", S("#0V%T"), 3, "Cat"},
-    {"full 45-byte line", S("M5&AE('%U:6-K(&)R;W=N(&9O>\"!J=6UP<R!O=F5R('1H92!L87IY(&1O9RX@"),
-     45, "The quick brown fox jumps over the lazy dog. "},
+    {"full 45-byte line", S("M5&AE('%U:6-K(&)R;W=N(&9O>\"!J=6UP<R!O=F5R('1H92!L87IY(&1O9RX@"), 45,
+     "The quick brown fox jumps over the lazy dog. "},
     {"one byte, backquote padding", S("!80``"), 1, "a"},
     {"one byte, space padding", S("!80  "), 1, "a"},
     {"one byte, padding stripped", S("!80"), 1, "a"},
@@ -687,10 +795,12 @@ main(void)
     tcase_add_test(tc, test_b64_bad_and_pad_everywhere);
     tcase_add_test(tc, test_b64_every_byte);
     tcase_add_test(tc, test_b64_random);
+    tcase_add_test(tc, test_b64_limits);
     tcase_add_test(tc, test_b64_impl);
     suite_add_tcase(s, tc);
     tcase_add_loop_test(tq, test_qp_table, 0, (int)(sizeof(qp_rows) / sizeof(qp_rows[0])));
     tcase_add_test(tq, test_qp_space_limit);
+    tcase_add_test(tq, test_qp_limits);
     tcase_add_test(tq, test_qp_random);
     suite_add_tcase(s, tq);
     tcase_add_loop_test(tu, test_uu_table, 0, (int)(sizeof(uu_rows) / sizeof(uu_rows[0])));

@@ -105,7 +105,8 @@ decode_ref_qp(const unsigned char *p, size_t n, unsigned char *out, unsigned *fl
     while (i < n) {
         if (p[i] == '=') {
             if (i + 2 < n && decode_ref_hex(p[i + 1]) >= 0 && decode_ref_hex(p[i + 2]) >= 0) {
-                out[o++] = (unsigned char)(decode_ref_hex(p[i + 1]) * 16 + decode_ref_hex(p[i + 2]));
+                out[o++] =
+                    (unsigned char)(decode_ref_hex(p[i + 1]) * 16 + decode_ref_hex(p[i + 2]));
                 i += 3;
                 continue;
             }
