@@ -172,6 +172,19 @@ mime_uu_line(struct mime *m, const char *s, size_t n)
     return mime_uu_text(m, s, n);
 }
 
+/* Bytes of p[0..n) up to (not including) the first line start that may begin a block (or,
+ * in junk, a header field); n when there is none. */
+static size_t
+mime_uu_span(const unsigned char *p, size_t n, int junk)
+{
+    const unsigned char *q = p, *end = p + n;
+
+    while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL && ++q < end)
+        if (*q == 'b' || (junk && (*q | 0x20) == 'c'))
+            return (size_t)(q - p);
+    return n;
+}
+
 int
 mime_uu_feed(struct mime *m, const unsigned char *p, size_t n)
 {
@@ -219,11 +232,11 @@ mime_uu_feed(struct mime *m, const unsigned char *p, size_t n)
             }
             u->bol = 0;
         }
-        lf = memchr(p, '\n', n);
-        take = lf != NULL ? (size_t)(lf - p) + 1 : n;
+        /* text up to the next line that may start a block, in one piece */
+        take = mime_uu_span(p, n, u->junk);
         if (mime_uu_text(m, p, take) == -1)
             return -1;
-        u->bol = lf != NULL;
+        u->bol = p[take - 1] == '\n';
         p += take;
         n -= take;
     }
