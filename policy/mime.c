@@ -325,6 +325,8 @@ mime_pop(struct mime *m)
 
     if (f->blen > 0 && f->mp != MIME_MP_EPILOGUE)
         f->part.flags |= MIME_PF_UNCLOSED;
+    if (f->blen > 0 && f->mp == MIME_MP_PREAMBLE)
+        mime_bad(m, "a multipart without any part"); /* readers may show its text */
     rc = mime_emit(m, MIME_PART_END, &f->part, NULL, 0);
     mime_part_free(f);
     m->top--;
@@ -386,6 +388,8 @@ mime_boundary(struct mime *m, int k, int close)
     while (m->top > k)
         if (mime_pop(m) == -1)
             return -1;
+    if (close && m->stack[k].mp == MIME_MP_PREAMBLE)
+        mime_bad(m, "a multipart without any part");
     m->stack[k].mp = close ? MIME_MP_EPILOGUE : MIME_MP_PARTS;
     mime_count_bounds(m);
     buf_reset(&m->line);

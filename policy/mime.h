@@ -43,8 +43,10 @@
  *   - a transfer encoding other than 7bit/8bit/binary on a multipart or message/rfc822 (some
  *     readers decode it and show parts this parse cannot see): read as a leaf, decoded;
  *   - an unknown Content-Transfer-Encoding (content passed raw, MIME_PF_BAD_CTE);
- *   - a NUL byte in a part header block or after a boundary; a boundary followed by a bare CR
- *     and more text (readers that break lines at CR see a boundary);
+ *   - a NUL byte or a bare CR in a part header block, a NUL after a boundary; a boundary
+ *     followed by a bare CR and more text (readers that break lines at CR see a boundary);
+ *   - a multipart without any part (no boundary line, or only the closing one): readers
+ *     differ on showing its preamble;
  *   - MIME header fields (Content-Type:, Content-Transfer-Encoding:, Content-Disposition:) at
  *     the start of a line in a preamble or epilogue: parts a lenient reader may find.
  * Past a limit: MIME_S_LIMIT with why; the parser stops reading the body (no more BEGIN or

@@ -210,6 +210,13 @@ mime_part_block(struct mime *m, struct mime_frame *f, int digest)
 
     if (memchr(h, '\0', m->hdr.len) != NULL)
         mime_bad(m, "NUL byte in a part header");
+    /* readers that break lines at a bare CR see another field there */
+    for (p = h; (p = memchr(p, '\r', (size_t)(end - p))) != NULL; p++)
+        if (p + 1 == end || p[1] != '\n') {
+            mime_bad(m, "bare CR in a part header");
+            break;
+        }
+    p = h;
     while (p < end) {
         const char *colon, *q = p, *e;
         size_t nl, k;

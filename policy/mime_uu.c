@@ -138,6 +138,8 @@ mime_uu_begin(struct mime *m, const char *s, size_t n)
     f->part.cte = MIME_CTE_UUENCODE;
     f->part.disp = MIME_DISP_ATTACHMENT;
     f->part.flags = MIME_PF_UUENCODED;
+    if (memchr(name, '\0', nl) != NULL)
+        f->part.flags |= MIME_PF_NAME_BROKEN;
     f->part.name_disp = buf_str(&f->name_disp);
     f->part.name_disp_len = f->name_disp.len;
     m->uu.open = 1;
