@@ -89,16 +89,16 @@ enum mime_cte {
 };
 enum mime_disp { MIME_DISP_NONE, MIME_DISP_INLINE, MIME_DISP_ATTACHMENT };
 
-#define MIME_PF_MULTIPART 0x001u     /* a multipart container: its children carry the data */
-#define MIME_PF_MESSAGE 0x002u       /* message/rfc822 (or global): one child, the message */
-#define MIME_PF_UUENCODED 0x004u     /* a uuencoded block found in the text it belongs to */
-#define MIME_PF_NAME_BROKEN 0x008u   /* a file name could not be decoded cleanly (mimeparam.h) */
+#define MIME_PF_MULTIPART 0x001u      /* a multipart container: its children carry the data */
+#define MIME_PF_MESSAGE 0x002u        /* message/rfc822 (or global): one child, the message */
+#define MIME_PF_UUENCODED 0x004u      /* a uuencoded block found in the text it belongs to */
+#define MIME_PF_NAME_BROKEN 0x008u    /* a file name could not be decoded cleanly (mimeparam.h) */
 #define MIME_PF_NAME_AMBIGUOUS 0x010u /* a file name given twice, differently, in one field */
-#define MIME_PF_BAD_TYPE 0x020u      /* Content-Type present but not a valid type/subtype */
-#define MIME_PF_BAD_CTE 0x040u       /* Content-Transfer-Encoding unknown or not allowed here */
-#define MIME_PF_BAD_CHARSET 0x080u   /* a charset parameter longer than MIME_CHARSET_MAX */
-#define MIME_PF_UNCLOSED 0x100u      /* ended without its closing boundary or "end" line */
-#define MIME_PF_BAD_BOUNDARY 0x200u  /* multipart without a usable boundary: read as text */
+#define MIME_PF_BAD_TYPE 0x020u       /* Content-Type present but not a valid type/subtype */
+#define MIME_PF_BAD_CTE 0x040u        /* Content-Transfer-Encoding unknown or not allowed here */
+#define MIME_PF_BAD_CHARSET 0x080u    /* a charset parameter longer than MIME_CHARSET_MAX */
+#define MIME_PF_UNCLOSED 0x100u       /* ended without its closing boundary or "end" line */
+#define MIME_PF_BAD_BOUNDARY 0x200u   /* multipart without a usable boundary: read as text */
 
 struct mime_part {
     unsigned index;  /* 0: the message itself; 1, 2, ...: in the order their header blocks end */

@@ -15,8 +15,8 @@ static const struct {
     const char *name;
     enum mime_cte cte;
 } mime_part_ctes[] = {
-    {"7bit", MIME_CTE_7BIT},         {"8bit", MIME_CTE_8BIT},
-    {"binary", MIME_CTE_BINARY},     {"base64", MIME_CTE_BASE64},
+    {"7bit", MIME_CTE_7BIT},           {"8bit", MIME_CTE_8BIT},
+    {"binary", MIME_CTE_BINARY},       {"base64", MIME_CTE_BASE64},
     {"quoted-printable", MIME_CTE_QP}, {"uuencode", MIME_CTE_UUENCODE},
     {"x-uuencode", MIME_CTE_UUENCODE}, {"x-uue", MIME_CTE_UUENCODE},
 };
@@ -171,7 +171,8 @@ mime_part_build(struct mime *m, struct mime_frame *f, const char *ct, size_t ctn
     }
 
     if (strncmp(f->part.type, "multipart/", 10) == 0 ||
-        strcmp(f->part.type, "message/rfc822") == 0 || strcmp(f->part.type, "message/global") == 0) {
+        strcmp(f->part.type, "message/rfc822") == 0 ||
+        strcmp(f->part.type, "message/global") == 0) {
         int identity = f->part.cte == MIME_CTE_7BIT || f->part.cte == MIME_CTE_8BIT ||
                        f->part.cte == MIME_CTE_BINARY;
         if (!identity) {
@@ -191,9 +192,9 @@ mime_part_build(struct mime *m, struct mime_frame *f, const char *ct, size_t ctn
             }
         }
     }
-    f->text = f->leaf && (strcmp(f->part.type, "text/plain") == 0 ||
-                          f->part.cte == MIME_CTE_UUENCODE ||
-                          (f->part.flags & MIME_PF_BAD_BOUNDARY));
+    f->text =
+        f->leaf && (strcmp(f->part.type, "text/plain") == 0 || f->part.cte == MIME_CTE_UUENCODE ||
+                    (f->part.flags & MIME_PF_BAD_BOUNDARY));
     return 0;
 }
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const mime_uu_hdrs[] = {"content-type:", "content-transfer-encoding:",
-                                           "content-disposition:"};
+static const char *const mime_uu_hdrs[] = {
+    "content-type:", "content-transfer-encoding:", "content-disposition:"};
 
 void
 mime_uu_start(struct mime *m, int junk)

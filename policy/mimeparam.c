@@ -304,8 +304,7 @@ mimeparam_2231(const struct mimeparam_piece *sec, struct buf *q, struct buf *raw
 
 /* A plain value onto res (empty): unquoted, then encoded words decoded when there are any. */
 static int
-mimeparam_plain(const struct mimeparam_piece *pc, struct buf *raw, struct buf *res,
-                unsigned *flags)
+mimeparam_plain(const struct mimeparam_piece *pc, struct buf *raw, struct buf *res, unsigned *flags)
 {
     char e[128];
 

@@ -112,8 +112,7 @@ main(int argc, char **argv)
         double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         printf("message %zu bytes: parse+decode %.0f MB/s (%d runs, %.3f s), parser peak heap "
                "%zu bytes\n",
-               total / (size_t)reps, (double)total / sec / 1e6, reps, sec,
-               bench_peak - bench_base);
+               total / (size_t)reps, (double)total / sec / 1e6, reps, sec, bench_peak - bench_base);
     }
     free(b64);
     return sum == 42; /* keep the output live */

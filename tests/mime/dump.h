@@ -15,12 +15,12 @@
 #include <string.h>
 
 struct dump {
-    char *s;             /* the dump so far, NUL-terminated */
+    char *s; /* the dump so far, NUL-terminated */
     size_t len, cap;
-    int data_idx;        /* part whose DATA is being joined, -1 none */
-    size_t data_len;     /* its length so far */
-    int hash_only;       /* DATA as length only (mimedump -s prints it so for big parts) */
-    unsigned max_depth;  /* deepest part seen */
+    int data_idx;             /* part whose DATA is being joined, -1 none */
+    size_t data_len;          /* its length so far */
+    int hash_only;            /* DATA as length only (mimedump -s prints it so for big parts) */
+    unsigned max_depth;       /* deepest part seen */
     unsigned long long total; /* all DATA bytes */
 };
 
@@ -73,9 +73,9 @@ dump_esc(struct dump *d, const unsigned char *p, size_t n)
 static void
 dump_flags(struct dump *d, unsigned f)
 {
-    static const char *const names[] = {"multipart", "message",  "uu",      "namebroken",
-                                        "nameambiguous", "badtype", "badcte", "badcharset",
-                                        "unclosed",  "badboundary"};
+    static const char *const names[] = {"multipart",     "message",    "uu",     "namebroken",
+                                        "nameambiguous", "badtype",    "badcte", "badcharset",
+                                        "unclosed",      "badboundary"};
     const char *sep = " f=";
     unsigned i;
 
@@ -105,7 +105,8 @@ static int
 dump_cb(void *arg, enum mime_event ev, const struct mime_part *p, const unsigned char *data,
         size_t len)
 {
-    static const char *const ctes[] = {"7bit", "8bit", "binary", "base64", "qp", "uuencode", "unknown"};
+    static const char *const ctes[] = {"7bit", "8bit",     "binary", "base64",
+                                       "qp",   "uuencode", "unknown"};
     static const char *const disps[] = {"", " inline", " attachment"};
     struct dump *d = arg;
     char b[64];
@@ -186,8 +187,7 @@ dump_status(struct dump *d, const struct mime *m)
  * Returns the parser's status.
  */
 static unsigned
-dump_message(struct dump *d, const char *msg, size_t n, size_t (*chunk)(void *, size_t),
-             void *carg)
+dump_message(struct dump *d, const char *msg, size_t n, size_t (*chunk)(void *, size_t), void *carg)
 {
     struct mime *m = mime_new(dump_cb, d);
     const char *p = msg, *end = msg + n, *body = end;

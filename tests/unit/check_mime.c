@@ -11,7 +11,10 @@
 #include "testutil.h"
 #include "../mime/dump.h"
 
-#define ROW(name, msg, want) {name, msg, sizeof(msg) - 1, want}
+#define ROW(name, msg, want)                                                                       \
+    {                                                                                              \
+        name, msg, sizeof(msg) - 1, want                                                           \
+    }
 static const struct {
     const char *name;
     const char *msg;
@@ -46,7 +49,8 @@ START_TEST(test_mime_table)
                   one.s, rows[_i].want);
     body = memmem(msg, n, "\n\n", 2);
     body = body != NULL ? body + 2 : msg;
-    if (memmem(msg, n, "\r\n\r\n", 4) != NULL && (const char *)memmem(msg, n, "\r\n\r\n", 4) + 4 < body)
+    if (memmem(msg, n, "\r\n\r\n", 4) != NULL &&
+        (const char *)memmem(msg, n, "\r\n\r\n", 4) + 4 < body)
         body = (const char *)memmem(msg, n, "\r\n\r\n", 4) + 4;
     for (k = 1; k < (size_t)(msg + n - body); k++) {
         struct dump d = {0};
@@ -65,7 +69,6 @@ START_TEST(test_mime_table)
     free(one.s);
 }
 END_TEST
-
 
 /* A message built for a limit test: header, then body, in a buffer the test frees. */
 static char *
@@ -196,8 +199,7 @@ START_TEST(test_mime_header_max)
     ck_assert_int_eq(mime_header(m, "Content-Type", hv), 0);
     ck_assert_int_eq(mime_body(m, "x\n", 2), 0);
     ck_assert_int_eq(mime_end(m), 0);
-    ck_limit("header field", MIME_HEADER_MAX, want, mime_status(m, NULL), "",
-             "");
+    ck_limit("header field", MIME_HEADER_MAX, want, mime_status(m, NULL), "", "");
     mime_free(m);
     free(hd.s);
     free(hv);
@@ -271,8 +273,10 @@ START_TEST(test_mime_name_max)
     name[len] = '\0';
     msg = malloc(3 * len + 200);
     /* in a parameter, and on a uuencode begin line */
-    sprintf(msg, "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Disposition: "
-                 "attachment; filename=\"%s\"\n\nx\n--b--\n", name);
+    sprintf(msg,
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Disposition: "
+            "attachment; filename=\"%s\"\n\nx\n--b--\n",
+            name);
     d = ck_dump(msg, &st);
     ck_limit("file name", MIMEPARAM_VALUE_MAX, len, st, d,
              "file name longer than MIMEPARAM_VALUE_MAX");

@@ -49,10 +49,14 @@ static const struct {
     {"missing piece", "x; name*0=a; name*2=c", "name", "ac", B | R31},
     {"missing first piece", "x; name*1=b", "name", "b", B | R31},
     {"same section twice", "x; name*0=a; name*0=b", "name", "a", B | R31},
-    {"encoded and plain mixed, a character split", "x; name*0*=utf-8''%C3; name*1*=%A9;"
-     " name*2=\".exe\"", "name", "\xc3\xa9.exe", R31},
+    {"encoded and plain mixed, a character split",
+     "x; name*0*=utf-8''%C3; name*1*=%A9;"
+     " name*2=\".exe\"",
+     "name", "\xc3\xa9.exe", R31},
     {"bidi control", "x; name*0*=utf-8''%E2%80%AEfdp; name*1=\".exe\"", "name",
-     "\xe2\x80\xae" "fdp.exe", R31},
+     "\xe2\x80\xae"
+     "fdp.exe",
+     R31},
     {"unknown charset", "x; name*=x-nonesuch''a%E9.exe", "name", "a\xef\xbf\xbd.exe", B | R31},
     {"bad percent escape", "x; name*=utf-8''a%G1.exe", "name", "a%G1.exe", B | R31},
     {"percent at the end", "x; name*=utf-8''a%4", "name", "a%4", B | R31},
@@ -96,7 +100,6 @@ START_TEST(test_mimeparam_table)
     buf_free(&b);
 }
 END_TEST
-
 
 START_TEST(test_mimeparam_value_max)
 {
