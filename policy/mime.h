@@ -119,9 +119,10 @@ enum mime_event { MIME_PART_BEGIN, MIME_PART_DATA, MIME_PART_END };
 
 /*
  * The callback: BEGIN when a part's header block has ended, DATA with decoded content of leaf
- * parts in pieces of any size (containers carry none; data is valid during the call only),
- * END when the part is over (children end before their parent). Return 0 to go on, -1 to stop:
- * the feeding call and every later one return -1.
+ * parts in pieces of any size (containers carry none), END when the part is over (children
+ * end before their parent). p and data are the parser's, valid during the call only (p's
+ * name_* until the END of that part returns). Return 0 to go on, -1 to stop: the feeding
+ * call and every later one return -1, and no more events come.
  */
 typedef int (*mime_cb)(void *arg, enum mime_event ev, const struct mime_part *p,
                        const unsigned char *data, size_t len);
