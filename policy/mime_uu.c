@@ -214,8 +214,11 @@ mime_uu_feed(struct mime *m, const unsigned char *p, size_t n)
                 buf_reset(&u->line);
             } else if (u->line.len > MIME_LINE_MAX ||
                        (!u->open && !mime_uu_possible(u->line.s, u->line.len, u->junk))) {
-                /* not a block line: text, and the rest of the line too */
+                /* not a block line: text, and the rest of the line too; a begin line this
+                 * long has a name past MIMEPARAM_VALUE_MAX: mime_uu_begin says so */
                 if (u->open && mime_uu_close(m, 1) == -1)
+                    return -1;
+                if (mime_uu_begin(m, u->line.s, u->line.len) != 0)
                     return -1;
                 if (u->junk && mime_uu_headerlike(u->line.s, u->line.len))
                     mime_bad(m, "MIME header field in a preamble or epilogue");

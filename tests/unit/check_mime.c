@@ -242,6 +242,12 @@ START_TEST(test_mime_parts_max)
     ck_assert(strstr(d, "\n+1001^") == NULL);
     free(d);
     free(msg);
+    /* uuencoded blocks count as parts too */
+    msg = ck_msg("Subject: x\n\n", "", "begin 644 a\n#86)C\nend\n", parts, "");
+    d = ck_dump(msg, &st);
+    ck_limit("uuencoded parts", MIME_PARTS_MAX, parts, st, d, "more than MIME_PARTS_MAX parts");
+    free(d);
+    free(msg);
 }
 END_TEST
 
@@ -286,6 +292,16 @@ START_TEST(test_mime_name_max)
     ck_limit("uuencode name", MIMEPARAM_VALUE_MAX, len, st, d,
              "file name longer than MIMEPARAM_VALUE_MAX");
     ck_assert_msg((strstr(d, "=1 \"abc\"") != NULL) == (len <= MIMEPARAM_VALUE_MAX), "%s", d);
+    free(d);
+    /* a begin line longer than MIME_LINE_MAX has such a name too */
+    free(msg);
+    msg = malloc(MIME_LINE_MAX + 100);
+    memset(msg, 'n', MIME_LINE_MAX + 99);
+    memcpy(msg, "Subject: x\n\nbegin 644 ", 22);
+    strcpy(msg + MIME_LINE_MAX + 80, "\n#86)C\nend\n");
+    d = ck_dump(msg, &st);
+    ck_limit("uuencode begin line", MIME_LINE_MAX, MIME_LINE_MAX + 1, st, d,
+             "file name longer than MIMEPARAM_VALUE_MAX");
     free(d);
     free(msg);
     free(name);
