@@ -214,10 +214,17 @@ mime_stream_end(struct mime *m)
     struct mime_frame *f = &m->stack[m->top];
     size_t k = 0;
 
-    if (f->leaf && f->part.cte == MIME_CTE_BASE64)
+    if (f->leaf && f->part.cte == MIME_CTE_BASE64) {
         k = b64_finish(&m->b64, m->out);
-    else if (f->leaf && f->part.cte == MIME_CTE_QP)
+        if (m->b64.flags != 0)
+            f->part.flags |= MIME_PF_BAD_ENCODING;
+        if (m->b64.flags & B64_F_AFTERPAD)
+            mime_bad(m, "base64 data after the padding");
+    } else if (f->leaf && f->part.cte == MIME_CTE_QP) {
         k = qp_finish(&m->qp, m->out);
+        if (m->qp.flags != 0)
+            f->part.flags |= MIME_PF_BAD_ENCODING;
+    }
     if (k > 0 && mime_text(m, m->out, k) == -1)
         return -1;
     return mime_uu_finish(m);

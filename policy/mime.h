@@ -43,6 +43,7 @@
  *   - a transfer encoding other than 7bit/8bit/binary on a multipart or message/rfc822 (some
  *     readers decode it and show parts this parse cannot see): read as a leaf, decoded;
  *   - an unknown Content-Transfer-Encoding (content passed raw, MIME_PF_BAD_CTE);
+ *   - base64 data after the padding (ignored here; decoders that read on show more);
  *   - a NUL byte or a bare CR in a part header block, a NUL after a boundary; a boundary
  *     followed by a bare CR and more text (readers that break lines at CR see a boundary);
  *   - a multipart without any part (no boundary line, or only the closing one): readers
@@ -99,6 +100,9 @@ enum mime_disp { MIME_DISP_NONE, MIME_DISP_INLINE, MIME_DISP_ATTACHMENT };
 #define MIME_PF_BAD_CHARSET 0x080u    /* a charset parameter longer than MIME_CHARSET_MAX */
 #define MIME_PF_UNCLOSED 0x100u       /* ended without its closing boundary or "end" line */
 #define MIME_PF_BAD_BOUNDARY 0x200u   /* multipart without a usable boundary: read as text */
+/* At END: the base64 or quoted-printable was not clean (bytes outside the alphabet skipped,
+ * a quantum cut short, a bad escape passed through, data after the padding ignored). */
+#define MIME_PF_BAD_ENCODING 0x400u
 
 struct mime_part {
     unsigned index;  /* 0: the message itself; 1, 2, ...: in the order their header blocks end */

@@ -75,7 +75,7 @@ dump_flags(struct dump *d, unsigned f)
 {
     static const char *const names[] = {"multipart",     "message",    "uu",     "namebroken",
                                         "nameambiguous", "badtype",    "badcte", "badcharset",
-                                        "unclosed",      "badboundary"};
+                                        "unclosed",      "badboundary", "badencoding"};
     const char *sep = " f=";
     unsigned i;
 
@@ -131,7 +131,7 @@ dump_cb(void *arg, enum mime_event ev, const struct mime_part *p, const unsigned
     if (ev == MIME_PART_END) {
         snprintf(b, sizeof(b), "-%u", p->index);
         dump_str(d, b);
-        dump_flags(d, p->flags & MIME_PF_UNCLOSED);
+        dump_flags(d, p->flags & (MIME_PF_UNCLOSED | MIME_PF_BAD_ENCODING));
         dump_str(d, "\n");
         return 0;
     }
