@@ -45,7 +45,8 @@
  *   - an unknown Content-Transfer-Encoding (content passed raw, MIME_PF_BAD_CTE);
  *   - base64 data after the padding (ignored here; decoders that read on show more);
  *   - a NUL byte or a bare CR in a part header block, a NUL after a boundary; a boundary
- *     followed by a bare CR and more text (readers that break lines at CR see a boundary);
+ *     followed by a bare CR and more text, or one right after a bare CR (readers that break
+ *     lines at CR see a boundary there);
  *   - a multipart without any part (no boundary line, or only the closing one): readers
  *     differ on showing its preamble;
  *   - MIME header fields (Content-Type:, Content-Transfer-Encoding:, Content-Disposition:) at

@@ -58,6 +58,8 @@ struct mime {
     struct buf line; /* a header line or candidate boundary line being gathered */
     int bol;         /* body: the next byte starts a line */
     int cand;        /* body: line holds the start of a possible boundary line */
+    int aftercr;     /* body: the last content byte was a CR (a bare one if '-' follows) */
+    int shadow;      /* body: line holds a line after a bare CR (mime_shadow_done) */
     size_t nbound;   /* open boundaries */
     char pend[3];    /* a line end held back: it belongs to a boundary line if one follows */
     size_t npend;

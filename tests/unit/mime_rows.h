@@ -275,3 +275,15 @@ ROW("base64 with bytes outside the alphabet",
 ROW("quoted-printable bad escape",
     "Content-Transfer-Encoding: quoted-printable\n\na=ZZb\n",
     "+0^0 text/plain qp\n=0 \"a=ZZb\\n\"\n-0 f=badencoding\n"),
+ROW("boundary after a bare CR",
+    "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r--b\r\nContent-Type: text/h"
+     "tml\r\n\r\ny\r\n--b--\r\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"x\\r--b\\r\\nContent-Type: text/ht"
+     "ml\\r\\n\\r\\ny\"\n-1\n-0\n! malformed: a boundary line after a bare CR\n"),
+ROW("text after a bare CR",
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\r--bz\ry\r-\n--b--\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"x\\r--bz\\ry\\r-\"\n-1\n-0\n"),
+ROW("bare CR inside a dash line",
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--x\r--b--\n--b--\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"--x\\r--b--\"\n-1\n-0\n! malformed"
+     ": a boundary line after a bare CR\n"),
