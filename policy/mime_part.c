@@ -40,7 +40,7 @@ mime_part_name(struct mime *m, struct mime_frame *f, const char *v, size_t n, co
     *found = 0;
     if (v == NULL)
         return 0;
-    rc = mimeparam_get(v, n, attr, b, &fl, err, sizeof(err));
+    rc = mimeparam_get(v, n, attr, MIMEPARAM_O_2047, b, &fl, err, sizeof(err));
     if (rc == -1) {
         mime_over(m, "file name longer than MIMEPARAM_VALUE_MAX");
         return -1;
@@ -63,7 +63,7 @@ mime_part_boundary(struct mime *m, struct mime_frame *f, const char *ct, size_t 
     int rc, i;
 
     buf_init(&b, MIMEPARAM_VALUE_MAX);
-    rc = mimeparam_get(ct, ctn, "boundary", &b, &fl, err, sizeof(err));
+    rc = mimeparam_get(ct, ctn, "boundary", 0, &b, &fl, err, sizeof(err));
     if (rc == 1) /* a boundary cannot end in white space (RFC 2046 bcharsnospace) */
         while (b.len > 0 && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\t'))
             b.s[--b.len] = '\0';
@@ -130,7 +130,7 @@ mime_part_build(struct mime *m, struct mime_frame *f, const char *ct, size_t ctn
             f->part.flags |= MIME_PF_BAD_TYPE;
         }
         buf_init(&cs, MIMEPARAM_VALUE_MAX);
-        rc = mimeparam_get(ct, ctn, "charset", &cs, &fl, err, sizeof(err));
+        rc = mimeparam_get(ct, ctn, "charset", 0, &cs, &fl, err, sizeof(err));
         if (rc == -1 || (rc == 1 && cs.len > MIME_CHARSET_MAX) ||
             (rc == 1 && memchr(cs.s, '\0', cs.len) != NULL)) {
             f->part.flags |= MIME_PF_BAD_CHARSET;

@@ -302,15 +302,17 @@ mimeparam_2231(const struct mimeparam_piece *sec, struct buf *q, struct buf *raw
     return rc == 0 ? 0 : -1;
 }
 
-/* A plain value onto res (empty): unquoted, then encoded words decoded when there are any. */
+/* A plain value onto res (empty): unquoted, then encoded words decoded when opts asks and
+ * there are any. */
 static int
-mimeparam_plain(const struct mimeparam_piece *pc, struct buf *raw, struct buf *res, unsigned *flags)
+mimeparam_plain(const struct mimeparam_piece *pc, unsigned opts, struct buf *raw, struct buf *res,
+                unsigned *flags)
 {
     char e[128];
 
     if (mimeparam_unquote(pc, raw) == -1)
         return -1;
-    if (strstr(buf_str(raw), "=?") == NULL)
+    if (!(opts & MIMEPARAM_O_2047) || strstr(buf_str(raw), "=?") == NULL)
         return buf_put(res, buf_str(raw), raw->len);
     /* res has room for any decoding of raw, so a failure is a bad word, kept as written */
     if (rfc2047_decode(buf_str(raw), raw->len, res, e, sizeof(e)) == -1) {
@@ -330,8 +332,8 @@ mimeparam_plain(const struct mimeparam_piece *pc, struct buf *raw, struct buf *r
 #define MIMEPARAM_CONV_MAX (4 * MIMEPARAM_RAW_MAX + 64)
 
 int
-mimeparam_get(const char *v, size_t n, const char *attr, struct buf *out, unsigned *flags,
-              char *err, size_t errlen)
+mimeparam_get(const char *v, size_t n, const char *attr, unsigned opts, struct buf *out,
+              unsigned *flags, char *err, size_t errlen)
 {
     struct mimeparam_piece plain = {0}, sec[MIMEPARAM_SECTIONS_MAX];
     struct buf q, raw, res, alt;
@@ -358,13 +360,13 @@ mimeparam_get(const char *v, size_t n, const char *attr, struct buf *out, unsign
         if (plain.present) { /* RFC 2231 wins; a plain value saying otherwise is a second name */
             unsigned f = 0;
             buf_reset(&raw);
-            if (mimeparam_plain(&plain, &raw, &alt, &f) == -1)
+            if (mimeparam_plain(&plain, opts, &raw, &alt, &f) == -1)
                 goto long_;
             if (alt.len != res.len || memcmp(buf_str(&alt), buf_str(&res), res.len) != 0)
                 *flags |= MIMEPARAM_F_AMBIGUOUS;
         }
     } else if (plain.present) {
-        if (mimeparam_plain(&plain, &raw, &res, flags) == -1)
+        if (mimeparam_plain(&plain, opts, &raw, &res, flags) == -1)
             goto long_;
     } else {
         rc = 0;

@@ -90,13 +90,29 @@ START_TEST(test_mimeparam_table)
     const char *got;
 
     buf_init(&b, MIMEPARAM_VALUE_MAX);
-    rc = mimeparam_get(rows[_i].value, strlen(rows[_i].value), rows[_i].attr, &b, &fl, err,
-                       sizeof(err));
+    rc = mimeparam_get(rows[_i].value, strlen(rows[_i].value), rows[_i].attr, MIMEPARAM_O_2047, &b,
+                       &fl, err, sizeof(err));
     got = rc == 1 ? buf_str(&b) : rc == 0 ? "-" : "ERR";
     ck_assert_msg(strcmp(got, rows[_i].want) == 0 && fl == rows[_i].flags,
                   "%s: got \"%s\" flags %#x want \"%s\" flags %#x (%s)", rows[_i].name, got, fl,
                   rows[_i].want, rows[_i].flags, err);
     ck_assert_msg(rc != -1 || err[0] != '\0', "%s: error without a reason", rows[_i].name);
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_mimeparam_no2047)
+{
+    /* a boundary or charset is taken as written: readers do not decode encoded words there */
+    static const char v[] = "multipart/mixed; boundary=\"=?utf-8?q?abc?=\"";
+    struct buf b;
+    unsigned fl = 0;
+    char err[128];
+
+    buf_init(&b, MIMEPARAM_VALUE_MAX);
+    ck_assert_int_eq(mimeparam_get(v, strlen(v), "boundary", 0, &b, &fl, err, sizeof(err)), 1);
+    ck_assert_str_eq(buf_str(&b), "=?utf-8?q?abc?=");
+    ck_assert_uint_eq(fl, 0);
     buf_free(&b);
 }
 END_TEST
@@ -115,7 +131,7 @@ START_TEST(test_mimeparam_value_max)
     memset(p, 'a', len);
     strcpy(p + len, "\"");
     buf_init(&b, MIMEPARAM_VALUE_MAX);
-    rc = mimeparam_get(v, strlen(v), "name", &b, &fl, err, sizeof(err));
+    rc = mimeparam_get(v, strlen(v), "name", MIMEPARAM_O_2047, &b, &fl, err, sizeof(err));
     ck_assert_msg(rc == (len <= MIMEPARAM_VALUE_MAX ? 1 : -1), "plain %zu: %d", len, rc);
     if (rc == 1)
         ck_assert_uint_eq(b.len, len);
@@ -124,7 +140,7 @@ START_TEST(test_mimeparam_value_max)
     for (i = 0; i * 32 < len; i++)
         p += sprintf(p, "; name*%zu=%.*s", i, (int)(len - i * 32 < 32 ? len - i * 32 : 32),
                      "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
-    rc = mimeparam_get(v, strlen(v), "name", &b, &fl, err, sizeof(err));
+    rc = mimeparam_get(v, strlen(v), "name", MIMEPARAM_O_2047, &b, &fl, err, sizeof(err));
     ck_assert_msg(rc == (len <= MIMEPARAM_VALUE_MAX ? 1 : -1), "pieces %zu: %d %s", len, rc, err);
     buf_free(&b);
     free(v);
@@ -144,7 +160,7 @@ START_TEST(test_mimeparam_sections_max)
     for (i = 0; i < n; i++)
         p += sprintf(p, "; name*%zu=c", i);
     buf_init(&b, MIMEPARAM_VALUE_MAX);
-    rc = mimeparam_get(v, strlen(v), "name", &b, &fl, err, sizeof(err));
+    rc = mimeparam_get(v, strlen(v), "name", MIMEPARAM_O_2047, &b, &fl, err, sizeof(err));
     ck_assert_msg(rc == (n <= MIMEPARAM_SECTIONS_MAX ? 1 : -1), "%zu sections: %d", n, rc);
     if (rc == 1)
         ck_assert_msg(b.len == n && fl == MIMEPARAM_F_RFC2231, "%zu sections: %zu %#x", n, b.len,
@@ -186,6 +202,7 @@ mimeparam_suite(void)
     TCase *tc = tcase_create("mimeparam");
 
     tcase_add_loop_test(tc, test_mimeparam_table, 0, sizeof(rows) / sizeof(rows[0]));
+    tcase_add_test(tc, test_mimeparam_no2047);
     tcase_add_loop_test(tc, test_mimeparam_value_max, 0, 3);
     tcase_add_loop_test(tc, test_mimeparam_sections_max, 0, 3);
     tcase_add_loop_test(tc, test_mimeparam_token_table, 0, sizeof(tokrows) / sizeof(tokrows[0]));

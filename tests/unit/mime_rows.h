@@ -287,3 +287,7 @@ ROW("bare CR inside a dash line",
     "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--x\r--b--\n--b--\n",
     "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"--x\\r--b--\"\n-1\n-0\n! malformed"
      ": a boundary line after a bare CR\n"),
+ROW("boundary that looks like an encoded word",
+    "Content-Type: multipart/mixed; boundary=\"=?utf-8?q?abc?=\"\n\n--abc\n\nno\n--=?utf-8?q?ab"
+     "c?=\n\nyes\n--=?utf-8?q?abc?=--\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"yes\"\n-1\n-0\n"),
