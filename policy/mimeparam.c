@@ -325,8 +325,11 @@ mimeparam_plain(const struct mimeparam_piece *pc, unsigned opts, struct buf *raw
     return 0;
 }
 
-/* Raw bytes of one value: the pieces as written, before charset conversion. */
+/* Raw bytes of one value: the pieces with quoting and percent-escapes undone, before charset
+ * conversion; four bytes a character is the most any charset needs for MIMEPARAM_VALUE_MAX. */
 #define MIMEPARAM_RAW_MAX (4 * MIMEPARAM_VALUE_MAX)
+/* One section's text as written: a percent-escape takes three bytes for one raw byte. */
+#define MIMEPARAM_SECTION_TEXT_MAX (3 * MIMEPARAM_RAW_MAX)
 /* Room for any conversion of MIMEPARAM_RAW_MAX bytes: one byte becomes at most 3 (U+FFFD),
  * one 2-byte UTF-16 unit at most 3; checked against MIMEPARAM_VALUE_MAX afterwards. */
 #define MIMEPARAM_CONV_MAX (4 * MIMEPARAM_RAW_MAX + 64)
@@ -342,7 +345,7 @@ mimeparam_get(const char *v, size_t n, const char *attr, unsigned opts, struct b
 
     *flags = 0;
     memset(sec, 0, sizeof(sec));
-    buf_init(&q, MIMEPARAM_RAW_MAX);
+    buf_init(&q, MIMEPARAM_SECTION_TEXT_MAX);
     buf_init(&raw, MIMEPARAM_RAW_MAX);
     buf_init(&res, MIMEPARAM_CONV_MAX);
     buf_init(&alt, MIMEPARAM_CONV_MAX);

@@ -147,6 +147,69 @@ START_TEST(test_mimeparam_value_max)
 }
 END_TEST
 
+START_TEST(test_mimeparam_section_text_max)
+{
+    /* one section of 3 * 4096 - 1 + _i bytes as written: a language tag long enough, then
+     * 1300 percent-escaped ISO-2022-JP escapes (3900 raw bytes that convert to nothing), "a" */
+    size_t len = 3 * 4 * MIMEPARAM_VALUE_MAX - 1 + (size_t)_i, lang, i;
+    char *v = malloc(len + 64), *p = v, err[128];
+    struct buf b;
+    unsigned fl = 0;
+    int rc;
+
+    p += sprintf(p, "x; name*=iso-2022-jp'");
+    lang = len - 13 - 1300 * 9 - 1;
+    memset(p, 'l', lang);
+    p += lang;
+    *p++ = '\'';
+    for (i = 0; i < 1300; i++)
+        p += sprintf(p, "%%1B%%28%%42");
+    strcpy(p, "a");
+    buf_init(&b, MIMEPARAM_VALUE_MAX);
+    rc = mimeparam_get(v, strlen(v), "name", 0, &b, &fl, err, sizeof(err));
+    ck_assert_msg(rc == (len <= 3 * 4 * MIMEPARAM_VALUE_MAX ? 1 : -1), "%zu bytes: %d %s", len, rc,
+                  rc == 1 ? buf_str(&b) : err);
+    if (rc == 1)
+        ck_assert_str_eq(buf_str(&b), "a");
+    buf_free(&b);
+    free(v);
+}
+END_TEST
+
+START_TEST(test_mimeparam_raw_max)
+{
+    /* MIMEPARAM_RAW_MAX bounds the bytes before charset conversion: ISO-2022-JP escapes that
+     * convert to nothing, in sections of 900 raw bytes, make a value of 4096 - 1 + _i raw
+     * bytes that decodes to "a" (after one or two spaces when the escapes do not fit) */
+    size_t raw = 4 * MIMEPARAM_VALUE_MAX - 1 + (size_t)_i, i, sec = 0;
+    char *v = malloc(raw * 4 + 1024), *p = v, err[128];
+    struct buf b;
+    unsigned fl = 0;
+    int rc;
+
+    p += sprintf(p, "x; name*0*=iso-2022-jp''");
+    for (i = 0; i + 3 <= raw - 1; i += 3) {
+        if (i / 900 != sec)
+            p += sprintf(p, "; name*%zu*=", ++sec);
+        p += sprintf(p, "%%1B%%28%%42");
+    }
+    for (; i < raw - 1; i++)
+        p += sprintf(p, "%%20");
+    strcpy(p, "a");
+    buf_init(&b, MIMEPARAM_VALUE_MAX);
+    rc = mimeparam_get(v, strlen(v), "name", 0, &b, &fl, err, sizeof(err));
+    ck_assert_msg(rc == (raw <= 4 * MIMEPARAM_VALUE_MAX ? 1 : -1), "%zu raw bytes: %d %s", raw, rc,
+                  rc == 1 ? buf_str(&b) : err);
+    if (rc == 1)
+        ck_assert_msg(strcmp(buf_str(&b), raw % 3 == 1   ? "a"
+                                          : raw % 3 == 2 ? " a"
+                                                         : "  a") == 0,
+                      "%zu raw bytes: \"%s\"", raw, buf_str(&b));
+    buf_free(&b);
+    free(v);
+}
+END_TEST
+
 START_TEST(test_mimeparam_sections_max)
 {
     /* MIMEPARAM_SECTIONS_MAX - 1 + _i sections name*0 .. */
@@ -205,6 +268,8 @@ mimeparam_suite(void)
     tcase_add_test(tc, test_mimeparam_no2047);
     tcase_add_loop_test(tc, test_mimeparam_value_max, 0, 3);
     tcase_add_loop_test(tc, test_mimeparam_sections_max, 0, 3);
+    tcase_add_loop_test(tc, test_mimeparam_raw_max, 0, 3);
+    tcase_add_loop_test(tc, test_mimeparam_section_text_max, 0, 3);
     tcase_add_loop_test(tc, test_mimeparam_token_table, 0, sizeof(tokrows) / sizeof(tokrows[0]));
     suite_add_tcase(s, tc);
     return s;

@@ -291,3 +291,8 @@ ROW("boundary that looks like an encoded word",
     "Content-Type: multipart/mixed; boundary=\"=?utf-8?q?abc?=\"\n\n--abc\n\nno\n--=?utf-8?q?ab"
      "c?=\n\nyes\n--=?utf-8?q?abc?=--\n",
     "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"yes\"\n-1\n-0\n"),
+ROW("charset under its limit",
+    "Content-Type: text/plain; charset=yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+     "yyyyyy\n\nx\n",
+    "+0^0 text/plain cs=yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n=0 \"x"
+     "\\n\"\n-0\n"),
