@@ -3,13 +3,15 @@
  * dump.h - the MIME parser's events written as text, one line per event, for the unit tests,
  * the fuzz harness and mimedump: "+IDX^PARENT type [cs=] [cte] [disp] [f=flags] [fn=""] [n=""]"
  * at BEGIN, "=IDX "data"" for the DATA of a part (consecutive pieces joined, so any chunking
- * dumps the same), "-IDX [f=flags]" at END, and "! status: why" at the end.
+ * dumps the same; "=IDX N bytes sha256 HEX" with hash_only), "-IDX [f=flags]" at END, and "!
+ * status: why" at the end.
  */
 #ifndef RW_MIME_DUMP_H
 #define RW_MIME_DUMP_H
 
 #include "mime.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,8 @@ struct dump {
     size_t len, cap;
     int data_idx;             /* part whose DATA is being joined, -1 none */
     size_t data_len;          /* its length so far */
-    int hash_only;            /* DATA as length only (mimedump -s prints it so for big parts) */
+    int hash_only;            /* DATA as length and SHA-256 (mimedump -s, for big parts) */
+    EVP_MD_CTX *md;           /* hash_only: the digest of the DATA being joined */
     unsigned max_depth;       /* deepest part seen */
     unsigned long long total; /* all DATA bytes */
 };
@@ -73,8 +76,8 @@ dump_esc(struct dump *d, const unsigned char *p, size_t n)
 static void
 dump_flags(struct dump *d, unsigned f)
 {
-    static const char *const names[] = {"multipart",     "message",    "uu",     "namebroken",
-                                        "nameambiguous", "badtype",    "badcte", "badcharset",
+    static const char *const names[] = {"multipart",     "message",     "uu",         "namebroken",
+                                        "nameambiguous", "badtype",     "badcte",     "badcharset",
                                         "unclosed",      "badboundary", "badencoding"};
     const char *sep = " f=";
     unsigned i;
@@ -92,9 +95,17 @@ dump_data_end(struct dump *d)
 {
     if (d->data_idx >= 0) {
         if (d->hash_only) {
+            unsigned char h[EVP_MAX_MD_SIZE];
+            unsigned hl = 0, i;
             char b[64];
-            snprintf(b, sizeof(b), " %zu bytes", d->data_len);
+            if (EVP_DigestFinal_ex(d->md, h, &hl) != 1)
+                abort();
+            snprintf(b, sizeof(b), " %zu bytes sha256 ", d->data_len);
             dump_str(d, b);
+            for (i = 0; i < hl; i++) {
+                snprintf(b, sizeof(b), "%02x", h[i]);
+                dump_str(d, b);
+            }
         }
         dump_str(d, d->hash_only ? "\n" : "\"\n");
     }
@@ -121,8 +132,13 @@ dump_cb(void *arg, enum mime_event ev, const struct mime_part *p, const unsigned
             dump_str(d, b);
             d->data_idx = (int)p->index;
             d->data_len = 0;
+            if (d->hash_only && ((d->md == NULL && (d->md = EVP_MD_CTX_new()) == NULL) ||
+                                 EVP_DigestInit_ex(d->md, EVP_sha256(), NULL) != 1))
+                abort();
         }
         d->data_len += len;
+        if (d->hash_only && EVP_DigestUpdate(d->md, data, len) != 1)
+            abort();
         if (!d->hash_only)
             dump_esc(d, data, len);
         return 0;
