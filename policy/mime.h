@@ -40,6 +40,9 @@
  *     multipart whose boundary equals an open one's or extends it by "--" (lines would be
  *     ambiguous); Content-Type, -Transfer-Encoding or -Disposition repeated with different values
  *     in one header block (the first is used);
+ *   - an invalid Content-Type that names a multipart or message type ("multipart/mixed,
+ *     text/plain"): read as text/plain, which a lenient reader may not do; other invalid types
+ *     (broken mailers send "text") are only MIME_PF_BAD_TYPE;
  *   - a transfer encoding other than 7bit/8bit/binary on a multipart or message/rfc822 (some
  *     readers decode it and show parts this parse cannot see): read as a leaf, decoded;
  *   - an unknown Content-Transfer-Encoding (content passed raw, MIME_PF_BAD_CTE);

@@ -21,6 +21,18 @@ static const struct {
     {"x-uuencode", MIME_CTE_UUENCODE}, {"x-uue", MIME_CTE_UUENCODE},
 };
 
+/* 1 if v[0..n) holds w, in any case. */
+static int
+mime_part_mentions(const char *v, size_t n, const char *w)
+{
+    size_t k = strlen(w), i;
+
+    for (i = 0; i + k <= n; i++)
+        if (strncasecmp(v + i, w, k) == 0)
+            return 1;
+    return 0;
+}
+
 void
 mime_part_free(struct mime_frame *f)
 {
@@ -128,6 +140,10 @@ mime_part_build(struct mime *m, struct mime_frame *f, const char *ct, size_t ctn
         } else {
             util_strlcpy(f->part.type, "text/plain", sizeof(f->part.type));
             f->part.flags |= MIME_PF_BAD_TYPE;
+            /* a lenient reader may still find a container type in it and show its parts */
+            if (mime_part_mentions(ct, ctn, "multipart/") ||
+                mime_part_mentions(ct, ctn, "message/"))
+                mime_bad(m, "an invalid Content-Type naming a multipart or message type");
         }
         buf_init(&cs, MIMEPARAM_VALUE_MAX);
         rc = mimeparam_get(ct, ctn, "charset", 0, &cs, &fl, err, sizeof(err));

@@ -296,3 +296,11 @@ ROW("charset under its limit",
      "yyyyyy\n\nx\n",
     "+0^0 text/plain cs=yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n=0 \"x"
      "\\n\"\n-0\n"),
+ROW("invalid Content-Type naming a multipart",
+    "Content-Type: multipart/mixed, text/plain; boundary=b\n\n--b\nContent-Type: application/x-"
+     "msdownload\n\nMZ\n--b--\n",
+    "+0^0 text/plain f=badtype\n=0 \"--b\\nContent-Type: application/x-msdownload\\n\\nMZ\\n--b"
+     "--\\n\"\n-0\n! malformed: an invalid Content-Type naming a multipart or message type\n"),
+ROW("invalid Content-Type without a subtype",
+    "Content-Type: text\n\nx\n",
+    "+0^0 text/plain f=badtype\n=0 \"x\\n\"\n-0\n"),
