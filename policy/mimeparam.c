@@ -325,6 +325,29 @@ mimeparam_plain(const struct mimeparam_piece *pc, unsigned opts, struct buf *raw
     return 0;
 }
 
+/* 8-bit bytes in a plain value (RFC 6532 mail, or a mailer that wrote its own charset raw):
+ * kept when they are UTF-8, else U+FFFD and MIMEPARAM_F_BROKEN, so the value is UTF-8 as
+ * promised. tmp is scratch. 0, or -1 (no room). */
+static int
+mimeparam_utf8(struct buf *res, struct buf *tmp, unsigned *flags)
+{
+    char e[64];
+    size_t i;
+
+    for (i = 0; i < res->len && (unsigned char)res->s[i] < 0x80; i++)
+        ;
+    if (i == res->len)
+        return 0;
+    buf_reset(tmp);
+    if (rfc2047_charset_decode("utf-8", 5, res->s, res->len, tmp, e, sizeof(e)) != 0)
+        return -1;
+    if (tmp->len == res->len && memcmp(tmp->s, res->s, res->len) == 0)
+        return 0;
+    *flags |= MIMEPARAM_F_BROKEN;
+    buf_reset(res);
+    return buf_put(res, tmp->s, tmp->len);
+}
+
 /* Raw bytes of one value: the pieces with quoting and percent-escapes undone, before charset
  * conversion; four bytes a character is the most any charset needs for MIMEPARAM_VALUE_MAX. */
 #define MIMEPARAM_RAW_MAX (4 * MIMEPARAM_VALUE_MAX)
@@ -370,6 +393,8 @@ mimeparam_get(const char *v, size_t n, const char *attr, unsigned opts, struct b
         }
     } else if (plain.present) {
         if (mimeparam_plain(&plain, opts, &raw, &res, flags) == -1)
+            goto long_;
+        if (mimeparam_utf8(&res, &alt, flags) == -1)
             goto long_;
     } else {
         rc = 0;

@@ -13,7 +13,7 @@
  *   - MIMEPARAM_F_BROKEN: an unknown charset (ASCII kept, other bytes U+FFFD), a bad
  *     percent-escape (kept literally), a missing or repeated continuation section (the pieces
  *     present are joined in order), a malformed encoded word (kept as written), an unterminated
- *     quoted-string (read to the end), a NUL byte.
+ *     quoted-string (read to the end), a NUL byte, 8-bit bytes that are not UTF-8 (U+FFFD).
  */
 #ifndef RW_MIMEPARAM_H
 #define RW_MIMEPARAM_H

@@ -79,6 +79,14 @@ static const struct {
     {"2231 last section", "x; name*63=a", "name", "a", B | R31},
     {"boundary with spaces", "multipart/mixed; boundary=\"a b\"", "boundary", "a b", 0},
     {"charset", "text/plain; charset=\"UTF-8\"", "charset", "UTF-8", 0},
+    {"raw UTF-8", "x; filename=\"r\xc3\xa9sum\xc3\xa9.pdf\"", "filename",
+     "r\xc3\xa9sum\xc3\xa9.pdf", 0},
+    {"raw Latin-1", "x; filename=\"r\xe9sum\xe9.pdf\"", "filename",
+     "r\xef\xbf\xbdsum\xef\xbf\xbd.pdf", B},
+    {"raw Latin-1 beside an encoded word", "x; filename=\"\xe9=?utf-8?q?a?=\"", "filename",
+     "\xef\xbf\xbd"
+     "a",
+     B | R47},
 };
 
 START_TEST(test_mimeparam_table)
