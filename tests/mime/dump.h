@@ -187,8 +187,8 @@ dump_status(struct dump *d, const struct mime *m)
 
     dump_data_end(d);
     if (st & MIME_S_LIMIT)
-        dump_str(d, "! limit");
-    if (st & MIME_S_MALFORMED)
+        dump_str(d, st & MIME_S_MALFORMED ? "! limit, malformed" : "! limit");
+    else if (st & MIME_S_MALFORMED)
         dump_str(d, "! malformed");
     if (st) {
         dump_str(d, ": ");
