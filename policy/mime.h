@@ -20,7 +20,8 @@
  *   - folded part header fields, comments, odd case and spacing in media types, parameters and
  *     Content-Transfer-Encoding ("Base64", " base64 (x)"); MIME-Version is not required;
  *   - a part header block that ends at a line that is not a header field (no blank line): that
- *     line starts the body; one cut short by a boundary line: an empty body;
+ *     line starts the body; one cut short by a boundary line: an empty body; a line of only
+ *     white space ends it as a blank line does;
  *   - defaults of RFC 2045/2046: text/plain, message/rfc822 inside multipart/digest, 7bit; an
  *     invalid media type counts as text/plain (MIME_PF_BAD_TYPE); an unknown disposition type
  *     as attachment (RFC 2183);
@@ -65,8 +66,9 @@
 /* Longest part header line or boundary line (its bytes before LF): four times RFC 5322's 998,
  * for mailers that do not fold; nothing longer is a header a reader honours. */
 #define MIME_LINE_MAX 4096
-/* Largest part header block (the lines up to the blank line): 64 KiB, far above the few
- * hundred bytes real part headers take and the 998 x a few folds a long file name takes. */
+/* Largest part header block (the lines up to the blank line), and largest Content-* field of
+ * the message's own header: 64 KiB, far above the few hundred bytes real part headers take and
+ * the 998 x a few folds a long file name takes. */
 #define MIME_HEADER_MAX 65536
 /* Deepest nesting (the message is 0; each multipart, message/rfc822 or uuencoded block adds
  * one): real mail rarely passes 5; 32 leaves room for forwards of forwards. */
