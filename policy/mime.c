@@ -168,7 +168,7 @@ mime_stream_start(struct mime *m)
 
     m->npend = 0;
     m->bol = 1;
-    m->cand = 0;
+    m->cand = m->shadow = m->aftercr = 0;
     buf_reset(&m->line);
     b64_init(&m->b64);
     qp_init(&m->qp);
@@ -214,10 +214,17 @@ mime_stream_end(struct mime *m)
     struct mime_frame *f = &m->stack[m->top];
     size_t k = 0;
 
-    if (f->leaf && f->part.cte == MIME_CTE_BASE64)
+    if (f->leaf && f->part.cte == MIME_CTE_BASE64) {
         k = b64_finish(&m->b64, m->out);
-    else if (f->leaf && f->part.cte == MIME_CTE_QP)
+        if (m->b64.flags != 0)
+            f->part.flags |= MIME_PF_BAD_ENCODING;
+        if (m->b64.flags & B64_F_AFTERPAD)
+            mime_bad(m, "base64 data after the padding");
+    } else if (f->leaf && f->part.cte == MIME_CTE_QP) {
         k = qp_finish(&m->qp, m->out);
+        if (m->qp.flags != 0)
+            f->part.flags |= MIME_PF_BAD_ENCODING;
+    }
     if (k > 0 && mime_text(m, m->out, k) == -1)
         return -1;
     return mime_uu_finish(m);
@@ -325,6 +332,8 @@ mime_pop(struct mime *m)
 
     if (f->blen > 0 && f->mp != MIME_MP_EPILOGUE)
         f->part.flags |= MIME_PF_UNCLOSED;
+    if (f->blen > 0 && f->mp == MIME_MP_PREAMBLE)
+        mime_bad(m, "a multipart without any part"); /* readers may show its text */
     rc = mime_emit(m, MIME_PART_END, &f->part, NULL, 0);
     mime_part_free(f);
     m->top--;
@@ -342,7 +351,7 @@ mime_opened(struct mime *m)
     mime_count_bounds(m);
     buf_reset(&m->line);
     m->bol = 1;
-    m->cand = 0;
+    m->cand = m->shadow = m->aftercr = 0;
     if (f->part.flags & MIME_PF_MESSAGE) {
         m->st = MIME_ST_HDR;
         buf_reset(&m->hdr);
@@ -386,11 +395,13 @@ mime_boundary(struct mime *m, int k, int close)
     while (m->top > k)
         if (mime_pop(m) == -1)
             return -1;
+    if (close && m->stack[k].mp == MIME_MP_PREAMBLE)
+        mime_bad(m, "a multipart without any part");
     m->stack[k].mp = close ? MIME_MP_EPILOGUE : MIME_MP_PARTS;
     mime_count_bounds(m);
     buf_reset(&m->line);
     m->bol = 1;
-    m->cand = 0;
+    m->cand = m->shadow = m->aftercr = 0;
     if (close) {
         m->st = MIME_ST_BODY;
         mime_stream_start(m);
@@ -450,10 +461,12 @@ mime_hdr_line(struct mime *m)
     return m->failed || m->st == MIME_ST_STOPPED ? -1 : 0;
 }
 
-/* A candidate boundary line in m->line is complete (complete = 1) or may no longer be one. */
+/* A candidate boundary line in m->line is complete (complete = 1) or may no longer be one. A
+ * line that is not a boundary line is content, read again as such (see mime_feed). */
 static int
 mime_cand_done(struct mime *m, int complete)
 {
+    char L[MIME_LINE_MAX + 1];
     size_t len = m->line.len;
     int k, close, r;
 
@@ -465,22 +478,47 @@ mime_cand_done(struct mime *m, int complete)
     m->cand = 0;
     if (r == 1)
         return mime_boundary(m, k, close);
-    m->bol = complete && len < m->line.len;
+    len = m->line.len;
+    memcpy(L, m->line.s, len);
+    buf_reset(&m->line);
+    m->bol = m->aftercr = 0;
+    mime_feed(m, L, len);
+    return m->failed || m->st == MIME_ST_STOPPED ? -1 : 0;
+}
+
+/*
+ * The text after a bare CR up to the next CR or LF, in m->line, is complete or may no longer
+ * be a boundary line. It is content either way, but readers that break lines at a bare CR see
+ * a boundary where this parse sees none: MALFORMED when it matches one (or is too long to
+ * tell).
+ */
+static int
+mime_shadow_done(struct mime *m, int complete)
+{
+    int k, close, r = mime_boundary_line(m, m->line.s, m->line.len, 0, &k, &close);
+
+    if (r == 0 && complete)
+        r = mime_boundary_line(m, m->line.s, m->line.len, 1, &k, &close);
+    else if (r == 0 && m->line.len <= MIME_LINE_MAX)
+        return 0;
+    if (r >= 0)
+        mime_bad(m, "a boundary line after a bare CR");
+    m->shadow = 0;
     if (mime_content(m, m->line.s, m->line.len) == -1)
         return -1;
     buf_reset(&m->line);
     return 0;
 }
 
-/* The first LF in p[0..n) followed by '-', or NULL. memchr for the '-' runs at memory speed
- * and base64 holds none; glibc's memmem is several times slower on a two-byte needle. */
+/* The first LF or CR in p[0..n) followed by '-', or NULL. memchr for the '-' runs at memory
+ * speed and base64 holds none; glibc's memmem is several times slower on a two-byte needle. */
 static const char *
 mime_lf_dash(const char *p, size_t n)
 {
     const char *q = p, *end = p + n;
 
     while (q < end && (q = memchr(q, '-', (size_t)(end - q))) != NULL) {
-        if (q > p && q[-1] == '\n')
+        if (q > p && (q[-1] == '\n' || q[-1] == '\r'))
             return q - 1;
         q++;
     }
@@ -493,6 +531,21 @@ mime_feed(struct mime *m, const char *p, size_t n)
     while (n > 0 && !m->failed) {
         const char *lf;
         size_t take;
+        if (m->st == MIME_ST_BODY && m->shadow) {
+            for (take = 0;
+                 take < n && take < m->line.max - m->line.len && p[take] != '\r' && p[take] != '\n';
+                 take++)
+                ;
+            if (buf_put(&m->line, p, take) == -1) {
+                m->failed = 1;
+                return;
+            }
+            p += take;
+            n -= take;
+            if (mime_shadow_done(m, n > 0 && (p[0] == '\r' || p[0] == '\n')) == -1)
+                return;
+            continue;
+        }
         if (m->st == MIME_ST_HDR || (m->st == MIME_ST_BODY && m->cand)) {
             lf = memchr(p, '\n', n);
             take = lf != NULL ? (size_t)(lf - p) + 1 : n;
@@ -515,7 +568,6 @@ mime_feed(struct mime *m, const char *p, size_t n)
             } else if (lf != NULL && p == lf + 1) {
                 if (mime_cand_done(m, 1) == -1)
                     return;
-                buf_reset(&m->line);
             } else {
                 if (mime_cand_done(m, 0) == -1)
                     return;
@@ -528,20 +580,24 @@ mime_feed(struct mime *m, const char *p, size_t n)
         }
         if (m->st != MIME_ST_BODY)
             return;
-        if (m->bol) {
+        if (m->bol || m->aftercr) {
             if (m->nbound > 0 && p[0] == '-') {
-                m->cand = 1;
+                m->cand = m->bol;
+                m->shadow = !m->bol;
+                m->bol = m->aftercr = 0;
                 continue;
             }
-            m->bol = 0;
+            m->bol = m->aftercr = 0;
         }
         /* content up to the next line that starts with '-' (the only lines that may be
-         * boundaries); everything, when no multipart is open */
+         * boundaries, or look like one after a bare CR); everything, when no multipart is
+         * open */
         lf = m->nbound > 0 ? mime_lf_dash(p, n) : NULL;
         take = lf != NULL ? (size_t)(lf - p) + 1 : n;
         if (mime_content(m, p, take) == -1)
             return;
         m->bol = p[take - 1] == '\n';
+        m->aftercr = p[take - 1] == '\r';
         p += take;
         n -= take;
     }
@@ -589,6 +645,8 @@ mime_end(struct mime *m)
             break;
     if (m->st == MIME_ST_BODY && m->cand)
         mime_cand_done(m, 1);
+    if (m->st == MIME_ST_BODY && m->shadow)
+        mime_shadow_done(m, 1);
     if (m->st == MIME_ST_BODY && !m->failed) {
         /* no boundary follows: a held line end is content */
         size_t n = m->npend;

@@ -20,7 +20,8 @@
  *   - folded part header fields, comments, odd case and spacing in media types, parameters and
  *     Content-Transfer-Encoding ("Base64", " base64 (x)"); MIME-Version is not required;
  *   - a part header block that ends at a line that is not a header field (no blank line): that
- *     line starts the body; one cut short by a boundary line: an empty body;
+ *     line starts the body; one cut short by a boundary line: an empty body; a line of only
+ *     white space ends it as a blank line does;
  *   - defaults of RFC 2045/2046: text/plain, message/rfc822 inside multipart/digest, 7bit; an
  *     invalid media type counts as text/plain (MIME_PF_BAD_TYPE); an unknown disposition type
  *     as attachment (RFC 2183);
@@ -40,11 +41,18 @@
  *     multipart whose boundary equals an open one's or extends it by "--" (lines would be
  *     ambiguous); Content-Type, -Transfer-Encoding or -Disposition repeated with different values
  *     in one header block (the first is used);
+ *   - an invalid Content-Type that names a multipart or message type ("multipart/mixed,
+ *     text/plain"): read as text/plain, which a lenient reader may not do; other invalid types
+ *     (broken mailers send "text") are only MIME_PF_BAD_TYPE;
  *   - a transfer encoding other than 7bit/8bit/binary on a multipart or message/rfc822 (some
  *     readers decode it and show parts this parse cannot see): read as a leaf, decoded;
  *   - an unknown Content-Transfer-Encoding (content passed raw, MIME_PF_BAD_CTE);
- *   - a NUL byte in a part header block or after a boundary; a boundary followed by a bare CR
- *     and more text (readers that break lines at CR see a boundary);
+ *   - base64 data after the padding (ignored here; decoders that read on show more);
+ *   - a NUL byte or a bare CR in a part header block, a NUL after a boundary; a boundary
+ *     followed by a bare CR and more text, or one right after a bare CR (readers that break
+ *     lines at CR see a boundary there);
+ *   - a multipart without any part (no boundary line, or only the closing one): readers
+ *     differ on showing its preamble;
  *   - MIME header fields (Content-Type:, Content-Transfer-Encoding:, Content-Disposition:) at
  *     the start of a line in a preamble or epilogue: parts a lenient reader may find.
  * Past a limit: MIME_S_LIMIT with why; the parser stops reading the body (no more BEGIN or
@@ -58,8 +66,9 @@
 /* Longest part header line or boundary line (its bytes before LF): four times RFC 5322's 998,
  * for mailers that do not fold; nothing longer is a header a reader honours. */
 #define MIME_LINE_MAX 4096
-/* Largest part header block (the lines up to the blank line): 64 KiB, far above the few
- * hundred bytes real part headers take and the 998 x a few folds a long file name takes. */
+/* Largest part header block (the lines up to the blank line), and largest Content-* field of
+ * the message's own header: 64 KiB, far above the few hundred bytes real part headers take and
+ * the 998 x a few folds a long file name takes. */
 #define MIME_HEADER_MAX 65536
 /* Deepest nesting (the message is 0; each multipart, message/rfc822 or uuencoded block adds
  * one): real mail rarely passes 5; 32 leaves room for forwards of forwards. */
@@ -87,16 +96,19 @@ enum mime_cte {
 };
 enum mime_disp { MIME_DISP_NONE, MIME_DISP_INLINE, MIME_DISP_ATTACHMENT };
 
-#define MIME_PF_MULTIPART 0x001u     /* a multipart container: its children carry the data */
-#define MIME_PF_MESSAGE 0x002u       /* message/rfc822 (or global): one child, the message */
-#define MIME_PF_UUENCODED 0x004u     /* a uuencoded block found in the text it belongs to */
-#define MIME_PF_NAME_BROKEN 0x008u   /* a file name could not be decoded cleanly (mimeparam.h) */
+#define MIME_PF_MULTIPART 0x001u      /* a multipart container: its children carry the data */
+#define MIME_PF_MESSAGE 0x002u        /* message/rfc822 (or global): one child, the message */
+#define MIME_PF_UUENCODED 0x004u      /* a uuencoded block found in the text it belongs to */
+#define MIME_PF_NAME_BROKEN 0x008u    /* a file name could not be decoded cleanly (mimeparam.h) */
 #define MIME_PF_NAME_AMBIGUOUS 0x010u /* a file name given twice, differently, in one field */
-#define MIME_PF_BAD_TYPE 0x020u      /* Content-Type present but not a valid type/subtype */
-#define MIME_PF_BAD_CTE 0x040u       /* Content-Transfer-Encoding unknown or not allowed here */
-#define MIME_PF_BAD_CHARSET 0x080u   /* a charset parameter longer than MIME_CHARSET_MAX */
-#define MIME_PF_UNCLOSED 0x100u      /* ended without its closing boundary or "end" line */
-#define MIME_PF_BAD_BOUNDARY 0x200u  /* multipart without a usable boundary: read as text */
+#define MIME_PF_BAD_TYPE 0x020u       /* Content-Type present but not a valid type/subtype */
+#define MIME_PF_BAD_CTE 0x040u        /* Content-Transfer-Encoding unknown or not allowed here */
+#define MIME_PF_BAD_CHARSET 0x080u    /* a charset parameter longer than MIME_CHARSET_MAX */
+#define MIME_PF_UNCLOSED 0x100u       /* ended without its closing boundary or "end" line */
+#define MIME_PF_BAD_BOUNDARY 0x200u   /* multipart without a usable boundary: read as text */
+/* At END: the base64 or quoted-printable was not clean (bytes outside the alphabet skipped,
+ * a quantum cut short, a bad escape passed through, data after the padding ignored). */
+#define MIME_PF_BAD_ENCODING 0x400u
 
 struct mime_part {
     unsigned index;  /* 0: the message itself; 1, 2, ...: in the order their header blocks end */
@@ -117,9 +129,10 @@ enum mime_event { MIME_PART_BEGIN, MIME_PART_DATA, MIME_PART_END };
 
 /*
  * The callback: BEGIN when a part's header block has ended, DATA with decoded content of leaf
- * parts in pieces of any size (containers carry none; data is valid during the call only),
- * END when the part is over (children end before their parent). Return 0 to go on, -1 to stop:
- * the feeding call and every later one return -1.
+ * parts in pieces of any size (containers carry none), END when the part is over (children
+ * end before their parent). p and data are the parser's, valid during the call only (p's
+ * name_* until the END of that part returns). Return 0 to go on, -1 to stop: the feeding
+ * call and every later one return -1, and no more events come.
  */
 typedef int (*mime_cb)(void *arg, enum mime_event ev, const struct mime_part *p,
                        const unsigned char *data, size_t len);

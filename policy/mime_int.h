@@ -13,9 +13,9 @@
 /* Raw bytes handed to a decoder at once: big enough that the per-call cost vanishes, small
  * enough that the output buffer (below) stays in L1 cache. */
 #define MIME_DECODE_STEP 16384
-#define MIME_OUT_SIZE                                                                             \
-    (QP_DECODED_MAX(MIME_DECODE_STEP) > B64_DECODED_MAX(MIME_DECODE_STEP)                         \
-         ? QP_DECODED_MAX(MIME_DECODE_STEP)                                                       \
+#define MIME_OUT_SIZE                                                                              \
+    (QP_DECODED_MAX(MIME_DECODE_STEP) > B64_DECODED_MAX(MIME_DECODE_STEP)                          \
+         ? QP_DECODED_MAX(MIME_DECODE_STEP)                                                        \
          : B64_DECODED_MAX(MIME_DECODE_STEP))
 
 enum mime_mp { MIME_MP_NONE, MIME_MP_PREAMBLE, MIME_MP_PARTS, MIME_MP_EPILOGUE };
@@ -24,9 +24,9 @@ struct mime_frame {
     struct mime_part part;
     struct buf name_disp, name_type; /* what part.name_* point into */
     char boundary[MIME_BOUNDARY_MAX + 1];
-    size_t blen;        /* > 0 for a multipart with a usable boundary */
-    enum mime_mp mp;    /* where a multipart is: before, among or after its parts */
-    int leaf, text;     /* carries DATA; searched for uuencoded blocks */
+    size_t blen;     /* > 0 for a multipart with a usable boundary */
+    enum mime_mp mp; /* where a multipart is: before, among or after its parts */
+    int leaf, text;  /* carries DATA; searched for uuencoded blocks */
 };
 
 enum mime_st { MIME_ST_START, MIME_ST_HDR, MIME_ST_BODY, MIME_ST_STOPPED, MIME_ST_DONE };
@@ -49,17 +49,19 @@ struct mime {
     unsigned status;
     const char *why_limit, *why_bad;
     struct mime_frame stack[MIME_DEPTH_MAX + 1];
-    int top;        /* index of the innermost open frame, -1 before part 0 */
+    int top;         /* index of the innermost open frame, -1 before part 0 */
     unsigned nparts; /* parts announced, not counting the message */
     unsigned long long decoded;
-    struct buf hv[3];  /* the message's Content-Type, -Transfer-Encoding, -Disposition */
+    struct buf hv[3]; /* the message's Content-Type, -Transfer-Encoding, -Disposition */
     int hvset[3];
-    struct buf hdr;    /* the part header block being read */
-    struct buf line;   /* a header line or candidate boundary line being gathered */
-    int bol;           /* body: the next byte starts a line */
-    int cand;          /* body: line holds the start of a possible boundary line */
-    size_t nbound;     /* open boundaries */
-    char pend[3];      /* a line end held back: it belongs to a boundary line if one follows */
+    struct buf hdr;  /* the part header block being read */
+    struct buf line; /* a header line or candidate boundary line being gathered */
+    int bol;         /* body: the next byte starts a line */
+    int cand;        /* body: line holds the start of a possible boundary line */
+    int aftercr;     /* body: the last content byte was a CR (a bare one if '-' follows) */
+    int shadow;      /* body: line holds a line after a bare CR (mime_shadow_done) */
+    size_t nbound;   /* open boundaries */
+    char pend[3];    /* a line end held back: it belongs to a boundary line if one follows */
     size_t npend;
     struct b64_state b64;
     struct qp_state qp;

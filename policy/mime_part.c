@@ -15,11 +15,23 @@ static const struct {
     const char *name;
     enum mime_cte cte;
 } mime_part_ctes[] = {
-    {"7bit", MIME_CTE_7BIT},         {"8bit", MIME_CTE_8BIT},
-    {"binary", MIME_CTE_BINARY},     {"base64", MIME_CTE_BASE64},
+    {"7bit", MIME_CTE_7BIT},           {"8bit", MIME_CTE_8BIT},
+    {"binary", MIME_CTE_BINARY},       {"base64", MIME_CTE_BASE64},
     {"quoted-printable", MIME_CTE_QP}, {"uuencode", MIME_CTE_UUENCODE},
     {"x-uuencode", MIME_CTE_UUENCODE}, {"x-uue", MIME_CTE_UUENCODE},
 };
+
+/* 1 if v[0..n) holds w, in any case. */
+static int
+mime_part_mentions(const char *v, size_t n, const char *w)
+{
+    size_t k = strlen(w), i;
+
+    for (i = 0; i + k <= n; i++)
+        if (strncasecmp(v + i, w, k) == 0)
+            return 1;
+    return 0;
+}
 
 void
 mime_part_free(struct mime_frame *f)
@@ -40,7 +52,7 @@ mime_part_name(struct mime *m, struct mime_frame *f, const char *v, size_t n, co
     *found = 0;
     if (v == NULL)
         return 0;
-    rc = mimeparam_get(v, n, attr, b, &fl, err, sizeof(err));
+    rc = mimeparam_get(v, n, attr, MIMEPARAM_O_2047, b, &fl, err, sizeof(err));
     if (rc == -1) {
         mime_over(m, "file name longer than MIMEPARAM_VALUE_MAX");
         return -1;
@@ -63,7 +75,7 @@ mime_part_boundary(struct mime *m, struct mime_frame *f, const char *ct, size_t 
     int rc, i;
 
     buf_init(&b, MIMEPARAM_VALUE_MAX);
-    rc = mimeparam_get(ct, ctn, "boundary", &b, &fl, err, sizeof(err));
+    rc = mimeparam_get(ct, ctn, "boundary", 0, &b, &fl, err, sizeof(err));
     if (rc == 1) /* a boundary cannot end in white space (RFC 2046 bcharsnospace) */
         while (b.len > 0 && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\t'))
             b.s[--b.len] = '\0';
@@ -128,9 +140,13 @@ mime_part_build(struct mime *m, struct mime_frame *f, const char *ct, size_t ctn
         } else {
             util_strlcpy(f->part.type, "text/plain", sizeof(f->part.type));
             f->part.flags |= MIME_PF_BAD_TYPE;
+            /* a lenient reader may still find a container type in it and show its parts */
+            if (mime_part_mentions(ct, ctn, "multipart/") ||
+                mime_part_mentions(ct, ctn, "message/"))
+                mime_bad(m, "an invalid Content-Type naming a multipart or message type");
         }
         buf_init(&cs, MIMEPARAM_VALUE_MAX);
-        rc = mimeparam_get(ct, ctn, "charset", &cs, &fl, err, sizeof(err));
+        rc = mimeparam_get(ct, ctn, "charset", 0, &cs, &fl, err, sizeof(err));
         if (rc == -1 || (rc == 1 && cs.len > MIME_CHARSET_MAX) ||
             (rc == 1 && memchr(cs.s, '\0', cs.len) != NULL)) {
             f->part.flags |= MIME_PF_BAD_CHARSET;
@@ -171,7 +187,8 @@ mime_part_build(struct mime *m, struct mime_frame *f, const char *ct, size_t ctn
     }
 
     if (strncmp(f->part.type, "multipart/", 10) == 0 ||
-        strcmp(f->part.type, "message/rfc822") == 0 || strcmp(f->part.type, "message/global") == 0) {
+        strcmp(f->part.type, "message/rfc822") == 0 ||
+        strcmp(f->part.type, "message/global") == 0) {
         int identity = f->part.cte == MIME_CTE_7BIT || f->part.cte == MIME_CTE_8BIT ||
                        f->part.cte == MIME_CTE_BINARY;
         if (!identity) {
@@ -191,9 +208,9 @@ mime_part_build(struct mime *m, struct mime_frame *f, const char *ct, size_t ctn
             }
         }
     }
-    f->text = f->leaf && (strcmp(f->part.type, "text/plain") == 0 ||
-                          f->part.cte == MIME_CTE_UUENCODE ||
-                          (f->part.flags & MIME_PF_BAD_BOUNDARY));
+    f->text =
+        f->leaf && (strcmp(f->part.type, "text/plain") == 0 || f->part.cte == MIME_CTE_UUENCODE ||
+                    (f->part.flags & MIME_PF_BAD_BOUNDARY));
     return 0;
 }
 
@@ -210,6 +227,13 @@ mime_part_block(struct mime *m, struct mime_frame *f, int digest)
 
     if (memchr(h, '\0', m->hdr.len) != NULL)
         mime_bad(m, "NUL byte in a part header");
+    /* readers that break lines at a bare CR see another field there */
+    for (p = h; (p = memchr(p, '\r', (size_t)(end - p))) != NULL; p++)
+        if (p + 1 == end || p[1] != '\n') {
+            mime_bad(m, "bare CR in a part header");
+            break;
+        }
+    p = h;
     while (p < end) {
         const char *colon, *q = p, *e;
         size_t nl, k;

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const mime_uu_hdrs[] = {"content-type:", "content-transfer-encoding:",
-                                           "content-disposition:"};
+static const char *const mime_uu_hdrs[] = {
+    "content-type:", "content-transfer-encoding:", "content-disposition:"};
 
 void
 mime_uu_start(struct mime *m, int junk)
@@ -138,6 +138,8 @@ mime_uu_begin(struct mime *m, const char *s, size_t n)
     f->part.cte = MIME_CTE_UUENCODE;
     f->part.disp = MIME_DISP_ATTACHMENT;
     f->part.flags = MIME_PF_UUENCODED;
+    if (memchr(name, '\0', nl) != NULL)
+        f->part.flags |= MIME_PF_NAME_BROKEN;
     f->part.name_disp = buf_str(&f->name_disp);
     f->part.name_disp_len = f->name_disp.len;
     m->uu.open = 1;
@@ -172,6 +174,19 @@ mime_uu_line(struct mime *m, const char *s, size_t n)
     return mime_uu_text(m, s, n);
 }
 
+/* Bytes of p[0..n) up to (not including) the first line start that may begin a block (or,
+ * in junk, a header field); n when there is none. */
+static size_t
+mime_uu_span(const unsigned char *p, size_t n, int junk)
+{
+    const unsigned char *q = p, *end = p + n;
+
+    while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL && ++q < end)
+        if (*q == 'b' || (junk && (*q | 0x20) == 'c'))
+            return (size_t)(q - p);
+    return n;
+}
+
 int
 mime_uu_feed(struct mime *m, const unsigned char *p, size_t n)
 {
@@ -199,8 +214,11 @@ mime_uu_feed(struct mime *m, const unsigned char *p, size_t n)
                 buf_reset(&u->line);
             } else if (u->line.len > MIME_LINE_MAX ||
                        (!u->open && !mime_uu_possible(u->line.s, u->line.len, u->junk))) {
-                /* not a block line: text, and the rest of the line too */
+                /* not a block line: text, and the rest of the line too; a begin line this
+                 * long has a name past MIMEPARAM_VALUE_MAX: mime_uu_begin says so */
                 if (u->open && mime_uu_close(m, 1) == -1)
+                    return -1;
+                if (mime_uu_begin(m, u->line.s, u->line.len) != 0)
                     return -1;
                 if (u->junk && mime_uu_headerlike(u->line.s, u->line.len))
                     mime_bad(m, "MIME header field in a preamble or epilogue");
@@ -219,11 +237,11 @@ mime_uu_feed(struct mime *m, const unsigned char *p, size_t n)
             }
             u->bol = 0;
         }
-        lf = memchr(p, '\n', n);
-        take = lf != NULL ? (size_t)(lf - p) + 1 : n;
+        /* text up to the next line that may start a block, in one piece */
+        take = mime_uu_span(p, n, u->junk);
         if (mime_uu_text(m, p, take) == -1)
             return -1;
-        u->bol = lf != NULL;
+        u->bol = p[take - 1] == '\n';
         p += take;
         n -= take;
     }

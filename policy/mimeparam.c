@@ -302,16 +302,17 @@ mimeparam_2231(const struct mimeparam_piece *sec, struct buf *q, struct buf *raw
     return rc == 0 ? 0 : -1;
 }
 
-/* A plain value onto res (empty): unquoted, then encoded words decoded when there are any. */
+/* A plain value onto res (empty): unquoted, then encoded words decoded when opts asks and
+ * there are any. */
 static int
-mimeparam_plain(const struct mimeparam_piece *pc, struct buf *raw, struct buf *res,
+mimeparam_plain(const struct mimeparam_piece *pc, unsigned opts, struct buf *raw, struct buf *res,
                 unsigned *flags)
 {
     char e[128];
 
     if (mimeparam_unquote(pc, raw) == -1)
         return -1;
-    if (strstr(buf_str(raw), "=?") == NULL)
+    if (!(opts & MIMEPARAM_O_2047) || strstr(buf_str(raw), "=?") == NULL)
         return buf_put(res, buf_str(raw), raw->len);
     /* res has room for any decoding of raw, so a failure is a bad word, kept as written */
     if (rfc2047_decode(buf_str(raw), raw->len, res, e, sizeof(e)) == -1) {
@@ -324,15 +325,41 @@ mimeparam_plain(const struct mimeparam_piece *pc, struct buf *raw, struct buf *r
     return 0;
 }
 
-/* Raw bytes of one value: the pieces as written, before charset conversion. */
+/* 8-bit bytes in a plain value (RFC 6532 mail, or a mailer that wrote its own charset raw):
+ * kept when they are UTF-8, else U+FFFD and MIMEPARAM_F_BROKEN, so the value is UTF-8 as
+ * promised. tmp is scratch. 0, or -1 (no room). */
+static int
+mimeparam_utf8(struct buf *res, struct buf *tmp, unsigned *flags)
+{
+    char e[64];
+    size_t i;
+
+    for (i = 0; i < res->len && (unsigned char)res->s[i] < 0x80; i++)
+        ;
+    if (i == res->len)
+        return 0;
+    buf_reset(tmp);
+    if (rfc2047_charset_decode("utf-8", 5, res->s, res->len, tmp, e, sizeof(e)) != 0)
+        return -1;
+    if (tmp->len == res->len && memcmp(tmp->s, res->s, res->len) == 0)
+        return 0;
+    *flags |= MIMEPARAM_F_BROKEN;
+    buf_reset(res);
+    return buf_put(res, tmp->s, tmp->len);
+}
+
+/* Raw bytes of one value: the pieces with quoting and percent-escapes undone, before charset
+ * conversion; four bytes a character is the most any charset needs for MIMEPARAM_VALUE_MAX. */
 #define MIMEPARAM_RAW_MAX (4 * MIMEPARAM_VALUE_MAX)
+/* One section's text as written: a percent-escape takes three bytes for one raw byte. */
+#define MIMEPARAM_SECTION_TEXT_MAX (3 * MIMEPARAM_RAW_MAX)
 /* Room for any conversion of MIMEPARAM_RAW_MAX bytes: one byte becomes at most 3 (U+FFFD),
  * one 2-byte UTF-16 unit at most 3; checked against MIMEPARAM_VALUE_MAX afterwards. */
 #define MIMEPARAM_CONV_MAX (4 * MIMEPARAM_RAW_MAX + 64)
 
 int
-mimeparam_get(const char *v, size_t n, const char *attr, struct buf *out, unsigned *flags,
-              char *err, size_t errlen)
+mimeparam_get(const char *v, size_t n, const char *attr, unsigned opts, struct buf *out,
+              unsigned *flags, char *err, size_t errlen)
 {
     struct mimeparam_piece plain = {0}, sec[MIMEPARAM_SECTIONS_MAX];
     struct buf q, raw, res, alt;
@@ -341,7 +368,7 @@ mimeparam_get(const char *v, size_t n, const char *attr, struct buf *out, unsign
 
     *flags = 0;
     memset(sec, 0, sizeof(sec));
-    buf_init(&q, MIMEPARAM_RAW_MAX);
+    buf_init(&q, MIMEPARAM_SECTION_TEXT_MAX);
     buf_init(&raw, MIMEPARAM_RAW_MAX);
     buf_init(&res, MIMEPARAM_CONV_MAX);
     buf_init(&alt, MIMEPARAM_CONV_MAX);
@@ -359,13 +386,15 @@ mimeparam_get(const char *v, size_t n, const char *attr, struct buf *out, unsign
         if (plain.present) { /* RFC 2231 wins; a plain value saying otherwise is a second name */
             unsigned f = 0;
             buf_reset(&raw);
-            if (mimeparam_plain(&plain, &raw, &alt, &f) == -1)
+            if (mimeparam_plain(&plain, opts, &raw, &alt, &f) == -1)
                 goto long_;
             if (alt.len != res.len || memcmp(buf_str(&alt), buf_str(&res), res.len) != 0)
                 *flags |= MIMEPARAM_F_AMBIGUOUS;
         }
     } else if (plain.present) {
-        if (mimeparam_plain(&plain, &raw, &res, flags) == -1)
+        if (mimeparam_plain(&plain, opts, &raw, &res, flags) == -1)
+            goto long_;
+        if (mimeparam_utf8(&res, &alt, flags) == -1)
             goto long_;
     } else {
         rc = 0;

@@ -13,7 +13,7 @@
  *   - MIMEPARAM_F_BROKEN: an unknown charset (ASCII kept, other bytes U+FFFD), a bad
  *     percent-escape (kept literally), a missing or repeated continuation section (the pieces
  *     present are joined in order), a malformed encoded word (kept as written), an unterminated
- *     quoted-string (read to the end), a NUL byte.
+ *     quoted-string (read to the end), a NUL byte, 8-bit bytes that are not UTF-8 (U+FFFD).
  */
 #ifndef RW_MIMEPARAM_H
 #define RW_MIMEPARAM_H
@@ -42,6 +42,10 @@
  */
 int mimeparam_token(const char *v, size_t n, char *tok, size_t toklen);
 
+/* mimeparam_get's opts: decode RFC 2047 encoded words in a plain value. For file names, which
+ * mailers encode so; never for a boundary or a charset, which readers take as written. */
+#define MIMEPARAM_O_2047 0x1u
+
 /*
  * mimeparam_get - the value of parameter attr (case-insensitive) in the field value v[0..n),
  * decoded to UTF-8 and appended to out (the caller's buffer, which it frees). *flags gets the
@@ -49,7 +53,7 @@ int mimeparam_token(const char *v, size_t n, char *tok, size_t toklen);
  * would pass MIMEPARAM_VALUE_MAX or out's own limit ("too long"), more than
  * MIMEPARAM_SECTIONS_MAX sections, or out of memory.
  */
-int mimeparam_get(const char *v, size_t n, const char *attr, struct buf *out, unsigned *flags,
-                  char *err, size_t errlen);
+int mimeparam_get(const char *v, size_t n, const char *attr, unsigned opts, struct buf *out,
+                  unsigned *flags, char *err, size_t errlen);
 
 #endif

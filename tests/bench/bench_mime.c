@@ -6,6 +6,7 @@
  *   bench_mime [MB]    prints MB/s for parse + decode and the parser's peak heap for a 50 KB
  *                      and an MB-megabyte message (default 50)
  */
+#include "decode.h"
 #include "mime.h"
 
 #include <malloc.h>
@@ -99,21 +100,29 @@ main(int argc, char **argv)
         b64[i * 78 + 76] = '\r';
         b64[i * 78 + 77] = '\n';
     }
+    printf("base64 decoder: %s; body fed in %zu-byte chunks\n", b64_impl(), lines * 78);
     for (s = 0; s < 2; s++) {
-        struct timespec t0, t1;
+        double best = 1e9;
         size_t total = 0;
-        int reps = s == 0 ? 2000 : 3, r;
+        int reps = s == 0 ? 1000 : 2, r, round;
         bench_base = mallinfo2().uordblks;
         bench_peak = bench_base;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        for (r = 0; r < reps; r++)
-            total += bench_message(sizes[s], b64, lines * 78, &sum);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("message %zu bytes: parse+decode %.0f MB/s (%d runs, %.3f s), parser peak heap "
-               "%zu bytes\n",
-               total / (size_t)reps, (double)total / sec / 1e6, reps, sec,
-               bench_peak - bench_base);
+        /* best of 5 rounds: the machine is shared, the best round is the code's speed */
+        for (round = 0; round < 5; round++) {
+            struct timespec t0, t1;
+            double sec;
+            total = 0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            for (r = 0; r < reps; r++)
+                total += bench_message(sizes[s], b64, lines * 78, &sum);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+            if (sec < best)
+                best = sec;
+        }
+        printf("message %zu bytes: parse+decode %.0f MB/s (best of 5 rounds of %d), parser peak "
+               "heap %zu bytes\n",
+               total / (size_t)reps, (double)total / best / 1e6, reps, bench_peak - bench_base);
     }
     free(b64);
     return sum == 42; /* keep the output live */

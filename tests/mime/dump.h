@@ -3,24 +3,27 @@
  * dump.h - the MIME parser's events written as text, one line per event, for the unit tests,
  * the fuzz harness and mimedump: "+IDX^PARENT type [cs=] [cte] [disp] [f=flags] [fn=""] [n=""]"
  * at BEGIN, "=IDX "data"" for the DATA of a part (consecutive pieces joined, so any chunking
- * dumps the same), "-IDX [f=flags]" at END, and "! status: why" at the end.
+ * dumps the same; "=IDX N bytes sha256 HEX" with hash_only), "-IDX [f=flags]" at END, and "!
+ * status: why" at the end.
  */
 #ifndef RW_MIME_DUMP_H
 #define RW_MIME_DUMP_H
 
 #include "mime.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct dump {
-    char *s;             /* the dump so far, NUL-terminated */
+    char *s; /* the dump so far, NUL-terminated */
     size_t len, cap;
-    int data_idx;        /* part whose DATA is being joined, -1 none */
-    size_t data_len;     /* its length so far */
-    int hash_only;       /* DATA as length only (mimedump -s prints it so for big parts) */
-    unsigned max_depth;  /* deepest part seen */
+    int data_idx;             /* part whose DATA is being joined, -1 none */
+    size_t data_len;          /* its length so far */
+    int hash_only;            /* DATA as length and SHA-256 (mimedump -s, for big parts) */
+    EVP_MD_CTX *md;           /* hash_only: the digest of the DATA being joined */
+    unsigned max_depth;       /* deepest part seen */
     unsigned long long total; /* all DATA bytes */
 };
 
@@ -73,9 +76,9 @@ dump_esc(struct dump *d, const unsigned char *p, size_t n)
 static void
 dump_flags(struct dump *d, unsigned f)
 {
-    static const char *const names[] = {"multipart", "message",  "uu",      "namebroken",
-                                        "nameambiguous", "badtype", "badcte", "badcharset",
-                                        "unclosed",  "badboundary"};
+    static const char *const names[] = {"multipart",     "message",     "uu",         "namebroken",
+                                        "nameambiguous", "badtype",     "badcte",     "badcharset",
+                                        "unclosed",      "badboundary", "badencoding"};
     const char *sep = " f=";
     unsigned i;
 
@@ -92,9 +95,17 @@ dump_data_end(struct dump *d)
 {
     if (d->data_idx >= 0) {
         if (d->hash_only) {
+            unsigned char h[EVP_MAX_MD_SIZE];
+            unsigned hl = 0, i;
             char b[64];
-            snprintf(b, sizeof(b), " %zu bytes", d->data_len);
+            if (EVP_DigestFinal_ex(d->md, h, &hl) != 1)
+                abort();
+            snprintf(b, sizeof(b), " %zu bytes sha256 ", d->data_len);
             dump_str(d, b);
+            for (i = 0; i < hl; i++) {
+                snprintf(b, sizeof(b), "%02x", h[i]);
+                dump_str(d, b);
+            }
         }
         dump_str(d, d->hash_only ? "\n" : "\"\n");
     }
@@ -105,7 +116,8 @@ static int
 dump_cb(void *arg, enum mime_event ev, const struct mime_part *p, const unsigned char *data,
         size_t len)
 {
-    static const char *const ctes[] = {"7bit", "8bit", "binary", "base64", "qp", "uuencode", "unknown"};
+    static const char *const ctes[] = {"7bit", "8bit",     "binary", "base64",
+                                       "qp",   "uuencode", "unknown"};
     static const char *const disps[] = {"", " inline", " attachment"};
     struct dump *d = arg;
     char b[64];
@@ -120,8 +132,13 @@ dump_cb(void *arg, enum mime_event ev, const struct mime_part *p, const unsigned
             dump_str(d, b);
             d->data_idx = (int)p->index;
             d->data_len = 0;
+            if (d->hash_only && ((d->md == NULL && (d->md = EVP_MD_CTX_new()) == NULL) ||
+                                 EVP_DigestInit_ex(d->md, EVP_sha256(), NULL) != 1))
+                abort();
         }
         d->data_len += len;
+        if (d->hash_only && EVP_DigestUpdate(d->md, data, len) != 1)
+            abort();
         if (!d->hash_only)
             dump_esc(d, data, len);
         return 0;
@@ -130,7 +147,7 @@ dump_cb(void *arg, enum mime_event ev, const struct mime_part *p, const unsigned
     if (ev == MIME_PART_END) {
         snprintf(b, sizeof(b), "-%u", p->index);
         dump_str(d, b);
-        dump_flags(d, p->flags & MIME_PF_UNCLOSED);
+        dump_flags(d, p->flags & (MIME_PF_UNCLOSED | MIME_PF_BAD_ENCODING));
         dump_str(d, "\n");
         return 0;
     }
@@ -170,8 +187,8 @@ dump_status(struct dump *d, const struct mime *m)
 
     dump_data_end(d);
     if (st & MIME_S_LIMIT)
-        dump_str(d, "! limit");
-    if (st & MIME_S_MALFORMED)
+        dump_str(d, st & MIME_S_MALFORMED ? "! limit, malformed" : "! limit");
+    else if (st & MIME_S_MALFORMED)
         dump_str(d, "! malformed");
     if (st) {
         dump_str(d, ": ");
@@ -186,8 +203,7 @@ dump_status(struct dump *d, const struct mime *m)
  * Returns the parser's status.
  */
 static unsigned
-dump_message(struct dump *d, const char *msg, size_t n, size_t (*chunk)(void *, size_t),
-             void *carg)
+dump_message(struct dump *d, const char *msg, size_t n, size_t (*chunk)(void *, size_t), void *carg)
 {
     struct mime *m = mime_new(dump_cb, d);
     const char *p = msg, *end = msg + n, *body = end;

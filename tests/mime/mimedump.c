@@ -2,7 +2,7 @@
 /*
  * mimedump.c - prints the MIME parser's events for a .eml file (header fields, a blank line,
  * the body), as the unit tests dump them (tests/mime/dump.h): the golden files' tool.
- *   mimedump [-s] [-c SIZE] FILE      -s: DATA as lengths; -c: feed the body in SIZE-byte chunks
+ *   mimedump [-s] [-c SIZE] FILE   -s: DATA as length and SHA-256; -c: the body in SIZE-byte chunks
  */
 #include "mime.h"
 #include "dump.h"
@@ -51,6 +51,7 @@ main(int argc, char **argv)
     dump_message(&d, msg, n, chunk > 0 ? mimedump_chunk : NULL, &chunk);
     fputs(d.s != NULL ? d.s : "", stdout);
     free(d.s);
+    EVP_MD_CTX_free(d.md);
     free(msg);
     return 0;
 usage:

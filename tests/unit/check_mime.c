@@ -11,7 +11,10 @@
 #include "testutil.h"
 #include "../mime/dump.h"
 
-#define ROW(name, msg, want) {name, msg, sizeof(msg) - 1, want}
+#define ROW(name, msg, want)                                                                       \
+    {                                                                                              \
+        name, msg, sizeof(msg) - 1, want                                                           \
+    }
 static const struct {
     const char *name;
     const char *msg;
@@ -46,7 +49,8 @@ START_TEST(test_mime_table)
                   one.s, rows[_i].want);
     body = memmem(msg, n, "\n\n", 2);
     body = body != NULL ? body + 2 : msg;
-    if (memmem(msg, n, "\r\n\r\n", 4) != NULL && (const char *)memmem(msg, n, "\r\n\r\n", 4) + 4 < body)
+    if (memmem(msg, n, "\r\n\r\n", 4) != NULL &&
+        (const char *)memmem(msg, n, "\r\n\r\n", 4) + 4 < body)
         body = (const char *)memmem(msg, n, "\r\n\r\n", 4) + 4;
     for (k = 1; k < (size_t)(msg + n - body); k++) {
         struct dump d = {0};
@@ -65,7 +69,6 @@ START_TEST(test_mime_table)
     free(one.s);
 }
 END_TEST
-
 
 /* A message built for a limit test: header, then body, in a buffer the test frees. */
 static char *
@@ -196,8 +199,7 @@ START_TEST(test_mime_header_max)
     ck_assert_int_eq(mime_header(m, "Content-Type", hv), 0);
     ck_assert_int_eq(mime_body(m, "x\n", 2), 0);
     ck_assert_int_eq(mime_end(m), 0);
-    ck_limit("header field", MIME_HEADER_MAX, want, mime_status(m, NULL), "",
-             "");
+    ck_limit("header field", MIME_HEADER_MAX, want, mime_status(m, NULL), "", "");
     mime_free(m);
     free(hd.s);
     free(hv);
@@ -240,6 +242,12 @@ START_TEST(test_mime_parts_max)
     ck_assert(strstr(d, "\n+1001^") == NULL);
     free(d);
     free(msg);
+    /* uuencoded blocks count as parts too */
+    msg = ck_msg("Subject: x\n\n", "", "begin 644 a\n#86)C\nend\n", parts, "");
+    d = ck_dump(msg, &st);
+    ck_limit("uuencoded parts", MIME_PARTS_MAX, parts, st, d, "more than MIME_PARTS_MAX parts");
+    free(d);
+    free(msg);
 }
 END_TEST
 
@@ -271,8 +279,10 @@ START_TEST(test_mime_name_max)
     name[len] = '\0';
     msg = malloc(3 * len + 200);
     /* in a parameter, and on a uuencode begin line */
-    sprintf(msg, "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Disposition: "
-                 "attachment; filename=\"%s\"\n\nx\n--b--\n", name);
+    sprintf(msg,
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Disposition: "
+            "attachment; filename=\"%s\"\n\nx\n--b--\n",
+            name);
     d = ck_dump(msg, &st);
     ck_limit("file name", MIMEPARAM_VALUE_MAX, len, st, d,
              "file name longer than MIMEPARAM_VALUE_MAX");
@@ -282,6 +292,16 @@ START_TEST(test_mime_name_max)
     ck_limit("uuencode name", MIMEPARAM_VALUE_MAX, len, st, d,
              "file name longer than MIMEPARAM_VALUE_MAX");
     ck_assert_msg((strstr(d, "=1 \"abc\"") != NULL) == (len <= MIMEPARAM_VALUE_MAX), "%s", d);
+    free(d);
+    /* a begin line longer than MIME_LINE_MAX has such a name too */
+    free(msg);
+    msg = malloc(MIME_LINE_MAX + 100);
+    memset(msg, 'n', MIME_LINE_MAX + 99);
+    memcpy(msg, "Subject: x\n\nbegin 644 ", 22);
+    strcpy(msg + MIME_LINE_MAX + 80, "\n#86)C\nend\n");
+    d = ck_dump(msg, &st);
+    ck_limit("uuencode begin line", MIME_LINE_MAX, MIME_LINE_MAX + 1, st, d,
+             "file name longer than MIMEPARAM_VALUE_MAX");
     free(d);
     free(msg);
     free(name);

@@ -49,10 +49,14 @@ static const struct {
     {"missing piece", "x; name*0=a; name*2=c", "name", "ac", B | R31},
     {"missing first piece", "x; name*1=b", "name", "b", B | R31},
     {"same section twice", "x; name*0=a; name*0=b", "name", "a", B | R31},
-    {"encoded and plain mixed, a character split", "x; name*0*=utf-8''%C3; name*1*=%A9;"
-     " name*2=\".exe\"", "name", "\xc3\xa9.exe", R31},
+    {"encoded and plain mixed, a character split",
+     "x; name*0*=utf-8''%C3; name*1*=%A9;"
+     " name*2=\".exe\"",
+     "name", "\xc3\xa9.exe", R31},
     {"bidi control", "x; name*0*=utf-8''%E2%80%AEfdp; name*1=\".exe\"", "name",
-     "\xe2\x80\xae" "fdp.exe", R31},
+     "\xe2\x80\xae"
+     "fdp.exe",
+     R31},
     {"unknown charset", "x; name*=x-nonesuch''a%E9.exe", "name", "a\xef\xbf\xbd.exe", B | R31},
     {"bad percent escape", "x; name*=utf-8''a%G1.exe", "name", "a%G1.exe", B | R31},
     {"percent at the end", "x; name*=utf-8''a%4", "name", "a%4", B | R31},
@@ -75,6 +79,14 @@ static const struct {
     {"2231 last section", "x; name*63=a", "name", "a", B | R31},
     {"boundary with spaces", "multipart/mixed; boundary=\"a b\"", "boundary", "a b", 0},
     {"charset", "text/plain; charset=\"UTF-8\"", "charset", "UTF-8", 0},
+    {"raw UTF-8", "x; filename=\"r\xc3\xa9sum\xc3\xa9.pdf\"", "filename",
+     "r\xc3\xa9sum\xc3\xa9.pdf", 0},
+    {"raw Latin-1", "x; filename=\"r\xe9sum\xe9.pdf\"", "filename",
+     "r\xef\xbf\xbdsum\xef\xbf\xbd.pdf", B},
+    {"raw Latin-1 beside an encoded word", "x; filename=\"\xe9=?utf-8?q?a?=\"", "filename",
+     "\xef\xbf\xbd"
+     "a",
+     B | R47},
 };
 
 START_TEST(test_mimeparam_table)
@@ -86,8 +98,8 @@ START_TEST(test_mimeparam_table)
     const char *got;
 
     buf_init(&b, MIMEPARAM_VALUE_MAX);
-    rc = mimeparam_get(rows[_i].value, strlen(rows[_i].value), rows[_i].attr, &b, &fl, err,
-                       sizeof(err));
+    rc = mimeparam_get(rows[_i].value, strlen(rows[_i].value), rows[_i].attr, MIMEPARAM_O_2047, &b,
+                       &fl, err, sizeof(err));
     got = rc == 1 ? buf_str(&b) : rc == 0 ? "-" : "ERR";
     ck_assert_msg(strcmp(got, rows[_i].want) == 0 && fl == rows[_i].flags,
                   "%s: got \"%s\" flags %#x want \"%s\" flags %#x (%s)", rows[_i].name, got, fl,
@@ -97,6 +109,21 @@ START_TEST(test_mimeparam_table)
 }
 END_TEST
 
+START_TEST(test_mimeparam_no2047)
+{
+    /* a boundary or charset is taken as written: readers do not decode encoded words there */
+    static const char v[] = "multipart/mixed; boundary=\"=?utf-8?q?abc?=\"";
+    struct buf b;
+    unsigned fl = 0;
+    char err[128];
+
+    buf_init(&b, MIMEPARAM_VALUE_MAX);
+    ck_assert_int_eq(mimeparam_get(v, strlen(v), "boundary", 0, &b, &fl, err, sizeof(err)), 1);
+    ck_assert_str_eq(buf_str(&b), "=?utf-8?q?abc?=");
+    ck_assert_uint_eq(fl, 0);
+    buf_free(&b);
+}
+END_TEST
 
 START_TEST(test_mimeparam_value_max)
 {
@@ -112,7 +139,7 @@ START_TEST(test_mimeparam_value_max)
     memset(p, 'a', len);
     strcpy(p + len, "\"");
     buf_init(&b, MIMEPARAM_VALUE_MAX);
-    rc = mimeparam_get(v, strlen(v), "name", &b, &fl, err, sizeof(err));
+    rc = mimeparam_get(v, strlen(v), "name", MIMEPARAM_O_2047, &b, &fl, err, sizeof(err));
     ck_assert_msg(rc == (len <= MIMEPARAM_VALUE_MAX ? 1 : -1), "plain %zu: %d", len, rc);
     if (rc == 1)
         ck_assert_uint_eq(b.len, len);
@@ -121,8 +148,71 @@ START_TEST(test_mimeparam_value_max)
     for (i = 0; i * 32 < len; i++)
         p += sprintf(p, "; name*%zu=%.*s", i, (int)(len - i * 32 < 32 ? len - i * 32 : 32),
                      "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
-    rc = mimeparam_get(v, strlen(v), "name", &b, &fl, err, sizeof(err));
+    rc = mimeparam_get(v, strlen(v), "name", MIMEPARAM_O_2047, &b, &fl, err, sizeof(err));
     ck_assert_msg(rc == (len <= MIMEPARAM_VALUE_MAX ? 1 : -1), "pieces %zu: %d %s", len, rc, err);
+    buf_free(&b);
+    free(v);
+}
+END_TEST
+
+START_TEST(test_mimeparam_section_text_max)
+{
+    /* one section of 3 * 4096 - 1 + _i bytes as written: a language tag long enough, then
+     * 1300 percent-escaped ISO-2022-JP escapes (3900 raw bytes that convert to nothing), "a" */
+    size_t len = 3 * 4 * MIMEPARAM_VALUE_MAX - 1 + (size_t)_i, lang, i;
+    char *v = malloc(len + 64), *p = v, err[128];
+    struct buf b;
+    unsigned fl = 0;
+    int rc;
+
+    p += sprintf(p, "x; name*=iso-2022-jp'");
+    lang = len - 13 - 1300 * 9 - 1;
+    memset(p, 'l', lang);
+    p += lang;
+    *p++ = '\'';
+    for (i = 0; i < 1300; i++)
+        p += sprintf(p, "%%1B%%28%%42");
+    strcpy(p, "a");
+    buf_init(&b, MIMEPARAM_VALUE_MAX);
+    rc = mimeparam_get(v, strlen(v), "name", 0, &b, &fl, err, sizeof(err));
+    ck_assert_msg(rc == (len <= 3 * 4 * MIMEPARAM_VALUE_MAX ? 1 : -1), "%zu bytes: %d %s", len, rc,
+                  rc == 1 ? buf_str(&b) : err);
+    if (rc == 1)
+        ck_assert_str_eq(buf_str(&b), "a");
+    buf_free(&b);
+    free(v);
+}
+END_TEST
+
+START_TEST(test_mimeparam_raw_max)
+{
+    /* MIMEPARAM_RAW_MAX bounds the bytes before charset conversion: ISO-2022-JP escapes that
+     * convert to nothing, in sections of 900 raw bytes, make a value of 4096 - 1 + _i raw
+     * bytes that decodes to "a" (after one or two spaces when the escapes do not fit) */
+    size_t raw = 4 * MIMEPARAM_VALUE_MAX - 1 + (size_t)_i, i, sec = 0;
+    char *v = malloc(raw * 4 + 1024), *p = v, err[128];
+    struct buf b;
+    unsigned fl = 0;
+    int rc;
+
+    p += sprintf(p, "x; name*0*=iso-2022-jp''");
+    for (i = 0; i + 3 <= raw - 1; i += 3) {
+        if (i / 900 != sec)
+            p += sprintf(p, "; name*%zu*=", ++sec);
+        p += sprintf(p, "%%1B%%28%%42");
+    }
+    for (; i < raw - 1; i++)
+        p += sprintf(p, "%%20");
+    strcpy(p, "a");
+    buf_init(&b, MIMEPARAM_VALUE_MAX);
+    rc = mimeparam_get(v, strlen(v), "name", 0, &b, &fl, err, sizeof(err));
+    ck_assert_msg(rc == (raw <= 4 * MIMEPARAM_VALUE_MAX ? 1 : -1), "%zu raw bytes: %d %s", raw, rc,
+                  rc == 1 ? buf_str(&b) : err);
+    if (rc == 1)
+        ck_assert_msg(strcmp(buf_str(&b), raw % 3 == 1   ? "a"
+                                          : raw % 3 == 2 ? " a"
+                                                         : "  a") == 0,
+                      "%zu raw bytes: \"%s\"", raw, buf_str(&b));
     buf_free(&b);
     free(v);
 }
@@ -141,7 +231,7 @@ START_TEST(test_mimeparam_sections_max)
     for (i = 0; i < n; i++)
         p += sprintf(p, "; name*%zu=c", i);
     buf_init(&b, MIMEPARAM_VALUE_MAX);
-    rc = mimeparam_get(v, strlen(v), "name", &b, &fl, err, sizeof(err));
+    rc = mimeparam_get(v, strlen(v), "name", MIMEPARAM_O_2047, &b, &fl, err, sizeof(err));
     ck_assert_msg(rc == (n <= MIMEPARAM_SECTIONS_MAX ? 1 : -1), "%zu sections: %d", n, rc);
     if (rc == 1)
         ck_assert_msg(b.len == n && fl == MIMEPARAM_F_RFC2231, "%zu sections: %zu %#x", n, b.len,
@@ -183,8 +273,11 @@ mimeparam_suite(void)
     TCase *tc = tcase_create("mimeparam");
 
     tcase_add_loop_test(tc, test_mimeparam_table, 0, sizeof(rows) / sizeof(rows[0]));
+    tcase_add_test(tc, test_mimeparam_no2047);
     tcase_add_loop_test(tc, test_mimeparam_value_max, 0, 3);
     tcase_add_loop_test(tc, test_mimeparam_sections_max, 0, 3);
+    tcase_add_loop_test(tc, test_mimeparam_raw_max, 0, 3);
+    tcase_add_loop_test(tc, test_mimeparam_section_text_max, 0, 3);
     tcase_add_loop_test(tc, test_mimeparam_token_table, 0, sizeof(tokrows) / sizeof(tokrows[0]));
     suite_add_tcase(s, tc);
     return s;

@@ -54,7 +54,7 @@ ROW("outer boundary ends the inner multipart",
      "one\"\n-2\n-1 f=unclosed\n+3^0 text/plain\n=3 \"two\"\n-3\n-0\n"),
 ROW("close before any part",
     "Content-Type: multipart/mixed; boundary=b\n\npreamble only\n--b--\nepilogue\n",
-    "+0^0 multipart/mixed f=multipart\n-0\n"),
+    "+0^0 multipart/mixed f=multipart\n-0\n! malformed: a multipart without any part\n"),
 ROW("junk before and after",
     "Content-Type: multipart/mixed; boundary=b\n\nThis is a multi-part message.\n\n--b\n\nbody"
      "\n--b--\n\nsome footer added by a list\n",
@@ -247,3 +247,60 @@ ROW("QP soft breaks and line ends",
     "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nh="
      "C3=A9llo =\nworld  \nend=\n",
     "+0^0 text/plain cs=utf-8 qp\n=0 \"h\\xc3\\xa9llo world\\nend\"\n-0\n"),
+ROW("bare CR in a part header",
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\rContent-Disposi"
+     "tion: attachment; filename=x.exe\n\nx\n--b--\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/html\n=1 \"x\"\n-1\n-0\n! malformed: bare CR i"
+     "n a part header\n"),
+ROW("multipart without boundary lines",
+    "Content-Type: multipart/mixed; boundary=b\n\nOnly text a reader may show.\n",
+    "+0^0 multipart/mixed f=multipart\n-0 f=unclosed\n! malformed: a multipart without any part"
+     "\n"),
+ROW("encoded file name with a NUL",
+    "Content-Disposition: attachment; filename*=utf-8''a%00.exe\n\nx\n",
+    "+0^0 text/plain attachment f=namebroken fn=\"a\\x00.exe\"\n=0 \"x\\n\"\n-0\n"),
+ROW("ending in a candidate boundary line",
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"x\"\n-1\n-0 f=unclosed\n"),
+ROW("boundary-like line at the end",
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--bb",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"x\\n--bb\"\n-1\n-0 f=unclosed\n"),
+ROW("base64 data after the padding",
+    "Content-Transfer-Encoding: base64\n\naGk=\naGlkZGVu\n",
+    "+0^0 text/plain base64\n=0 \"hi\"\n-0 f=badencoding\n! malformed: base64 data after the pa"
+     "dding\n"),
+ROW("base64 with bytes outside the alphabet",
+    "Content-Transfer-Encoding: base64\n\naG*k=\n",
+    "+0^0 text/plain base64\n=0 \"hi\"\n-0 f=badencoding\n"),
+ROW("quoted-printable bad escape",
+    "Content-Transfer-Encoding: quoted-printable\n\na=ZZb\n",
+    "+0^0 text/plain qp\n=0 \"a=ZZb\\n\"\n-0 f=badencoding\n"),
+ROW("boundary after a bare CR",
+    "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r--b\r\nContent-Type: text/h"
+     "tml\r\n\r\ny\r\n--b--\r\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"x\\r--b\\r\\nContent-Type: text/ht"
+     "ml\\r\\n\\r\\ny\"\n-1\n-0\n! malformed: a boundary line after a bare CR\n"),
+ROW("text after a bare CR",
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\r--bz\ry\r-\n--b--\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"x\\r--bz\\ry\\r-\"\n-1\n-0\n"),
+ROW("bare CR inside a dash line",
+    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--x\r--b--\n--b--\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"--x\\r--b--\"\n-1\n-0\n! malformed"
+     ": a boundary line after a bare CR\n"),
+ROW("boundary that looks like an encoded word",
+    "Content-Type: multipart/mixed; boundary=\"=?utf-8?q?abc?=\"\n\n--abc\n\nno\n--=?utf-8?q?ab"
+     "c?=\n\nyes\n--=?utf-8?q?abc?=--\n",
+    "+0^0 multipart/mixed f=multipart\n+1^0 text/plain\n=1 \"yes\"\n-1\n-0\n"),
+ROW("charset under its limit",
+    "Content-Type: text/plain; charset=yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+     "yyyyyy\n\nx\n",
+    "+0^0 text/plain cs=yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n=0 \"x"
+     "\\n\"\n-0\n"),
+ROW("invalid Content-Type naming a multipart",
+    "Content-Type: multipart/mixed, text/plain; boundary=b\n\n--b\nContent-Type: application/x-"
+     "msdownload\n\nMZ\n--b--\n",
+    "+0^0 text/plain f=badtype\n=0 \"--b\\nContent-Type: application/x-msdownload\\n\\nMZ\\n--b"
+     "--\\n\"\n-0\n! malformed: an invalid Content-Type naming a multipart or message type\n"),
+ROW("invalid Content-Type without a subtype",
+    "Content-Type: text\n\nx\n",
+    "+0^0 text/plain f=badtype\n=0 \"x\\n\"\n-0\n"),
