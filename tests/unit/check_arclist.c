@@ -94,6 +94,8 @@ static const struct {
     {"docx", "plain.docx", "ooxml", F_A, "[Content_Types].xml|word/document.xml", ""},
     {"truncated zip", "truncated.zip", "zip", F_A | F_B, "a.txt|invoice.pdf.exe",
      "central directory"},
+    {"a zip in gzip: one level deeper", "plain.zip.gz", "gzip", F_A, "a.txt|invoice.pdf.exe", ""},
+    {"gzip without a tar or an archive in it", "evil.exe.gz", "gzip", F_A, "", ""},
     {"OLE .doc with Macros/VBA", "macro.doc", "ole-macro", F_M, "", ""},
     {"OLE .xls with _VBA_PROJECT_CUR", "macro.xls", "ole-macro", F_M, "", ""},
     {"OLE .doc without macros", "plain.doc", "ole", 0, "", ""},
@@ -153,6 +155,11 @@ arc_build(const struct arc_member *m, size_t n, const char *kind, size_t *out)
     if (strcmp(kind, "tar.gz") == 0) {
         archive_write_set_format_ustar(w);
         archive_write_add_filter_gzip(w);
+    } else if (strcmp(kind, "iso") == 0) {
+        archive_write_set_format_iso9660(w);
+        cap += 1 << 20; /* an ISO 9660 image is at least about 360 KiB */
+        free(buf);
+        buf = malloc(cap);
     } else if (strcmp(kind, "7z") == 0) {
         archive_write_set_format_7zip(w);
         ck_assert_int_eq(archive_write_set_options(w, "7zip:compression=lzma2"), ARCHIVE_OK);
@@ -440,6 +447,19 @@ START_TEST(test_windows)
             strcmp(arc_paths(f), "[Content_Types].xml|word/media/image1.png|word/vbaProject.bin") ==
                 0,
         "big docm: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f), f->why);
+    attach_free(a);
+    free(z);
+
+    /* An ISO image bigger than the windows: its directory is near the start, its data is
+     * skipped by seeking, and it lists whole. */
+    z = arc_build(gap, 5, "iso", &n);
+    ck_assert(n > ATTACH_HEAD_MAX + ATTACH_TAIL_MAX);
+    a = arc_facts(z, n, 0, 4096);
+    f = attach_facts(a);
+    ck_assert_msg(strcmp(f->truetype, "iso") == 0 && f->flags == ATTACH_ARCHIVE &&
+                      strcmp(arc_paths(f), "a.txt|big1.bin|mid.exe|big2.bin|z.txt") == 0,
+                  "iso: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f),
+                  f->why);
     attach_free(a);
     free(z);
 
