@@ -421,6 +421,34 @@ START_TEST(test_expand_lzma_limit)
 }
 END_TEST
 
+/* Header-like bytes inside a member fool the sniff; a complete listing corrects it, in both
+ * directions. */
+START_TEST(test_ooxml_by_listing)
+{
+    static const char fake[] = "PK\x01\x02xxxxxxxxxxxxxxxxxxxxxxxx\x13\0xxxxxxxxxxxxxxxx"
+                               "[Content_Types].xml";
+    struct arc_member m[2] = {{"notes.txt", (const unsigned char *)fake, sizeof(fake) - 1},
+                              {"a.txt", (const unsigned char *)"a", 1}};
+    struct arc_member d[2] = {{"word/vbaProject.bin", (const unsigned char *)"v", 1},
+                              {"[Content_Types].xml", (const unsigned char *)"<Types/>", 8}};
+    size_t n;
+    unsigned char *z = arc_build(m, 2, "zip", &n);
+    struct attach *a = arc_facts(z, n, 0, 65536);
+
+    ck_assert_msg(strcmp(attach_facts(a)->truetype, "zip") == 0, "fake content types: got %s",
+                  attach_facts(a)->truetype);
+    attach_free(a);
+    free(z);
+    z = arc_build(d, 2, "zip", &n);
+    a = arc_facts(z, n, 0, 65536);
+    ck_assert_msg(strcmp(attach_facts(a)->truetype, "ooxml-macro") == 0 &&
+                      (attach_facts(a)->flags & ATTACH_MACRO),
+                  "macro first: got %s", attach_facts(a)->truetype);
+    attach_free(a);
+    free(z);
+}
+END_TEST
+
 /* Parts bigger than the windows: an OOXML whose macro shows only in the central directory in
  * the tail, listed whole; a zip with a member's local header between the windows stops there. */
 START_TEST(test_windows)
@@ -685,6 +713,7 @@ main(void)
     tcase_add_loop_test(tl, test_expand_limit, 0, 3);
     tcase_add_loop_test(tl, test_expand_lzma_limit, 0, 3);
     tcase_add_test(tw, test_windows);
+    tcase_add_test(tw, test_ooxml_by_listing);
     tcase_add_loop_test(tw, test_windows_limit, 0, 3);
     tcase_add_test(tw, test_bomb);
     tcase_set_timeout(tf, 120);
