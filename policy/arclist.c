@@ -219,8 +219,8 @@ static int arclist_walk(struct arclist *l, const struct arclist_src *src, const 
  * damage stopped it (recorded).
  */
 static int
-arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t want, int all,
-             unsigned long long *lzma_left, size_t *klen, int *more)
+arclist_data(struct arclist *l, struct archive *ar, const int *gap, unsigned char *keep,
+             size_t want, int all, unsigned long long *lzma_left, size_t *klen, int *more)
 {
     unsigned char skip[ARCLIST_SKIP_BUF];
 
@@ -248,9 +248,10 @@ arclist_data(struct arclist *l, struct archive *ar, unsigned char *keep, size_t 
         if (r == 0)
             break;
         if (r < 0) {
-            arclist_stop(l, ATTACH_ARCHIVE_BROKEN,
-                         archive_error_string(ar) != NULL ? archive_error_string(ar)
-                                                          : "member cannot be read",
+            arclist_stop(l, *gap ? ATTACH_ARCHIVE_LIMIT : ATTACH_ARCHIVE_BROKEN,
+                         *gap                               ? "archive larger than the windows kept"
+                         : archive_error_string(ar) != NULL ? archive_error_string(ar)
+                                                            : "member cannot be read",
                          0);
             return 1;
         }
@@ -371,7 +372,7 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
     struct arclist_io io = {src, 0, 0};
     struct archive *ar = archive_read_new();
     struct archive_entry *e;
-    int rc = 0, r, seekable;
+    int rc = 0, r, seekable, gappy = src->tail != NULL && src->hlen + src->tlen < src->size;
     const char *type;
     unsigned long long lzma_left;
 
@@ -399,7 +400,7 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
     }
     while (!arclist_stopped(l)) {
         const char *name;
-        int enc, raw, zip;
+        int enc, raw, cheap, fmt;
         unsigned char *buf = NULL;
         size_t blen = 0;
         char *path;
@@ -418,8 +419,12 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
             break;
         }
         raw = archive_format(ar) == ARCHIVE_FORMAT_RAW;
-        /* Only the seekable zip reader skips a member without inflating it. */
-        zip = seekable && (archive_format(ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+        fmt = archive_format(ar) & ARCHIVE_FORMAT_BASE_MASK;
+        /* Readers that skip a member by seeking, decoding nothing: the seekable zip reader,
+         * and tar or ISO 9660 without a compression filter. */
+        cheap = (seekable && fmt == ARCHIVE_FORMAT_ZIP) ||
+                ((fmt == ARCHIVE_FORMAT_TAR || fmt == ARCHIVE_FORMAT_ISO9660) &&
+                 archive_filter_count(ar) == 1);
         enc = archive_entry_is_encrypted(e) || archive_read_has_encrypted_entries(ar) > 0;
         if (enc)
             l->flags |= ATTACH_ENCRYPTED;
@@ -430,6 +435,9 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
             name = "";
         /* A compressed file that is not a tar has no names of its own: its content is
          * looked into as a member, under the prefix it came with. */
+        /* The root of an ISO or a tar made with "tar -C dir ." names nothing. */
+        if (strcmp(name, ".") == 0 || strcmp(name, "./") == 0)
+            continue;
         if (!raw && arclist_add(l, prefix, name, depth, enc, err, errlen) == -1) {
             rc = -1;
             break;
@@ -445,14 +453,17 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
             strcpy(path, prefix);
         else
             sprintf(path, "%s%s%s", prefix, prefix[0] != '\0' ? ">" : "", name);
-        /* A zip member is read only to look inside it, and one bigger than could be kept
-         * only far enough to sniff it: the rest is skipped by seeking. Elsewhere a member is
-         * read to its end, so that a compressed stream is never inflated uncounted. */
-        if (!enc && archive_entry_filetype(e) == AE_IFREG) {
+        /* Where skipping is cheap a member is read only to look inside it, and one bigger
+         * than could be kept only far enough to sniff it: the rest is skipped by seeking.
+         * Elsewhere a member is read to its end, so that a compressed stream is never
+         * inflated uncounted. A tar's or an ISO's member data beyond the head window is not
+         * read (names come from headers; a read between the windows would end the listing). */
+        if (!enc && archive_entry_filetype(e) == AE_IFREG &&
+            !(cheap && fmt != ARCHIVE_FORMAT_ZIP && gappy)) {
             size_t want = ARCLIST_NEST_MEMBER_MAX;
             int more;
 
-            if (zip && archive_entry_size_is_set(e) &&
+            if (cheap && archive_entry_size_is_set(e) &&
                 archive_entry_size(e) > ARCLIST_NEST_MEMBER_MAX)
                 want = ARCLIST_PEEK;
             if (buf == NULL && (buf = malloc(ARCLIST_NEST_MEMBER_MAX)) == NULL) {
@@ -461,7 +472,7 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
                 rc = -1;
                 break;
             }
-            r = arclist_data(l, ar, buf, want, !zip, &lzma_left, &blen, &more);
+            r = arclist_data(l, ar, &io.gap, buf, want, !cheap, &lzma_left, &blen, &more);
             if (r == 0)
                 r = arclist_nested(l, buf, blen, more, path, depth, err, errlen);
             free(buf);
@@ -472,7 +483,7 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
                 break;
             }
             /* A member not read to its end would be skipped by decoding it, uncounted. */
-            if (r == 1 && !zip) {
+            if (r == 1 && !cheap) {
                 free(path);
                 break;
             }

@@ -172,8 +172,9 @@ attach_end(struct attach *a, char *err, size_t errlen)
         }
         a->facts.inner = a->inner;
         a->facts.ninner = a->list.n;
-        /* The listing sees a zip's whole central directory; the sniff only the windows. */
-        if (strcmp(t, "zip") == 0 || strcmp(t, "ooxml") == 0) {
+        /* The listing sees a zip's whole central directory, the sniff only header-like bytes
+         * in the windows: a complete listing decides, an incomplete one only adds. */
+        if (strcmp(t, "zip") == 0 || strcmp(t, "ooxml") == 0 || strcmp(t, "ooxml-macro") == 0) {
             int ct = 0, vba = 0;
             for (size_t i = 0; i < a->list.n; i++) {
                 if (a->inner[i].depth != 1)
@@ -181,8 +182,12 @@ attach_end(struct attach *a, char *err, size_t errlen)
                 ct |= strcmp(a->inner[i].path, "[Content_Types].xml") == 0;
                 vba |= strcmp(a->inner[i].folded, "vbaproject.bin") == 0;
             }
-            if (ct)
-                t = vba ? "ooxml-macro" : "ooxml";
+            if (!(a->list.flags & (ATTACH_ARCHIVE_LIMIT | ATTACH_ARCHIVE_BROKEN)))
+                t = !ct ? "zip" : vba ? "ooxml-macro" : "ooxml";
+            else if (ct && (vba || strcmp(t, "ooxml-macro") == 0))
+                t = "ooxml-macro";
+            else if (ct && strcmp(t, "zip") == 0)
+                t = "ooxml";
         }
     }
     if (strcmp(t, "ole-macro") == 0 || strcmp(t, "ooxml-macro") == 0)

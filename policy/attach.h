@@ -115,7 +115,8 @@ struct attach_facts {
     char sha256[65];         /* lower-case hex of the decoded content */
     unsigned long long size; /* decoded bytes */
     unsigned flags;          /* ATTACH_* */
-    const char *why;         /* for ATTACH_ARCHIVE_LIMIT / _BROKEN, else "" */
+    const char *why;         /* for ATTACH_ARCHIVE_LIMIT / _BROKEN, else "": ours or libarchive's
+                                words, which may quote the archive: escape before logging */
     const struct attach_inner *inner;
     size_t ninner;
 };

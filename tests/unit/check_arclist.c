@@ -94,6 +94,8 @@ static const struct {
     {"docx", "plain.docx", "ooxml", F_A, "[Content_Types].xml|word/document.xml", ""},
     {"truncated zip", "truncated.zip", "zip", F_A | F_B, "a.txt|invoice.pdf.exe",
      "central directory"},
+    {"a zip in gzip: one level deeper", "plain.zip.gz", "gzip", F_A, "a.txt|invoice.pdf.exe", ""},
+    {"gzip without a tar or an archive in it", "evil.exe.gz", "gzip", F_A, "", ""},
     {"OLE .doc with Macros/VBA", "macro.doc", "ole-macro", F_M, "", ""},
     {"OLE .xls with _VBA_PROJECT_CUR", "macro.xls", "ole-macro", F_M, "", ""},
     {"OLE .doc without macros", "plain.doc", "ole", 0, "", ""},
@@ -153,6 +155,11 @@ arc_build(const struct arc_member *m, size_t n, const char *kind, size_t *out)
     if (strcmp(kind, "tar.gz") == 0) {
         archive_write_set_format_ustar(w);
         archive_write_add_filter_gzip(w);
+    } else if (strcmp(kind, "iso") == 0) {
+        archive_write_set_format_iso9660(w);
+        cap += 1 << 20; /* an ISO 9660 image is at least about 360 KiB */
+        free(buf);
+        buf = malloc(cap);
     } else if (strcmp(kind, "7z") == 0) {
         archive_write_set_format_7zip(w);
         ck_assert_int_eq(archive_write_set_options(w, "7zip:compression=lzma2"), ARCHIVE_OK);
@@ -414,6 +421,34 @@ START_TEST(test_expand_lzma_limit)
 }
 END_TEST
 
+/* Header-like bytes inside a member fool the sniff; a complete listing corrects it, in both
+ * directions. */
+START_TEST(test_ooxml_by_listing)
+{
+    static const char fake[] = "PK\x01\x02xxxxxxxxxxxxxxxxxxxxxxxx\x13\0xxxxxxxxxxxxxxxx"
+                               "[Content_Types].xml";
+    struct arc_member m[2] = {{"notes.txt", (const unsigned char *)fake, sizeof(fake) - 1},
+                              {"a.txt", (const unsigned char *)"a", 1}};
+    struct arc_member d[2] = {{"word/vbaProject.bin", (const unsigned char *)"v", 1},
+                              {"[Content_Types].xml", (const unsigned char *)"<Types/>", 8}};
+    size_t n;
+    unsigned char *z = arc_build(m, 2, "zip", &n);
+    struct attach *a = arc_facts(z, n, 0, 65536);
+
+    ck_assert_msg(strcmp(attach_facts(a)->truetype, "zip") == 0, "fake content types: got %s",
+                  attach_facts(a)->truetype);
+    attach_free(a);
+    free(z);
+    z = arc_build(d, 2, "zip", &n);
+    a = arc_facts(z, n, 0, 65536);
+    ck_assert_msg(strcmp(attach_facts(a)->truetype, "ooxml-macro") == 0 &&
+                      (attach_facts(a)->flags & ATTACH_MACRO),
+                  "macro first: got %s", attach_facts(a)->truetype);
+    attach_free(a);
+    free(z);
+}
+END_TEST
+
 /* Parts bigger than the windows: an OOXML whose macro shows only in the central directory in
  * the tail, listed whole; a zip with a member's local header between the windows stops there. */
 START_TEST(test_windows)
@@ -440,6 +475,19 @@ START_TEST(test_windows)
             strcmp(arc_paths(f), "[Content_Types].xml|word/media/image1.png|word/vbaProject.bin") ==
                 0,
         "big docm: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f), f->why);
+    attach_free(a);
+    free(z);
+
+    /* An ISO image bigger than the windows: its directory is near the start, its data is
+     * skipped by seeking, and it lists whole. */
+    z = arc_build(gap, 5, "iso", &n);
+    ck_assert(n > ATTACH_HEAD_MAX + ATTACH_TAIL_MAX);
+    a = arc_facts(z, n, 0, 4096);
+    f = attach_facts(a);
+    ck_assert_msg(strcmp(f->truetype, "iso") == 0 && f->flags == ATTACH_ARCHIVE &&
+                      strcmp(arc_paths(f), "a.txt|big1.bin|mid.exe|big2.bin|z.txt") == 0,
+                  "iso: got %s flags %#x \"%s\" why %s", f->truetype, f->flags, arc_paths(f),
+                  f->why);
     attach_free(a);
     free(z);
 
@@ -665,6 +713,7 @@ main(void)
     tcase_add_loop_test(tl, test_expand_limit, 0, 3);
     tcase_add_loop_test(tl, test_expand_lzma_limit, 0, 3);
     tcase_add_test(tw, test_windows);
+    tcase_add_test(tw, test_ooxml_by_listing);
     tcase_add_loop_test(tw, test_windows_limit, 0, 3);
     tcase_add_test(tw, test_bomb);
     tcase_set_timeout(tf, 120);
