@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kw.c - keywords compiled into one vectorscan streaming database: each keyword escaped into a
- * literal expression, caseless in UTF-8 mode with Unicode properties; one-byte keywords are
+ * literal expression, caseless letter by letter, in UTF-8 mode; one-byte keywords are
  * found by a byte table here (vectorscan 5.4.9 misses some, see kw_set). Each keyword is
  * reported once per stream (a bit per pattern). For whole-word keywords the neighbours of each
  * match are checked here, the one after it possibly in the next chunk. (Boundary classes in the
@@ -18,20 +18,13 @@
 #include <unictype.h>
 #include <unistr.h>
 
-/* An expression: each byte of the keyword escaped to at most 4 bytes. */
-#define KW_EXPR_MAX (4 * KW_KEYWORD_MAX + 1)
-/* What vectorscan's caseless matching (UCP) also takes for a one-byte keyword: U+017F LONG S
- * for s, U+212A KELVIN SIGN for k; a pattern of their own, two and three bytes long. */
-static const char *
-kw_one_byte_variant(unsigned char c)
-{
-    c = (unsigned char)(c | 0x20);
-    return c == 's' ? "\xc5\xbf" : c == 'k' ? "\xe2\x84\xaa" : NULL;
-}
+/* An expression: an ASCII byte of the keyword becomes 4 bytes ("[aA]", "\x2b"), a character
+ * of 2 or more bytes at most 2 + 5 ("(?i:" ... ")"). */
+#define KW_EXPR_MAX (4 * KW_KEYWORD_MAX + 8)
 
 /* Stream bytes kept from earlier chunks, to find the character before a whole word's start: a
  * match has as many characters as its keyword (case is matched character by character), each
- * at most 4 bytes (k / U+212A KELVIN SIGN are 1 / 3), plus the character before it. */
+ * at most 4 bytes (U+023F / U+2C7E are 2 / 3), plus the character before it. */
 #define KW_HISTORY (4 * KW_KEYWORD_MAX + 4)
 
 /* kw_set.need: which ends of a whole-word keyword must have a non-word neighbour */
@@ -136,27 +129,49 @@ kw_normalize(const char *text, size_t i, struct kw_norm *norm, char *err, size_t
     return rc;
 }
 
-/* The expression that matches the normal form s[0..n) literally. */
+/* The expression that matches the normal form s[0..n) literally, in any case: an ASCII letter
+ * as a class of its two cases ("[aA]"), other ASCII as \xHH (never a regex operator), a run of
+ * other characters in a caseless group ("(?i:...)"). Not HS_FLAG_CASELESS on the whole: with it
+ * vectorscan 5.4.9 (AVX-512) misses short keywords holding s or k ("as", "ask", "kiss": their
+ * folds U+017F and U+212A are longer in UTF-8) at most buffer alignments. */
 static void
 kw_expression(const char *s, size_t n, char *expr)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
     size_t i, o = 0;
+    int in_group = 0;
 
     for (i = 0; i < n; i++) {
         unsigned char c = u[i];
 
-        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-            (c >= 'A' && c <= 'Z')) {
+        if (c >= 0x80) {
+            if (!in_group) {
+                memcpy(expr + o, "(?i:", 4);
+                o += 4;
+                in_group = 1;
+            }
             expr[o++] = (char)c;
-        } else { /* everything else as \xHH: never a regex operator */
+            continue;
+        }
+        if (in_group) {
+            expr[o++] = ')';
+            in_group = 0;
+        }
+        if (kw_is_letter(c)) {
+            expr[o++] = '[';
+            expr[o++] = (char)(c | 0x20);
+            expr[o++] = (char)(c & ~0x20);
+            expr[o++] = ']';
+        } else {
             expr[o++] = '\\';
             expr[o++] = 'x';
             expr[o++] = hex[c >> 4];
             expr[o++] = hex[c & 0xf];
         }
     }
+    if (in_group)
+        expr[o++] = ')';
     expr[o] = '\0';
 }
 
@@ -214,18 +229,12 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
         if (norm.b.len == 1) { /* printable ASCII: the normal form has no space or control */
             one[i] = (unsigned char)norm.b.s[0];
             none++;
-            if (kw_one_byte_variant(one[i]) == NULL)
-                continue;
+            continue;
         }
         if ((exprs[m] = malloc(KW_EXPR_MAX)) == NULL)
             goto nomem;
-        if (one[i] != 0) {
-            strcpy(exprs[m], kw_one_byte_variant(one[i]));
-            flags[m] = HS_FLAG_UTF8;
-        } else {
-            kw_expression(norm.b.s, norm.b.len, exprs[m]);
-            flags[m] = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP;
-        }
+        kw_expression(norm.b.s, norm.b.len, exprs[m]);
+        flags[m] = HS_FLAG_UTF8;
         ids[m++] = (unsigned)i;
     }
     if (none > 0) { /* one_at[]: where each byte's keywords start; letters in both cases */

@@ -30,8 +30,9 @@ struct kw_scan;
  * kw_compile - compiles n keywords (rules load time). The keyword is put in the same normal form
  * as text (textconv: white space runs are one space, none at either end; zero-width characters
  * dropped), so "project  falcon" matches "project\r\n falcon". Matching is case-insensitive for
- * every script, character by character (vectorscan's simple Unicode case folding: "ß" does not
- * match "SS", "s" matches U+017F LONG S, "k" U+212A KELVIN SIGN). Whole word (KW_WORD) asks for a
+ * every script, character by character (ASCII letters as [aA], others by vectorscan's simple
+ * Unicode case folding: "ß" does not match "SS"; textconv has already written U+017F LONG S and
+ * U+212A KELVIN SIGN as s and k). Whole word (KW_WORD) asks for a
  * non-word character or the stream's start/end next to each end of the keyword that is itself a
  * word character (so "c++" whole-word is bounded only at its start). n may be 0: nothing matches.
  * Returns the set, or NULL with err saying which keyword and why (empty, not UTF-8, longer than
