@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kw.c - keywords compiled into one vectorscan streaming database: each keyword escaped into a
- * literal expression, caseless letter by letter, in UTF-8 mode; one-byte keywords are
+ * literal expression, each letter a class of its cases, in UTF-8 mode; one-byte keywords are
  * found by a byte table here (vectorscan 5.4.9 misses some, see kw_set). Each keyword is
  * reported once per stream (a bit per pattern). For whole-word keywords the neighbours of each
  * match are checked here, the one after it possibly in the next chunk. (Boundary classes in the
@@ -15,17 +15,18 @@
 #include <hs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
 #include <unictype.h>
 #include <unistr.h>
 
 /* An expression: an ASCII byte of the keyword becomes 4 bytes ("[aA]", "\x2b"), a character
- * of 2 or more bytes at most 2 + 5 ("(?i:" ... ")"). */
-#define KW_EXPR_MAX (4 * KW_KEYWORD_MAX + 8)
+ * of len bytes at most 2 + 4 * len (a class of its cases): at most 5 bytes per byte. */
+#define KW_EXPR_MAX (5 * KW_KEYWORD_MAX + 1)
 
 /* Stream bytes kept from earlier chunks, to find the character before a whole word's start: a
- * match has as many characters as its keyword (case is matched character by character), each
- * at most 4 bytes (U+023F / U+2C7E are 2 / 3), plus the character before it. */
-#define KW_HISTORY (4 * KW_KEYWORD_MAX + 4)
+ * match is as long as its keyword (each case in a letter's class is as long in UTF-8), plus
+ * that character's 4 bytes. */
+#define KW_HISTORY (KW_KEYWORD_MAX + 4)
 
 /* kw_set.need: which ends of a whole-word keyword must have a non-word neighbour */
 #define KW_NEED_BEFORE 0x1
@@ -130,48 +131,53 @@ kw_normalize(const char *text, size_t i, struct kw_norm *norm, char *err, size_t
 }
 
 /* The expression that matches the normal form s[0..n) literally, in any case: an ASCII letter
- * as a class of its two cases ("[aA]"), other ASCII as \xHH (never a regex operator), a run of
- * other characters in a caseless group ("(?i:...)"). Not HS_FLAG_CASELESS on the whole: with it
- * vectorscan 5.4.9 (AVX-512) misses short keywords holding s or k ("as", "ask", "kiss": their
- * folds U+017F and U+212A are longer in UTF-8) at most buffer alignments. */
+ * as a class of its two cases ("[aA]"), other ASCII as \xHH (never a regex operator), another
+ * letter as a class of its simple case mappings that are as long in UTF-8 as it is. Not
+ * HS_FLAG_CASELESS nor (?i): with either, vectorscan 5.4.9 (AVX-512) misses short keywords
+ * whose folds differ in length ("as", "kiss" for U+017F and U+212A, "a" U+00DF for U+1E9E) at
+ * most buffer alignments. textconv writes U+017F, U+212A, U+212B as s, k, U+00C5. */
 static void
 kw_expression(const char *s, size_t n, char *expr)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i, o = 0;
-    int in_group = 0;
+    const uint8_t *u = (const uint8_t *)s;
+    size_t i = 0, o = 0;
 
-    for (i = 0; i < n; i++) {
-        unsigned char c = u[i];
+    while (i < n) {
+        ucs4_t uc, v[4];
+        int len = u8_mbtouc(&uc, u + i, n - i), k, j, nv = 0;
 
-        if (c >= 0x80) {
-            if (!in_group) {
-                memcpy(expr + o, "(?i:", 4);
-                o += 4;
-                in_group = 1;
+        if (uc >= 0x80) {
+            ucs4_t cand[4] = {uc, uc_tolower(uc), uc_toupper(uc), uc_totitle(uc)};
+
+            for (k = 0; k < 4; k++) {
+                uint8_t b[6];
+                int same = 0;
+
+                for (j = 0; j < nv; j++)
+                    same |= v[j] == cand[k];
+                if (!same && u8_uctomb(b, cand[k], sizeof(b)) == len)
+                    v[nv++] = cand[k];
             }
-            expr[o++] = (char)c;
-            continue;
-        }
-        if (in_group) {
-            expr[o++] = ')';
-            in_group = 0;
-        }
-        if (kw_is_letter(c)) {
+            if (nv > 1)
+                expr[o++] = '[';
+            for (k = 0; k < nv; k++)
+                o += (size_t)u8_uctomb((uint8_t *)expr + o, v[k], 6);
+            if (nv > 1)
+                expr[o++] = ']';
+        } else if (kw_is_letter((unsigned char)uc)) {
             expr[o++] = '[';
-            expr[o++] = (char)(c | 0x20);
-            expr[o++] = (char)(c & ~0x20);
+            expr[o++] = (char)(uc | 0x20);
+            expr[o++] = (char)(uc & ~0x20u);
             expr[o++] = ']';
         } else {
             expr[o++] = '\\';
             expr[o++] = 'x';
-            expr[o++] = hex[c >> 4];
-            expr[o++] = hex[c & 0xf];
+            expr[o++] = hex[uc >> 4];
+            expr[o++] = hex[uc & 0xf];
         }
+        i += (size_t)len;
     }
-    if (in_group)
-        expr[o++] = ')';
     expr[o] = '\0';
 }
 
