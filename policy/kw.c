@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kw.c - keywords compiled into one vectorscan streaming database: each keyword escaped into a
- * literal expression, caseless in UTF-8 mode with Unicode properties; one-byte keywords are
+ * literal expression, each letter a class of its cases, in UTF-8 mode; one-byte keywords are
  * found by a byte table here (vectorscan 5.4.9 misses some, see kw_set). Each keyword is
  * reported once per stream (a bit per pattern). For whole-word keywords the neighbours of each
  * match are checked here, the one after it possibly in the next chunk. (Boundary classes in the
@@ -15,24 +15,18 @@
 #include <hs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
 #include <unictype.h>
 #include <unistr.h>
 
-/* An expression: each byte of the keyword escaped to at most 4 bytes. */
-#define KW_EXPR_MAX (4 * KW_KEYWORD_MAX + 1)
-/* What vectorscan's caseless matching (UCP) also takes for a one-byte keyword: U+017F LONG S
- * for s, U+212A KELVIN SIGN for k; a pattern of their own, two and three bytes long. */
-static const char *
-kw_one_byte_variant(unsigned char c)
-{
-    c = (unsigned char)(c | 0x20);
-    return c == 's' ? "\xc5\xbf" : c == 'k' ? "\xe2\x84\xaa" : NULL;
-}
+/* An expression: an ASCII byte of the keyword becomes 4 bytes ("[aA]", "\x2b"), a character
+ * of len bytes at most 2 + 4 * len (a class of its cases): at most 5 bytes per byte. */
+#define KW_EXPR_MAX (5 * KW_KEYWORD_MAX + 1)
 
 /* Stream bytes kept from earlier chunks, to find the character before a whole word's start: a
- * match has as many characters as its keyword (case is matched character by character), each
- * at most 4 bytes (k / U+212A KELVIN SIGN are 1 / 3), plus the character before it. */
-#define KW_HISTORY (4 * KW_KEYWORD_MAX + 4)
+ * match is as long as its keyword (each case in a letter's class is as long in UTF-8), plus
+ * that character's 4 bytes. */
+#define KW_HISTORY (KW_KEYWORD_MAX + 4)
 
 /* kw_set.need: which ends of a whole-word keyword must have a non-word neighbour */
 #define KW_NEED_BEFORE 0x1
@@ -136,26 +130,53 @@ kw_normalize(const char *text, size_t i, struct kw_norm *norm, char *err, size_t
     return rc;
 }
 
-/* The expression that matches the normal form s[0..n) literally. */
+/* The expression that matches the normal form s[0..n) literally, in any case: an ASCII letter
+ * as a class of its two cases ("[aA]"), other ASCII as \xHH (never a regex operator), another
+ * letter as a class of its simple case mappings that are as long in UTF-8 as it is. Not
+ * HS_FLAG_CASELESS nor (?i): with either, vectorscan 5.4.9 (AVX-512) misses short keywords
+ * whose folds differ in length ("as", "kiss" for U+017F and U+212A, "a" U+00DF for U+1E9E) at
+ * most buffer alignments. textconv writes U+017F, U+212A, U+212B as s, k, U+00C5. */
 static void
 kw_expression(const char *s, size_t n, char *expr)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i, o = 0;
+    const uint8_t *u = (const uint8_t *)s;
+    size_t i = 0, o = 0;
 
-    for (i = 0; i < n; i++) {
-        unsigned char c = u[i];
+    while (i < n) {
+        ucs4_t uc, v[4];
+        int len = u8_mbtouc(&uc, u + i, n - i), k, j, nv = 0;
 
-        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-            (c >= 'A' && c <= 'Z')) {
-            expr[o++] = (char)c;
-        } else { /* everything else as \xHH: never a regex operator */
+        if (uc >= 0x80) {
+            ucs4_t cand[4] = {uc, uc_tolower(uc), uc_toupper(uc), uc_totitle(uc)};
+
+            for (k = 0; k < 4; k++) {
+                uint8_t b[6];
+                int same = 0;
+
+                for (j = 0; j < nv; j++)
+                    same |= v[j] == cand[k];
+                if (!same && u8_uctomb(b, cand[k], sizeof(b)) == len)
+                    v[nv++] = cand[k];
+            }
+            if (nv > 1)
+                expr[o++] = '[';
+            for (k = 0; k < nv; k++)
+                o += (size_t)u8_uctomb((uint8_t *)expr + o, v[k], 6);
+            if (nv > 1)
+                expr[o++] = ']';
+        } else if (kw_is_letter((unsigned char)uc)) {
+            expr[o++] = '[';
+            expr[o++] = (char)(uc | 0x20);
+            expr[o++] = (char)(uc & ~0x20u);
+            expr[o++] = ']';
+        } else {
             expr[o++] = '\\';
             expr[o++] = 'x';
-            expr[o++] = hex[c >> 4];
-            expr[o++] = hex[c & 0xf];
+            expr[o++] = hex[uc >> 4];
+            expr[o++] = hex[uc & 0xf];
         }
+        i += (size_t)len;
     }
     expr[o] = '\0';
 }
@@ -214,18 +235,12 @@ kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen)
         if (norm.b.len == 1) { /* printable ASCII: the normal form has no space or control */
             one[i] = (unsigned char)norm.b.s[0];
             none++;
-            if (kw_one_byte_variant(one[i]) == NULL)
-                continue;
+            continue;
         }
         if ((exprs[m] = malloc(KW_EXPR_MAX)) == NULL)
             goto nomem;
-        if (one[i] != 0) {
-            strcpy(exprs[m], kw_one_byte_variant(one[i]));
-            flags[m] = HS_FLAG_UTF8;
-        } else {
-            kw_expression(norm.b.s, norm.b.len, exprs[m]);
-            flags[m] = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP;
-        }
+        kw_expression(norm.b.s, norm.b.len, exprs[m]);
+        flags[m] = HS_FLAG_UTF8;
         ids[m++] = (unsigned)i;
     }
     if (none > 0) { /* one_at[]: where each byte's keywords start; letters in both cases */

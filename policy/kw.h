@@ -30,13 +30,15 @@ struct kw_scan;
  * kw_compile - compiles n keywords (rules load time). The keyword is put in the same normal form
  * as text (textconv: white space runs are one space, none at either end; zero-width characters
  * dropped), so "project  falcon" matches "project\r\n falcon". Matching is case-insensitive for
- * every script, character by character (vectorscan's simple Unicode case folding: "ß" does not
- * match "SS", "s" matches U+017F LONG S, "k" U+212A KELVIN SIGN). Whole word (KW_WORD) asks for a
- * non-word character or the stream's start/end next to each end of the keyword that is itself a
- * word character (so "c++" whole-word is bounded only at its start). n may be 0: nothing matches.
- * Returns the set, or NULL with err saying which keyword and why (empty, not UTF-8, longer than
- * KW_KEYWORD_MAX, out of memory). The caller owns the set (kw_set_free); it copies the patterns,
- * so p may go. It is immutable: any number of kw_scan may use it at once, in any thread.
+ * every script, character by character: each letter matches its simple lower, upper and title
+ * case when they are as long in UTF-8 (U+00E9 and U+00C9, U+0434 and U+0414; not U+00DF and
+ * "SS", nor U+1E9E or U+2126 OHM SIGN, longer than their folds; textconv has already written
+ * U+017F LONG S, U+212A KELVIN and U+212B ANGSTROM SIGN as s, k and U+00C5). Whole word (KW_WORD)
+ * asks for a non-word character or the stream's start/end next to each end of the keyword that is
+ * itself a word character (so "c++" whole-word is bounded only at its start). n may be 0: nothing
+ * matches. Returns the set, or NULL with err saying which keyword and why (empty, not UTF-8, longer
+ * than KW_KEYWORD_MAX, out of memory). The caller owns the set (kw_set_free); it copies the
+ * patterns, so p may go. It is immutable: any number of kw_scan may use it at once, in any thread.
  */
 struct kw_set *kw_compile(const struct kw_pattern *p, size_t n, char *err, size_t errlen);
 void kw_set_free(struct kw_set *set);

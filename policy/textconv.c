@@ -207,6 +207,12 @@ textconv_emit(struct textconv *tc, uint32_t cp)
         return;
     if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         cp = TEXTCONV_REPLACEMENT;
+    else if (cp == 0x17f) /* LONG S, KELVIN SIGN, ANGSTROM SIGN: letters that fold to s, k and */
+        cp = 's';         /* Å; written as those, so a keyword matcher need not fold them */
+    else if (cp == 0x212a)
+        cp = 'k';
+    else if (cp == 0x212b)
+        cp = 0xc5;
     if (tc->space) {
         textconv_put(tc, ' ');
         tc->space = 0;

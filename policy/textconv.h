@@ -53,6 +53,8 @@ typedef int (*textconv_sink_fn)(void *arg, const char *utf8, size_t len);
  * For all text: every run of white space (Unicode White_Space: line breaks, tabs, NBSP, the
  * U+2000 spaces ...) is one U+0020, none at the start or end; U+00AD, U+180E, U+200B-U+200D,
  * U+2060-U+2064, U+FEFF and control characters are dropped, so none can split a keyword.
+ * U+017F LONG S, U+212A KELVIN SIGN and U+212B ANGSTROM SIGN are written as s, k and U+00C5:
+ * their case folds, so "\u017fex" is read as "sex" without the matcher folding them.
  */
 struct textconv *textconv_new(const char *charset, int is_html);
 /* textconv_feed - converts len more bytes; what is complete goes to sink before it returns, a

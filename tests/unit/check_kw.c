@@ -109,12 +109,26 @@ static const struct {
      "aaaaaaa+bbb",
      "1",
      101},
+    {"short keywords whose letters have longer folds (vectorscan misses them caseless)",
+     {{"a\xc3\x9f", 0, 0},
+      {"\xcf\x89"
+       "a",
+       1, 0},
+      {"\xc3\xa5s", 2, W}},
+     "?????????????????????????????????????????????????????????????????????????????????????????????"
+     "???????"
+     "!A\xc3\x9f!\xce\xa9"
+     "Axxxxxxxx \xc3\x85S",
+     "0,1,2",
+     104},
     {"one-byte keyword in both cases", {{"Q", 0, 0}}, "a q", "0", 3},
-    {"one-byte keyword: long s and Kelvin sign as vectorscan folds them",
-     {{"s", 0, W}, {"K", 1, 0}},
-     "x \xc5\xbf \xe2\x84\xaa",
-     "0,1",
-     4},
+    {"short keywords holding s or k (vectorscan misses them caseless)",
+     {{"as", 0, 0}, {"ask", 1, W}, {"kiss", 2, 0}, {"OK", 3, W}},
+     "?????????????????????????????????????????????????????????????????????????????????????????????"
+     "???????"
+     "!As!ASK!kissxxxxxxxx ok",
+     "0,1,2,3",
+     103},
     {"one-byte whole word", {{"x", 0, W}}, "xx ax x", "0", 7},
     {"only one-byte keywords, no letters", {{"+", 0, 0}, {"#", 1, W}}, "a#b +", "0,1", 2},
 };
@@ -356,13 +370,13 @@ START_TEST(test_keyword_limit)
 }
 END_TEST
 
-/* The longest keyword matched by its widest case variant (KELVIN SIGN, 3 bytes for each 'k'),
- * byte by byte: the character before it is 3 * KW_KEYWORD_MAX + 1 bytes back, in the history
- * kept from earlier chunks. A letter there makes it no whole word. */
+/* The longest keyword (U+00E9 x 128) matched in the other case (U+00C9), byte by byte: the
+ * character before it is KW_KEYWORD_MAX + 1 bytes back, in the history kept from earlier
+ * chunks. A letter there makes it no whole word. */
 START_TEST(test_history)
 {
     static const char *const before[] = {".", "a"};
-    size_t len = 1 + 3 * KW_KEYWORD_MAX + 1, i;
+    size_t nch = KW_KEYWORD_MAX / 2, len = 1 + 2 * nch + 1, i;
     char kw[KW_KEYWORD_MAX + 1], *text = malloc(len + 1), err[256];
     struct kw_pattern p = {kw, 3, W};
     struct kw_set *set;
@@ -371,14 +385,15 @@ START_TEST(test_history)
     size_t *cuts = malloc(len * sizeof(*cuts));
 
     ck_assert(text != NULL && cuts != NULL);
-    memset(kw, 'k', KW_KEYWORD_MAX);
-    kw[KW_KEYWORD_MAX] = '\0';
+    for (i = 0; i < nch; i++)
+        memcpy(kw + 2 * i, "\xc3\xa9", 2);
+    kw[2 * nch] = '\0';
     set = kw_compile(&p, 1, err, sizeof(err));
     ck_assert_msg(set != NULL, "%s", err);
     sc = kw_scan_new(set);
     text[0] = before[_i][0];
-    for (i = 0; i < KW_KEYWORD_MAX; i++)
-        memcpy(text + 1 + 3 * i, "\xe2\x84\xaa", 3);
+    for (i = 0; i < nch; i++)
+        memcpy(text + 1 + 2 * i, "\xc3\x89", 2);
     text[len - 1] = '.';
     text[len] = '\0';
     for (i = 0; i + 1 < len; i++)

@@ -52,6 +52,11 @@ static const struct {
      "con",
      0, "falcon", 0},
     {"NUL dropped", "utf-8", 0, "fal\0con", 7, "falcon", 0},
+    {"long s, Kelvin and Angstrom signs as their folds", "utf-8", 0,
+     "\xc5\xbf"
+     "ex \xe2\x84\xaa"
+     "iss \xe2\x84\xab",
+     0, "sex kiss \xc3\x85", 0},
     {"only white space", "utf-8", 0, " \r\n\t ", 0, "", 0},
     /* UTF-8 */
     {"utf-8 letters", "UTF-8", 0, "caf\xc3\xa9 \xd0\xb4\xd0\xb5\xd0\xbb\xd0\xbe \xf0\x9f\x98\x80",
