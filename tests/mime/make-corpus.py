@@ -1660,8 +1660,8 @@ def _():
     z1 = zip_of([("level2.zip", z2), ("readme.txt", b"open level2\n")])
     return arch("Documents", "documents.zip", "application/zip", z1,
                 "zip in zip in zip: documents.zip holds level2.zip holds level3.zip holds payload.exe (depth 3)", "zip",
-                'inner="level2.zip","readme.txt","level2.zip>level3.zip","level2.zip>level3.zip>payload.exe" '
-                "inner-ext=zip,txt,exe", "reject (attachment inner-ext exe)")
+                'inner="level2.zip","level2.zip>level3.zip","level2.zip>level3.zip>payload.exe","readme.txt" '
+                "inner-ext=zip,exe,txt", "reject (attachment inner-ext exe)")
 
 
 @case("archive-zip-encrypted.eml")
