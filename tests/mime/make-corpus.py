@@ -1206,7 +1206,7 @@ def _():
     return msg, """why: NUL bytes in text and in the file name: "invoice.pdf\\0.exe" reads as invoice.pdf to C string code
 part: 0 type=multipart/mixed
 part: 1 type=text/plain charset=us-ascii (holds a NUL)
-part: 2 type=application/pdf disp=attachment name="invoice.pdf\\0.exe" saved="invoice.pdf.exe" ext=exe exts=pdf,exe double-ext truetype=exe
+part: 2 type=application/pdf disp=attachment name="invoice.pdf\\0.exe" saved="invoice.pdf.exe" ext=exe exts=pdf,exe double-ext name-broken truetype=exe
 keyword: none
 mime: malformed (NUL byte in a part header)
 """ + VERDICT_EXE
@@ -1503,8 +1503,9 @@ def _():
     return (named("Invoice", ' name="..\\\\..\\\\a.exe"', ' filename="..\\..\\a.exe"'),
             "why: a Windows path in the name: quoted-pair form in name=, raw backslashes (as Windows mailers write) in filename=\n"
             "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
-            'part: 2 type=application/octet-stream disp=attachment name="..\\..\\a.exe" saved="a.exe" ext=exe path '
-            'name2="..\\..\\a.exe" (or "....a.exe" read as quoted-pairs: ext exe either way) truetype=unknown\n'
+            'part: 2 type=application/octet-stream disp=attachment name="....a.exe" (filename= read as RFC quoted-pairs; '
+            'a reader that keeps backslashes sees ..\\..\\a.exe: ext exe either way) ext=exe '
+            'name2="..\\..\\a.exe" saved2="a.exe" ext2=exe path truetype=unknown\n'
             "keyword: none\nmime: ok\nverdict: reject (attachment ext exe)")
 
 
@@ -1633,9 +1634,9 @@ def arch(subject, name, ctype, data, why, truetype, inner, verdict, mime="ok", e
     h, b = attach(name, data, ctype)
     ext = name.rsplit(".", 1)[1].lower()
     return (mixed(subject, h, b),
-            "why: %s\npart: 0 type=multipart/mixed\n%s\npart: 2 type=%s disp=attachment name=\"%s\" ext=%s "
-            "truetype=%s %s%s\nkeyword: none\nmime: %s\nverdict: %s" % (why, text1(1), ctype, name, ext, truetype,
-                                                                       inner, extra, mime, verdict))
+            "why: %s\npart: 0 type=multipart/mixed\n%s\npart: 2 type=%s disp=attachment name=\"%s\" ext=%s%s "
+            "truetype=%s %s\nkeyword: none\nmime: %s\nverdict: %s" % (why, text1(1), ctype, name, ext, extra,
+                                                                      truetype, inner, mime, verdict))
 
 
 @case("archive-zip-exe.eml")
@@ -1687,9 +1688,9 @@ def _():
 def _():
     return arch("Logs", "logs.tar.gz", "application/gzip",
                 tar_gz([("logs/", b"", 0o755), ("logs/app.log", b"ok\n", 0o644), ("logs/update.exe", EXE, 0o755)]),
-                "a gzip-compressed tar holding update.exe", "gzip",
+                "a gzip-compressed tar holding update.exe", "gzip (tar inside)",
                 'inner="logs/","logs/app.log","logs/update.exe" inner-ext=log,exe',
-                "reject (attachment inner-ext exe)", extra=" exts=tar,gz double-ext (tar inside)")
+                "reject (attachment inner-ext exe)", extra=" exts=tar,gz double-ext")
 
 
 @case("archive-bomb-zeros.eml")
@@ -1719,9 +1720,9 @@ def _():
     return arch("Backup", "backup.tar.gz", "application/gzip",
                 tar_gz([("zeros.bin", b"\0" * (10 << 20), 0o644), ("after.exe", EXE, 0o755)]),
                 "a tar.gz of 10 MiB of zeros then an exe: a stream format must be inflated to list, "
-                "so the expansion limit stops the listing before after.exe", "gzip",
+                "so the expansion limit stops the listing before after.exe", "gzip (tar inside)",
                 'inner="zeros.bin" inner-ext=bin (after.exe lies past the limit)', "reject (mime limit)",
-                mime="limit (archive expansion)", extra=" exts=tar,gz double-ext (tar inside)")
+                mime="limit (archive expansion)", extra=" exts=tar,gz double-ext")
 
 
 @case("archive-zip-2000-entries.eml")
@@ -1738,9 +1739,9 @@ def _():
 def _():
     return arch("Archive", "many.tar.xz", "application/x-xz",
                 tar_xz([("f%04d" % k, b"", 0o644) for k in range(2000)]),
-                "a tar.xz with 2,000 empty entries: the entry limit for a streamed format (small on the wire)", "xz",
+                "a tar.xz with 2,000 empty entries: the entry limit for a streamed format (small on the wire)", "xz (tar inside)",
                 "inner=2000 entries", "reject (mime limit)", mime="limit (archive entries)",
-                extra=" exts=tar,xz double-ext (tar inside)")
+                extra=" exts=tar,xz double-ext")
 
 
 
