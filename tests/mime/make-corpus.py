@@ -5,14 +5,12 @@
 # tar.gz, ISO ...) so that anyone can see what each case holds and rebuild it.
 #
 # Usage: python3 tests/mime/make-corpus.py [OUTDIR]      (default: the directory of this script)
-# Needs python3 and, for two cases, `zip` (encrypted zip) and `7z`. Everything else is
-# deterministic; zip -P draws a random encryption header, so that one file differs per run.
+# Needs python3 and `7z` (one case). The output is the same on every run.
 
 import base64
 import gzip
 import io
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -337,33 +335,50 @@ def seven_z(files):
 
 
 def zip_encrypted(files, password):
-    if not shutil.which("zip"):
-        sys.exit("make-corpus: `zip` is needed for the encrypted archive")
-    with tempfile.TemporaryDirectory() as d:
-        for name, data in files:
-            p = os.path.join(d, name)
-            with open(p, "wb") as f:
-                f.write(data)
-            os.utime(p, (1710408412, 1710408412))
-        subprocess.run(["zip", "-q", "-X", "-P", password, "x.zip"] + [n for n, _ in files],
-                       cwd=d, check=True)
-        with open(os.path.join(d, "x.zip"), "rb") as f:
-            return f.read()
+    """What `zip -P` writes: traditional PKWARE encryption (ZipCrypto) of deflated members, with
+    a fixed 11-byte random header instead of a drawn one, so that the file is the same each run."""
+    def crc_byte(c, b):
+        return (zlib.crc32(bytes([b]), c ^ 0xFFFFFFFF) ^ 0xFFFFFFFF) & 0xFFFFFFFF
+
+    def encrypt(plain):
+        k = [0x12345678, 0x23456789, 0x34567890]
+
+        def update(b):
+            k[0] = crc_byte(k[0], b)
+            k[1] = ((k[1] + (k[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+            k[2] = crc_byte(k[2], k[1] >> 24)
+
+        for b in password.encode():
+            update(b)
+        out = bytearray()
+        for b in plain:
+            t = (k[2] | 2) & 0xFFFF
+            out.append(b ^ (((t * (t ^ 1)) >> 8) & 0xFF))
+            update(b)
+        return bytes(out)
+
+    local, central = [], []
+    for i, (name, data) in enumerate(files):
+        crc = zlib.crc32(data)
+        body = encrypt(bytes(range(0xA1, 0xAC)) + bytes([crc >> 24]) + deflate_raw(data))
+        local.append((name, 8, body, len(data), crc))
+        central.append((name, 8, len(body), len(data), crc, i))
+    return zip_raw(local, central, flags=1)
 
 
-def zip_raw(local_entries, central_entries):
+def zip_raw(local_entries, central_entries, flags=0):
     """A zip written by hand. local_entries: [(name, method, data, usize, crc)], each gets a
     local header; central_entries: [(name, method, csize, usize, crc, local_index)]."""
     out, offs = b"", []
     for name, method, data, usize, crc in local_entries:
         offs.append(len(out))
         n = name.encode()
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0x4B3A, 0x586E, crc,
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0x4B3A, 0x586E, crc,
                            len(data), usize, len(n), 0) + n + data
     cd_start = len(out)
     for name, method, csize, usize, crc, li in central_entries:
         n = name.encode()
-        out += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 20, 0, method, 0x4B3A,
+        out += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 20, flags, method, 0x4B3A,
                            0x586E, crc, csize, usize, len(n), 0, 0, 0, 0, 0o644 << 16,
                            offs[li]) + n
     cd_len = len(out) - cd_start
@@ -1670,7 +1685,7 @@ def _():
     z = zip_encrypted([("invoice.pdf", pdf_doc("Invoice"))], "4471")
     h, b = attach("invoice.zip", z, "application/zip")
     return (mixed("Invoice", h, b, text="The password is 4471.\n"),
-            "why: zip -P (traditional PKWARE encryption): the entry name is still listed, the content cannot be read\n"
+            "why: traditional PKWARE encryption as zip -P writes it: the entry name is still listed, the content cannot be read\n"
             "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
             'part: 2 type=application/zip disp=attachment name="invoice.zip" ext=zip truetype=zip inner="invoice.pdf" '
             "inner-ext=pdf encrypted\nkeyword: none\nmime: ok\nverdict: quarantine (attachment encrypted)")
@@ -1984,7 +1999,7 @@ def main():
             extra = "large: %d bytes (over 16 KB on purpose)\n" % len(data)
         manifest.append("file: %s\neol: %s\n%s%s\n" % (name, kind, extra, facts.strip()))
     assert len(large) <= 5, large
-    with open(os.path.join(OUT, "MANIFEST.head")) as f:
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "MANIFEST.head")) as f:
         headtext = f.read()
     with open(os.path.join(OUT, "MANIFEST"), "w") as f:
         f.write(headtext + "\n" + "\n\n".join(manifest) + "\n")
