@@ -282,20 +282,57 @@ def docm():
             "_VBA_PROJECT": None, "dir": None, "ThisDocument": None}}))])
 
 
-def iso9660():
-    """System area (16 sectors of zeros), a Primary Volume Descriptor ('CD001' at 32769) and
-    the set terminator. Enough for a sniffer; no directory records follow."""
+def iso9660(files=(("INVOICE.EXE;1", None),)):
+    """A small but complete ISO 9660 image: system area (16 sectors of zeros), a Primary Volume
+    Descriptor ('CD001' at byte 32769), the terminator, L and M path tables, the root directory
+    and one sector per file. A file given None holds the PE image."""
+    def both16(v):
+        return struct.pack("<H", v) + struct.pack(">H", v)
+
+    def both32(v):
+        return struct.pack("<I", v) + struct.pack(">I", v)
+
+    date7 = bytes([124, 3, 14, 9, 26, 52, 0])  # 2024-03-14 09:26:52 UTC
+
+    def record(name, extent, size, is_dir):
+        r = (bytes([0]) + both32(extent) + both32(size) + date7 + bytes([2 if is_dir else 0, 0, 0])
+             + both16(1) + bytes([len(name)]) + name)
+        if len(r) % 2 == 0:
+            r += b"\0"
+        return bytes([len(r) + 1]) + r
+
+    ROOT, DATA = 20, 21  # sectors: 16 PVD, 17 terminator, 18 and 19 path tables
+    # libarchive reads 8 sectors past the system area before it believes a volume descriptor
+    # set: an image shorter than 25 sectors is not an ISO to it, whatever its descriptors say.
+    total = max(DATA + len(files), 25)
+    root = record(b"\0", ROOT, 2048, True) + record(b"\1", ROOT, 2048, True)
+    datas = []
+    for k, (name, data) in enumerate(files):
+        data = EXE if data is None else data
+        root += record(name.encode(), DATA + k, len(data), False)
+        datas.append(data.ljust(2048, b"\0"))
     pvd = bytearray(2048)
     pvd[0:7] = b"\x01CD001\x01"
     pvd[8:40] = b"LINUX".ljust(32)
     pvd[40:72] = b"ORDER_4471".ljust(32)
-    struct.pack_into("<I", pvd, 80, 18)
-    struct.pack_into(">I", pvd, 84, 18)
-    struct.pack_into("<HHHHHH", pvd, 120, 1, 0x100, 1, 0x100, 2048, 0x800)
+    pvd[80:88] = both32(total)
+    pvd[120:124] = both16(1)
+    pvd[124:128] = both16(1)
+    pvd[128:132] = both16(2048)
+    pvd[132:140] = both32(10)
+    struct.pack_into("<I", pvd, 140, 18)
+    struct.pack_into(">I", pvd, 148, 19)
+    pvd[156:190] = record(b"\0", ROOT, 2048, True)
+    pvd[190:813] = b" " * 623
+    for off in (813, 830, 847, 864):
+        pvd[off:off + 17] = (b"2024031409265200" if off == 813 else b"0" * 16) + b"\0"
     pvd[881] = 1
     term = bytearray(2048)
     term[0:7] = b"\xffCD001\x01"
-    return b"\0" * 32768 + bytes(pvd) + bytes(term)
+    lpt = (bytes([1, 0]) + struct.pack("<I", ROOT) + struct.pack("<H", 1) + b"\0\0").ljust(2048, b"\0")
+    mpt = (bytes([1, 0]) + struct.pack(">I", ROOT) + struct.pack(">H", 1) + b"\0\0").ljust(2048, b"\0")
+    return (b"\0" * 32768 + bytes(pvd) + bytes(term) + lpt + mpt + root.ljust(2048, b"\0") + b"".join(datas)
+            + b"\0" * (2048 * (total - DATA - len(files))))
 
 
 def tar_gz(files):
@@ -1610,8 +1647,9 @@ def _():
 @case("truetype-iso-as-dat.eml")
 def _():
     return lie("Shipping documents", "Order_4471.dat", "application/octet-stream", iso9660(),
-               "an ISO 9660 image (CD001 at offset 32769) named .dat: the sniffer must look past the first 32 KB",
-               "iso", "reject (attachment truetype iso)")
+               "an ISO 9660 image (CD001 at offset 32769; 25 sectors, the least libarchive reads as one) holding "
+               "INVOICE.EXE, named .dat: the sniffer must look past the first 32 KB", "iso", "reject (attachment truetype iso)",
+               ' inner="INVOICE.EXE" inner-ext=exe (libarchive also lists the root directory as ".")')
 
 
 @case("truetype-script-as-txt.eml")
