@@ -5,14 +5,12 @@
 # tar.gz, ISO ...) so that anyone can see what each case holds and rebuild it.
 #
 # Usage: python3 tests/mime/make-corpus.py [OUTDIR]      (default: the directory of this script)
-# Needs python3 and, for two cases, `zip` (encrypted zip) and `7z`. Everything else is
-# deterministic; zip -P draws a random encryption header, so that one file differs per run.
+# Needs python3 and `7z` (one case). The output is the same on every run.
 
 import base64
 import gzip
 import io
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -284,20 +282,57 @@ def docm():
             "_VBA_PROJECT": None, "dir": None, "ThisDocument": None}}))])
 
 
-def iso9660():
-    """System area (16 sectors of zeros), a Primary Volume Descriptor ('CD001' at 32769) and
-    the set terminator. Enough for a sniffer; no directory records follow."""
+def iso9660(files=(("INVOICE.EXE;1", None),)):
+    """A small but complete ISO 9660 image: system area (16 sectors of zeros), a Primary Volume
+    Descriptor ('CD001' at byte 32769), the terminator, L and M path tables, the root directory
+    and one sector per file. A file given None holds the PE image."""
+    def both16(v):
+        return struct.pack("<H", v) + struct.pack(">H", v)
+
+    def both32(v):
+        return struct.pack("<I", v) + struct.pack(">I", v)
+
+    date7 = bytes([124, 3, 14, 9, 26, 52, 0])  # 2024-03-14 09:26:52 UTC
+
+    def record(name, extent, size, is_dir):
+        r = (bytes([0]) + both32(extent) + both32(size) + date7 + bytes([2 if is_dir else 0, 0, 0])
+             + both16(1) + bytes([len(name)]) + name)
+        if len(r) % 2 == 0:
+            r += b"\0"
+        return bytes([len(r) + 1]) + r
+
+    ROOT, DATA = 20, 21  # sectors: 16 PVD, 17 terminator, 18 and 19 path tables
+    # libarchive reads 8 sectors past the system area before it believes a volume descriptor
+    # set: an image shorter than 25 sectors is not an ISO to it, whatever its descriptors say.
+    total = max(DATA + len(files), 25)
+    root = record(b"\0", ROOT, 2048, True) + record(b"\1", ROOT, 2048, True)
+    datas = []
+    for k, (name, data) in enumerate(files):
+        data = EXE if data is None else data
+        root += record(name.encode(), DATA + k, len(data), False)
+        datas.append(data.ljust(2048, b"\0"))
     pvd = bytearray(2048)
     pvd[0:7] = b"\x01CD001\x01"
     pvd[8:40] = b"LINUX".ljust(32)
     pvd[40:72] = b"ORDER_4471".ljust(32)
-    struct.pack_into("<I", pvd, 80, 18)
-    struct.pack_into(">I", pvd, 84, 18)
-    struct.pack_into("<HHHHHH", pvd, 120, 1, 0x100, 1, 0x100, 2048, 0x800)
+    pvd[80:88] = both32(total)
+    pvd[120:124] = both16(1)
+    pvd[124:128] = both16(1)
+    pvd[128:132] = both16(2048)
+    pvd[132:140] = both32(10)
+    struct.pack_into("<I", pvd, 140, 18)
+    struct.pack_into(">I", pvd, 148, 19)
+    pvd[156:190] = record(b"\0", ROOT, 2048, True)
+    pvd[190:813] = b" " * 623
+    for off in (813, 830, 847, 864):
+        pvd[off:off + 17] = (b"2024031409265200" if off == 813 else b"0" * 16) + b"\0"
     pvd[881] = 1
     term = bytearray(2048)
     term[0:7] = b"\xffCD001\x01"
-    return b"\0" * 32768 + bytes(pvd) + bytes(term)
+    lpt = (bytes([1, 0]) + struct.pack("<I", ROOT) + struct.pack("<H", 1) + b"\0\0").ljust(2048, b"\0")
+    mpt = (bytes([1, 0]) + struct.pack(">I", ROOT) + struct.pack(">H", 1) + b"\0\0").ljust(2048, b"\0")
+    return (b"\0" * 32768 + bytes(pvd) + bytes(term) + lpt + mpt + root.ljust(2048, b"\0") + b"".join(datas)
+            + b"\0" * (2048 * (total - DATA - len(files))))
 
 
 def tar_gz(files):
@@ -337,33 +372,50 @@ def seven_z(files):
 
 
 def zip_encrypted(files, password):
-    if not shutil.which("zip"):
-        sys.exit("make-corpus: `zip` is needed for the encrypted archive")
-    with tempfile.TemporaryDirectory() as d:
-        for name, data in files:
-            p = os.path.join(d, name)
-            with open(p, "wb") as f:
-                f.write(data)
-            os.utime(p, (1710408412, 1710408412))
-        subprocess.run(["zip", "-q", "-X", "-P", password, "x.zip"] + [n for n, _ in files],
-                       cwd=d, check=True)
-        with open(os.path.join(d, "x.zip"), "rb") as f:
-            return f.read()
+    """What `zip -P` writes: traditional PKWARE encryption (ZipCrypto) of deflated members, with
+    a fixed 11-byte random header instead of a drawn one, so that the file is the same each run."""
+    def crc_byte(c, b):
+        return (zlib.crc32(bytes([b]), c ^ 0xFFFFFFFF) ^ 0xFFFFFFFF) & 0xFFFFFFFF
+
+    def encrypt(plain):
+        k = [0x12345678, 0x23456789, 0x34567890]
+
+        def update(b):
+            k[0] = crc_byte(k[0], b)
+            k[1] = ((k[1] + (k[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+            k[2] = crc_byte(k[2], k[1] >> 24)
+
+        for b in password.encode():
+            update(b)
+        out = bytearray()
+        for b in plain:
+            t = (k[2] | 2) & 0xFFFF
+            out.append(b ^ (((t * (t ^ 1)) >> 8) & 0xFF))
+            update(b)
+        return bytes(out)
+
+    local, central = [], []
+    for i, (name, data) in enumerate(files):
+        crc = zlib.crc32(data)
+        body = encrypt(bytes(range(0xA1, 0xAC)) + bytes([crc >> 24]) + deflate_raw(data))
+        local.append((name, 8, body, len(data), crc))
+        central.append((name, 8, len(body), len(data), crc, i))
+    return zip_raw(local, central, flags=1)
 
 
-def zip_raw(local_entries, central_entries):
+def zip_raw(local_entries, central_entries, flags=0):
     """A zip written by hand. local_entries: [(name, method, data, usize, crc)], each gets a
     local header; central_entries: [(name, method, csize, usize, crc, local_index)]."""
     out, offs = b"", []
     for name, method, data, usize, crc in local_entries:
         offs.append(len(out))
         n = name.encode()
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0x4B3A, 0x586E, crc,
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0x4B3A, 0x586E, crc,
                            len(data), usize, len(n), 0) + n + data
     cd_start = len(out)
     for name, method, csize, usize, crc, li in central_entries:
         n = name.encode()
-        out += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 20, 0, method, 0x4B3A,
+        out += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 20, flags, method, 0x4B3A,
                            0x586E, crc, csize, usize, len(n), 0, 0, 0, 0, 0o644 << 16,
                            offs[li]) + n
     cd_len = len(out) - cd_start
@@ -1206,7 +1258,7 @@ def _():
     return msg, """why: NUL bytes in text and in the file name: "invoice.pdf\\0.exe" reads as invoice.pdf to C string code
 part: 0 type=multipart/mixed
 part: 1 type=text/plain charset=us-ascii (holds a NUL)
-part: 2 type=application/pdf disp=attachment name="invoice.pdf\\0.exe" saved="invoice.pdf.exe" ext=exe exts=pdf,exe double-ext truetype=exe
+part: 2 type=application/pdf disp=attachment name="invoice.pdf\\0.exe" saved="invoice.pdf.exe" ext=exe exts=pdf,exe double-ext name-broken truetype=exe
 keyword: none
 mime: malformed (NUL byte in a part header)
 """ + VERDICT_EXE
@@ -1503,8 +1555,9 @@ def _():
     return (named("Invoice", ' name="..\\\\..\\\\a.exe"', ' filename="..\\..\\a.exe"'),
             "why: a Windows path in the name: quoted-pair form in name=, raw backslashes (as Windows mailers write) in filename=\n"
             "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
-            'part: 2 type=application/octet-stream disp=attachment name="..\\..\\a.exe" saved="a.exe" ext=exe path '
-            'name2="..\\..\\a.exe" (or "....a.exe" read as quoted-pairs: ext exe either way) truetype=unknown\n'
+            'part: 2 type=application/octet-stream disp=attachment name="....a.exe" (filename= read as RFC quoted-pairs; '
+            'a reader that keeps backslashes sees ..\\..\\a.exe: ext exe either way) ext=exe '
+            'name2="..\\..\\a.exe" saved2="a.exe" ext2=exe path truetype=unknown\n'
             "keyword: none\nmime: ok\nverdict: reject (attachment ext exe)")
 
 
@@ -1594,8 +1647,9 @@ def _():
 @case("truetype-iso-as-dat.eml")
 def _():
     return lie("Shipping documents", "Order_4471.dat", "application/octet-stream", iso9660(),
-               "an ISO 9660 image (CD001 at offset 32769) named .dat: the sniffer must look past the first 32 KB",
-               "iso", "reject (attachment truetype iso)")
+               "an ISO 9660 image (CD001 at offset 32769; 25 sectors, the least libarchive reads as one) holding "
+               "INVOICE.EXE, named .dat: the sniffer must look past the first 32 KB", "iso", "reject (attachment truetype iso)",
+               ' inner="INVOICE.EXE" inner-ext=exe (libarchive also lists the root directory as ".")')
 
 
 @case("truetype-script-as-txt.eml")
@@ -1633,9 +1687,9 @@ def arch(subject, name, ctype, data, why, truetype, inner, verdict, mime="ok", e
     h, b = attach(name, data, ctype)
     ext = name.rsplit(".", 1)[1].lower()
     return (mixed(subject, h, b),
-            "why: %s\npart: 0 type=multipart/mixed\n%s\npart: 2 type=%s disp=attachment name=\"%s\" ext=%s "
-            "truetype=%s %s%s\nkeyword: none\nmime: %s\nverdict: %s" % (why, text1(1), ctype, name, ext, truetype,
-                                                                       inner, extra, mime, verdict))
+            "why: %s\npart: 0 type=multipart/mixed\n%s\npart: 2 type=%s disp=attachment name=\"%s\" ext=%s%s "
+            "truetype=%s %s\nkeyword: none\nmime: %s\nverdict: %s" % (why, text1(1), ctype, name, ext, extra,
+                                                                      truetype, inner, mime, verdict))
 
 
 @case("archive-zip-exe.eml")
@@ -1660,8 +1714,8 @@ def _():
     z1 = zip_of([("level2.zip", z2), ("readme.txt", b"open level2\n")])
     return arch("Documents", "documents.zip", "application/zip", z1,
                 "zip in zip in zip: documents.zip holds level2.zip holds level3.zip holds payload.exe (depth 3)", "zip",
-                'inner="level2.zip","readme.txt","level2.zip>level3.zip","level2.zip>level3.zip>payload.exe" '
-                "inner-ext=zip,txt,exe", "reject (attachment inner-ext exe)")
+                'inner="level2.zip","level2.zip>level3.zip","level2.zip>level3.zip>payload.exe","readme.txt" '
+                "inner-ext=zip,exe,txt", "reject (attachment inner-ext exe)")
 
 
 @case("archive-zip-encrypted.eml")
@@ -1669,7 +1723,7 @@ def _():
     z = zip_encrypted([("invoice.pdf", pdf_doc("Invoice"))], "4471")
     h, b = attach("invoice.zip", z, "application/zip")
     return (mixed("Invoice", h, b, text="The password is 4471.\n"),
-            "why: zip -P (traditional PKWARE encryption): the entry name is still listed, the content cannot be read\n"
+            "why: traditional PKWARE encryption as zip -P writes it: the entry name is still listed, the content cannot be read\n"
             "part: 0 type=multipart/mixed\n" + text1(1) + "\n"
             'part: 2 type=application/zip disp=attachment name="invoice.zip" ext=zip truetype=zip inner="invoice.pdf" '
             "inner-ext=pdf encrypted\nkeyword: none\nmime: ok\nverdict: quarantine (attachment encrypted)")
@@ -1687,9 +1741,9 @@ def _():
 def _():
     return arch("Logs", "logs.tar.gz", "application/gzip",
                 tar_gz([("logs/", b"", 0o755), ("logs/app.log", b"ok\n", 0o644), ("logs/update.exe", EXE, 0o755)]),
-                "a gzip-compressed tar holding update.exe", "gzip",
+                "a gzip-compressed tar holding update.exe", "gzip (tar inside)",
                 'inner="logs/","logs/app.log","logs/update.exe" inner-ext=log,exe',
-                "reject (attachment inner-ext exe)", extra=" exts=tar,gz double-ext (tar inside)")
+                "reject (attachment inner-ext exe)", extra=" exts=tar,gz double-ext")
 
 
 @case("archive-bomb-zeros.eml")
@@ -1719,9 +1773,9 @@ def _():
     return arch("Backup", "backup.tar.gz", "application/gzip",
                 tar_gz([("zeros.bin", b"\0" * (10 << 20), 0o644), ("after.exe", EXE, 0o755)]),
                 "a tar.gz of 10 MiB of zeros then an exe: a stream format must be inflated to list, "
-                "so the expansion limit stops the listing before after.exe", "gzip",
+                "so the expansion limit stops the listing before after.exe", "gzip (tar inside)",
                 'inner="zeros.bin" inner-ext=bin (after.exe lies past the limit)', "reject (mime limit)",
-                mime="limit (archive expansion)", extra=" exts=tar,gz double-ext (tar inside)")
+                mime="limit (archive expansion)", extra=" exts=tar,gz double-ext")
 
 
 @case("archive-zip-2000-entries.eml")
@@ -1738,9 +1792,9 @@ def _():
 def _():
     return arch("Archive", "many.tar.xz", "application/x-xz",
                 tar_xz([("f%04d" % k, b"", 0o644) for k in range(2000)]),
-                "a tar.xz with 2,000 empty entries: the entry limit for a streamed format (small on the wire)", "xz",
+                "a tar.xz with 2,000 empty entries: the entry limit for a streamed format (small on the wire)", "xz (tar inside)",
                 "inner=2000 entries", "reject (mime limit)", mime="limit (archive entries)",
-                extra=" exts=tar,xz double-ext (tar inside)")
+                extra=" exts=tar,xz double-ext")
 
 
 
@@ -1983,7 +2037,7 @@ def main():
             extra = "large: %d bytes (over 16 KB on purpose)\n" % len(data)
         manifest.append("file: %s\neol: %s\n%s%s\n" % (name, kind, extra, facts.strip()))
     assert len(large) <= 5, large
-    with open(os.path.join(OUT, "MANIFEST.head")) as f:
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "MANIFEST.head")) as f:
         headtext = f.read()
     with open(os.path.join(OUT, "MANIFEST"), "w") as f:
         f.write(headtext + "\n" + "\n\n".join(manifest) + "\n")
