@@ -61,6 +61,12 @@ send notmine "$OUT_PORT" "Login alice sending as boss@example.com (not her addre
     $USR --xclient-login alice --from boss@example.com --to friend@elsewhere.example
 send spoof "$IN_PORT" "Internet -> bob@example.com claiming to be ceo@example.com (spoofing: refused)" \
     $NET --from ceo@example.com --to bob@example.com
+printf 'MZ\220\0\3\0\0\0 a program, not a PDF' >"$T/invoice.pdf.exe"
+send exe "$IN_PORT" "Internet -> bob@example.com with invoice.pdf.exe attached (content: refused after DATA)" \
+    $NET --from news@remote.example --to bob@example.com --attach "@$T/invoice.pdf.exe"
+send secret "$OUT_PORT" "Login alice -> friend@elsewhere.example about \"Project Falcon\" (content: to compliance)" \
+    $USR --xclient-login alice --from alice@example.com --to friend@elsewhere.example \
+    --body "The project  falcon figures are attached."
 
 e2e_delivered inbound bob@example.com >/dev/null
 e2e_delivered alice friend@elsewhere.example >/dev/null
