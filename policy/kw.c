@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * kw.c - keywords compiled into one vectorscan streaming database: each keyword escaped into a
+ * kw.c - keywords compiled into one Hyperscan streaming database (Debian 12's vectorscan, the
+ * same API, misses keywords on AVX-512 machines, so relaywarden builds with libhyperscan-dev): each keyword escaped into a
  * literal expression, each letter a class of its cases, in UTF-8 mode; one-byte keywords are
  * found by a byte table here (vectorscan 5.4.9 misses some, see kw_set). Each keyword is
  * reported once per stream (a bit per pattern). For whole-word keywords the neighbours of each

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * kw.h - keyword matching: every keyword of the loaded rules compiled once into one vectorscan
+ * kw.h - keyword matching: every keyword of the loaded rules compiled once into one Hyperscan
  * database, scanned in streaming mode over each text stream (the Subject, each text part), so a
  * keyword cut by a chunk boundary is still found. Literal text, case-insensitive, optionally
  * whole-word. The text is textconv's output (valid UTF-8 in its normal form).
