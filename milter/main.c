@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <locale.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,13 @@ main(int argc, char **argv)
     struct passwd *pw = NULL;
     int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, pidfd = -1;
     size_t n;
+
+    /* Names inside archives come through libarchive, which converts them to the locale's
+     * charset: in the C locale a name that is not ASCII comes back empty, and an .exe named
+     * in Cyrillic would go unseen. The character type is UTF-8 whatever the environment says;
+     * nothing else of the locale is used. */
+    if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+        setlocale(LC_CTYPE, "C.utf8");
 
     /* -t: the offline trial takes long options of its own. */
     for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)

@@ -372,7 +372,16 @@ cond_part_double_ext(const struct cond *c, const struct part_facts *pf, char *wh
 static int
 cond_part_bidi(const struct cond *c, const struct part_facts *pf, char *what, size_t wlen)
 {
-    return cond_part_flag(pf, (cond_name_flags(pf) & NAME_BIDI) != 0, what, wlen);
+    size_t i;
+
+    if (cond_name_flags(pf) & NAME_BIDI)
+        return cond_part_flag(pf, 1, what, wlen);
+    for (i = 0; pf->af != NULL && i < pf->af->ninner; i++)
+        if (pf->af->inner[i].name_flags & NAME_BIDI) {
+            util_strlcpy(what, pf->af->inner[i].path, wlen);
+            return 1;
+        }
+    return 0;
 }
 
 /* In the order the hints and the man page list them. */
@@ -431,7 +440,7 @@ static const struct cond_def cond_table[] = {
      cond_attachment, NULL, "a file name has two extensions (invoice.pdf.exe)",
      cond_part_double_ext},
     {"attachment bidi", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
-     cond_attachment, NULL, "a file name holds a bidi control (U+202E ...)", cond_part_bidi},
+     cond_attachment, NULL, "a file name, or a name inside an archive, holds a bidi control (U+202E ...)", cond_part_bidi},
     {"mime malformed", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,
      cond_mime_malformed, NULL, "the MIME structure is broken past repair", NULL},
     {"mime limit", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY,

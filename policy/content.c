@@ -49,8 +49,6 @@ struct content {
     size_t npconds;
     struct mime *mime;
     struct kw_scan *kw;
-    char *subject; /* the first Subject, as the MTA passed it */
-    int nsubject;
     /* the leaf parts being read: one at a time, but for a uuencoded block inside a text part,
      * which is a part of its own while its text goes on */
     struct content_leaf leaves[CONTENT_LEAVES_MAX];
@@ -339,6 +337,15 @@ content_part_end(struct content *c, const struct mime_part *p, struct attach *at
 
     memset(&pf, 0, sizeof(pf));
     pf.index = p->index;
+    /* one parameter given twice with different names: which one a reader saves is its own
+     * choice, so the part is read both ways by nobody; a structure flaw, like a repeated
+     * Content-Type */
+    if ((p->flags & MIME_PF_NAME_AMBIGUOUS) && !c->f.malformed) {
+        c->f.malformed = 1;
+        if (c->f.mime_why[0] == '\0')
+            snprintf(c->f.mime_why, sizeof(c->f.mime_why),
+                     "part %u: a file name given twice, differently", p->index);
+    }
     pf.type = p->type;
     if (content_names(c, p, nm, pf.names) == -1)
         return -1;
@@ -350,10 +357,12 @@ content_part_end(struct content *c, const struct mime_part *p, struct attach *at
         pf.af = attach_facts(att);
         /* names inside an archive that could not all be listed: screening is incomplete, as
          * when the MIME parser stops at a limit, and the rules' "mime limit" says so */
-        if ((pf.af->flags & ATTACH_ARCHIVE_LIMIT) && !c->f.limit) {
+        /* a damaged archive too: relaywarden could not read its names, an unzip tool may */
+        if ((pf.af->flags & (ATTACH_ARCHIVE_LIMIT | ATTACH_ARCHIVE_BROKEN)) && !c->f.limit) {
             c->f.limit = 1;
-            snprintf(c->f.mime_why, sizeof(c->f.mime_why), "part %u: %s", p->index,
-                     pf.af->why ? pf.af->why : "archive listing incomplete");
+            snprintf(c->f.mime_why, sizeof(c->f.mime_why), "part %u: %s%s", p->index,
+                     (pf.af->flags & ATTACH_ARCHIVE_LIMIT) ? "" : "archive not readable: ",
+                     pf.af->why && pf.af->why[0] ? pf.af->why : "archive listing incomplete");
         }
     }
     for (i = 0; i < c->npconds; i++) {
@@ -466,7 +475,6 @@ content_free(struct content *c)
     while (c->nleaves > 0)
         content_leaf_free(&c->leaves[--c->nleaves]);
     kw_scan_free(c->kw);
-    free(c->subject);
     free(c->pconds);
     free(c->f.kw_hits);
     free(c->f.kw_first);
@@ -476,51 +484,24 @@ content_free(struct content *c)
     free(c);
 }
 
-int
-content_header(struct content *c, const char *name, const char *value)
-{
-    size_t nl = strlen(name), vl = strlen(value);
-
-    c->f.size += nl + vl + 4; /* "Name: value\r\n" */
-    if (c->f.error[0])
-        return -1;
-    if (c->subject == NULL && strcasecmp(name, "Subject") == 0 &&
-        (c->subject = strndup(value, vl < CONTENT_SUBJECT_MAX ? vl : CONTENT_SUBJECT_MAX)) ==
-            NULL) {
-        content_fail(c, "out of memory");
-        return -1;
-    }
-    if (strcasecmp(name, "Subject") == 0 && vl >= CONTENT_SUBJECT_MAX && !c->f.limit) {
-        c->f.limit = 1;
-        snprintf(c->f.mime_why, sizeof(c->f.mime_why), "Subject longer than %d bytes",
-                 CONTENT_SUBJECT_MAX - 1);
-    }
-    if (mime_header(c->mime, name, value) == -1) {
-        content_fail(c, "out of memory");
-        return -1;
-    }
-    return 0;
-}
-
-/* The Subject decoded as a reader sees it (RFC 2047 words joined), scanned as a stream of its
- * own: a keyword split across two encoded words is found. */
-int
-content_eoh(struct content *c)
+/* A Subject decoded as a reader sees it (RFC 2047 words joined), scanned as a stream of its
+ * own: a keyword split across two encoded words is found. Every Subject is scanned: a reader
+ * may show the second. */
+static int
+content_subject(struct content *c, const char *value, size_t vl)
 {
     struct content_leaf subj;
     struct buf dec;
     char err[160];
     int rc = 0;
 
-    if (c->f.error[0])
-        return -1;
-    if (c->kw == NULL || c->subject == NULL)
+    if (c->kw == NULL)
         return 0;
     buf_init(&dec, 4 * CONTENT_SUBJECT_MAX);
-    if (rfc2047_decode(c->subject, strlen(c->subject), &dec, err, sizeof(err)) == -1) {
+    if (rfc2047_decode(value, vl, &dec, err, sizeof(err)) == -1) {
         /* undecodable words are scanned as the raw text a reader would then see */
         buf_reset(&dec);
-        if (buf_put(&dec, c->subject, strlen(c->subject)) == -1) {
+        if (buf_put(&dec, value, vl) == -1) {
             buf_free(&dec);
             content_fail(c, "out of memory");
             return -1;
@@ -542,6 +523,38 @@ content_eoh(struct content *c)
     textconv_free(subj.tc);
     buf_free(&dec);
     return rc;
+}
+
+int
+content_header(struct content *c, const char *name, const char *value)
+{
+    size_t nl = strlen(name), vl = strlen(value);
+
+    c->f.size += nl + vl + 4; /* "Name: value\r\n" */
+    if (c->f.error[0])
+        return -1;
+    if (strcasecmp(name, "Subject") == 0) {
+        if (vl >= CONTENT_SUBJECT_MAX && !c->f.limit) {
+            c->f.limit = 1;
+            snprintf(c->f.mime_why, sizeof(c->f.mime_why), "Subject longer than %d bytes",
+                     CONTENT_SUBJECT_MAX - 1);
+        }
+        if (content_subject(c, value, vl < CONTENT_SUBJECT_MAX ? vl : CONTENT_SUBJECT_MAX) == -1)
+            return -1;
+    }
+    if (mime_header(c->mime, name, value) == -1) {
+        content_fail(c, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The header fields are complete: nothing is left to do before the body (each Subject was
+ * scanned as it came). */
+int
+content_eoh(struct content *c)
+{
+    return c->f.error[0] ? -1 : 0;
 }
 
 int

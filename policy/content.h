@@ -8,8 +8,9 @@
  * per keyword list, so memory does not grow with the message or its number of parts.
  *
  *   c = content_new(rs, policy, trace);       per message
- *   content_header(c, name, value);  ...     the message's header fields
- *   content_eoh(c);                           the Subject is scanned for keywords
+ *   content_header(c, name, value);  ...     the message's header fields (each Subject is
+ *                                             scanned for keywords as it comes)
+ *   content_eoh(c);                           the header is complete
  *   content_body(c, chunk, len); ...          the body, in chunks of any size
  *   content_end(c);                           the facts are complete
  *   content_facts(c)                          what the conditions read

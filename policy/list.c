@@ -496,3 +496,17 @@ list_match_hash(const struct list *l, const char *hex)
     util_lower(buf);
     return strset_get(&l->exact, buf) != NULL;
 }
+
+const char *
+list_first_item(const struct list *l, int (*bad)(const char *item))
+{
+    size_t i;
+
+    for (i = 0; i < l->exact.cap; i++)
+        if (l->exact.slots[i].key != NULL && bad(l->exact.slots[i].key))
+            return l->exact.slots[i].key;
+    for (i = 0; i < l->npatterns; i++)
+        if (bad(l->patterns[i]))
+            return l->patterns[i];
+    return NULL;
+}

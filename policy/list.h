@@ -60,6 +60,9 @@ int list_match_net(const struct list *l, const struct netaddr *a);
 int list_match_login(const struct list *l, const char *login);
 /* list_match_name - name (UTF-8) against a names list, case-insensitively: -1 out of memory. */
 int list_match_name(const struct list *l, const char *name);
+/* list_first_item - the first item of a names list for which bad(item) is 1 (exact items and
+ * globs alike, as stored: case-folded), or NULL: for rules that check what a list holds. */
+const char *list_first_item(const struct list *l, int (*bad)(const char *item));
 /* list_match_hash - a SHA-256 in hex (any case) against a hashes list. */
 int list_match_hash(const struct list *l, const char *hex);
 

@@ -55,7 +55,7 @@ mime_data(struct mime *m, const struct mime_part *p, const unsigned char *data, 
         m->decoded = MIME_DECODED_MAX;
         if (k > 0 && mime_emit(m, MIME_PART_DATA, p, data, k) == -1)
             return -1;
-        mime_over(m, "decoded content larger than MIME_DECODED_MAX");
+        mime_over(m, "decoded content larger than 64 MiB (MIME_DECODED_MAX)");
         return -1;
     }
     m->decoded += len;
@@ -66,7 +66,7 @@ int
 mime_frame_depth_ok(struct mime *m, unsigned depth)
 {
     if (depth > MIME_DEPTH_MAX) {
-        mime_over(m, "parts nested deeper than MIME_DEPTH_MAX");
+        mime_over(m, "parts nested deeper than " RW_STR(MIME_DEPTH_MAX) " levels");
         return 0;
     }
     return 1;
@@ -143,7 +143,7 @@ mime_header(struct mime *m, const char *name, const char *value)
                 m->failed = 1;
                 return -1;
             }
-            mime_over(m, "header field larger than MIME_HEADER_MAX");
+            mime_over(m, "header field larger than " RW_STR(MIME_HEADER_MAX) " bytes");
             return 0;
         }
         m->hvset[i] = 1;
@@ -369,7 +369,7 @@ mime_child(struct mime *m)
     struct mime_frame *parent = &m->stack[m->top], *f = &m->stack[m->top + 1];
 
     if (m->nparts >= MIME_PARTS_MAX) {
-        mime_over(m, "more than MIME_PARTS_MAX parts");
+        mime_over(m, "more than " RW_STR(MIME_PARTS_MAX) " parts");
         return -1;
     }
     if (!mime_frame_depth_ok(m, parent->part.depth + 1))
@@ -447,7 +447,7 @@ mime_hdr_line(struct mime *m)
                 m->failed = 1;
                 return -1;
             }
-            mime_over(m, "part header block larger than MIME_HEADER_MAX");
+            mime_over(m, "part header block larger than " RW_STR(MIME_HEADER_MAX) " bytes");
             return -1;
         }
         return 0;
@@ -562,7 +562,7 @@ mime_feed(struct mime *m, const char *p, size_t n)
                     if (mime_hdr_line(m) == -1)
                         return;
                 } else if (m->line.len > MIME_LINE_MAX) {
-                    mime_over(m, "part header line longer than MIME_LINE_MAX");
+                    mime_over(m, "part header line longer than " RW_STR(MIME_LINE_MAX) " bytes");
                     return;
                 }
             } else if (lf != NULL && p == lf + 1) {
@@ -572,7 +572,7 @@ mime_feed(struct mime *m, const char *p, size_t n)
                 if (mime_cand_done(m, 0) == -1)
                     return;
                 if (m->cand && m->line.len > MIME_LINE_MAX) {
-                    mime_over(m, "boundary line longer than MIME_LINE_MAX");
+                    mime_over(m, "boundary line longer than " RW_STR(MIME_LINE_MAX) " bytes");
                     return;
                 }
             }

@@ -80,7 +80,7 @@
 #define MIME_BOUNDARY_MAX 200
 /* Most decoded bytes in all parts together: decoded content is never larger than the message
  * (message_size_limit is 10 MB by default in Postfix); 64 MiB bounds the work on any message. */
-#define MIME_DECODED_MAX (64u * 1024 * 1024)
+#define MIME_DECODED_MAX (64u * 1024 * 1024) /* "64 MiB" in the limit's message */
 /* Sizes of the fixed fields of a part: a media type "type/subtype" and a charset name. */
 #define MIME_TYPE_MAX 127
 #define MIME_CHARSET_MAX 63
@@ -160,5 +160,9 @@ int mime_end(struct mime *m);
  */
 unsigned mime_status(const struct mime *m, const char **why);
 void mime_free(struct mime *m);
+
+/* RW_STR - a numeric limit as text, for the messages that name it. */
+#define RW_STR_(x) #x
+#define RW_STR(x) RW_STR_(x)
 
 #endif

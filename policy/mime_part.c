@@ -54,7 +54,7 @@ mime_part_name(struct mime *m, struct mime_frame *f, const char *v, size_t n, co
         return 0;
     rc = mimeparam_get(v, n, attr, MIMEPARAM_O_2047, b, &fl, err, sizeof(err));
     if (rc == -1) {
-        mime_over(m, "file name longer than MIMEPARAM_VALUE_MAX");
+        mime_over(m, "file name longer than " RW_STR(MIMEPARAM_VALUE_MAX) " bytes");
         return -1;
     }
     *found = rc == 1;
@@ -81,7 +81,7 @@ mime_part_boundary(struct mime *m, struct mime_frame *f, const char *ct, size_t 
             b.s[--b.len] = '\0';
     if (rc == -1 || (rc == 1 && b.len > MIME_BOUNDARY_MAX)) {
         buf_free(&b);
-        mime_over(m, "boundary longer than MIME_BOUNDARY_MAX");
+        mime_over(m, "boundary longer than " RW_STR(MIME_BOUNDARY_MAX) " characters");
         return -1;
     }
     if (fl & MIMEPARAM_F_AMBIGUOUS)

@@ -115,11 +115,11 @@ mime_uu_begin(struct mime *m, const char *s, size_t n)
     if (nl == 0)
         return 0;
     if (nl > MIMEPARAM_VALUE_MAX) {
-        mime_over(m, "file name longer than MIMEPARAM_VALUE_MAX");
+        mime_over(m, "file name longer than " RW_STR(MIMEPARAM_VALUE_MAX) " bytes");
         return -1;
     }
     if (m->nparts >= MIME_PARTS_MAX) {
-        mime_over(m, "more than MIME_PARTS_MAX parts");
+        mime_over(m, "more than " RW_STR(MIME_PARTS_MAX) " parts");
         return -1;
     }
     if (!mime_frame_depth_ok(m, top->part.depth + 1))

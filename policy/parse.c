@@ -788,6 +788,12 @@ parse_resolve(struct parser *p)
     }
     if (p->rs->stamps && parse_stamp_name(p, RULES_STAMP_HEADER) == -1)
         parse_err(p, 1, "out of memory");
+    /* A quarantined message carries its reason in a header of ours: a client's copy of it
+     * would sit beside the real one in the hold queue ("reviewed, safe to release"). */
+    if ((p->rs->actions & (1u << ACT_QUARANTINE)) &&
+        parse_name_list_add(&p->rs->tag_names, &p->rs->ntag_names, RULES_QUARANTINE_HEADER,
+                            strlen(RULES_QUARANTINE_HEADER)) == -1)
+        parse_err(p, 1, "out of memory");
     if (p->nerrors == 0) {
         char err[400];
         if (content_compile(p->rs, err, sizeof(err)) == -1)

@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "cond.h"
 #include "parse.h"
+#include "sniff.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -294,6 +295,60 @@ parse_rule_free(struct rule *r)
 }
 
 /* One condition; tok is its keyword (after any '!'). 0, or -1 after reporting. */
+/* An extension is written without its dot and without a glob before it ("exe", not ".exe"
+ * or "*.exe", which would never match), one per item ("exe, scr" in quotes is one item). */
+static int
+parse_bad_ext(const char *item)
+{
+    return item[0] == '.' || strstr(item, "*.") != NULL || strpbrk(item, ", /\\") != NULL;
+}
+
+static int
+parse_bad_truetype(const char *item)
+{
+    size_t n, i;
+    const char *const *names = sniff_names(&n);
+
+    if (strpbrk(item, "*?[") != NULL)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (strcmp(names[i], item) == 0)
+            return 0;
+    return 1;
+}
+
+/* What a content condition's list holds makes sense for it: an admin's "ext { .exe }" would
+ * pass -n and never match. 0, or -1 after reporting. */
+static int
+parse_check_items(struct parser *p, const struct cond *c, int line)
+{
+    const char *bad;
+    char esc[80], names[600];
+
+    if (c->list == NULL || c->list->type != LIST_NAMES)
+        return 0;
+    if ((strcmp(c->def->name, "attachment ext") == 0 ||
+         strcmp(c->def->name, "attachment inner-ext") == 0) &&
+        (bad = list_first_item(c->list, parse_bad_ext)) != NULL) {
+        parse_err(p, line, "'%s': \"%s\" is not an extension (write exe, not .exe or *.exe; one "
+                           "per item)",
+                  c->def->name, util_escape(esc, sizeof(esc), bad, 40));
+        return -1;
+    }
+    if (strcmp(c->def->name, "attachment truetype") == 0 &&
+        (bad = list_first_item(c->list, parse_bad_truetype)) != NULL) {
+        size_t n, i, o = 0;
+        const char *const *tn = sniff_names(&n);
+        names[0] = '\0';
+        for (i = 0; i < n && o + 20 < sizeof(names); i++)
+            o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", i ? ", " : "", tn[i]);
+        parse_err(p, line, "'attachment truetype': no true type \"%s\" (%s)",
+                  util_escape(esc, sizeof(esc), bad, 40), names);
+        return -1;
+    }
+    return 0;
+}
+
 /* "10M", "512k", "2000": a size in bytes. 0, or -1 when it is none. */
 static int
 parse_size(const char *s, unsigned long long *out)
@@ -377,6 +432,8 @@ parse_cond(struct parser *p, struct rule *r, struct cond *c, int negate, int lin
     case CARG_LIST:
         if ((c->list = parse_target(p, d->list, d->name, &negate)) == NULL)
             return -1;
+        if (parse_check_items(p, c, line) == -1)
+            *ok = 0; /* reported; the rest of the line is read on */
         break;
     case CARG_RDNS:
         parse_next(p);

@@ -81,6 +81,9 @@ enum rdns_lookup { RDNS_LOOKUP_FALLBACK, RDNS_LOOKUP_ALWAYS, RDNS_LOOKUP_NEVER }
 /* A lookup slower than this is a temperror: SMTP clients wait on it. */
 #define RULES_RDNS_TIMEOUT_MS 5000
 #define RULES_RDNS_CACHE_SECS 300
+/* The header a quarantined message carries its reason in (Postfix keeps none with a held
+ * message); client headers of this name are removed like forged tags. */
+#define RULES_QUARANTINE_HEADER "X-Relaywarden-Quarantine"
 /* The stamp header of a listener that names none. */
 #define RULES_STAMP_HEADER "X-Relaywarden-RDNS"
 

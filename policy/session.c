@@ -525,7 +525,7 @@ session_negotiate(const struct ruleset *rs, struct negotiation *n)
 {
     unsigned st = rs->stages, act = rs->actions;
     int headers = (st & ((1u << STAGE_HEADER) | (1u << STAGE_CONTENT))) || rs->stamps ||
-                  (act & (1u << ACT_TAG));
+                  (act & (1u << ACT_TAG)) || rs->ntag_names > 0;
 
     memset(n, 0, sizeof(*n));
     /* Connect picks the listener, mail starts the message state, rcpt keeps the recipients
@@ -552,8 +552,8 @@ session_negotiate(const struct ruleset *rs, struct negotiation *n)
         n->noreply |= 1u << EV_EOH;
     if (rs->stamps || (act & (1u << ACT_TAG)))
         n->edits |= NEG_ADDHDRS | NEG_CHGHDRS;
-    if (act & (1u << ACT_QUARANTINE)) /* the reason goes into the held message */
-        n->edits |= NEG_ADDHDRS;
+    if (act & (1u << ACT_QUARANTINE)) /* the reason goes in, a client's copy of it out */
+        n->edits |= NEG_ADDHDRS | NEG_CHGHDRS;
     if (act & (1u << ACT_COPY | 1u << ACT_REDIRECT))
         n->edits |= NEG_ADDRCPT;
     if (act & (1u << ACT_REDIRECT))

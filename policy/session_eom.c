@@ -354,7 +354,7 @@ session_eom(struct session *s, const char *qid)
             s->v_oom = 1;
         /* Postfix keeps no reason with a held message ("milter triggers HOLD action"): the
          * message carries it, for postcat -q and for whoever releases it. */
-        verdict_edit(s, EDIT_INSERT, 0, SESSION_QUARANTINE_HEADER, reason);
+        verdict_edit(s, EDIT_INSERT, 0, RULES_QUARANTINE_HEADER, reason);
         action = s->msg.redirect != NULL ? "quarantine+redirect" : "quarantine";
         final = s->msg.quarantine;
     }

@@ -22,8 +22,6 @@
 #define SESSION_RCPTS_MAX 10000
 /* Accumulating rules (copy, tag) that fire per message; more is a rules file out of hand. */
 #define SESSION_ACCUMULATE_MAX 64
-/* The header a quarantined message carries its reason in. */
-#define SESSION_QUARANTINE_HEADER "X-Relaywarden-Quarantine"
 /* Recipients named in the summary line; the rest are counted. */
 #define SESSION_LOG_RCPTS 10
 

@@ -216,7 +216,7 @@ sess_summary(struct session *s, const char *action, const struct rule *r)
 {
     enum { F = DECISION_FIELD_MAX };
     char line[DECISION_LINE_MAX + UTIL_LOG_FIELD_MAX * 8 + 3 * F], qid[64], name[F], addr[F];
-    char auth[F], from[F], tags[F], file[F], rule[F + 16];
+    char auth[F], from[F], tags[F], file[F], rule[F + 16], screening[16], why[220];
     const struct session_msg *m = &s->msg;
     int removed = m->ar.nours;
     size_t i;
@@ -225,6 +225,21 @@ sess_summary(struct session *s, const char *action, const struct rule *r)
         removed += m->stamp[i].nours;
     for (i = 0; m->tagh != NULL && i < s->rs->ntag_names; i++)
         removed += m->tagh[i].nours;
+    /* Screening that did not see everything says so in every summary, whether a rule acted
+     * on it or not: an incomplete look is never a silent pass. */
+    screening[0] = why[0] = '\0';
+    if (m->content != NULL) {
+        const struct content_facts *cf = content_facts(m->content);
+        snprintf(screening, sizeof(screening), "%s", cf->error[0] ? "failed"
+                                                     : cf->limit    ? "incomplete"
+                                                     : cf->malformed ? "malformed"
+                                                                     : "");
+        if (screening[0] != '\0') {
+            char esc[200];
+            util_escape(esc, sizeof(esc), cf->error[0] ? cf->error : cf->mime_why, 120);
+            snprintf(why, sizeof(why), " content-why=\"%s\"", esc);
+        }
+    }
     util_escape(tags, sizeof(tags), m->tags_applied ? m->tags_applied : "", UTIL_LOG_FIELD_MAX);
     util_escape_field(qid, sizeof(qid), s->qid[0] ? s->qid : "NOQUEUE", 32);
     util_escape_field(name, sizeof(name), s->name[0] ? s->name : "unknown", UTIL_LOG_FIELD_MAX);
@@ -240,12 +255,13 @@ sess_summary(struct session *s, const char *action, const struct rule *r)
     }
     snprintf(line, sizeof(line),
              "%s: message: listener=%s client=%s[%s] auth=%s from=%s%s%s accepted=%zu%s%s "
-             "refused=%zu%s%s action=%s rule=%s tags=%s%s%s removed=%d rdns=%s",
+             "refused=%zu%s%s action=%s rule=%s tags=%s%s%s removed=%d rdns=%s%s%s%s",
              qid, s->listener ? s->listener->name : "-", name, addr, auth,
              m->have_from ? "<" : "-", m->have_from ? from : "", m->have_from ? ">" : "",
              m->naccepted, m->naccepted ? ":" : "", buf_str(&m->accepted_log), m->nrefused,
              m->nrefused ? ":" : "", buf_str(&m->refused_log), action, rule,
              tags[0] ? "\"" : "", tags[0] ? tags : "-", tags[0] ? "\"" : "", removed,
-             s->have_rdns ? rdns_verdict_name(s->rdns.verdict) : "-");
+             s->have_rdns ? rdns_verdict_name(s->rdns.verdict) : "-", screening[0] ? " content=" : "",
+             screening, why[0] ? why : "");
     verdict_push(s, &s->v.log, &s->v.nlog, strdup(line));
 }

@@ -167,6 +167,8 @@ static const struct {
      "keyword \\\"project falcon\\\" in Subject", NULL},
     {"keyword across a line break in the text", NULL, "Subject: x\n\nabout project\n  falcon\n",
      "keyword \\\"project falcon\\\" in part 0", NULL},
+    {"a second Subject is scanned too", NULL, "Subject: hello\nSubject: about project falcon\n\nx\n",
+     "keyword \\\"project falcon\\\" in Subject", NULL},
     {"whole word: sex not in Essex", NULL, "Subject: Essex news\n\nEssex county\n", NULL,
      "keyword <spam>"},
     {"keyword in quoted-printable split by a soft break", NULL,

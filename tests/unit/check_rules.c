@@ -228,7 +228,7 @@ static const struct {
     {"content sentences",
      "keywords secret { \"project falcon\", confidential }\n"
      "keywords spam word {\n  \"casino  bonus\"\n  viagra\n}\n"
-     "names exe { exe, \"*.scr\", \"application/x-*\" }\n"
+     "names exe { exe, scr, \"application/x-*\" }\n"
      "hashes bad { E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855 }\n"
      "listener l default\npolicy l {\n"
      "    content reject keyword <secret> \"550 5.7.1 no\"\n"
@@ -276,6 +276,24 @@ static const struct {
      "'99999999999999999999'\n"},
     {"size unit unknown", "listener l default\npolicy l {\n    content reject size over 5T\n}\n",
      "%F:3: size needs over or under and a size in bytes, k, M or G (size over 10M), got '5T'\n"},
+    {"extension written with its dot", "listener l default\npolicy l {\n"
+                                        "    content reject attachment ext { .exe }\n}\n",
+     "%F:3: 'attachment ext': \".exe\" is not an extension (write exe, not .exe or *.exe; one "
+     "per item)\n"},
+    {"extension as a glob", "listener l default\npolicy l {\n"
+                            "    content reject attachment inner-ext { exe, \"*.scr\" }\n}\n",
+     "%F:3: 'attachment inner-ext': \"*.scr\" is not an extension (write exe, not .exe or "
+     "*.exe; one per item)\n"},
+    {"two extensions in one quoted item", "listener l default\npolicy l {\n"
+                                           "    content reject attachment ext { \"exe, scr\" }\n}\n",
+     "%F:3: 'attachment ext': \"exe, scr\" is not an extension (write exe, not .exe or *.exe; "
+     "one per item)\n"},
+    {"unknown true type", "listener l default\npolicy l {\n"
+                          "    content reject attachment truetype { pe }\n"
+                          "    content reject attachment truetype { \"ooxml*\" }\n}\n",
+     "%F:3: 'attachment truetype': no true type \"pe\" (empty, exe, elf, macho, java, script, "
+     "ole, ole-macro, ooxml, ooxml-macro, zip, rar, 7z, gzip, bzip2, xz, cab, tar, pdf, iso, vhd, "
+     "vhdx, onenote, chm, rtf, lnk, html, unknown)\n"},
     {"keyword option typo", "keywords k wrod { x }\nlistener l default\npolicy l {\n}\n",
      "%F:1: keywords <k> needs '{ item, ... }' or 'file \"path\"', got 'wrod'\n"},
 };
