@@ -228,7 +228,7 @@ static const struct {
     {"content sentences",
      "keywords secret { \"project falcon\", confidential }\n"
      "keywords spam word {\n  \"casino  bonus\"\n  viagra\n}\n"
-     "names exe { exe, scr, \"application/x-*\" }\n"
+     "names exe { exe, scr, \"j?\" }\n"
      "hashes bad { E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855 }\n"
      "listener l default\npolicy l {\n"
      "    content reject keyword <secret> \"550 5.7.1 no\"\n"
