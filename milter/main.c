@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "audit.h"
 #include "callbacks.h"
 #include "env_milter.h"
 #include "log.h"
@@ -34,7 +35,7 @@ static void
 main_usage(FILE *f)
 {
     fprintf(f,
-            "usage: relaywarden [-fhnV] [-c rules] [-l facility] [-p socket] [-P pidfile] "
+            "usage: relaywarden [-fhnVW] [-c rules] [-l facility] [-p socket] [-P pidfile] "
             "[-u user]\n"
             "       relaywarden [-c rules] -t --listener NAME ... --from ADDR --to ADDR [MESSAGE]\n"
             "  -c FILE      rules file (default %s)\n"
@@ -44,18 +45,21 @@ main_usage(FILE *f)
             "  -l FACILITY  syslog facility: mail (default), daemon, local0..local7\n"
             "  -f           stay in the foreground and copy log lines to stderr\n"
             "  -n           check the rules file and exit\n"
+            "  -W           the audit's warnings are errors (with -n, and at every load)\n"
             "  -t ...       offline trial of one session: relaywarden -t --help for its options\n"
             "  -h           this help\n"
             "  -V           print the version\n",
             MAIN_DEFAULT_RULES, MAIN_DEFAULT_SOCKET);
 }
 
-/* -n: print "configuration OK" or every error, exit 0 / 1. */
+/* -n: print "configuration OK" or every error, exit 0 / 1. The audit's warnings go to stderr
+ * before it; with -W they are errors. */
 static int
-main_check(const char *path)
+main_check(const char *path, int strict)
 {
     char *err = malloc(MAIN_ERRBUF);
     struct ruleset *rs;
+    int nwarn;
 
     if (err == NULL) {
         fprintf(stderr, "relaywarden: out of memory\n");
@@ -65,6 +69,17 @@ main_check(const char *path)
         fputs(err, stderr);
         free(err);
         return 1;
+    }
+    if ((nwarn = audit_ruleset(rs, err, MAIN_ERRBUF)) != 0) {
+        fputs(err, stderr);
+        if (strict || nwarn < 0) {
+            if (nwarn > 0)
+                fprintf(stderr, "%s: %d warning%s, treated as errors (-W)\n", path, nwarn,
+                        nwarn == 1 ? "" : "s");
+            rules_unref(rs);
+            free(err);
+            return 1;
+        }
     }
     printf("configuration OK (%zu rules, %zu listeners)\n", rules_count(rs), rs->nlisteners);
     rules_unref(rs);
@@ -180,13 +195,13 @@ main(int argc, char **argv)
     const char *rules = MAIN_DEFAULT_RULES, *sock = MAIN_DEFAULT_SOCKET, *user = NULL;
     const char *pidfile = NULL;
     struct passwd *pw = NULL;
-    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc;
+    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, strict = 0;
 
     /* -t: the offline trial takes long options of its own. */
     for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
         if (strcmp(argv[ch], "-t") == 0)
             return trial_main(rules, argc, argv);
-    while ((ch = getopt(argc, argv, "c:fhl:nP:p:u:V")) != -1) {
+    while ((ch = getopt(argc, argv, "c:fhl:nP:p:u:VW")) != -1) {
         switch (ch) {
         case 'c':
             rules = optarg;
@@ -215,6 +230,10 @@ main(int argc, char **argv)
         case 'u':
             user = optarg;
             break;
+        case 'W':
+            strict = 1;
+            reload_set_strict(1);
+            break;
         case 'V':
             printf("relaywarden %s\n", PACKAGE_VERSION);
             return 0;
@@ -228,7 +247,7 @@ main(int argc, char **argv)
         return 2;
     }
     if (check)
-        return main_check(rules);
+        return main_check(rules, strict);
 
     log_open("relaywarden", facility, foreground);
     if (user != NULL) {
