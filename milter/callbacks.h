@@ -9,5 +9,8 @@
 #include <libmilter/mfapi.h>
 
 extern struct smfiDesc callbacks_desc;
+/* Set when metrics are written (-m): every connection asks for the body, without replies,
+ * so that the byte counters see it. */
+extern int callbacks_count_bytes;
 
 #endif

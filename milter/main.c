@@ -11,6 +11,7 @@
 #include "log.h"
 #include "reload.h"
 #include "rules.h"
+#include "stats.h"
 #include "trial.h"
 
 #include <errno.h>
@@ -28,6 +29,8 @@
 
 #define MAIN_DEFAULT_RULES "/etc/relaywarden/relaywarden.rules"
 #define MAIN_DEFAULT_SOCKET "unix:/run/relaywarden/relaywarden.sock"
+/* Debian's prometheus-node-exporter reads its textfile collector's files from here. */
+#define MAIN_DEFAULT_METRICS "/var/lib/prometheus/node-exporter/relaywarden.prom"
 /* The rules check prints errors from this buffer: RULES_MAX_REPORTED_ERRORS lines fit. */
 #define MAIN_ERRBUF (64 * 1024)
 
@@ -36,7 +39,8 @@ main_usage(FILE *f)
 {
     fprintf(f,
             "usage: relaywarden [-fhnVW] [-c rules] [-l facility] [-p socket] [-P pidfile] "
-            "[-u user]\n"
+            "[-u user] [-m metrics-file [-M secs]]\n"
+            "       relaywarden -s [-m metrics-file]\n"
             "       relaywarden [-c rules] -t --listener NAME ... --from ADDR --to ADDR [MESSAGE]\n"
             "  -c FILE      rules file (default %s)\n"
             "  -p SOCKET    milter socket: unix:/path or inet:PORT@HOST (default %s)\n"
@@ -46,10 +50,14 @@ main_usage(FILE *f)
             "  -f           stay in the foreground and copy log lines to stderr\n"
             "  -n           check the rules file and exit\n"
             "  -W           the audit's warnings are errors (with -n, and at every load)\n"
+            "  -m FILE      write the counters there for node_exporter's textfile collector\n"
+            "  -M SECS      ... every SECS seconds (default %d)\n"
+            "  -s           print the counters of a running relaywarden (from -m FILE, default\n"
+            "               %s) for a person and exit\n"
             "  -t ...       offline trial of one session: relaywarden -t --help for its options\n"
             "  -h           this help\n"
             "  -V           print the version\n",
-            MAIN_DEFAULT_RULES, MAIN_DEFAULT_SOCKET);
+            MAIN_DEFAULT_RULES, MAIN_DEFAULT_SOCKET, STATS_INTERVAL_DEFAULT, MAIN_DEFAULT_METRICS);
 }
 
 /* -n: print "configuration OK" or every error, exit 0 / 1. The audit's warnings go to stderr
@@ -195,13 +203,16 @@ main(int argc, char **argv)
     const char *rules = MAIN_DEFAULT_RULES, *sock = MAIN_DEFAULT_SOCKET, *user = NULL;
     const char *pidfile = NULL;
     struct passwd *pw = NULL;
-    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, strict = 0;
+    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, strict = 0, show = 0;
+    int interval = STATS_INTERVAL_DEFAULT;
+    const char *metrics = NULL;
+    char serr[512];
 
     /* -t: the offline trial takes long options of its own. */
     for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
         if (strcmp(argv[ch], "-t") == 0)
             return trial_main(rules, argc, argv);
-    while ((ch = getopt(argc, argv, "c:fhl:nP:p:u:VW")) != -1) {
+    while ((ch = getopt(argc, argv, "c:fhl:M:m:nP:p:su:VW")) != -1) {
         switch (ch) {
         case 'c':
             rules = optarg;
@@ -220,6 +231,22 @@ main(int argc, char **argv)
             break;
         case 'n':
             check = 1;
+            break;
+        case 'm':
+            metrics = optarg;
+            break;
+        case 'M':
+            interval = strlen(optarg) < 6 && strspn(optarg, "0123456789") == strlen(optarg)
+                           ? atoi(optarg)
+                           : 0;
+            if (interval < 1 || interval > STATS_INTERVAL_MAX) {
+                fprintf(stderr, "relaywarden: -M takes 1 to %d seconds, got \"%s\"\n",
+                        STATS_INTERVAL_MAX, optarg);
+                return 2;
+            }
+            break;
+        case 's':
+            show = 1;
             break;
         case 'P':
             pidfile = optarg;
@@ -248,6 +275,14 @@ main(int argc, char **argv)
     }
     if (check)
         return main_check(rules, strict);
+    if (show) {
+        metrics = metrics ? metrics : MAIN_DEFAULT_METRICS;
+        if (stats_show(metrics, stdout, serr, sizeof(serr)) == -1) {
+            fprintf(stderr, "relaywarden: %s\n", serr);
+            return 1;
+        }
+        return 0;
+    }
 
     log_open("relaywarden", facility, foreground);
     if (user != NULL) {
@@ -264,6 +299,11 @@ main(int argc, char **argv)
         log_msg(LOG_ERR, "cannot initialize the DNS resolver library or the iprev cache");
         return 1;
     }
+    if (stats_init() == -1) {
+        log_msg(LOG_ERR, "out of memory");
+        return 1;
+    }
+    callbacks_count_bytes = metrics != NULL;
     if (reload_init(rules) == -1) {
         log_msg(LOG_ERR, "%s has errors: not starting", rules);
         return 1;
@@ -288,8 +328,15 @@ main(int argc, char **argv)
         return 1;
     if (pw == NULL && geteuid() == 0)
         log_msg(LOG_WARNING, "running as root: use -u USER to drop privileges");
+    /* after the fork and the switch of user: the thread must live in the daemon, and the file
+     * belongs to the user relaywarden runs as */
+    if (metrics != NULL && stats_textfile_start(metrics, interval, serr, sizeof(serr)) == -1) {
+        log_msg(LOG_ERR, "%s", serr);
+        return 1;
+    }
     log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION, sock, rules);
     rc = smfi_main();
+    stats_textfile_stop();
     log_msg(LOG_NOTICE, "relaywarden stopped");
     if (pidfile != NULL)
         unlink(pidfile);

@@ -11,6 +11,7 @@
 #include "reload.h"
 #include "audit.h"
 #include "log.h"
+#include "stats.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -99,16 +100,19 @@ reload_now(void)
     if (err == NULL) {
         log_msg(LOG_ERR, "reload of %s failed: out of memory; the old rules stay in force",
                 reload_path);
+        stats_reload(0);
         return -1;
     }
     if ((rs = rules_load(reload_path, err, RELOAD_ERRBUF)) == NULL) {
         reload_log_errors(err);
         log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path);
+        stats_reload(0);
         free(err);
         return -1;
     }
     if (reload_audit(rs, err) == -1) {
         log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path);
+        stats_reload(0);
         rules_unref(rs);
         free(err);
         return -1;
@@ -119,6 +123,7 @@ reload_now(void)
     reload_rs = rs;
     pthread_mutex_unlock(&reload_mu);
     rules_unref(old);
+    stats_reload(1);
     log_msg(LOG_NOTICE, "rules reloaded from %s: %zu rules", reload_path, rules_count(rs));
     return 0;
 }
