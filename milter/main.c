@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "callbacks.h"
+#include "liveaudit.h"
 #include "env_milter.h"
 #include "log.h"
 #include "reload.h"
@@ -41,6 +42,7 @@ main_usage(FILE *f)
             "usage: relaywarden [-fhnVW] [-c rules] [-l facility] [-p socket] [-P pidfile] "
             "[-u user] [-m metrics-file [-M secs]]\n"
             "       relaywarden -s [-m metrics-file]\n"
+            "       relaywarden -A HOST[:PORT] --domain OURS ... (relaywarden -A x --help)\n"
             "       relaywarden [-c rules] -t --listener NAME ... --from ADDR --to ADDR [MESSAGE]\n"
             "  -c FILE      rules file (default %s)\n"
             "  -p SOCKET    milter socket: unix:/path or inet:PORT@HOST (default %s)\n"
@@ -208,10 +210,12 @@ main(int argc, char **argv)
     const char *metrics = NULL;
     char serr[512];
 
-    /* -t: the offline trial takes long options of its own. */
+    /* -t (the offline trial) and -A (the live relay audit) take long options of their own. */
     for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
         if (strcmp(argv[ch], "-t") == 0)
             return trial_main(rules, argc, argv);
+        else if (strcmp(argv[ch], "-A") == 0)
+            return liveaudit_main(argc, argv);
     while ((ch = getopt(argc, argv, "c:fhl:M:m:nP:p:su:VW")) != -1) {
         switch (ch) {
         case 'c':
