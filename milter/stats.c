@@ -131,24 +131,26 @@ stats_series(int family, const char *labels)
 static int
 stats_label(char *buf, size_t len, size_t *used, const char *key, const char *value)
 {
-    size_t o = *used;
-    int n = snprintf(buf + o, len - o, "%s%s=\"", o ? "," : "", key);
+    size_t o = *used, kl = strlen(key);
 
-    if (n < 0 || (size_t)n + 2 > len - o) /* and room for the closing quote and the NUL */
+    if (o + kl + 5 > len) /* ',' key '="' and room for the closing quote and the NUL */
         return -1;
-    for (o += (size_t)n; *value; value++) {
-        const char *esc = *value == '\\'   ? "\\\\"
-                          : *value == '"'  ? "\\\""
-                          : *value == '\n' ? "\\n"
-                                           : NULL;
-        size_t k = esc ? 2 : 1;
-        if (o + k + 2 > len)
+    if (o > 0)
+        buf[o++] = ',';
+    memcpy(buf + o, key, kl);
+    o += kl;
+    buf[o++] = '=';
+    buf[o++] = '"';
+    for (; *value; value++) {
+        char c = *value;
+        int esc = c == '\\' || c == '"' || c == '\n';
+        if (o + (esc ? 2 : 1) + 2 > len) /* the byte as written, the closing quote, the NUL */
             return -1;
-        if (esc)
-            memcpy(buf + o, esc, 2);
-        else
-            buf[o] = *value;
-        o += k;
+        if (esc) {
+            buf[o++] = '\\';
+            c = c == '\n' ? 'n' : c;
+        }
+        buf[o++] = c;
     }
     buf[o++] = '"';
     buf[o] = '\0';
@@ -205,6 +207,27 @@ stats_listener(const struct session *s)
     return l != NULL ? l->name : "-";
 }
 
+/* "file:line" of a rule, without printf: this runs for every decision. 0, or -1 too long. */
+static int
+stats_rule_label(char *buf, size_t len, const struct rule *r)
+{
+    size_t fl = strlen(r->file), n = 0;
+    char digits[12];
+    unsigned line = r->line > 0 ? (unsigned)r->line : 0;
+
+    do
+        digits[n++] = (char)('0' + line % 10);
+    while ((line /= 10) > 0 && n < sizeof(digits));
+    if (fl + 1 + n + 1 > len)
+        return -1;
+    memcpy(buf, r->file, fl);
+    buf[fl++] = ':';
+    while (n > 0)
+        buf[fl++] = digits[--n];
+    buf[fl] = '\0';
+    return 0;
+}
+
 void
 stats_verdict(const struct session *s, const struct verdict *v, enum event ev)
 {
@@ -215,8 +238,10 @@ stats_verdict(const struct session *s, const struct verdict *v, enum event ev)
 
     for (i = 0; i < v->nnotes; i++) {
         const struct rule *r = v->notes[i].rule;
-        if (r != NULL)
-            snprintf(rule, sizeof(rule), "%s:%d", r->file, r->line);
+        if (r != NULL && stats_rule_label(rule, sizeof(rule), r) == -1) {
+            atomic_fetch_add_explicit(&stats_dropped, 1, memory_order_relaxed);
+            continue;
+        }
         stats_count(SF_DECISIONS, 1, "listener", ln, "action", v->notes[i].action, "rule",
                     r != NULL ? rule : "-", "name", r != NULL && r->name != NULL ? r->name : "");
     }
