@@ -32,8 +32,7 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
     dc.server = cfg->server;
     dc.timeout_ms = cfg->timeout_ms;
     dns_iprev(addr, &dc, r);
-    stats_lookup(env_now_ms(NULL) - t0,
-                 r->verdict == RDNS_FAILED || r->verdict == RDNS_TEMPERROR);
+    stats_lookup(env_now_ms(NULL) - t0, r->verdict == RDNS_FAILED || r->verdict == RDNS_TEMPERROR);
     return 0;
 }
 

@@ -303,8 +303,9 @@ parse_rule_name(struct parser *p, struct rule *r, int line)
     parse_next(p);
     n = p->tok.type == T_WORD ? strlen(p->tok.text) : 0;
     if (n < 2 || p->tok.text[n - 1] != ':') {
-        parse_err(p, line, "rule needs a name and a colon before the stage (rule NAME: STAGE "
-                           "ACTION ...), got %s",
+        parse_err(p, line,
+                  "rule needs a name and a colon before the stage (rule NAME: STAGE "
+                  "ACTION ...), got %s",
                   parse_desc(p));
         return -1;
     }
