@@ -14,7 +14,7 @@ e2e_start "$top_srcdir/contrib/relaywarden.rules"
 audit() { # NAME WANT-EXIT ARGS...: relaywarden -A, output in $T/NAME.out
     local name=$1 want=$2 rc
     shift 2
-    "$RELAYWARDEN" -A "$@" --timeout 20 >"$T/$name.out" 2>&1
+    "$RELAYWARDEN" --timeout 20 -A "$@" >"$T/$name.out" 2>&1
     rc=$?
     [ "$rc" = "$want" ] && e2e_pass "$name: exit $rc" || e2e_fail "$name: exit $rc, want $want" "$T/$name.out"
 }
@@ -52,4 +52,23 @@ audit same-domain 2 "127.0.0.1:$IN_PORT" --domain example.com --foreign EXAMPLE.
 e2e_pick_port DEAD_PORT
 audit unreachable 3 "127.0.0.1:$DEAD_PORT" $DOM
 has unreachable "^0 of 22 tests relayed, and some could not be run: the audit is incomplete$"
+# --timeout: 599 and 600 seconds taken (the server is unreachable: exit 3), 601 refused
+audit timeout-599 3 "127.0.0.1:$DEAD_PORT" $DOM --timeout 599
+audit timeout-600 3 "127.0.0.1:$DEAD_PORT" $DOM --timeout 600
+audit timeout-601 2 "127.0.0.1:$DEAD_PORT" $DOM --timeout 601
+
+# A command line of 511, 512 (RFC 5321's longest, CRLF included) and 513 bytes: the longest
+# command is test 19's RCPT TO:<@D,@F:relaytest@D>, 26 + 2 x |D| + |F| bytes with its CRLF.
+D=$(printf 'a%.0s' $(seq 1 60)).$(printf 'b%.0s' $(seq 1 60)).$(printf 'c%.0s' $(seq 1 60)).example.com
+for len in 511 512 513; do
+    f=$((len - 26 - 2 * ${#D}))
+    F=$(printf 'f%.0s' $(seq 1 40)).$(printf 'g%.0s' $(seq 1 $((f - 46)))).test
+    if [ "$len" -le 512 ]; then
+        audit "command-$len" 0 "127.0.0.1:$IN_PORT" --domain "$D" --foreign "$F"
+        has "command-$len" "^19 .* refused at RCPT"
+    else
+        audit "command-$len" 3 "127.0.0.1:$IN_PORT" --domain "$D" --foreign "$F"
+        has "command-$len" "^19 .*ERROR: command longer than 512 bytes"
+    fi
+done
 e2e_done
