@@ -33,4 +33,20 @@ check "open rules: warnings, still OK" 0 "e2e-actions.rules:19: warning: listene
 check "open rules with -W: errors" 1 "e2e-actions.rules: 5 warnings, treated as errors \(-W\)" "$RW" -n -W -c "$R"
 check "daemon with -W on open rules: not starting" 1 "has errors: not starting" "$RW" -f -W -c "$R" -p "unix:$T/never.sock"
 [ -e "$T/never.sock" ] && { echo "not ok - a socket was made"; fail=1; }
+# The test rules: the end-to-end tests log in with XCLIENT in the clear and send as our
+# domains on purpose, so those two warnings are expected; e2e-actions.rules leaves its
+# outbound policy empty (open) on purpose. Anything else (a dead rule, another open relay)
+# is a mistake in a test file.
+for f in "$top_srcdir"/tests/rules/*.rules; do
+    "$RW" -n -c "$f" 2>&1 | grep ': warning: ' |
+        grep -vE 'warning: listener [a-z]+ (accepts a login without TLS|lets an unauthenticated outsider send as our domain)' |
+        grep -vE 'e2e-actions.rules:19: warning: listener outbound relays for anyone' >"$T/unexpected"
+    if [ -s "$T/unexpected" ]; then
+        echo "not ok - $(basename "$f"): unexpected warnings"
+        sed 's/^/    /' "$T/unexpected"
+        fail=1
+    else
+        echo "ok - $(basename "$f"): only the deliberate warnings"
+    fi
+done
 exit $fail
