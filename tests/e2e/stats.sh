@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # stats.sh - the counters through a real Postfix: a scripted run moves every counter by
 # exactly what it should (connections, messages, recipients and body bytes per listener,
-# decisions per action and named rule, rDNS verdicts, reloads and refused reloads, internal
-# errors), the textfile scraped under load is valid Prometheus text (promtool check metrics),
-# and relaywarden -s shows the volume per listener.
+# decisions per action and named rule, rDNS verdicts, our own lookups and their failures,
+# reloads and refused reloads, internal errors), the textfile scraped under load is valid
+# Prometheus text (promtool check metrics), and relaywarden -s shows the volume per listener.
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix swaks smtp-sink smtp-source promtool
 RULES=$top_srcdir/tests/rules/e2e-stats.rules
@@ -72,6 +72,14 @@ snap after
 # adds, 21 bytes (measured once; the same message on both listeners must count the same).
 N=21
 R=$RULES_RUN
+line() { grep -n "$1" "$RULES" | cut -d: -f1; } # the line of a rule, as the counters name it
+L1=$(line 'rule relay-refusal:')
+L2=$(line 'rule login-relay:')
+L3=$(line 'rcpt reject !auth')
+# A lookup to a closed port fails at once (failed) or times out (temperror): the one seen.
+VERDICT=$(grep -o 'relaywarden_rdns_verdicts_total{listener="inbound",verdict="[a-z]*"}' \
+    "$T/after.prom" | sed 's/.*verdict="\([a-z]*\)".*/\1/' | head -1)
+case "$VERDICT" in failed | temperror) ;; *) e2e_fail "rDNS verdict '$VERDICT', want failed or temperror" ;; esac
 # Every session below starts with XCLIENT, and Postfix opens a milter connection for the
 # session before it (client 127.0.0.1) and one for the session it makes: two connections each,
 # and on the listener "other", which no listener names, two tempfails and internal errors.
@@ -82,13 +90,16 @@ relaywarden_connections_total{listener="-"} 2
 relaywarden_connections_total{listener="inbound"} 4
 relaywarden_connections_total{listener="outbound"} 4
 relaywarden_decisions_total{listener="-",action="tempfail",rule="-",name=""} 2
-relaywarden_decisions_total{listener="inbound",action="reject",rule="$R:10",name="relay-refusal"} 1
-relaywarden_decisions_total{listener="outbound",action="accept",rule="$R:14",name="login-relay"} 1
-relaywarden_decisions_total{listener="outbound",action="reject",rule="$R:15",name=""} 1
+relaywarden_decisions_total{listener="inbound",action="reject",rule="$R:$L1",name="relay-refusal"} 1
+relaywarden_decisions_total{listener="outbound",action="accept",rule="$R:$L2",name="login-relay"} 1
+relaywarden_decisions_total{listener="outbound",action="reject",rule="$R:$L3",name=""} 1
 relaywarden_internal_errors_total 2
 relaywarden_messages_total{listener="inbound"} 1
 relaywarden_messages_total{listener="outbound"} 1
-relaywarden_rdns_verdicts_total{listener="inbound",verdict="pass"} 4
+relaywarden_rdns_lookup_failures_total 4
+relaywarden_rdns_lookup_seconds_bucket{le="+Inf"} 4
+relaywarden_rdns_lookup_seconds_count 4
+relaywarden_rdns_verdicts_total{listener="inbound",verdict="$VERDICT"} 4
 relaywarden_recipients_total{listener="inbound",result="accepted"} 1
 relaywarden_recipients_total{listener="inbound",result="refused"} 1
 relaywarden_recipients_total{listener="outbound",result="accepted"} 1
@@ -99,7 +110,14 @@ WANT
 # every series that moved, and by how much (a series new since "before" counts from 0)
 awk 'NR == FNR { last = $NF; $NF = ""; b[$0] = last; next }
      { last = $NF; $NF = ""; d = last - ($0 in b ? b[$0] : 0); if (d != 0) { sub(/ $/, ""); print $0 " " d } }' \
-    <(series "$T/before.prom") <(series "$T/after.prom") | sort >"$T/got"
+    <(series "$T/before.prom") <(series "$T/after.prom") |
+    grep -vE '^relaywarden_rdns_lookup_seconds_(sum|bucket\{le="[0-9.]+"\})' | sort >"$T/got"
+# the latency of each failed lookup lands in some bucket: the finite buckets are left out
+# above (their deltas depend on timing), but none may move more than the lookups did
+awk 'NR == FNR { last = $NF; $NF = ""; b[$0] = last; next }
+     /_bucket\{le="[0-9.]+"\}/ { last = $NF; $NF = ""; d = last - b[$0]; if (d < 0 || d > 4) print }' \
+    <(series "$T/before.prom") <(series "$T/after.prom") >"$T/buckets"
+[ -s "$T/buckets" ] && e2e_fail "lookup latency buckets moved by more than the lookups" "$T/buckets"
 sort -o "$T/want" "$T/want"
 if diff -u "$T/want" "$T/got" >"$T/diff"; then
     e2e_pass "every counter moved by exactly the expected amount ($(wc -l <"$T/want") series)"
@@ -115,7 +133,7 @@ promtool check metrics <"$T/after.prom" >"$T/promtool.out" 2>&1 &&
     e2e_fail "relaywarden -s failed" "$T/show.out"
 if grep -qE '^  inbound +[0-9]+ +[0-9]+ +[0-9]+ +1 +[0-9]+$' "$T/show.out" &&
     grep -qE '^  outbound +[0-9]+ +1 +1 +1 +21$' "$T/show.out" &&
-    grep -qF "reject             $R:10 relay-refusal: 1" "$T/show.out"; then
+    grep -qF "reject             $R:$L1 relay-refusal: 1" "$T/show.out"; then
     e2e_pass "relaywarden -s: volume per listener and decisions per named rule"
 else
     e2e_fail "relaywarden -s output" "$T/show.out"
