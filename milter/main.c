@@ -238,6 +238,10 @@ main(int argc, char **argv)
             break;
         case 'm':
             metrics = optarg;
+            if (metrics[0] != '/') { /* the daemon changes to / */
+                fprintf(stderr, "relaywarden: -m takes an absolute path\n");
+                return 2;
+            }
             break;
         case 'M':
             interval = strlen(optarg) < 6 && strspn(optarg, "0123456789") == strlen(optarg)

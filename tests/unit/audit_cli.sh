@@ -14,7 +14,7 @@ check() { # NAME WANT-EXIT WANT-REGEX COMMAND...
     shift 3
     "$@" >"$T/out" 2>&1
     rc=$?
-    if [ "$rc" = "$want" ] && grep -qE "$re" "$T/out"; then
+    if [ "$rc" = "$want" ] && grep -qE -- "$re" "$T/out"; then
         echo "ok - $name"
     else
         echo "not ok - $name: exit $rc (want $want), output:"
@@ -33,6 +33,11 @@ check "open rules: warnings, still OK" 0 "e2e-actions.rules:19: warning: listene
 check "open rules with -W: errors" 1 "e2e-actions.rules: 5 warnings, treated as errors \(-W\)" "$RW" -n -W -c "$R"
 check "daemon with -W on open rules: not starting" 1 "has errors: not starting" "$RW" -f -W -c "$R" -p "unix:$T/never.sock"
 [ -e "$T/never.sock" ] && { echo "not ok - a socket was made"; fail=1; }
+check "-m with a relative path" 2 "-m takes an absolute path" "$RW" -m metrics.prom -n
+check "-M 0" 2 "-M takes 1 to 3600 seconds" "$RW" -M 0 -n
+check "-M 3601" 2 "-M takes 1 to 3600 seconds" "$RW" -M 3601 -n
+check "-s without a metrics file" 1 "cannot read $T/none.prom" "$RW" -s -m "$T/none.prom"
+
 # The test rules: the end-to-end tests log in with XCLIENT in the clear and send as our
 # domains on purpose, so those two warnings are expected; e2e-actions.rules leaves its
 # outbound policy empty (open) on purpose. Anything else (a dead rule, another open relay)
