@@ -13,6 +13,7 @@
 #include "log.h"
 #include "reload.h"
 #include "session.h"
+#include "stats.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -21,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+int callbacks_count_bytes;
 
 struct conn_ctx {
     struct session *s;
@@ -147,6 +150,8 @@ cb_apply(SMFICTX *ctx, const struct conn_ctx *c, const struct verdict *v, enum e
 
     for (i = 0; i < v->nlog; i++)
         log_text(LOG_INFO, v->log[i]);
+    if (c != NULL)
+        stats_verdict(c->s, v, ev);
     /* An event the MTA does not wait on gets no answer, whatever the verdict: an answer it
      * does not read would be taken for the reply to the next command. The session defers
      * what it could not say to the next event that answers. */
@@ -156,6 +161,7 @@ cb_apply(SMFICTX *ctx, const struct conn_ctx *c, const struct verdict *v, enum e
         /* Whatever the MTA took of the edits goes with the message it now tempfails. */
         log_msg(LOG_ERR, "%s: tempfail: %s", cb_macro(ctx, "i")[0] ? cb_macro(ctx, "i") : "NOQUEUE",
                 what);
+        stats_internal_error();
         cb_setreply(ctx, "451", "4.3.0", "internal error in mail filter, try again later");
         return SMFIS_TEMPFAIL;
     }
@@ -182,6 +188,7 @@ cb_apply(SMFICTX *ctx, const struct conn_ctx *c, const struct verdict *v, enum e
 static sfsistat
 cb_no_session(SMFICTX *ctx)
 {
+    stats_internal_error();
     log_msg(LOG_ERR, "NOQUEUE: tempfail: stage=connect rule=- reason=\"no rules snapshot or out "
                      "of memory\"");
     cb_setreply(ctx, "451", "4.3.0", "internal error in mail filter, try again later");
@@ -201,6 +208,8 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f
     if (c == NULL)
         return SMFIS_ALL_OPTS; /* connect will tempfail: no snapshot or no memory */
     session_negotiate(session_rules(c->s), &n);
+    if (callbacks_count_bytes) /* the body, without replies, for the byte counters */
+        n.events |= 1u << EV_BODY;
     for (ev = 0; ev < EV_COUNT; ev++) {
         if (!(n.events & (1u << ev)))
             want |= cb_events[ev].no;
@@ -327,6 +336,7 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
     if (c == NULL)
         return cb_no_session(ctx);
+    stats_body(c->s, len);
     return cb_apply(ctx, c, session_body(c->s, chunk, len), EV_BODY);
 }
 

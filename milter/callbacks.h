@@ -11,5 +11,8 @@
 extern struct smfiDesc callbacks_desc;
 /* callbacks_open - connections open now (with a session), counted at a stop. */
 int callbacks_open(void);
+/* Set when metrics are written (-m): every connection asks for the body, without replies,
+ * so that the byte counters see it. */
+extern int callbacks_count_bytes;
 
 #endif

@@ -5,6 +5,7 @@
 #include "env_milter.h"
 #include "dns.h"
 #include "iprev.h"
+#include "stats.h"
 
 #include <time.h>
 
@@ -23,6 +24,7 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
           char *why, size_t whylen)
 {
     struct dns_config dc;
+    long long t0 = env_now_ms(NULL);
 
     (void)ctx;
     (void)why;
@@ -30,6 +32,7 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
     dc.server = cfg->server;
     dc.timeout_ms = cfg->timeout_ms;
     dns_iprev(addr, &dc, r);
+    stats_lookup(env_now_ms(NULL) - t0, r->verdict == RDNS_FAILED || r->verdict == RDNS_TEMPERROR);
     return 0;
 }
 

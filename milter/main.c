@@ -6,13 +6,16 @@
  */
 #include "config.h"
 
+#include "audit.h"
 #include "callbacks.h"
 #include "daemon.h"
+#include "liveaudit.h"
 #include "env_milter.h"
 #include "log.h"
 #include "reload.h"
 #include "rules.h"
 #include "signals.h"
+#include "stats.h"
 #include "trial.h"
 
 #include <errno.h>
@@ -35,6 +38,8 @@
 #endif
 #define MAIN_DEFAULT_RULES RW_SYSCONFDIR "/relaywarden/relaywarden.rules"
 #define MAIN_DEFAULT_SOCKET "unix:/run/relaywarden/relaywarden.sock"
+/* Debian's prometheus-node-exporter reads its textfile collector's files from here. */
+#define MAIN_DEFAULT_METRICS "/var/lib/prometheus/node-exporter/relaywarden.prom"
 /* The rules check prints errors from this buffer: RULES_MAX_REPORTED_ERRORS lines fit. */
 #define MAIN_ERRBUF (64 * 1024)
 /* A start-up failure's reason: a path (PATH_MAX) and a sentence around it. */
@@ -44,8 +49,10 @@ static void
 main_usage(FILE *f)
 {
     fprintf(f,
-            "usage: relaywarden [-fhnV] [-c rules] [-l facility] [-p socket] [-P pidfile] "
-            "[-u user]\n"
+            "usage: relaywarden [-fhnVW] [-c rules] [-l facility] [-p socket] [-P pidfile] "
+            "[-u user] [-m metrics-file [-M secs]]\n"
+            "       relaywarden -s [-m metrics-file]\n"
+            "       relaywarden -A HOST[:PORT] --domain OURS ... (relaywarden -A x --help)\n"
             "       relaywarden [-c rules] -t --listener NAME ... --from ADDR --to ADDR [MESSAGE]\n"
             "  -c FILE      rules file (default %s)\n"
             "  -p SOCKET    milter socket: unix:/path or inet:PORT@HOST (default %s)\n"
@@ -54,18 +61,25 @@ main_usage(FILE *f)
             "  -l FACILITY  syslog facility: mail (default), daemon, local0..local7\n"
             "  -f           stay in the foreground and copy log lines to stderr\n"
             "  -n           check the rules file and exit\n"
+            "  -W           the audit's warnings are errors (with -n, and at every load)\n"
+            "  -m FILE      write the counters there for node_exporter's textfile collector\n"
+            "  -M SECS      ... every SECS seconds (default %d)\n"
+            "  -s           print the counters of a running relaywarden (from -m FILE, default\n"
+            "               %s) for a person and exit\n"
             "  -t ...       offline trial of one session: relaywarden -t --help for its options\n"
             "  -h           this help\n"
             "  -V           print the version\n",
-            MAIN_DEFAULT_RULES, MAIN_DEFAULT_SOCKET);
+            MAIN_DEFAULT_RULES, MAIN_DEFAULT_SOCKET, STATS_INTERVAL_DEFAULT, MAIN_DEFAULT_METRICS);
 }
 
-/* -n: print "configuration OK" or every error, exit 0 / 1. */
+/* -n: print "configuration OK" or every error, exit 0 / 1. The audit's warnings go to stderr
+ * before it; with -W they are errors. */
 static int
-main_check(const char *path)
+main_check(const char *path, int strict)
 {
     char *err = malloc(MAIN_ERRBUF);
     struct ruleset *rs;
+    int nwarn;
 
     if (err == NULL) {
         fprintf(stderr, "relaywarden: out of memory\n");
@@ -75,6 +89,17 @@ main_check(const char *path)
         fputs(err, stderr);
         free(err);
         return 1;
+    }
+    if ((nwarn = audit_ruleset(rs, err, MAIN_ERRBUF)) != 0) {
+        fputs(err, stderr);
+        if (strict || nwarn < 0) {
+            if (nwarn > 0)
+                fprintf(stderr, "%s: %d warning%s, treated as errors (-W)\n", path, nwarn,
+                        nwarn == 1 ? "" : "s");
+            rules_unref(rs);
+            free(err);
+            return 1;
+        }
     }
     printf("configuration OK (%zu rules, %zu listeners)\n", rules_count(rs), rs->nlisteners);
     rules_unref(rs);
@@ -180,7 +205,10 @@ main(int argc, char **argv)
     const char *pidfile = NULL;
     char *rules_abs = NULL, *pid_abs = NULL, *sock_abs = NULL, err[MAIN_STARTERR];
     struct passwd *pw = NULL;
-    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, pidfd = -1;
+    int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, pidfd = -1, strict = 0, show = 0;
+    int interval = STATS_INTERVAL_DEFAULT;
+    const char *metrics = NULL;
+    char serr[512];
     size_t n;
 
     /* Names inside archives come through libarchive, which converts them to the locale's
@@ -190,11 +218,13 @@ main(int argc, char **argv)
     if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
         setlocale(LC_CTYPE, "C.utf8");
 
-    /* -t: the offline trial takes long options of its own. */
+    /* -t (the offline trial) and -A (the live relay audit) take long options of their own. */
     for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
         if (strcmp(argv[ch], "-t") == 0)
             return trial_main(rules, argc, argv);
-    while ((ch = getopt(argc, argv, "c:fhl:nP:p:u:V")) != -1) {
+        else if (strcmp(argv[ch], "-A") == 0)
+            return liveaudit_main(argc, argv);
+    while ((ch = getopt(argc, argv, "c:fhl:M:m:nP:p:su:VW")) != -1) {
         switch (ch) {
         case 'c':
             rules = optarg;
@@ -214,6 +244,26 @@ main(int argc, char **argv)
         case 'n':
             check = 1;
             break;
+        case 'm':
+            metrics = optarg;
+            if (metrics[0] != '/') { /* the daemon changes to / */
+                fprintf(stderr, "relaywarden: -m takes an absolute path\n");
+                return 2;
+            }
+            break;
+        case 'M':
+            interval = strlen(optarg) < 6 && strspn(optarg, "0123456789") == strlen(optarg)
+                           ? atoi(optarg)
+                           : 0;
+            if (interval < 1 || interval > STATS_INTERVAL_MAX) {
+                fprintf(stderr, "relaywarden: -M takes 1 to %d seconds, got \"%s\"\n",
+                        STATS_INTERVAL_MAX, optarg);
+                return 2;
+            }
+            break;
+        case 's':
+            show = 1;
+            break;
         case 'P':
             pidfile = optarg;
             break;
@@ -222,6 +272,10 @@ main(int argc, char **argv)
             break;
         case 'u':
             user = optarg;
+            break;
+        case 'W':
+            strict = 1;
+            reload_set_strict(1);
             break;
         case 'V':
             printf("relaywarden %s\n", PACKAGE_VERSION);
@@ -236,7 +290,15 @@ main(int argc, char **argv)
         return 2;
     }
     if (check)
-        return main_check(rules);
+        return main_check(rules, strict);
+    if (show) {
+        metrics = metrics ? metrics : MAIN_DEFAULT_METRICS;
+        if (stats_show(metrics, stdout, serr, sizeof(serr)) == -1) {
+            fprintf(stderr, "relaywarden: %s\n", serr);
+            return 1;
+        }
+        return 0;
+    }
 
     /* The daemon chdirs to / and reloads later: every path it keeps is made absolute now. */
     if ((rules = rules_abs = daemon_absolute(rules)) == NULL ||
@@ -273,6 +335,9 @@ main(int argc, char **argv)
     }
     if (env_milter_init() == -1)
         return main_fail("cannot initialize the DNS resolver library or the iprev cache");
+    if (stats_init() == -1)
+        return main_fail("out of memory");
+    callbacks_count_bytes = metrics != NULL;
     if (reload_init(rules) == -1) {
         snprintf(err, sizeof(err), "%s has errors: not starting", rules);
         return main_fail(err);
@@ -307,6 +372,12 @@ main(int argc, char **argv)
         log_msg(LOG_WARNING, "running as root: use -u USER to drop privileges");
     if (signals_listener() == -1)
         log_msg(LOG_WARNING, "cannot set up waking the listener: a stop takes up to 5 s");
+    /* after the fork and the switch of user: the thread must live in the daemon, and the file
+     * belongs to the user relaywarden runs as */
+    if (metrics != NULL && stats_textfile_start(metrics, interval, serr, sizeof(serr)) == -1) {
+        log_msg(LOG_ERR, "%s", serr);
+        return 1;
+    }
     log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION, sock, rules);
     daemon_ready(!foreground);
     if (!foreground)
@@ -322,6 +393,7 @@ main(int argc, char **argv)
                 "cannot remove the pid file %s (its directory is not writable by "
                 "the user it runs as): emptied it instead",
                 pidfile);
+    stats_textfile_stop();
     log_msg(LOG_NOTICE, "relaywarden stopped");
     reload_shutdown();
     free(rules_abs);

@@ -5,7 +5,9 @@
  * and log).
  */
 #include "reload.h"
+#include "audit.h"
 #include "log.h"
+#include "stats.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct ruleset *reload_rs;
 static const char *reload_path;
+static int reload_strict; /* -W: the audit's warnings refuse the rules */
 
 static void
 reload_log_errors(const char *errs)
@@ -32,6 +35,35 @@ reload_log_errors(const char *errs)
     }
 }
 
+void
+reload_set_strict(int on)
+{
+    reload_strict = on;
+}
+
+/* The audit at every load: its warnings logged, and with -W the rules refused. 0 or -1. */
+static int
+reload_audit(struct ruleset *rs, char *err)
+{
+    int n = audit_ruleset(rs, err, RELOAD_ERRBUF);
+    const char *s = err, *e;
+
+    while (n != 0 && *s) {
+        e = strchr(s, '\n');
+        if (e == NULL)
+            e = s + strlen(s);
+        log_msg(reload_strict || n < 0 ? LOG_ERR : LOG_WARNING, "%.*s", (int)(e - s), s);
+        s = *e ? e + 1 : e;
+    }
+    if (n < 0 || (n > 0 && reload_strict)) {
+        if (n > 0)
+            log_msg(LOG_ERR, "%s: %d audit warning%s, treated as errors (-W)", reload_path, n,
+                    n == 1 ? "" : "s");
+        return -1;
+    }
+    return 0;
+}
+
 int
 reload_init(const char *path)
 {
@@ -43,6 +75,10 @@ reload_init(const char *path)
     reload_rs = rules_load(path, err, RELOAD_ERRBUF);
     if (reload_rs == NULL)
         reload_log_errors(err);
+    else if (reload_audit(reload_rs, err) == -1) {
+        rules_unref(reload_rs);
+        reload_rs = NULL;
+    }
     free(err);
     return reload_rs ? 0 : -1;
 }
@@ -56,11 +92,20 @@ reload_now(void)
     if (err == NULL) {
         log_msg(LOG_ERR, "reload of %s failed: out of memory; the old rules stay in force",
                 reload_path);
+        stats_reload(0);
         return -1;
     }
     if ((rs = rules_load(reload_path, err, RELOAD_ERRBUF)) == NULL) {
         reload_log_errors(err);
         log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path);
+        stats_reload(0);
+        free(err);
+        return -1;
+    }
+    if (reload_audit(rs, err) == -1) {
+        log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path);
+        stats_reload(0);
+        rules_unref(rs);
         free(err);
         return -1;
     }
@@ -70,6 +115,7 @@ reload_now(void)
     reload_rs = rs;
     pthread_mutex_unlock(&reload_mu);
     rules_unref(old);
+    stats_reload(1);
     log_msg(LOG_NOTICE, "rules reloaded from %s: %zu rules", reload_path, rules_count(rs));
     return 0;
 }

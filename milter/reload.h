@@ -9,6 +9,9 @@
 
 #include "rules.h"
 
+/* reload_set_strict - with on, a rules file the audit warns about is refused like one with
+ * errors (-W). Call before reload_init. */
+void reload_set_strict(int on);
 /* reload_init - load path for the first time; 0, or -1 after printing every error. */
 int reload_init(const char *path);
 /* reload_now - parse again; on success swap and return 0, else log why and keep the old. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * parse_rule.c - policy blocks and the rules inside them:
- *     STAGE [log-only] ACTION [[!]CONDITION ...] ["CODE X.Y.Z text"]
+ *     [rule NAME:] STAGE [log-only] ACTION [[!]CONDITION ...] ["CODE X.Y.Z text"]
  * Conditions and actions come from their tables (cond.c, action.c): a condition is known from
  * a given stage on ('to' at rcpt, 'auth' from mail, ...); using it earlier is an error, not a
  * rule that silently never matches.
@@ -291,7 +291,38 @@ parse_rule_free(struct rule *r)
     free(r->reply.text);
     free(r->arg);
     free(r->text);
+    free(r->name);
     free(r);
+}
+
+/* "rule NAME:" before a rule; tok is "rule". 0 with r->name set and tok on the stage, or -1
+ * after reporting. */
+static int
+parse_rule_name(struct parser *p, struct rule *r, int line)
+{
+    size_t n;
+
+    parse_next(p);
+    n = p->tok.type == T_WORD ? strlen(p->tok.text) : 0;
+    if (n < 2 || p->tok.text[n - 1] != ':') {
+        parse_err(p, line,
+                  "rule needs a name and a colon before the stage (rule NAME: STAGE "
+                  "ACTION ...), got %s",
+                  parse_desc(p));
+        return -1;
+    }
+    p->tok.text[n - 1] = '\0';
+    if (!parse_valid_name(p->tok.text)) {
+        parse_err(p, line, "bad rule name \"%.100s\" (letters, digits, '-' and '_', at most 64)",
+                  p->tok.text);
+        return -1;
+    }
+    if ((r->name = strdup(p->tok.text)) == NULL) {
+        parse_err(p, line, "out of memory");
+        return -1;
+    }
+    parse_next(p);
+    return 0;
 }
 
 /* One condition; tok is its keyword (after any '!'). 0, or -1 after reporting. */
@@ -474,6 +505,9 @@ parse_rule(struct parser *p)
     }
     r->file = p->file;
     r->line = line;
+    if (p->tok.type == T_WORD && strcmp(p->tok.text, "rule") == 0 &&
+        parse_rule_name(p, r, line) == -1)
+        goto fail;
     if (p->tok.type != T_WORD || (st = rules_stage_lookup(p->tok.text)) < 0) {
         parse_err(p, line,
                   "a rule starts with its stage (connect, helo, mail, rcpt, header, content), "

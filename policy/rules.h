@@ -62,6 +62,7 @@ struct rule {
     struct reply reply;
     const char *file;
     int line;
+    char *name; /* "rule NAME: ..." - the admin's name for it, for the counters; or NULL */
 };
 
 struct policy {

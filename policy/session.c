@@ -65,6 +65,12 @@ session_listener(const struct session *s)
     return s->listener;
 }
 
+const struct rdns_result *
+session_rdns(const struct session *s)
+{
+    return s->have_rdns ? &s->rdns : NULL;
+}
+
 /* The facts the conditions read, as known now. */
 void
 sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt)

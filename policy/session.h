@@ -89,6 +89,12 @@ struct rcpt_edit {
     char *addr; /* as the MTA gave it (delete) or <user@domain> (add) */
 };
 
+/* One decision of a verdict (a log line naming an action), for the daemon's counters. */
+struct verdict_note {
+    const struct rule *rule; /* NULL for a built-in decision (bad address, internal error) */
+    char action[24];         /* as logged: "reject", "would-quarantine", "error-accept", ... */
+};
+
 struct verdict {
     enum verdict_reply reply;
     const struct rule *rule; /* the rule that decided, NULL for a built-in decision */
@@ -107,6 +113,9 @@ struct verdict {
     int skip;     /* at a body chunk: the rest of the body cannot change the answer */
     char **findings; /* at end of message, with session_trace_content: content findings */
     size_t nfindings;
+    struct verdict_note *notes; /* every decision line of log, in order */
+    size_t nnotes;
+    int errors; /* internal errors in this verdict: a lookup that failed, memory, no listener */
 };
 
 struct session *session_new(struct ruleset *rs, const struct env *env);
@@ -131,6 +140,9 @@ const struct ruleset *session_rules(const struct session *s);
  * part's facts, each keyword hit) in verdict.findings: for the trial. */
 void session_trace_content(struct session *s, int on);
 
+/* session_rdns - the client's rDNS verdict once checked at connect, else NULL. Owned by the
+ * session, valid until session_free. */
+const struct rdns_result *session_rdns(const struct session *s);
 /* session_listener - the listener the connection matched (NULL before connect or if none). */
 const struct listener *session_listener(const struct session *s);
 

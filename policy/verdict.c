@@ -53,6 +53,7 @@ verdict_reset(struct session *s)
         verdict_free_strv(v->log, v->nlog);
     verdict_free_strv(v->trace, v->ntrace);
     verdict_free_strv(v->findings, v->nfindings);
+    free(v->notes);
     memset(v, 0, sizeof(*v));
     s->v_oom = 0;
 }
@@ -79,6 +80,7 @@ verdict_done(struct session *s)
     s->oom_log[0] = s->oom_line;
     v->log = s->oom_log;
     v->nlog = 1;
+    v->errors = 1;
     v->reply = REPLY_TEMPFAIL;
     memcpy(v->code, "451", 4);
     memcpy(v->xcode, "4.3.0", 6);
@@ -158,6 +160,22 @@ verdict_rcpt(struct session *s, enum rcpt_op op, const char *addr)
     s->v.nrcpts++;
 }
 
+/* The decision for the counters, beside its log line. */
+static void
+verdict_note(struct session *s, const struct rule *r, const char *action)
+{
+    struct verdict_note *m = realloc(s->v.notes, (s->v.nnotes + 1) * sizeof(*m));
+
+    if (m == NULL) {
+        s->v_oom = 1;
+        return;
+    }
+    s->v.notes = m;
+    m[s->v.nnotes].rule = r;
+    util_strlcpy(m[s->v.nnotes].action, action, sizeof(m->action));
+    s->v.nnotes++;
+}
+
 void
 sess_decision(struct session *s, const char *action, enum stage st, const struct rule *r,
               const char *to, const char *reason)
@@ -179,6 +197,7 @@ sess_decision(struct session *s, const char *action, enum stage st, const struct
     d.reason = reason;
     decision_format(line, sizeof(line), &d);
     verdict_push(s, &s->v.log, &s->v.nlog, strdup(line));
+    verdict_note(s, r, action);
 }
 
 void
@@ -186,6 +205,8 @@ sess_error(struct session *s, enum event ev, enum stage st, const struct rule *r
            const char *why)
 {
     enum action a = s->rs->on_error;
+
+    s->v.errors++;
 
     /* An event negotiated without reply cannot answer: the next one that can answers for it
      * (end of message always answers). */

@@ -79,8 +79,9 @@ e2e_start_relaywarden() {
     for try in 1 2 3; do # another test may take the port between picking and binding
         e2e_pick_port MILTER_PORT
         MILTER_CONN=inet:127.0.0.1:$MILTER_PORT
+        # shellcheck disable=SC2086 # E2E_RW_ARGS: more options, split on purpose
         "$RELAYWARDEN" -f -c "$1" -p "inet:$MILTER_PORT@127.0.0.1" -P "$T/relaywarden.pid" \
-            2>>"$T/relaywarden.log" &
+            ${E2E_RW_ARGS:-} 2>>"$T/relaywarden.log" &
         RW_PID=$!
         e2e_wait_port "$MILTER_PORT" && return 0
         kill "$RW_PID" 2>/dev/null

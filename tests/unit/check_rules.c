@@ -215,6 +215,20 @@ static const struct {
      "%F:1: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
      "on-error or include; this line does not (its 21-byte first word is not shown: not a "
      "rules file?)\n"},
+    {"named rule", "listener l default\npolicy l {\n    rule no-relay: rcpt reject !auth\n}\n",
+     "OK"},
+    {"rule name without its colon",
+     "listener l default\npolicy l {\n    rule no-relay rcpt reject !auth\n}\n",
+     "%F:3: rule needs a name and a colon before the stage (rule NAME: STAGE ACTION ...), got "
+     "'no-relay'\n"},
+    {"rule name that is only a colon", "listener l default\npolicy l {\n    rule : rcpt reject\n}\n",
+     "%F:3: rule needs a name and a colon before the stage (rule NAME: STAGE ACTION ...), got "
+     "':'\n"},
+    {"rule name with a dot", "listener l default\npolicy l {\n    rule a.b: rcpt reject\n}\n",
+     "%F:3: bad rule name \"a.b\" (letters, digits, '-' and '_', at most 64)\n"},
+    {"rule name and no rule", "listener l default\npolicy l {\n    rule x:\n}\n",
+     "%F:3: a rule starts with its stage (connect, helo, mail, rcpt, header, content), got end "
+     "of line\n"},
     {"errors keep coming", "bad1\nbad2\nlistener l default\npolicy l {\n    rcpt x\n}\nbad3\n",
      "%F:1: unknown keyword 'bad1' (a statement starts with domains, networks, logins, senders, "
      "keywords, names, hashes, listener, policy, rdns, on-error or include)\n"
@@ -332,6 +346,32 @@ START_TEST(test_rules_table)
     ck_assert_msg(rs == NULL, "%s: loaded, want errors", rows[_i].name);
     expand(want, sizeof(want), rows[_i].want, path);
     ck_assert_msg(strcmp(err, want) == 0, "%s:\n--- got\n%s--- want\n%s", rows[_i].name, err, want);
+}
+END_TEST
+
+/* The rule name: 63 and 64 characters are kept, 65 refused (parse_valid_name's limit). */
+START_TEST(test_rule_name_limit)
+{
+    static char text[512], err[4096];
+    char name[80];
+    size_t n = 63 + (size_t)_i;
+    struct ruleset *rs;
+    const struct listener *l;
+
+    memset(name, 'n', n);
+    name[n] = '\0';
+    snprintf(text, sizeof(text), "listener l default\npolicy l {\n    rule %s: rcpt reject\n}\n",
+             name);
+    rs = rules_load(testutil_write("t.rules", text), err, sizeof(err));
+    if (n <= 64) {
+        ck_assert_msg(rs != NULL, "name of %zu: %s", n, err);
+        l = rules_listener(rs, NULL);
+        ck_assert_str_eq(l->policy->rules[0]->name, name);
+        rules_unref(rs);
+    } else {
+        ck_assert_msg(rs == NULL && strstr(err, "bad rule name") != NULL, "name of %zu: %s", n,
+                      rs ? "loaded" : err);
+    }
 }
 END_TEST
 
@@ -542,6 +582,7 @@ main(void)
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, test_rules_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
     tcase_add_test(tc, test_include_and_list_file);
+    tcase_add_loop_test(tc, test_rule_name_limit, 0, 3);
     tcase_add_test(tc, test_list_file_errors_name_the_list_file);
     tcase_add_test(tc, test_list_file_not_a_list);
     tcase_add_test(tc, test_include_loop);

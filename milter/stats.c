@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * stats.c - the counters, their Prometheus exposition and the textfile writer. A series is a
+ * metric family and a label set; its slot in an open-addressing table is claimed once with a
+ * compare-and-swap and never freed, and its value grows by relaxed atomic adds, so counting
+ * takes no lock and never waits on a reader or on the writer thread.
+ */
+#include "stats.h"
+#include "util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum stats_family {
+    SF_CONNECTIONS,
+    SF_MESSAGES,
+    SF_RECIPIENTS,
+    SF_BYTES,
+    SF_DECISIONS,
+    SF_RDNS,
+    SF_LOOKUP_FAILURES,
+    SF_RELOADS,
+    SF_RELOAD_FAILURES,
+    SF_INTERNAL,
+    SF_COUNT
+};
+
+/* One row per family: the exposition writes HELP and TYPE from it, the man page lists it. */
+static const struct {
+    const char *name;
+    const char *help;
+} stats_families[SF_COUNT] = {
+    [SF_CONNECTIONS] = {"relaywarden_connections_total",
+                        "SMTP connections per listener (listener=\"-\": none matched)"},
+    [SF_MESSAGES] = {"relaywarden_messages_total",
+                     "Messages that reached end of data, per listener"},
+    [SF_RECIPIENTS] = {"relaywarden_recipients_total",
+                       "Recipients per listener, accepted or refused at RCPT"},
+    [SF_BYTES] = {"relaywarden_body_bytes_total", "Message body bytes per listener"},
+    [SF_DECISIONS] = {"relaywarden_decisions_total",
+                      "Decisions per listener, action and rule (file:line and the rule's name)"},
+    [SF_RDNS] = {"relaywarden_rdns_verdicts_total", "The clients' rDNS verdicts per listener"},
+    [SF_LOOKUP_FAILURES] = {"relaywarden_rdns_lookup_failures_total",
+                            "relaywarden's own rDNS lookups that failed or timed out"},
+    [SF_RELOADS] = {"relaywarden_reloads_total", "Rules reloads that took effect"},
+    [SF_RELOAD_FAILURES] = {"relaywarden_reload_failures_total",
+                            "Rules reloads refused (errors, or audit warnings under -W)"},
+    [SF_INTERNAL] = {"relaywarden_internal_errors_total",
+                     "Internal errors: lookups a rule needed, memory, no listener, edits refused"},
+};
+
+/* The lookup latency histogram's upper bounds, in milliseconds: from a cached resolver's
+ * answer (1 ms) to the longest timeout the rules allow (RULES_RDNS_TIMEOUT_MS). */
+static const long long stats_buckets_ms[] = {1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
+#define STATS_NBUCKETS (sizeof(stats_buckets_ms) / sizeof(stats_buckets_ms[0]))
+
+struct stats_series {
+    int family;
+    atomic_ullong value;
+    char labels[STATS_LABELS_MAX];
+};
+
+/* Twice the series kept, a power of two: probes stay short in a table at most half full. */
+#define STATS_SLOTS 8192
+
+static _Atomic(struct stats_series *) stats_slots[STATS_SLOTS];
+static atomic_uint stats_nseries;
+static atomic_ullong stats_dropped;
+static atomic_ullong stats_lookup_buckets[STATS_NBUCKETS + 1];
+static atomic_ullong stats_lookup_us, stats_lookup_count;
+
+static pthread_t stats_thread;
+static pthread_mutex_t stats_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stats_cv = PTHREAD_COND_INITIALIZER;
+static int stats_running, stats_stop;
+static const char *stats_path;
+static int stats_interval;
+
+static unsigned
+stats_hash(int family, const char *labels)
+{
+    unsigned h = 2166136261u ^ (unsigned)family;
+
+    for (; *labels; labels++)
+        h = (h ^ (unsigned char)*labels) * 16777619u;
+    return h;
+}
+
+/* The series of family with these labels, created on first use; NULL when it cannot be kept. */
+static struct stats_series *
+stats_series(int family, const char *labels)
+{
+    unsigned i = stats_hash(family, labels) & (STATS_SLOTS - 1), n;
+    struct stats_series *s, *fresh = NULL;
+
+    for (n = 0; n < STATS_SLOTS; n++, i = (i + 1) & (STATS_SLOTS - 1)) {
+        s = atomic_load_explicit(&stats_slots[i], memory_order_acquire);
+        if (s == NULL) {
+            if (atomic_fetch_add(&stats_nseries, 1) >= STATS_MAX_SERIES) {
+                atomic_fetch_sub(&stats_nseries, 1);
+                break;
+            }
+            if (fresh == NULL && (fresh = calloc(1, sizeof(*fresh))) == NULL) {
+                atomic_fetch_sub(&stats_nseries, 1);
+                break;
+            }
+            fresh->family = family;
+            util_strlcpy(fresh->labels, labels, sizeof(fresh->labels));
+            if (atomic_compare_exchange_strong(&stats_slots[i], &s, fresh))
+                return fresh;
+            atomic_fetch_sub(&stats_nseries, 1); /* another thread took the slot: look at it */
+        }
+        if (s->family == family && strcmp(s->labels, labels) == 0) {
+            free(fresh);
+            return s;
+        }
+    }
+    free(fresh);
+    return NULL;
+}
+
+/* Appends key="value" (escaped as the text format wants) to buf. 0, or -1 when it is full. */
+static int
+stats_label(char *buf, size_t len, size_t *used, const char *key, const char *value)
+{
+    size_t o = *used, kl = strlen(key);
+
+    if (o + kl + 5 > len) /* ',' key '="' and room for the closing quote and the NUL */
+        return -1;
+    if (o > 0)
+        buf[o++] = ',';
+    memcpy(buf + o, key, kl);
+    o += kl;
+    buf[o++] = '=';
+    buf[o++] = '"';
+    for (; *value; value++) {
+        char c = *value;
+        int esc = c == '\\' || c == '"' || c == '\n';
+        if (o + (esc ? 2 : 1) + 2 > len) /* the byte as written, the closing quote, the NUL */
+            return -1;
+        if (esc) {
+            buf[o++] = '\\';
+            c = c == '\n' ? 'n' : c;
+        }
+        buf[o++] = c;
+    }
+    buf[o++] = '"';
+    buf[o] = '\0';
+    *used = o;
+    return 0;
+}
+
+static void
+stats_add(int family, const char *labels, unsigned long long n)
+{
+    struct stats_series *s = stats_series(family, labels);
+
+    if (s == NULL)
+        atomic_fetch_add_explicit(&stats_dropped, 1, memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(&s->value, n, memory_order_relaxed);
+}
+
+/* family{k1="v1",k2="v2",...} += n; the label pairs end with a NULL key. */
+static void
+stats_count(int family, unsigned long long n, const char *k1, const char *v1, const char *k2,
+            const char *v2, const char *k3, const char *v3, const char *k4, const char *v4)
+{
+    char labels[STATS_LABELS_MAX];
+    const char *kv[] = {k1, v1, k2, v2, k3, v3, k4, v4};
+    size_t used = 0, i;
+
+    labels[0] = '\0';
+    for (i = 0; i < 8 && kv[i] != NULL; i += 2)
+        if (stats_label(labels, sizeof(labels), &used, kv[i], kv[i + 1]) == -1) {
+            atomic_fetch_add_explicit(&stats_dropped, 1, memory_order_relaxed);
+            return;
+        }
+    stats_add(family, labels, n);
+}
+
+int
+stats_init(void)
+{
+    static const int fixed[] = {SF_LOOKUP_FAILURES, SF_RELOADS, SF_RELOAD_FAILURES, SF_INTERNAL};
+    size_t i;
+
+    for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        if (stats_series(fixed[i], "") == NULL)
+            return -1;
+    return 0;
+}
+
+static const char *
+stats_listener(const struct session *s)
+{
+    const struct listener *l = session_listener(s);
+
+    return l != NULL ? l->name : "-";
+}
+
+/* "file:line" of a rule, without printf: this runs for every decision. 0, or -1 too long. */
+static int
+stats_rule_label(char *buf, size_t len, const struct rule *r)
+{
+    size_t fl = strlen(r->file), n = 0;
+    char digits[12];
+    unsigned line = r->line > 0 ? (unsigned)r->line : 0;
+
+    do
+        digits[n++] = (char)('0' + line % 10);
+    while ((line /= 10) > 0 && n < sizeof(digits));
+    if (fl + 1 + n + 1 > len)
+        return -1;
+    memcpy(buf, r->file, fl);
+    buf[fl++] = ':';
+    while (n > 0)
+        buf[fl++] = digits[--n];
+    buf[fl] = '\0';
+    return 0;
+}
+
+void
+stats_verdict(const struct session *s, const struct verdict *v, enum event ev)
+{
+    const char *ln = stats_listener(s);
+    const struct rdns_result *rd;
+    char rule[STATS_LABELS_MAX];
+    size_t i;
+
+    for (i = 0; i < v->nnotes; i++) {
+        const struct rule *r = v->notes[i].rule;
+        if (r != NULL && stats_rule_label(rule, sizeof(rule), r) == -1) {
+            atomic_fetch_add_explicit(&stats_dropped, 1, memory_order_relaxed);
+            continue;
+        }
+        stats_count(SF_DECISIONS, 1, "listener", ln, "action", v->notes[i].action, "rule",
+                    r != NULL ? rule : "-", "name", r != NULL && r->name != NULL ? r->name : "");
+    }
+    if (v->errors > 0)
+        stats_count(SF_INTERNAL, (unsigned long long)v->errors, NULL, NULL, NULL, NULL, NULL, NULL,
+                    NULL, NULL);
+    switch (ev) {
+    case EV_CONNECT:
+        stats_count(SF_CONNECTIONS, 1, "listener", ln, NULL, NULL, NULL, NULL, NULL, NULL);
+        if ((rd = session_rdns(s)) != NULL)
+            stats_count(SF_RDNS, 1, "listener", ln, "verdict", rdns_verdict_name(rd->verdict), NULL,
+                        NULL, NULL, NULL);
+        break;
+    case EV_RCPT:
+        stats_count(SF_RECIPIENTS, 1, "listener", ln, "result",
+                    v->reply == REPLY_REJECT || v->reply == REPLY_TEMPFAIL ? "refused" : "accepted",
+                    NULL, NULL, NULL, NULL);
+        break;
+    case EV_EOM:
+        stats_count(SF_MESSAGES, 1, "listener", ln, NULL, NULL, NULL, NULL, NULL, NULL);
+        break;
+    default:
+        break;
+    }
+}
+
+void
+stats_body(const struct session *s, size_t len)
+{
+    stats_count(SF_BYTES, len, "listener", stats_listener(s), NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+void
+stats_internal_error(void)
+{
+    stats_count(SF_INTERNAL, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+void
+stats_reload(int ok)
+{
+    stats_count(ok ? SF_RELOADS : SF_RELOAD_FAILURES, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL);
+}
+
+void
+stats_lookup(long long ms, int failed)
+{
+    size_t b;
+
+    for (b = 0; b < STATS_NBUCKETS && ms > stats_buckets_ms[b]; b++)
+        ;
+    atomic_fetch_add_explicit(&stats_lookup_buckets[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&stats_lookup_us, (unsigned long long)(ms < 0 ? 0 : ms) * 1000,
+                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&stats_lookup_count, 1, memory_order_relaxed);
+    if (failed)
+        stats_count(SF_LOOKUP_FAILURES, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+static int
+stats_order(const void *x, const void *y)
+{
+    const struct stats_series *a = *(const struct stats_series *const *)x;
+    const struct stats_series *b = *(const struct stats_series *const *)y;
+
+    if (a->family != b->family)
+        return a->family < b->family ? -1 : 1;
+    return strcmp(a->labels, b->labels);
+}
+
+int
+stats_write(FILE *f)
+{
+    struct stats_series **all = malloc(STATS_SLOTS * sizeof(*all));
+    unsigned long long cum = 0;
+    size_t n = 0, i, b;
+    int fam = -1;
+
+    if (all == NULL)
+        return -1;
+    for (i = 0; i < STATS_SLOTS; i++)
+        if ((all[n] = atomic_load_explicit(&stats_slots[i], memory_order_acquire)) != NULL)
+            n++;
+    qsort(all, n, sizeof(*all), stats_order);
+    for (i = 0; i < n; i++) {
+        if (all[i]->family != fam) {
+            fam = all[i]->family;
+            fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", stats_families[fam].name,
+                    stats_families[fam].help, stats_families[fam].name);
+        }
+        fprintf(f, "%s%s%s%s %llu\n", stats_families[fam].name, all[i]->labels[0] ? "{" : "",
+                all[i]->labels, all[i]->labels[0] ? "}" : "",
+                atomic_load_explicit(&all[i]->value, memory_order_relaxed));
+    }
+    free(all);
+    fprintf(f, "# HELP relaywarden_rdns_lookup_seconds Time relaywarden's own rDNS lookups took\n"
+               "# TYPE relaywarden_rdns_lookup_seconds histogram\n");
+    for (b = 0; b <= STATS_NBUCKETS; b++) {
+        cum += atomic_load_explicit(&stats_lookup_buckets[b], memory_order_relaxed);
+        if (b < STATS_NBUCKETS)
+            fprintf(f, "relaywarden_rdns_lookup_seconds_bucket{le=\"%g\"} %llu\n",
+                    (double)stats_buckets_ms[b] / 1000.0, cum);
+        else
+            fprintf(f, "relaywarden_rdns_lookup_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
+    }
+    /* the count is the +Inf bucket, so that a scrape between two adds stays consistent */
+    fprintf(
+        f, "relaywarden_rdns_lookup_seconds_sum %.6f\nrelaywarden_rdns_lookup_seconds_count %llu\n",
+        (double)atomic_load_explicit(&stats_lookup_us, memory_order_relaxed) / 1e6, cum);
+    fprintf(f,
+            "# HELP relaywarden_stats_series_dropped_total Counts not kept: series table full "
+            "or labels too long\n# TYPE relaywarden_stats_series_dropped_total counter\n"
+            "relaywarden_stats_series_dropped_total %llu\n",
+            atomic_load_explicit(&stats_dropped, memory_order_relaxed));
+    return ferror(f) ? -1 : 0;
+}
+
+/* Writes the textfile through a temporary file and rename(): a reader sees the old file or the
+ * new one, whole. 0, or -1 with errno set. */
+static int
+stats_write_file(const char *path)
+{
+    char tmp[4096];
+    FILE *f;
+    int fd, saved;
+
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if ((fd = mkstemp(tmp)) == -1)
+        return -1;
+    if (fchmod(fd, 0644) == -1 || (f = fdopen(fd, "w")) == NULL) {
+        saved = errno;
+        close(fd);
+        unlink(tmp);
+        errno = saved;
+        return -1;
+    }
+    if (stats_write(f) == -1 || fclose(f) != 0 || rename(tmp, path) == -1) {
+        saved = errno ? errno : EIO;
+        unlink(tmp);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+static void *
+stats_main(void *arg)
+{
+    struct timespec until;
+    int stop;
+
+    (void)arg;
+    for (;;) {
+        stats_write_file(stats_path);
+        pthread_mutex_lock(&stats_mu);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += stats_interval;
+        while (!stats_stop && pthread_cond_timedwait(&stats_cv, &stats_mu, &until) == 0)
+            ;
+        stop = stats_stop;
+        pthread_mutex_unlock(&stats_mu);
+        if (stop) {
+            stats_write_file(stats_path);
+            return NULL;
+        }
+    }
+}
+
+int
+stats_textfile_start(const char *path, int interval, char *err, size_t errlen)
+{
+    sigset_t all, old;
+    int rc;
+
+    if (interval < 1 || interval > STATS_INTERVAL_MAX) {
+        util_errf(err, errlen, "metrics interval %d is out of range (1-%d seconds)", interval,
+                  STATS_INTERVAL_MAX);
+        return -1;
+    }
+    stats_path = path;
+    stats_interval = interval;
+    if (stats_write_file(path) == -1) {
+        util_errf(err, errlen, "cannot write metrics file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* The thread takes no signal: SIGHUP and SIGTERM belong to libmilter's signal thread,
+     * and one delivered here would stop the daemon instead of reloading it. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    rc = pthread_create(&stats_thread, NULL, stats_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        util_errf(err, errlen, "cannot start the metrics thread: %s", strerror(rc));
+        return -1;
+    }
+    stats_running = 1;
+    return 0;
+}
+
+void
+stats_textfile_stop(void)
+{
+    if (!stats_running)
+        return;
+    pthread_mutex_lock(&stats_mu);
+    stats_stop = 1;
+    pthread_cond_signal(&stats_cv);
+    pthread_mutex_unlock(&stats_mu);
+    pthread_join(stats_thread, NULL);
+    stats_running = 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * audit.h - the static audit of a loaded ruleset: listeners that relay for anyone or by network
+ * alone, logins without TLS, our domains open to outsiders as senders, rules that can never
+ * match, log-only rules that are a listener's only relay protection, a permissive default.
+ */
+#ifndef RW_AUDIT_H
+#define RW_AUDIT_H
+
+#include "rules.h"
+
+#include <stddef.h>
+
+/* Warnings past this are counted but not listed, as RULES_MAX_REPORTED_ERRORS: a generated
+ * rules file with a thousand dead rules should not flood a terminal or the log. */
+#define AUDIT_MAX_REPORTED 50
+
+/*
+ * audit_ruleset - audit rs. Writes every warning (up to AUDIT_MAX_REPORTED, then one line
+ * saying how many more) as "file:line: warning: text\n", in file and line order, into out
+ * (NUL-terminated, cut to outlen; the caller owns out). Returns the number of warnings, 0 when
+ * the rules are clean, or -1 when memory ran out (out says so). rs is only read.
+ */
+int audit_ruleset(const struct ruleset *rs, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * check_stats.c - the daemon's counters (milter/stats.c) and the human view (stats_show.c):
+ * label escaping, and every limit at limit-1, limit and limit+1 - series kept, label length,
+ * the lines, labels and listeners -s reads, the textfile interval. Each test runs in its own
+ * process (Check forks), so each starts from empty counters.
+ */
+#include "stats.h"
+#include "testutil.h"
+
+static long long
+fake_now(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+static const struct env fake_env = {NULL, fake_now, NULL, NULL};
+
+/* A session before connect: its listener is "-". */
+static struct session *
+new_session(void)
+{
+    struct ruleset *rs = testutil_load("listener l default\npolicy l {\n}\n");
+    struct session *s = session_new(rs, &fake_env);
+
+    rules_unref(rs);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+/* One decision by a rule at file:line. */
+static void
+count_rule(const struct session *s, const char *file, int line)
+{
+    struct rule r;
+    struct verdict_note note;
+    struct verdict v;
+
+    memset(&r, 0, sizeof(r));
+    memset(&v, 0, sizeof(v));
+    memset(&note, 0, sizeof(note));
+    r.file = file;
+    r.line = line;
+    note.rule = &r;
+    strcpy(note.action, "reject");
+    v.notes = &note;
+    v.nnotes = 1;
+    stats_verdict(s, &v, EV_HEADER);
+}
+
+static char *
+scrape(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(stats_write(f), 0);
+    fclose(f);
+    return buf;
+}
+
+static int
+count_lines(const char *text, const char *prefix)
+{
+    int n = 0;
+    size_t pl = strlen(prefix);
+
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        n += strncmp(l, prefix, pl) == 0;
+    return n;
+}
+
+/* STATS_MAX_SERIES - 1, the limit and one past it: the one past is counted as dropped. */
+START_TEST(test_stats_series_limit)
+{
+    int total = STATS_MAX_SERIES - 1 + _i, fixed = 4, i;
+    struct session *s;
+    char *out, want[80];
+
+    ck_assert_int_eq(stats_init(), 0);
+    s = new_session();
+    for (i = 0; i < total - fixed; i++)
+        count_rule(s, "f.rules", i + 1);
+    out = scrape();
+    ck_assert_int_eq(count_lines(out, "relaywarden_decisions_total{"),
+                     (total > STATS_MAX_SERIES ? STATS_MAX_SERIES : total) - fixed);
+    snprintf(want, sizeof(want), "\nrelaywarden_stats_series_dropped_total %d\n",
+             total > STATS_MAX_SERIES ? 1 : 0);
+    ck_assert_msg(strstr(out, want) != NULL, "%d series: no '%s'", total, want + 1);
+    free(out);
+    session_free(s);
+}
+END_TEST
+
+/* A label set of STATS_LABELS_MAX - 2, - 1 (the longest kept: the buffer holds its NUL) and
+ * STATS_LABELS_MAX bytes. */
+START_TEST(test_stats_labels_limit)
+{
+    /* listener="-",action="reject",rule="FILE:1",name="" is 46 bytes and the file */
+    size_t len = STATS_LABELS_MAX - 2 + (size_t)_i, flen = len - 46;
+    char *file = malloc(flen + 1), *out;
+    struct session *s = new_session();
+
+    memset(file, 'f', flen);
+    file[flen] = '\0';
+    count_rule(s, file, 1);
+    out = scrape();
+    if (len <= STATS_LABELS_MAX - 1) {
+        const char *l = strstr(out, "relaywarden_decisions_total{");
+        ck_assert_msg(l != NULL, "labels of %zu: not kept", len);
+        ck_assert_uint_eq((size_t)(strchr(l, '}') - strchr(l, '{') - 1), len);
+        ck_assert_ptr_nonnull(strstr(out, "\nrelaywarden_stats_series_dropped_total 0\n"));
+    } else {
+        ck_assert_msg(strstr(out, "relaywarden_decisions_total{") == NULL, "labels of %zu kept",
+                      len);
+        ck_assert_ptr_nonnull(strstr(out, "\nrelaywarden_stats_series_dropped_total 1\n"));
+    }
+    free(out);
+    free(file);
+    session_free(s);
+}
+END_TEST
+
+START_TEST(test_stats_escaping)
+{
+    struct session *s = new_session();
+    char *out;
+
+    count_rule(s, "a\"b\\c\nd.rules", 7);
+    count_rule(s, "a\"b\\c\nd.rules", 7);
+    out = scrape();
+    ck_assert_msg(strstr(out, "relaywarden_decisions_total{listener=\"-\",action=\"reject\","
+                              "rule=\"a\\\"b\\\\c\\nd.rules:7\",name=\"\"} 2\n") != NULL,
+                  "got:\n%s", out);
+    ck_assert_msg(count_lines(out, "# TYPE relaywarden_decisions_total counter") == 1, "%s", out);
+    free(out);
+    session_free(s);
+}
+END_TEST
+
+static int
+show(const char *text, char **out, char *err, size_t errlen)
+{
+    size_t len = 0;
+    FILE *f = open_memstream(out, &len);
+    int rc;
+
+    rc = stats_show(testutil_write("m.prom", text), f, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+/* A line of STATS_LINE_MAX - 1, STATS_LINE_MAX and one byte more. */
+START_TEST(test_stats_show_line_limit)
+{
+    size_t n = STATS_LINE_MAX - 1 + (size_t)_i;
+    char *text = malloc(n + 64), *out = NULL, err[256], want[256];
+    int rc;
+
+    text[0] = '#';
+    memset(text + 1, 'x', n - 1);
+    strcpy(text + n, "\nrelaywarden_reloads_total 3\n");
+    rc = show(text, &out, err, sizeof(err));
+    if (n <= STATS_LINE_MAX) {
+        ck_assert_msg(rc == 0, "line of %zu: %s", n, err);
+        ck_assert_ptr_nonnull(strstr(out, "reloads: 3,"));
+    } else {
+        snprintf(want, sizeof(want), "%s/m.prom:1: line too long (more than %d bytes)",
+                 testutil_dir, STATS_LINE_MAX);
+        ck_assert_msg(rc == -1 && strcmp(err, want) == 0, "line of %zu: got %d %s", n, rc, err);
+    }
+    free(out);
+    free(text);
+}
+END_TEST
+
+/* 63, 64 and 65 listeners: the 65th is summed under "(others)". */
+START_TEST(test_stats_show_listeners)
+{
+    int n = 63 + _i, i;
+    char *text = malloc(80 * 70), *out = NULL, err[256];
+    size_t o = 0;
+
+    for (i = 0; i < n; i++)
+        o += (size_t)sprintf(text + o, "relaywarden_connections_total{listener=\"l%d\"} %d\n", i,
+                             i + 1);
+    ck_assert_int_eq(show(text, &out, err, sizeof(err)), 0);
+    ck_assert_int_eq(strstr(out, "(others)") != NULL, n > 64);
+    ck_assert_ptr_nonnull(strstr(out, "  l62 "));
+    free(out);
+    free(text);
+}
+END_TEST
+
+/* 3, 4 and 5 labels on one line: 5 is more than any series of ours has. */
+START_TEST(test_stats_show_labels)
+{
+    static const char *const lines[] = {
+        "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r:1\"} 1\n",
+        "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r:1\",name=\"n\"} "
+        "1\n",
+        "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r:1\",name=\"n\","
+        "x=\"y\"} 1\n",
+    };
+    char *out = NULL, err[256];
+    int rc = show(lines[_i], &out, err, sizeof(err));
+
+    if (_i < 2)
+        ck_assert_msg(rc == 0 && strstr(out, "reject") != NULL, "%d labels: %s", _i + 3, err);
+    else
+        ck_assert_msg(rc == -1 && strstr(err, "m.prom:1: not a metrics line") != NULL,
+                      "5 labels: got %d", rc);
+    free(out);
+}
+END_TEST
+
+/* The textfile interval: 0 refused, 1 kept; STATS_INTERVAL_MAX - 1 and the limit kept, one
+ * more refused. */
+START_TEST(test_stats_interval)
+{
+    static const int secs[] = {0, 1, STATS_INTERVAL_MAX - 1, STATS_INTERVAL_MAX,
+                               STATS_INTERVAL_MAX + 1};
+    const char *path = testutil_write("t.prom", "");
+    char err[256], head[160] = "";
+    int ok = secs[_i] >= 1 && secs[_i] <= STATS_INTERVAL_MAX;
+    FILE *f;
+
+    ck_assert_int_eq(stats_init(), 0);
+    ck_assert_int_eq(stats_textfile_start(path, secs[_i], err, sizeof(err)), ok ? 0 : -1);
+    if (!ok) {
+        ck_assert_msg(strstr(err, "out of range") != NULL, "%s", err);
+        return;
+    }
+    stats_textfile_stop();
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(head, sizeof(head), f));
+    fclose(f);
+    ck_assert_str_eq(head, "# HELP relaywarden_rdns_lookup_failures_total relaywarden's own rDNS "
+                           "lookups that failed or timed out\n");
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("stats");
+    TCase *tc = tcase_create("stats");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, test_stats_series_limit, 0, 3);
+    tcase_add_loop_test(tc, test_stats_labels_limit, 0, 3);
+    tcase_add_test(tc, test_stats_escaping);
+    tcase_add_loop_test(tc, test_stats_show_line_limit, 0, 3);
+    tcase_add_loop_test(tc, test_stats_show_listeners, 0, 3);
+    tcase_add_loop_test(tc, test_stats_show_labels, 0, 3);
+    tcase_add_loop_test(tc, test_stats_interval, 0, 5);
+    suite_add_tcase(s, tc);
+    return testutil_run(s);
+}
