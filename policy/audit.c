@@ -168,6 +168,10 @@ audit_cond_text(const struct cond *c, char *buf, size_t len)
         snprintf(buf, len, "%s%s %s", c->negate ? "!" : "", c->def->name,
                  rdns_verdict_name(c->verdict));
         break;
+    case CARG_SIZE:
+        snprintf(buf, len, "%s%s %s %llu", c->negate ? "!" : "", c->def->name,
+                 c->size_cmp == '>' ? "over" : "under", c->size);
+        break;
     }
     return buf;
 }
@@ -177,7 +181,8 @@ static int
 audit_same_test(const struct cond *x, const struct cond *y)
 {
     return x->def == y->def && x->list == y->list &&
-           (x->def->arg != CARG_RDNS || x->verdict == y->verdict);
+           (x->def->arg != CARG_RDNS || x->verdict == y->verdict) &&
+           (x->def->arg != CARG_SIZE || (x->size == y->size && x->size_cmp == y->size_cmp));
 }
 
 /* x and y cannot hold together: one test and its negation, or two different verdicts. */

@@ -108,7 +108,7 @@ e2e_log log-hold-summary "message: .*action=quarantine"
 # Postfix keeps no reason with a held message: the message carries it in a header.
 q=$(postqueue -c "$PF_DIR" -j | grep '"queue_name": *"hold"' | sed 's/.*"queue_id": *"\([0-9A-Za-z]*\)".*/\1/' | head -1)
 if [ -n "$q" ] && postcat -c "$PF_DIR" -hq "$q" 2>/dev/null |
-    grep -q '^X-Relaywarden-Quarantine: executable content (.*e2e-content.rules:14)'; then
+    grep -q '^X-Relaywarden-Quarantine: executable content (.*e2e-content.rules:17)'; then
     e2e_pass "hold: the held message carries its reason"
 else
     e2e_fail "hold: no X-Relaywarden-Quarantine header on the held message" "$T/maillog"
