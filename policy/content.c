@@ -337,14 +337,17 @@ content_part_end(struct content *c, const struct mime_part *p, struct attach *at
 
     memset(&pf, 0, sizeof(pf));
     pf.index = p->index;
-    /* one parameter given twice with different names: which one a reader saves is its own
-     * choice, so the part is read both ways by nobody; a structure flaw, like a repeated
-     * Content-Type */
-    if ((p->flags & MIME_PF_NAME_AMBIGUOUS) && !c->f.malformed) {
+    /* one parameter given twice with different names (which one a reader saves is its own
+     * choice), or a name with a NUL in it (cut there here, who knows where elsewhere): a
+     * structure flaw, like a repeated Content-Type */
+    if (((p->flags & MIME_PF_NAME_AMBIGUOUS) ||
+         (p->name_disp != NULL && strlen(p->name_disp) != p->name_disp_len) ||
+         (p->name_type != NULL && strlen(p->name_type) != p->name_type_len)) &&
+        !c->f.malformed) {
         c->f.malformed = 1;
         if (c->f.mime_why[0] == '\0')
             snprintf(c->f.mime_why, sizeof(c->f.mime_why),
-                     "part %u: a file name given twice, differently", p->index);
+                     "part %u: a file name given twice differently, or holding NUL", p->index);
     }
     pf.type = p->type;
     if (content_names(c, p, nm, pf.names) == -1)

@@ -25,14 +25,14 @@ W=$(mktemp -d /tmp/relaywarden-bench.XXXXXX)
 # 1,000 keywords none of which the message holds (the scan runs to the end), and the sample
 # rules with a content policy in front of the inbound one.
 for i in $(seq 1 1000); do printf 'keyword%04d phrase %d\n' "$i" "$i"; done >"$W/keywords.txt"
+printf 'keywords bench file "%s/keywords.txt"\n' "$W" >"$W/bench.rules"
 sed 's/^policy inbound {$/&\
     content reject mime malformed "550 5.6.0 malformed MIME structure"\
     content reject mime limit "552 5.3.4 message too complex to screen"\
     content reject attachment ext { exe, scr, js, vbs, bat, cmd, com, pif } "550 5.7.1 executable attachments are not accepted"\
     content reject attachment inner-ext { exe, scr, js, vbs } "550 5.7.1 executable inside an archive"\
     content quarantine attachment truetype { exe, elf, macho, ole-macro, ooxml-macro } "executable content"\
-    content quarantine keyword <bench> "keyword"/' "$top_srcdir/contrib/relaywarden.rules" >"$W/bench.rules"
-printf 'keywords bench file "%s/keywords.txt"\n' "$W" >>"$W/bench.rules"
+    content quarantine keyword <bench> "keyword"/' "$top_srcdir/contrib/relaywarden.rules" >>"$W/bench.rules"
 # The message: headers, a text part and a 14 KB base64 attachment, about 20 KB in all.
 head -c 14000 /dev/urandom >"$W/blob"
 {
