@@ -28,18 +28,17 @@
 
 /* Unicode for CP437 0x80..0xff (the code page zip names are in unless flagged UTF-8). */
 static const unsigned short zipdir_cp437[128] = {
-    0x00c7, 0x00fc, 0x00e9, 0x00e2, 0x00e4, 0x00e0, 0x00e5, 0x00e7, 0x00ea, 0x00eb, 0x00e8,
-    0x00ef, 0x00ee, 0x00ec, 0x00c4, 0x00c5, 0x00c9, 0x00e6, 0x00c6, 0x00f4, 0x00f6, 0x00f2,
-    0x00fb, 0x00f9, 0x00ff, 0x00d6, 0x00dc, 0x00a2, 0x00a3, 0x00a5, 0x20a7, 0x0192, 0x00e1,
-    0x00ed, 0x00f3, 0x00fa, 0x00f1, 0x00d1, 0x00aa, 0x00ba, 0x00bf, 0x2310, 0x00ac, 0x00bd,
-    0x00bc, 0x00a1, 0x00ab, 0x00bb, 0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562,
-    0x2556, 0x2555, 0x2563, 0x2551, 0x2557, 0x255d, 0x255c, 0x255b, 0x2510, 0x2514, 0x2534,
-    0x252c, 0x251c, 0x2500, 0x253c, 0x255e, 0x255f, 0x255a, 0x2554, 0x2569, 0x2566, 0x2560,
-    0x2550, 0x256c, 0x2567, 0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256b,
-    0x256a, 0x2518, 0x250c, 0x2588, 0x2584, 0x258c, 0x2590, 0x2580, 0x03b1, 0x00df, 0x0393,
-    0x03c0, 0x03a3, 0x03c3, 0x00b5, 0x03c4, 0x03a6, 0x0398, 0x03a9, 0x03b4, 0x221e, 0x03c6,
-    0x03b5, 0x2229, 0x2261, 0x00b1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00f7, 0x2248, 0x00b0,
-    0x2219, 0x00b7, 0x221a, 0x207f, 0x00b2, 0x25a0, 0x00a0,
+    0x00c7, 0x00fc, 0x00e9, 0x00e2, 0x00e4, 0x00e0, 0x00e5, 0x00e7, 0x00ea, 0x00eb, 0x00e8, 0x00ef,
+    0x00ee, 0x00ec, 0x00c4, 0x00c5, 0x00c9, 0x00e6, 0x00c6, 0x00f4, 0x00f6, 0x00f2, 0x00fb, 0x00f9,
+    0x00ff, 0x00d6, 0x00dc, 0x00a2, 0x00a3, 0x00a5, 0x20a7, 0x0192, 0x00e1, 0x00ed, 0x00f3, 0x00fa,
+    0x00f1, 0x00d1, 0x00aa, 0x00ba, 0x00bf, 0x2310, 0x00ac, 0x00bd, 0x00bc, 0x00a1, 0x00ab, 0x00bb,
+    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557,
+    0x255d, 0x255c, 0x255b, 0x2510, 0x2514, 0x2534, 0x252c, 0x251c, 0x2500, 0x253c, 0x255e, 0x255f,
+    0x255a, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256c, 0x2567, 0x2568, 0x2564, 0x2565, 0x2559,
+    0x2558, 0x2552, 0x2553, 0x256b, 0x256a, 0x2518, 0x250c, 0x2588, 0x2584, 0x258c, 0x2590, 0x2580,
+    0x03b1, 0x00df, 0x0393, 0x03c0, 0x03a3, 0x03c3, 0x00b5, 0x03c4, 0x03a6, 0x0398, 0x03a9, 0x03b4,
+    0x221e, 0x03c6, 0x03b5, 0x2229, 0x2261, 0x00b1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00f7, 0x2248,
+    0x00b0, 0x2219, 0x00b7, 0x221a, 0x207f, 0x00b2, 0x25a0, 0x00a0,
 };
 
 /* An entry as validated: where it is in the tail window, and what the head check needs. */
@@ -127,8 +126,7 @@ zipdir_entry(const unsigned char *w, size_t at, size_t end, unsigned long long c
     k = zipdir_le16(p + 32);
     e->lho = zipdir_le32(p + 42);
     if (n + m + k > end - at - ZIPDIR_CENTRAL_LEN) {
-        util_errf(why, whylen, "zip central directory entry %zu runs past the directory",
-                  e->index);
+        util_errf(why, whylen, "zip central directory entry %zu runs past the directory", e->index);
         return -1;
     }
     e->raw = p + ZIPDIR_CENTRAL_LEN;
@@ -231,8 +229,9 @@ zipdir_check_local(const struct zipdir_src *s, const struct zipdir_loc *locs, si
         if (p != NULL && (!zipdir_sig(p, 3, 4) || zipdir_le16(p + 26) != locs[i].namelen ||
                           memcmp(p + ZIPDIR_LOCAL_LEN, w + locs[i].at + ZIPDIR_CENTRAL_LEN,
                                  locs[i].namelen) != 0)) {
-            util_errf(why, whylen, "zip local header at offset %llu does not match the "
-                      "central directory", locs[i].lho);
+            util_errf(why, whylen,
+                      "zip local header at offset %llu does not match the central directory",
+                      locs[i].lho);
             return -1;
         }
     }
@@ -245,10 +244,10 @@ zipdir_check_local(const struct zipdir_src *s, const struct zipdir_loc *locs, si
         if (p == NULL || !zipdir_sig(p, 3, 4))
             return 0;
         key.lho = off;
-        hit = bsearch(&key, locs, n, sizeof(*locs), zipdir_loc_cmp);
+        hit = n > 0 ? bsearch(&key, locs, n, sizeof(*locs), zipdir_loc_cmp) : NULL;
         if (hit == NULL) {
-            util_errf(why, whylen, "zip local header at offset %llu not in the central "
-                      "directory", off);
+            util_errf(why, whylen, "zip local header at offset %llu not in the central directory",
+                      off);
             return -1;
         }
         off += ZIPDIR_LOCAL_LEN + zipdir_le16(p + 26) + zipdir_le16(p + 28) + hit->csize;
@@ -393,8 +392,7 @@ zipdir_end(const struct zipdir_src *s, struct zipdir_info *in, char *why, size_t
         return ZIPDIR_BROKEN;
     }
     if (nt > cdsize / ZIPDIR_CENTRAL_LEN) {
-        util_errf(why, whylen, "zip end record: %llu entries cannot fit in %llu bytes", nt,
-                  cdsize);
+        util_errf(why, whylen, "zip end record: %llu entries cannot fit in %llu bytes", nt, cdsize);
         return ZIPDIR_BROKEN;
     }
     in->entries = nt;
@@ -492,8 +490,7 @@ oom:
 }
 
 int
-zipdir_stored(const struct zipdir_src *s, const struct zipdir_entry *e,
-              const unsigned char **data)
+zipdir_stored(const struct zipdir_src *s, const struct zipdir_entry *e, const unsigned char **data)
 {
     const unsigned char *p = zipdir_at(s, e->lho, ZIPDIR_LOCAL_LEN);
     unsigned long long doff;

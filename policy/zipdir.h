@@ -29,18 +29,18 @@ struct zipdir_src {
 
 /* One central directory entry, as the callback sees it. */
 struct zipdir_entry {
-    const char *name;           /* UTF-8 (converted from CP437 unless flag bit 11 or an Info-ZIP
-                                   Unicode path says UTF-8), NUL-terminated; may hold a NUL of
-                                   its own (namelen counts the bytes). Valid in the callback. */
+    const char *name; /* UTF-8 (converted from CP437 unless flag bit 11 or an Info-ZIP
+                         Unicode path says UTF-8), NUL-terminated; may hold a NUL of
+                         its own (namelen counts the bytes). Valid in the callback. */
     size_t namelen;
-    const unsigned char *raw;   /* the name as stored, inside src->tail */
+    const unsigned char *raw; /* the name as stored, inside src->tail */
     size_t rawlen;
-    unsigned long long usize;   /* uncompressed size, as declared (Zip64 extra applied) */
-    unsigned long long csize;   /* compressed size, checked to fit before the directory */
-    unsigned long long lho;     /* local header offset in the part */
-    unsigned method, gpflags;   /* compression method, general purpose flags */
-    int encrypted;              /* flag bit 0, or method 99 (WinZip AES) */
-    size_t index;               /* 0 for the first entry */
+    unsigned long long usize; /* uncompressed size, as declared (Zip64 extra applied) */
+    unsigned long long csize; /* compressed size, checked to fit before the directory */
+    unsigned long long lho;   /* local header offset in the part */
+    unsigned method, gpflags; /* compression method, general purpose flags */
+    int encrypted;            /* flag bit 0, or method 99 (WinZip AES) */
+    size_t index;             /* 0 for the first entry */
 };
 
 /* 0 goes on, 1 stops the walk (zipdir_read then returns ZIPDIR_OK), -1 is an internal failure

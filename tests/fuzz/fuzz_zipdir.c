@@ -36,8 +36,8 @@ fz_cb(void *ctx, const struct zipdir_entry *e, char *err, size_t errlen)
     if (zipdir_stored(s, e, &d)) {
         int in_head = s->head != NULL && d >= s->head && d <= s->head + s->hlen &&
                       e->csize <= (size_t)(s->head + s->hlen - d);
-        int in_tail = d >= s->tail && d <= s->tail + s->tlen &&
-                      e->csize <= (size_t)(s->tail + s->tlen - d);
+        int in_tail =
+            d >= s->tail && d <= s->tail + s->tlen && e->csize <= (size_t)(s->tail + s->tlen - d);
         if (!in_head && !in_tail)
             abort();
     }
@@ -76,8 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (st == ZIPDIR_OK && c.stop_at < 0 && c.calls != info.entries)
         abort();
-    if (st == ZIPDIR_OK && (info.cd_off < s.size - s.tlen || info.eocd_off >= s.size ||
-                            info.cd_size > s.tlen))
+    if (st == ZIPDIR_OK &&
+        (info.cd_off < s.size - s.tlen || info.eocd_off >= s.size || info.cd_size > s.tlen))
         abort();
     return 0;
 }
