@@ -534,7 +534,8 @@ arclist_export(const struct arclist *l, struct attach_inner **out)
 
 /* ---- zipdir hook: a zip bigger than the windows, listed from its central directory ---- */
 
-/* Extensions of members that are archives themselves (what sniff_is_archive lists, by name). */
+/* Extensions of members that are archives themselves (the types sniff_is_archive lists, by
+ * name: between the windows their bytes cannot be sniffed). */
 static const char *const arclist_zip_nested_ext[] = {
     "zip", "jar", "docx", "xlsx", "pptx", "docm", "xlsm", "7z", "rar",
     "gz",  "tgz", "tar",  "xz",   "bz2",  "cab",  "iso",  NULL,
@@ -561,8 +562,9 @@ arclist_zip_entry(void *ctx, const struct zipdir_entry *e, char *err, size_t err
         return -1;
     if (arclist_stopped(l))
         return 1;
-    for (size_t i = 0; l->n > had && arclist_zip_nested_ext[i] != NULL; i++)
-        nested |= attach_name_has_ext(l->scratch, arclist_zip_nested_ext[i]);
+    /* The last extension: "notes.zip.txt" is text, "a.tar.gz" an archive. */
+    for (size_t i = 0; l->n > had && l->scratch->next > 0 && arclist_zip_nested_ext[i] != NULL; i++)
+        nested |= strcmp(l->scratch->ext[0], arclist_zip_nested_ext[i]) == 0;
     if (!nested || e->encrypted)
         return 0;
     /* Only a member stored whole in one window is looked into; nothing is inflated here. */

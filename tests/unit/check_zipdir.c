@@ -580,6 +580,23 @@ g_nested_out(struct zcase *c)
     zb_nested(c, 0);
 }
 
+/* Only the last extension says archive. */
+static void
+g_nested_not(struct zcase *c)
+{
+    struct zb_member m[3];
+    struct zb_opt o = {0};
+
+    memset(m, 0, sizeof(m));
+    snprintf(m[0].name, sizeof(m[0].name), "a.bin");
+    m[0].size = 100000;
+    snprintf(m[1].name, sizeof(m[1].name), "notes.zip.txt");
+    m[1].size = 100;
+    snprintf(m[2].name, sizeof(m[2].name), "z.bin");
+    m[2].size = 300000;
+    zb_build(c, m, 3, &o);
+}
+
 static void
 g_nested_in(struct zcase *c)
 {
@@ -878,6 +895,7 @@ static const struct {
     {"nested zip between the windows", g_nested_out, F_A | F_L, "a.bin|inner.zip|z.bin",
      "nested archive outside the windows kept"},
     {"nested zip in the head window", g_nested_in, F_A, NULL, ""},
+    {"'notes.zip.txt' between the windows is no archive", g_nested_not, F_A, NULL, ""},
     {"local header not listed", g_unlisted, F_A | F_B, "",
      "zip local header at offset 0 not in the central directory"},
     {"directory larger than the tail window", g_cd_too_big, F_A | F_L, "",
