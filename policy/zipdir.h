@@ -18,6 +18,11 @@
  * this; a name this long must also fit in the tail window. */
 #define ZIPDIR_NAME_UTF8_MAX (3 * 65535 + 1)
 
+/* Entries: no limit of zipdir's own. The directory must lie in the tail window, so it holds at
+ * most ATTACH_TAIL_MAX / 46 = 2,849 entries (46 bytes is an entry without a name), and the
+ * array zipdir_read checks local headers with is bounded by that; what is listed is bounded
+ * by the caller, whose callback stops the walk (arclist at ARCLIST_ENTRIES_MAX). */
+
 /* The bytes the directory is read from: the last tlen bytes of a part of size bytes (the tail
  * window, tail[0] at offset size - tlen), and optionally the first hlen (the head window,
  * head NULL for none), where local headers are checked against the directory. */
