@@ -568,8 +568,11 @@ arclist_zip_entry(void *ctx, const struct zipdir_entry *e, char *err, size_t err
     if (!nested || e->encrypted)
         return 0;
     /* Only a member stored whole in one window is looked into; nothing is inflated here. */
-    if (!zipdir_stored(c->zs, e, &data)) {
-        arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "nested archive outside the windows kept", 0);
+    if ((r = zipdir_stored(c->zs, e, &data)) != 1) {
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT,
+                     r == 0 ? "nested archive outside the windows kept"
+                            : "nested archive compressed inside a big zip (not inflated)",
+                     0);
         return 0;
     }
     if (e->csize > ARCLIST_NEST_MEMBER_MAX) {

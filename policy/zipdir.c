@@ -495,13 +495,16 @@ zipdir_stored(const struct zipdir_src *s, const struct zipdir_entry *e, const un
     const unsigned char *p = zipdir_at(s, e->lho, ZIPDIR_LOCAL_LEN);
     unsigned long long doff;
 
-    if (e->method != 0 || e->encrypted || p == NULL || !zipdir_sig(p, 3, 4))
+    *data = NULL;
+    if (p == NULL || !zipdir_sig(p, 3, 4))
         return 0;
     doff = ZIPDIR_LOCAL_LEN + zipdir_le16(p + 26) + zipdir_le16(p + 28);
     /* Header and data in the same window (csize was checked to lie before the directory, so
      * nothing wraps): a member split by the gap is not read. */
     if ((p = zipdir_at(s, e->lho, doff + e->csize)) == NULL)
         return 0;
+    if (e->method != 0 || e->encrypted)
+        return 2;
     *data = p + doff;
     return 1;
 }

@@ -84,9 +84,10 @@ int zipdir_read(const struct zipdir_src *src, zipdir_cb cb, void *ctx, struct zi
                 char *why, size_t whylen, char *err, size_t errlen);
 
 /*
- * zipdir_stored - for an entry stored uncompressed (method 0) whose local header and data lie
- * wholly inside one window: sets *data to its csize bytes there (owned by the caller of
- * zipdir_read, valid as long as src's windows) and returns 1; else 0.
+ * zipdir_stored - where an entry's local header and data lie. 1: stored uncompressed (method
+ * 0), not encrypted, wholly inside one window: *data is set to its csize bytes there (owned by
+ * the caller of zipdir_read, valid as long as src's windows). 2: wholly inside one window but
+ * compressed or encrypted (*data NULL). 0: not wholly inside one window (*data NULL).
  */
 int zipdir_stored(const struct zipdir_src *src, const struct zipdir_entry *e,
                   const unsigned char **data);

@@ -33,13 +33,23 @@ fz_cb(void *ctx, const struct zipdir_entry *e, char *err, size_t errlen)
         (size_t)(e->raw - s->tail) > s->tlen - e->rawlen || e->name[e->namelen] != '\0' ||
         e->namelen > 3 * 65535 || e->lho >= s->size || e->csize > s->size)
         abort();
-    if (zipdir_stored(s, e, &d)) {
+    switch (zipdir_stored(s, e, &d)) {
+    case 0:
+    case 2:
+        if (d != NULL)
+            abort();
+        break;
+    case 1: {
         int in_head = s->head != NULL && d >= s->head && d <= s->head + s->hlen &&
                       e->csize <= (size_t)(s->head + s->hlen - d);
         int in_tail =
             d >= s->tail && d <= s->tail + s->tlen && e->csize <= (size_t)(s->tail + s->tlen - d);
         if (!in_head && !in_tail)
             abort();
+        break;
+    }
+    default:
+        abort();
     }
     return c->stop_at >= 0 && c->calls == (size_t)c->stop_at ? 1 : 0;
 }

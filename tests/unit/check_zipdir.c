@@ -554,7 +554,7 @@ g_cd_too_big(struct zcase *c)
 /* A stored zip inside a big zip: in the head window it is recursed into, between the windows
  * it cannot be. */
 static void
-zb_nested(struct zcase *c, int inside)
+zb_nested(struct zcase *c, int inside, unsigned method)
 {
     struct zcase in;
     struct zb_member m[3];
@@ -568,6 +568,7 @@ zb_nested(struct zcase *c, int inside)
     snprintf(m[1].name, sizeof(m[1].name), "inner.zip");
     m[1].data = in.p;
     m[1].size = in.n;
+    m[1].method = method; /* 8 says deflated: zipdir never inflates, the bytes do not matter */
     snprintf(m[2].name, sizeof(m[2].name), "z.bin");
     m[2].size = 300000;
     zb_build(c, m, 3, &o);
@@ -577,7 +578,13 @@ zb_nested(struct zcase *c, int inside)
 static void
 g_nested_out(struct zcase *c)
 {
-    zb_nested(c, 0);
+    zb_nested(c, 0, 0);
+}
+
+static void
+g_nested_packed(struct zcase *c)
+{
+    zb_nested(c, 1, 8);
 }
 
 /* Only the last extension says archive. */
@@ -600,7 +607,7 @@ g_nested_not(struct zcase *c)
 static void
 g_nested_in(struct zcase *c)
 {
-    zb_nested(c, 1);
+    zb_nested(c, 1, 0);
     strcpy(c->want, "a.bin|inner.zip|inner.zip>evil.exe|z.bin");
 }
 
@@ -895,6 +902,8 @@ static const struct {
     {"nested zip between the windows", g_nested_out, F_A | F_L, "a.bin|inner.zip|z.bin",
      "nested archive outside the windows kept"},
     {"nested zip in the head window", g_nested_in, F_A, NULL, ""},
+    {"nested zip deflated in the head window", g_nested_packed, F_A | F_L, "a.bin|inner.zip|z.bin",
+     "nested archive compressed inside a big zip (not inflated)"},
     {"'notes.zip.txt' between the windows is no archive", g_nested_not, F_A, NULL, ""},
     {"local header not listed", g_unlisted, F_A | F_B, "",
      "zip local header at offset 0 not in the central directory"},
