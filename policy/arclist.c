@@ -7,6 +7,7 @@
 #include "arclist.h"
 #include "sniff.h"
 #include "util.h"
+#include "zipdir.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -209,6 +210,8 @@ oom:
 
 static int arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefix,
                         unsigned depth, char *err, size_t errlen);
+static int arclist_zipdir(struct arclist *l, const struct arclist_src *src, char *err,
+                          size_t errlen);
 
 /*
  * Reads the current member's data: its first bytes, up to want, into keep (*klen of them), and
@@ -380,6 +383,11 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
         util_errf(err, errlen, "archive listing: out of memory");
         return -1;
     }
+    /* A zip bigger than the windows: its names from the central directory (zipdir hook). */
+    if (depth == 1 && (r = arclist_zipdir(l, src, err, errlen)) != 1) {
+        archive_read_free(ar);
+        return r;
+    }
     seekable = arclist_zip_end(l, src) != 0;
     type = sniff_type(src->head, src->hlen, src->tail, src->tlen, src->size);
     lzma_left = strcmp(type, "7z") == 0 || strcmp(type, "xz") == 0 ? ARCLIST_EXPAND_LZMA_MAX
@@ -522,4 +530,94 @@ arclist_export(const struct arclist *l, struct attach_inner **out)
     }
     *out = v;
     return 0;
+}
+
+/* ---- zipdir hook: a zip bigger than the windows, listed from its central directory ---- */
+
+/* Extensions of members that are archives themselves (the types sniff_is_archive lists, by
+ * name: between the windows their bytes cannot be sniffed). */
+static const char *const arclist_zip_nested_ext[] = {
+    "zip", "jar", "docx", "xlsx", "pptx", "docm", "xlsm", "7z", "rar",
+    "gz",  "tgz", "tar",  "xz",   "bz2",  "cab",  "iso",  NULL,
+};
+
+struct arclist_zip_ctx {
+    struct arclist *l;
+    const struct zipdir_src *zs;
+};
+
+static int
+arclist_zip_entry(void *ctx, const struct zipdir_entry *e, char *err, size_t errlen)
+{
+    struct arclist_zip_ctx *c = ctx;
+    struct arclist *l = c->l;
+    const unsigned char *data;
+    size_t had = l->n;
+    int nested = 0, r;
+    char *path;
+
+    if (e->encrypted)
+        l->flags |= ATTACH_ENCRYPTED;
+    if (arclist_add(l, "", e->name, 1, e->encrypted, err, errlen) == -1)
+        return -1;
+    if (arclist_stopped(l))
+        return 1;
+    /* The last extension: "notes.zip.txt" is text, "a.tar.gz" an archive. */
+    for (size_t i = 0; l->n > had && l->scratch->next > 0 && arclist_zip_nested_ext[i] != NULL; i++)
+        nested |= strcmp(l->scratch->ext[0], arclist_zip_nested_ext[i]) == 0;
+    if (!nested || e->encrypted)
+        return 0;
+    /* Only a member stored whole in one window is looked into; nothing is inflated here. */
+    if ((r = zipdir_stored(c->zs, e, &data)) != 1) {
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT,
+                     r == 0 ? "nested archive outside the windows kept"
+                            : "nested archive compressed inside a big zip (not inflated)",
+                     0);
+        return 0;
+    }
+    if (e->csize > ARCLIST_NEST_MEMBER_MAX) {
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "nested archive too big", 0);
+        return 0;
+    }
+    if (e->csize > ARCLIST_EXPAND_MAX - l->expanded) {
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT, "expansion limit", 1);
+        return 1;
+    }
+    l->expanded += e->csize;
+    /* The prefix is copied: listing the nested archive grows l->text, which may move. */
+    if ((path = strdup(l->text.s + l->ents[l->n - 1].path)) == NULL) {
+        util_errf(err, errlen, "archive listing: out of memory");
+        return -1;
+    }
+    r = arclist_nested(l, data, (size_t)e->csize, 0, path, 1, err, errlen);
+    free(path);
+    if (r == -1)
+        return -1;
+    return arclist_stopped(l) ? 1 : 0;
+}
+
+/* 1 when src is not a zip bigger than the windows (libarchive lists it), else 0 or -1. */
+static int
+arclist_zipdir(struct arclist *l, const struct arclist_src *src, char *err, size_t errlen)
+{
+    struct zipdir_src zs = {src->head, src->tail, src->hlen, src->tlen, src->size};
+    struct arclist_zip_ctx c = {l, &zs};
+    char why[sizeof(l->why)];
+    const char *t;
+    int st;
+
+    if (src->tail == NULL || src->hlen + src->tlen >= src->size)
+        return 1;
+    t = sniff_type(src->head, src->hlen, src->tail, src->tlen, src->size);
+    if (!(src->hlen >= 4 && memcmp(src->head, "PK\3\4", 4) == 0) && strcmp(t, "zip") != 0 &&
+        strcmp(t, "ooxml") != 0 && strcmp(t, "ooxml-macro") != 0)
+        return 1;
+    st = zipdir_read(&zs, arclist_zip_entry, &c, NULL, why, sizeof(why), err, errlen);
+    if (st == ZIPDIR_NOT_ZIP)
+        return 1; /* no end record: arclist_walk says so and lists the local headers */
+    if (st == ZIPDIR_INCOMPLETE)
+        arclist_stop(l, ATTACH_ARCHIVE_LIMIT, why, 0);
+    else if (st == ZIPDIR_BROKEN)
+        arclist_stop(l, ATTACH_ARCHIVE_BROKEN, why, 0);
+    return st == -1 ? -1 : 0;
 }

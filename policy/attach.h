@@ -8,11 +8,12 @@
  * first ATTACH_HEAD_MAX and the last ATTACH_TAIL_MAX decoded bytes and hashes everything as it
  * passes. A part that fits in both windows (<= 192 KiB) is seen whole: every archive format is
  * listed completely and nested archives are recursed into. A larger part is listed from the two
- * windows only: libarchive's seekable zip reader finds the central directory in the tail window,
- * but a member's local header that lies between the windows cannot be read, and there the
- * listing stops with ATTACH_ARCHIVE_LIMIT ("archive larger than the windows kept"): the trade
- * is a listing that may be incomplete for big archives (a fact the rules can act on, never a
- * silent pass) against memory that does not grow with the message. A zip bomb lists in
+ * windows only: a zip's names come from its central directory in the tail window (zipdir.h),
+ * so a big zip lists whole, but a nested archive stored between the windows cannot be looked
+ * into (ATTACH_ARCHIVE_LIMIT, "nested archive outside the windows kept"); other formats stop
+ * at the first read between the windows with ATTACH_ARCHIVE_LIMIT ("archive larger than the
+ * windows kept"): the trade is a listing that may be incomplete for big archives (a fact the
+ * rules can act on, never a silent pass) against memory that does not grow with the message. A zip bomb lists in
  * microseconds because nothing is inflated to list it: only members small enough to extract
  * within ARCLIST_NEST_MEMBER_MAX are decompressed, to recurse into nested archives, and a
  * bigger one only its first 512 bytes, to tell whether it is an archive itself. Other formats
