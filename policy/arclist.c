@@ -502,10 +502,84 @@ arclist_walk(struct arclist *l, const struct arclist_src *src, const char *prefi
     return rc;
 }
 
+/* The source as zipdir reads it: the tail window, or the head when it holds everything. */
+static struct zipdir_src
+arclist_zs(const struct arclist_src *src)
+{
+    struct zipdir_src zs = {src->head, src->tail, src->hlen, src->tlen, src->size};
+
+    if (src->tail == NULL) {
+        zs.tail = src->head;
+        zs.tlen = src->hlen;
+    }
+    return zs;
+}
+
+/* A central directory entry the listing does not have: a zip whose directory and local
+ * headers disagree shows the directory's names in Explorer and 7-Zip, so they are listed
+ * too, and the archive is damaged. */
+static int
+arclist_cd_entry(void *ctx, const struct zipdir_entry *e, char *err, size_t errlen)
+{
+    struct arclist *l = ctx;
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (l->ents[i].depth == 1 && strcmp(l->text.s + l->ents[i].path, e->name) == 0)
+            return 0;
+    if (arclist_stopped(l))
+        return 1;
+    if (l->why[0] == '\0')
+        util_strlcpy(l->why, "the central directory names members the local headers do not",
+                     sizeof(l->why));
+    l->flags |= ATTACH_ARCHIVE_BROKEN;
+    if (e->encrypted)
+        l->flags |= ATTACH_ENCRYPTED;
+    return arclist_add(l, "", e->name, 1, e->encrypted, err, errlen) == -1 ? -1 : 0;
+}
+
+static int
+arclist_cd_any(void *ctx, const struct zipdir_entry *e, char *err, size_t errlen)
+{
+    (void)ctx;
+    (void)e;
+    (void)err;
+    (void)errlen;
+    return 1;
+}
+
+int
+arclist_zip_present(const struct arclist_src *src)
+{
+    struct zipdir_src zs = arclist_zs(src);
+    char why[160], err[160];
+    int st = zipdir_read(&zs, arclist_cd_any, NULL, NULL, why, sizeof(why), err, sizeof(err));
+
+    /* an end record, even one whose directory is damaged or lies outside the windows */
+    return st == ZIPDIR_OK || st == ZIPDIR_INCOMPLETE || st == ZIPDIR_BROKEN;
+}
+
 int
 arclist_read(struct arclist *l, const struct arclist_src *src, char *err, size_t errlen)
 {
-    return arclist_walk(l, src, "", 1, err, errlen);
+    struct zipdir_src zs = arclist_zs(src);
+    char why[160];
+    int rc = arclist_walk(l, src, "", 1, err, errlen), st;
+
+    /* Whatever read it, a zip's central directory (found from its end, whatever comes
+     * before the zip: a self-extractor's program) names every member a reader shows; one
+     * that contradicts the local headers or its own offsets is a damaged archive. */
+    if (rc != 0)
+        return rc;
+    st = zipdir_read(&zs, arclist_cd_entry, l, NULL, why, sizeof(why), err, errlen);
+    if (st == -1)
+        return -1;
+    if (st == ZIPDIR_BROKEN && !(l->flags & ATTACH_ARCHIVE_BROKEN)) {
+        l->flags |= ATTACH_ARCHIVE_BROKEN;
+        if (l->why[0] == '\0')
+            util_strlcpy(l->why, why, sizeof(l->why));
+    }
+    return 0;
 }
 
 int

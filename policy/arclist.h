@@ -69,6 +69,9 @@ void arclist_init(struct arclist *l);
  * an internal failure (out of memory).
  */
 int arclist_read(struct arclist *l, const struct arclist_src *src, char *err, size_t errlen);
+/* arclist_zip_present - 1 when src ends with a zip's central directory (a self-extractor, a
+ * zip behind other bytes), whatever its first bytes say; else 0. */
+int arclist_zip_present(const struct arclist_src *src);
 /* arclist_export - l's entries as attach_inner rows in out (n of them, allocated here, owned by
  * the caller; the strings point into l->text, valid until arclist_free). 0, -1 out of memory. */
 int arclist_export(const struct arclist *l, struct attach_inner **out);

@@ -160,7 +160,7 @@ attach_end(struct attach *a, char *err, size_t errlen)
     /* When nothing fell between the windows (tbytes == tlen) they join without a gap. */
     src = (struct arclist_src){a->head, tlen > 0 ? a->tail : NULL, a->hlen, tlen, a->size};
     t = sniff_type(a->head, a->hlen, tlen > 0 ? a->tail : NULL, tlen, a->size);
-    if (sniff_is_archive(t)) {
+    if (sniff_is_archive(t) || arclist_zip_present(&src)) {
         a->facts.flags |= ATTACH_ARCHIVE;
         if (arclist_read(&a->list, &src, err, errlen) == -1)
             return -1;
