@@ -61,22 +61,11 @@ e2e_expect_reply broken "550 5.6.0 malformed MIME structure"
   printf 'and then project falcon at the end\r\n'; } >"$T/long.txt"
 send long "$(mime long notes.txt text/plain "$T/readme.txt" "$(cat "$T/long.txt")")"
 
-rcpts() { # NAME: the envelope recipients the sink got for NAME, sorted, one line
-    grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* 2>/dev/null | xargs -r grep -h '^X-Rcpt-Args:' |
-        sed 's/^X-Rcpt-Args: *//; s/ .*//' | sort | tr '\n' ' '
-}
-want_rcpts() { # NAME WANT
-    local got
-    e2e_delivered "$1" >/dev/null
-    sleep 0.3
-    got=$(rcpts "$1")
-    if [ "$got" = "$2" ]; then e2e_pass "$1: delivered to $2"; else e2e_fail "$1: delivered to '$got', want '$2'" "$T/maillog"; fi
-}
-want_rcpts redirect-kw "<compliance@example.com> "
-want_rcpts copy-pdf "<archive@example.com> <bob@example.com> "
-want_rcpts clean "<bob@example.com> "
-want_rcpts long "<compliance@example.com> "
-want_rcpts tag-zip "<bob@example.com> "
+e2e_want_rcpts redirect-kw "<compliance@example.com> "
+e2e_want_rcpts copy-pdf "<archive@example.com> <bob@example.com> "
+e2e_want_rcpts clean "<bob@example.com> "
+e2e_want_rcpts long "<compliance@example.com> "
+e2e_want_rcpts tag-zip "<bob@example.com> "
 f=$(grep -l '^X-Test-Name: tag-zip$' "$T"/sink/msg.*)
 if grep -q '^Subject: \[ZIP\] tag-zip$' "$f" && [ "$(grep -c '^X-Relaywarden-Archive:' "$f")" = 1 ] &&
     grep -q '^X-Relaywarden-Archive: yes$' "$f"; then

@@ -267,6 +267,26 @@ e2e_delivered() {
     e2e_fail "$1: never reached the sink" "$T/$1.smtp" "$T/maillog"
 }
 
+# e2e_rcpts NAME: the envelope recipients the sink got for NAME, sorted, on one line.
+e2e_rcpts() {
+    grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* 2>/dev/null | xargs -r grep -h '^X-Rcpt-Args:' |
+        sed 's/^X-Rcpt-Args: *//; s/ .*//' | sort | tr '\n' ' '
+}
+
+# e2e_want_rcpts NAME WANT: NAME reached the sink with exactly the envelope recipients WANT
+# ("<a@x> <b@y> ", sorted).
+e2e_want_rcpts() {
+    local got
+    e2e_delivered "$1" >/dev/null
+    sleep 0.5
+    got=$(e2e_rcpts "$1")
+    if [ "$got" = "$2" ]; then
+        e2e_pass "$1: delivered to $2"
+    else
+        e2e_fail "$1: delivered to '$got', want '$2'" "$T/maillog"
+    fi
+}
+
 # e2e_not_delivered NAME: nothing with X-Test-Name NAME reached the sink or waits in the queue.
 # Call it after a later message was seen delivered, so the queue has had its chance.
 e2e_not_delivered() {
