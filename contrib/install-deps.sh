@@ -6,10 +6,12 @@ set -eu
 PKGS="build-essential autoconf automake pkg-config libmilter-dev libssl-dev libmaxminddb-dev
 check postfix m4 swaks libnet-ssleay-perl openssl miltertest procps clang libclang-rt-14-dev
 dnsmasq-base libc-ares-dev libunistring-dev libfribidi-dev iproute2
-libhyperscan-dev libarchive-dev zip
+libhyperscan-dev libarchive-dev zlib1g-dev zip p7zip-full python3
 libdb5.3 libldap-2.5-0 libnsl2 libsasl2-2 libssl3"
 # systemd-analyze verify checks the unit (tests/e2e/lifecycle.sh); no systemd is started.
 PKGS="$PKGS systemd"
+# promtool checks the metrics text (tests/e2e/stats.sh).
+PKGS="$PKGS prometheus"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
