@@ -374,10 +374,8 @@ main(int argc, char **argv)
         log_msg(LOG_WARNING, "cannot set up waking the listener: a stop takes up to 5 s");
     /* after the fork and the switch of user: the thread must live in the daemon, and the file
      * belongs to the user relaywarden runs as */
-    if (metrics != NULL && stats_textfile_start(metrics, interval, serr, sizeof(serr)) == -1) {
-        log_msg(LOG_ERR, "%s", serr);
-        return 1;
-    }
+    if (metrics != NULL && stats_textfile_start(metrics, interval, serr, sizeof(serr)) == -1)
+        return main_fail(serr); /* the socket and pid file go too */
     log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION, sock, rules);
     daemon_ready(!foreground);
     if (!foreground)
