@@ -397,5 +397,5 @@ main(int argc, char **argv)
     free(rules_abs);
     free(pid_abs);
     free(sock_abs);
-    return rc == MI_SUCCESS ? 0 : 1;
+    return rc == MI_SUCCESS || signals_stop_requested() ? 0 : 1;
 }

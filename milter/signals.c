@@ -36,6 +36,7 @@
 static pthread_t signals_listener_thread;
 static atomic_int signals_have_listener;
 static atomic_int signals_done;
+static atomic_int signals_stop_seen; /* a stop signal came: the exit is a requested one */
 
 int __real_sigwait(const sigset_t *set, int *sig);
 int __wrap_sigwait(const sigset_t *set, int *sig);
@@ -120,6 +121,7 @@ signals_stop(int sig)
     pthread_attr_t a;
 
     log_msg(LOG_NOTICE, "SIG%s received: stopping", sigabbrev_np(sig));
+    atomic_store(&signals_stop_seen, 1);
     daemon_notify("STOPPING=1");
     if (!atomic_load(&signals_have_listener))
         return;
@@ -156,4 +158,10 @@ __wrap_sigwait(const sigset_t *set, int *sig)
             return 0;
         }
     }
+}
+
+int
+signals_stop_requested(void)
+{
+    return atomic_load(&signals_stop_seen);
 }

@@ -15,5 +15,9 @@ int signals_block(void);
 int signals_listener(void);
 /* signals_stopped - smfi_main has returned: the waking may end. */
 void signals_stopped(void);
+/* signals_stop_requested - 1 once SIGTERM, SIGINT or SIGQUIT asked for the stop. libmilter's
+ * listener, woken from its poll to stop at once, may report the wake-up as a failure: a
+ * requested stop still exits 0. */
+int signals_stop_requested(void);
 
 #endif
