@@ -396,14 +396,10 @@ content_mime_event(void *arg, enum mime_event ev, const struct mime_part *p,
     struct content_leaf *lf;
     int rc;
 
-    if (p->flags & (MIME_PF_MULTIPART | MIME_PF_MESSAGE)) { /* containers: names only */
-        if (ev == MIME_PART_BEGIN)
-            c->f.parts++;
+    if (p->flags & (MIME_PF_MULTIPART | MIME_PF_MESSAGE)) /* containers: names only */
         return ev == MIME_PART_END ? content_part_end(c, p, NULL) : 0;
-    }
     switch (ev) {
     case MIME_PART_BEGIN:
-        c->f.parts++;
         return content_leaf_begin(c, p);
     case MIME_PART_DATA:
         return content_leaf_data(c, p, data, len);

@@ -48,7 +48,6 @@ struct content_hit {
 
 struct content_facts {
     unsigned long long size;   /* header fields and body as the MTA passed them, in bytes */
-    unsigned parts;            /* parts seen */
     int malformed;             /* the MIME structure is broken past repair */
     int limit;                 /* a limit was passed: screening is incomplete */
     char mime_why[160];        /* what was broken or which limit */
