@@ -375,10 +375,16 @@ la_target(const char *s, struct la_opts *o)
         return -1;
     memcpy(o->host, s, n);
     o->host[n] = '\0';
-    if (colon != NULL) {
-        if (colon[1] == '\0' || strlen(colon + 1) >= sizeof(o->port) ||
-            strspn(colon + 1, "0123456789") != strlen(colon + 1))
+    for (end = o->host; *end; end++) /* a name or an address: it is printed as it is */
+        if (*end <= ' ' || *end >= 0x7f) {
+            fprintf(stderr, "relaywarden: -A: the host must be a name or an address\n");
             return -1;
+        }
+    if (colon != NULL) {
+        if (util_port(colon + 1) == -1) {
+            fprintf(stderr, "relaywarden: -A: the port must be 1 to %d\n", UTIL_PORT_MAX);
+            return -1;
+        }
         util_strlcpy(o->port, colon + 1, sizeof(o->port));
     }
     return 0;

@@ -70,6 +70,10 @@ struct stats_series {
 
 /* Twice the series kept, a power of two: probes stay short in a table at most half full. */
 #define STATS_SLOTS 8192
+/* The metrics path in an error: as much of it as log_arg shows of a command-line string
+ * (milter/log.h), escaped: every byte may become \xNN, then "..." and the NUL. */
+#define STATS_PATH_SHOWN 256
+#define STATS_PATH_ESC (STATS_PATH_SHOWN * 4 + 4)
 
 static _Atomic(struct stats_series *) stats_slots[STATS_SLOTS];
 static atomic_uint stats_nseries;
@@ -428,7 +432,11 @@ stats_textfile_start(const char *path, int interval, char *err, size_t errlen)
     stats_path = path;
     stats_interval = interval;
     if (stats_write_file(path) == -1) {
-        util_errf(err, errlen, "cannot write metrics file %s: %s", path, strerror(errno));
+        char ep[STATS_PATH_ESC];
+        int e = errno;
+
+        util_errf(err, errlen, "cannot write metrics file %s: %s",
+                  util_escape(ep, sizeof(ep), path, STATS_PATH_SHOWN), strerror(e));
         return -1;
     }
     /* The thread takes no signal: SIGHUP and SIGTERM belong to libmilter's signal thread,

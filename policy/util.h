@@ -22,6 +22,11 @@ char *util_join(char *buf, size_t len, const void *ctx, size_t n,
 void util_errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void util_lower(char *s);
+/* TCP and UDP ports are 16 bits; port 0 means "any" and cannot be connected to or named. */
+#define UTIL_PORT_MAX 65535
+/* util_port - s as a port number 1..UTIL_PORT_MAX: decimal digits only (no sign, no space, not
+ * empty, at most 5 digits), or -1. */
+int util_port(const char *s);
 int util_strcaseeq(const char *a, const char *b);
 
 /*

@@ -35,6 +35,37 @@ START_TEST(test_escape_table)
 }
 END_TEST
 
+static const struct {
+    const char *name;
+    const char *in;
+    int want;
+} port_rows[] = {
+    {"port 0 (any) is not one", "0", -1},
+    {"port 1", "1", 1},
+    {"port 25", "25", 25},
+    {"limit-1", "65534", 65534},
+    {"limit", "65535", 65535},
+    {"limit+1", "65536", -1},
+    {"99999 would wrap to 34463", "99999", -1},
+    {"six digits", "100000", -1},
+    {"leading zeros within five digits", "00025", 25},
+    {"empty", "", -1},
+    {"sign", "+25", -1},
+    {"negative", "-1", -1},
+    {"space", " 25", -1},
+    {"service name", "smtp", -1},
+    {"trailing junk", "25x", -1},
+};
+
+START_TEST(test_port_table)
+{
+    int got = util_port(port_rows[_i].in);
+
+    ck_assert_msg(got == port_rows[_i].want, "%s: got %d want %d", port_rows[_i].name, got,
+                  port_rows[_i].want);
+}
+END_TEST
+
 /* A small buffer is never overrun and always terminated. */
 START_TEST(test_escape_small_buffer)
 {
@@ -57,6 +88,7 @@ main(void)
 
     tcase_add_loop_test(tc, test_escape_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
     tcase_add_test(tc, test_escape_small_buffer);
+    tcase_add_loop_test(tc, test_port_table, 0, (int)(sizeof(port_rows) / sizeof(port_rows[0])));
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }

@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# options.sh - the command line as an admin meets it: every option the code takes is in -h and
+# in relaywarden(8), and nothing else is; a bad option or a missing argument is one line with
+# the relaywarden: prefix, and -n's errors carry the same prefix as every other error.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+RW=$top_builddir/milter/relaywarden
+MAN=$top_builddir/contrib/relaywarden.8
+T=$(mktemp -d /tmp/rw-options.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail=0
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; fail=1; }
+
+# The options of the code: getopt's string (MAIN_OPTSTRING) and the two taken before it.
+code=$(sed -n 's/^#define MAIN_OPTSTRING "\(.*\)"$/\1/p' "$top_srcdir/milter/main.c" | tr -d ':')
+[ -n "$code" ] && ok "MAIN_OPTSTRING found: $code" || bad "MAIN_OPTSTRING not found in main.c"
+code="$code"At
+"$RW" -h >"$T/help" 2>&1 || bad "-h exits non-zero"
+for o in $(echo "$code" | fold -w1 | sort); do
+    grep -qE "^  -$o( |$)" "$T/help" && ok "-$o in -h" || bad "-$o missing from -h (got: $(cat "$T/help"))"
+    grep -qE "^\.BI? \\\\-$o( |$)" "$MAN" && ok "-$o in relaywarden(8) OPTIONS" || bad "-$o missing from relaywarden(8) OPTIONS"
+done
+# ... and nothing the code does not take.
+for o in $(sed -n 's/^  -\([A-Za-z]\)\( .*\)\{0,1\}$/\1/p' "$T/help") \
+    $(sed -n 's/^\.BI\{0,1\} \\-\([A-Za-z]\)\( .*\)\{0,1\}$/\1/p' "$MAN"); do
+    case "$code" in *"$o"*) ok "-$o documented and taken" ;; *) bad "-$o documented but not taken" ;; esac
+done
+
+# The -c default: the binary's (from configure's --sysconfdir) is the man page's.
+bin_default=$(sed -n 's/^  -c FILE .*(default \(.*\))$/\1/p' "$T/help")
+man_default=$(sed -n '/^\.BI \\-c /,/^\.TP/s/^\.IR \([^ ]*\) )\.$/\1/p' "$MAN")
+if [ -n "$bin_default" ] && [ "$bin_default" = "$man_default" ]; then
+    ok "-c default agrees: $bin_default"
+else
+    bad "-c default: -h says '$bin_default', relaywarden(8) says '$man_default'"
+fi
+
+check() { # NAME WANT-EXIT WANT-OUTPUT(exact) COMMAND...
+    name=$1 want=$2 out=$3
+    shift 3
+    "$@" >"$T/out" 2>&1
+    rc=$?
+    if [ "$rc" = "$want" ] && [ "$(cat "$T/out")" = "$out" ]; then
+        ok "$name"
+    else
+        bad "$name: exit $rc (want $want); got:"
+        sed 's/^/    got:  /' "$T/out"
+        echo "    want: $out"
+    fi
+}
+check "unknown option: one line" 2 "relaywarden: unknown option -x (see -h)" "$RW" -x
+check "unknown option, 8-bit: escaped" 2 'relaywarden: unknown option -\xe9 (see -h)' "$RW" "$(printf -- '-\351')"
+check "missing argument" 2 "relaywarden: option -c needs an argument (see -h)" "$RW" -c
+check "stray argument, escaped" 2 'relaywarden: unexpected argument "a\x1bb" (see -h)' "$RW" "$(printf 'a\033b')"
+check "unknown facility, escaped" 2 'relaywarden: unknown syslog facility "ma\x0ail" (see -h)' "$RW" -l "$(printf 'ma\nil')" -n
+printf 'domains d { exa..mple.org }\nlistener l default\npolicy l {\n}\n' >"$T/bad.rules"
+check "-n errors carry the prefix" 1 "relaywarden: $T/bad.rules:1: bad domain \"exa..mple.org\"" "$RW" -n -c "$T/bad.rules"
+check "-n missing file carries the prefix" 1 "relaywarden: cannot open \"$T/none.rules\": No such file or directory" "$RW" -n -c "$T/none.rules"
+exit $fail
