@@ -140,3 +140,15 @@ util_port(const char *s)
         v = v * 10 + (s[i] - '0');
     return v >= 1 && v <= UTIL_PORT_MAX ? (int)v : -1;
 }
+
+char *
+util_errtok(char *buf, const char *s)
+{
+    return util_escape(buf, UTIL_ERR_TOKEN_SIZE, s, UTIL_ERR_TOKEN_MAX);
+}
+
+char *
+util_errpath(char *buf, const char *s)
+{
+    return util_escape(buf, UTIL_ERR_PATH_SIZE, s, UTIL_ERR_PATH_MAX);
+}
