@@ -39,8 +39,9 @@
 #endif
 #define MAIN_DEFAULT_RULES RW_SYSCONFDIR "/relaywarden/relaywarden.rules"
 #define MAIN_DEFAULT_SOCKET "unix:/run/relaywarden/relaywarden.sock"
-/* Debian's prometheus-node-exporter reads its textfile collector's files from here. */
-#define MAIN_DEFAULT_METRICS "/var/lib/prometheus/node-exporter/relaywarden.prom"
+/* The systemd unit's StateDirectory=, writable under its ProtectSystem=strict; node_exporter's
+ * textfile collector reads the file through a link in its own directory (relaywarden(8)). */
+#define MAIN_DEFAULT_METRICS "/var/lib/relaywarden/relaywarden.prom"
 /* The rules check prints errors from this buffer: RULES_MAX_REPORTED_ERRORS lines fit. */
 #define MAIN_ERRBUF (64 * 1024)
 /* The options getopt takes (-t and -A are taken before it, with long options of their own);

@@ -261,6 +261,28 @@ has esc-pidfile "cannot open pid file $T/no-such-dir/\\\\xe9.pid"
 check esc-rules 1 "$RELAYWARDEN" -f -c "$T/no-such-dir/$(printf '\t').rules" -p "unix:$T/run/h.sock"
 has esc-rules "no-such-dir/\\\\x09.rules has errors: not starting"
 
+# main.cf is merged, never clobbered: the commands contrib/postfix-main.cf and the postinst
+# give, run on a main.cf that has a milter and restrictions of its own, keep them.
+if command -v postconf >/dev/null 2>&1; then
+    mkdir -p "$T/pf" && : >"$T/pf/master.cf"
+    printf 'smtpd_milters = inet:localhost:8891\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n' >"$T/pf/main.cf"
+    sed -n 's/^#   \(cur=.*\|postconf -e .*\)$/\1/p' "$top_srcdir/contrib/postfix-main.cf" >"$T/merge.sh"
+    sed -n 's/^    \(cur=.*\|postconf -e .*\)$/\1/p' "$top_srcdir/debian/relaywarden.postinst" >"$T/merge-postinst.sh"
+    [ -s "$T/merge.sh" ] && cmp -s "$T/merge.sh" "$T/merge-postinst.sh" && e2e_pass "merge: postinst and postfix-main.cf give the same commands" || e2e_fail "merge: postinst and postfix-main.cf differ" "$T/merge.sh" "$T/merge-postinst.sh"
+    (postconf() { command postconf -c "$T/pf" "$@"; }; . "$T/merge.sh") >"$T/merge.out" 2>&1
+    got=$(postconf -c "$T/pf" -h smtpd_milters)
+    [ "$got" = "inet:localhost:8891, unix:relaywarden/relaywarden.sock" ] && e2e_pass "merge: existing milter kept, relaywarden added" || e2e_fail "merge: smtpd_milters = $got" "$T/merge.out"
+    got=$(postconf -c "$T/pf" -h smtpd_relay_restrictions)
+    [ "$got" = "permit_mynetworks, reject_unauth_destination" ] && e2e_pass "merge: smtpd_relay_restrictions untouched" || e2e_fail "merge: smtpd_relay_restrictions = $got"
+    [ "$(postconf -c "$T/pf" -h milter_macro_daemon_name)" = inbound ] && e2e_pass "merge: daemon name set" || e2e_fail "merge: daemon name not set"
+    printf '' >"$T/pf/main.cf"
+    (postconf() { command postconf -c "$T/pf" "$@"; }; . "$T/merge.sh") >"$T/merge.out" 2>&1
+    got=$(postconf -c "$T/pf" -h smtpd_milters)
+    [ "$got" = "unix:relaywarden/relaywarden.sock" ] && e2e_pass "merge: on an empty main.cf, no leading comma" || e2e_fail "merge: smtpd_milters = $got" "$T/merge.out"
+else
+    e2e_fail "merge: postconf is missing"
+fi
+
 # -u: the rules, and every include, must load as that user, or the start is refused (every
 # reload would fail); as root they are readable, so root's rules check alone would pass.
 mkdir -p "$T/private" && chmod 755 "$T/private"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # options.sh - the command line as an admin meets it: every option the code takes is in -h and
 # in relaywarden(8), and nothing else is; a bad option or a missing argument is one line with
-# the relaywarden: prefix, and -n's errors carry the same prefix as every other error.
+# the relaywarden: prefix, and -n's errors carry the same prefix as every other error. And the
+# docs agree with the code and each other: socket paths, the metrics place, install steps.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 RW=$top_builddir/milter/relaywarden
@@ -36,6 +37,43 @@ if [ -n "$bin_default" ] && [ "$bin_default" = "$man_default" ]; then
 else
     bad "-c default: -h says '$bin_default', relaywarden(8) says '$man_default'"
 fi
+
+same() { # NAME VALUE...: every value is the first, and it is not empty
+    name=$1 first=$2
+    shift
+    for v in "$@"; do
+        if [ -z "$v" ] || [ "$v" != "$first" ]; then
+            bad "$name: '$first' vs '$v' (all: $*)"
+            return
+        fi
+    done
+    ok "$name: $first"
+}
+SRC=$top_srcdir
+UNIT=$top_builddir/contrib/relaywarden.service
+# Sendmail's socket: -p's default, sendmail.mc, README, relaywarden(8).
+same "Sendmail socket" \
+    "$(sed -n 's/^  -p SOCKET .*(default unix:\(.*\))$/\1/p' "$T/help")" \
+    "$(sed -n 's/^INPUT_MAIL_FILTER.*S=local:\([^,]*\),.*/\1/p' "$SRC/contrib/sendmail.mc")" \
+    "$(sed -n 's/^INPUT_MAIL_FILTER.*S=local:\([^,]*\),.*/\1/p' "$SRC/README")" \
+    "$(sed -n 's/^\.B INPUT_MAIL_FILTER.*S=local:\([^,]*\),.*/\1/p' "$MAN")"
+# Postfix's socket: the unit, README's command line, relaywarden(8)'s FILES.
+same "Postfix socket" \
+    "$(sed -n 's/.* -p unix:\(\/var\/spool[^ ]*\) .*/\1/p' "$UNIT" | head -1)" \
+    "$(sed -n 's/.* -p unix:\(\/var\/spool[^ ]*\) .*/\1/p' "$SRC/README" | head -1)" \
+    "$(sed -n '/^\.SH FILES/,$s/^\.I \(\/var\/spool.*\)$/\1/p' "$MAN")"
+# The metrics place: -s's default is in the unit's StateDirectory=, as README and the man say.
+metrics=$(sed -n 's/^ *\(\/var\/lib\/relaywarden\/[^ )]*\)) for a person and exit$/\1/p' "$T/help")
+same "metrics default" "$metrics" \
+    "/var/lib/$(sed -n 's/^StateDirectory=//p' "$UNIT")/relaywarden.prom" \
+    "$(grep -o '/var/lib/relaywarden/relaywarden.prom (-m.s default)' "$SRC/README" | cut -d' ' -f1)" \
+    "$(sed -n '/^\.SH FILES/,$s/^\.I \(\/var\/lib\/relaywarden\/.*\)$/\1/p' "$MAN")"
+# make install's closing steps are README's.
+for step in "adduser --system --ingroup postfix --no-create-home --home /nonexistent relaywarden" \
+    "systemctl daemon-reload" "systemctl enable --now relaywarden"; do
+    grep -qF "$step" "$SRC/README" && grep -qF "$step" "$SRC/Makefile.am" &&
+        ok "install step in README and make install: $step" || bad "install step not in both: $step"
+done
 
 check() { # NAME WANT-EXIT WANT-OUTPUT(exact) COMMAND...
     name=$1 want=$2 out=$3
