@@ -312,7 +312,7 @@ main(int argc, char **argv)
     int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, pidfd = -1, strict = 0, show = 0;
     int interval = STATS_INTERVAL_DEFAULT;
     const char *metrics = NULL;
-    char serr[512], e1[LOG_ARG_SIZE], e2[LOG_ARG_SIZE];
+    char serr[MAIN_STARTERR], e1[LOG_ARG_SIZE], e2[LOG_ARG_SIZE];
     size_t n;
 
     /* Names inside archives come through libarchive, which converts them to the locale's

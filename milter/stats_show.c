@@ -123,8 +123,10 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
     }
     util_strlcpy(rows[SHOW_LISTENERS].name, "(others)", sizeof(rows[0].name));
     if ((f = fopen(path, "r")) == NULL) {
-        util_errf(err, errlen, "cannot read %s: %s (is relaywarden running with -m %s?)", path,
-                  strerror(errno), path);
+        int e = errno;
+
+        util_errf(err, errlen, "cannot read %s: %s (is relaywarden running with -m %s?)",
+                  UTIL_ERRPATH(path), strerror(e), UTIL_ERRPATH(path));
         goto done;
     }
     if ((dec = open_memstream(&decbuf, &declen)) == NULL) {
@@ -137,14 +139,14 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
         if (len > 0 && buf[len - 1] == '\n')
             buf[--len] = '\0';
         else if (!feof(f)) {
-            util_errf(err, errlen, "%s:%zu: line too long (more than %d bytes)", path, lineno,
-                      STATS_LINE_MAX);
+            util_errf(err, errlen, "%s:%zu: line too long (more than %d bytes)",
+                      UTIL_ERRPATH(path), lineno, STATS_LINE_MAX);
             goto done;
         }
         if ((r = show_parse(buf, l)) == 0)
             continue;
         if (r == -1) {
-            util_errf(err, errlen, "%s:%zu: not a metrics line", path, lineno);
+            util_errf(err, errlen, "%s:%zu: not a metrics line", UTIL_ERRPATH(path), lineno);
             goto done;
         }
         if (strcmp(l->name, "relaywarden_connections_total") == 0)

@@ -96,4 +96,8 @@ check "unknown facility, escaped" 2 'relaywarden: unknown syslog facility "ma\x0
 printf 'domains d { exa..mple.org }\nlistener l default\npolicy l {\n}\n' >"$T/bad.rules"
 check "-n errors carry the prefix" 1 "relaywarden: $T/bad.rules:1: bad domain \"exa..mple.org\"" "$RW" -n -c "$T/bad.rules"
 check "-n missing file carries the prefix" 1 "relaywarden: cannot open \"$T/none.rules\": No such file or directory" "$RW" -n -c "$T/none.rules"
+check "-s: the path escaped" 1 'relaywarden: cannot read /nonexistent/\x09x.prom: No such file or directory (is relaywarden running with -m /nonexistent/\x09x.prom?)' "$RW" -s -m "$(printf '/nonexistent/\tx.prom')"
+printf 'listener l default\npolicy l {\n}\n' >"$T/ok.rules"
+check "-t: a listener name escaped" 2 'relaywarden: no listener "x\x1b[2J" in the rules' "$RW" -c "$T/ok.rules" -t --listener "$(printf 'x\033[2J')" --from a@example.com --to b@example.com
+check "-t: rules errors carry the prefix" 2 "relaywarden: cannot open \"$T/none.rules\": No such file or directory" "$RW" -c "$T/none.rules" -t --listener l --from a@example.com --to b@example.com
 exit $fail
