@@ -174,15 +174,15 @@ daemon_unix_addr(const char *path, struct sockaddr_un *sa, char *err, size_t err
 }
 
 /* daemon_inet_port - the PORT of "inet:PORT@HOST" / "inet6:PORT@HOST" checked: libmilter
- * takes it with atoi into 16 bits, so 99999 would quietly become 34463. A name (smtp) is left
- * to libmilter's getservbyname. 0 or -1. */
+ * takes a port that starts with a digit with atoi into 16 bits, so 99999 would quietly become
+ * 34463 and 25x port 25. A name (smtp) is left to libmilter's getservbyname. 0 or -1. */
 static int
 daemon_inet_port(const char *conn, const char *spec, char *err, size_t errlen)
 {
     char port[8], ec[LOG_ARG_SIZE];
     size_t n = strcspn(spec, "@");
 
-    if (n > 0 && strspn(spec, "0123456789") >= n) {
+    if (n > 0 && spec[0] >= '0' && spec[0] <= '9') {
         if (n < sizeof(port)) {
             memcpy(port, spec, n);
             port[n] = '\0';

@@ -220,7 +220,7 @@ unchanged pid-symlink "$T/run/passwd" "root:x:0:0:root:/root:/bin/bash"
 printf '12345678901\n' >"$T/run/eleven.pid" # one digit more than a pid has
 check pid-11-digits 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/run/eleven.pid"
 has pid-11-digits "eleven.pid exists and is not a relaywarden pid file"
-for stale in "1234567890" "999999" ""; do # 10 digits, a dead pid, emptied at a stop: ours, reused
+for stale in "123456789" "1234567890" ""; do # 9 and 10 digits (a pid's most), emptied: ours, reused
     printf '%s\n' "$stale" >"$T/run/stale.pid"
     [ -z "$stale" ] && : >"$T/run/stale.pid"
     check "pid-stale-'$stale'" 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/run/stale.pid"
@@ -241,6 +241,10 @@ for port in 0 65536 99999 100000; do
     check "inet-port-$port" 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "inet:$port@127.0.0.1"
     has "inet-port-$port" "milter socket inet:$port@127.0.0.1: the port must be 1 to 65535 \(inet:PORT@HOST\)"
 done
+check inet-port-25x 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "inet:25x@127.0.0.1"
+has inet-port-25x "milter socket inet:25x@127.0.0.1: the port must be 1 to 65535"
+check inet-port-none 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "inet:@127.0.0.1"
+has inet-port-none "milter socket inet:@127.0.0.1: no port \(inet:PORT@HOST\)"
 check inet6-port-65536 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "inet6:65536@::1"
 has inet6-port-65536 "the port must be 1 to 65535"
 for port in 65534 65535; do # limit-1 and the limit bind (or fail for a reason of the system's)
