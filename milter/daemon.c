@@ -88,8 +88,7 @@ daemon_pidfile_lock(const char *path, int *fd, char *err, size_t errlen)
         return -1;
     }
     if (fstat(f, &st) == -1 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-        st.st_size > DAEMON_PID_TEXT - 1 ||
-        (n = pread(f, text, sizeof(text) - 1, 0)) < 0 ||
+        st.st_size > DAEMON_PID_TEXT - 1 || (n = pread(f, text, sizeof(text) - 1, 0)) < 0 ||
         !daemon_pidfile_is_ours(text, (size_t)n)) {
         snprintf(err, errlen,
                  "pid file %s exists and is not a relaywarden pid file (a regular file "
@@ -188,8 +187,7 @@ daemon_inet_port(const char *conn, const char *spec, char *err, size_t errlen)
             port[n] = '\0';
         }
         if (n >= sizeof(port) || util_port(port) == -1) {
-            snprintf(err, errlen,
-                     "milter socket %s: the port must be 1 to %d (inet:PORT@HOST)",
+            snprintf(err, errlen, "milter socket %s: the port must be 1 to %d (inet:PORT@HOST)",
                      log_arg(ec, conn), UTIL_PORT_MAX);
             return -1;
         }

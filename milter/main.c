@@ -183,8 +183,7 @@ main_drop_privileges(const struct passwd *pw)
 
     if (initgroups(pw->pw_name, pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
         setuid(pw->pw_uid) == -1) {
-        log_msg(LOG_ERR, "cannot switch to user %s: %s", log_arg(eu, pw->pw_name),
-                strerror(errno));
+        log_msg(LOG_ERR, "cannot switch to user %s: %s", log_arg(eu, pw->pw_name), strerror(errno));
         return -1;
     }
     if (pw->pw_uid != 0 && setuid(0) != -1) {
@@ -225,7 +224,7 @@ main_check_as_user(const char *rules, const struct passwd *pw, char *err, size_t
     struct ruleset *rs;
     ssize_t n;
     int p[2], status;
-    pid_t pid;
+    pid_t pid, w;
 
     if (report == NULL || pipe(p) == -1 || (pid = fork()) == -1) {
         snprintf(err, errlen, "cannot check the rules as user %s: %s", log_arg(eu, pw->pw_name),
@@ -256,9 +255,9 @@ main_check_as_user(const char *rules, const struct passwd *pw, char *err, size_t
     }
     report[used] = '\0';
     close(p[0]);
-    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+    while ((w = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
         ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    if (w == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         free(report);
         return 0;
     }
@@ -495,8 +494,8 @@ main(int argc, char **argv)
      * belongs to the user relaywarden runs as */
     if (metrics != NULL && stats_textfile_start(metrics, interval, serr, sizeof(serr)) == -1)
         return main_fail(serr); /* the socket and pid file go too */
-    log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION,
-            log_arg(e1, sock), log_arg(e2, rules));
+    log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION, log_arg(e1, sock),
+            log_arg(e2, rules));
     daemon_ready(!foreground);
     if (!foreground)
         log_to_stderr(0);
@@ -504,8 +503,8 @@ main(int argc, char **argv)
     signals_stopped();
     main_stop_report();
     if (daemon_socket_remove() == -1)
-        log_msg(LOG_WARNING, "cannot remove the socket %s: %s",
-                log_arg(e1, daemon_unix_path(sock)), strerror(errno));
+        log_msg(LOG_WARNING, "cannot remove the socket %s: %s", log_arg(e1, daemon_unix_path(sock)),
+                strerror(errno));
     if (pidfd != -1 && daemon_pidfile_remove(pidfile, pidfd) == -1)
         log_msg(LOG_WARNING,
                 "cannot remove the pid file %s (its directory is not writable by "

@@ -139,8 +139,8 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
         if (len > 0 && buf[len - 1] == '\n')
             buf[--len] = '\0';
         else if (!feof(f)) {
-            util_errf(err, errlen, "%s:%zu: line too long (more than %d bytes)",
-                      UTIL_ERRPATH(path), lineno, STATS_LINE_MAX);
+            util_errf(err, errlen, "%s:%zu: line too long (more than %d bytes)", UTIL_ERRPATH(path),
+                      lineno, STATS_LINE_MAX);
             goto done;
         }
         if ((r = show_parse(buf, l)) == 0)

@@ -278,8 +278,7 @@ trial_run(struct ruleset *rs, struct trial *t)
         if (strcmp(rs->listeners[i].name, t->listener) == 0)
             l = &rs->listeners[i];
     if (l == NULL) {
-        fprintf(stderr, "relaywarden: no listener \"%s\" in the rules\n",
-                UTIL_ERRTOK(t->listener));
+        fprintf(stderr, "relaywarden: no listener \"%s\" in the rules\n", UTIL_ERRTOK(t->listener));
         return 2;
     }
     if (t->message != NULL && (msg = trial_read(t->message, &msglen)) == NULL)

@@ -149,8 +149,7 @@ list_add_net(struct list *l, const char *item, char *err, size_t errlen)
         int bits = (int)plen - i * 8;
         unsigned char m = bits >= 8 ? 0xff : bits <= 0 ? 0 : (unsigned char)(0xff << (8 - bits));
         if (a.bytes[i] & ~m) {
-            util_errf(err, errlen,
-                      "bad network \"%s\": address has bits set past the /%ld prefix",
+            util_errf(err, errlen, "bad network \"%s\": address has bits set past the /%ld prefix",
                       UTIL_ERRTOK(item), plen);
             return -1;
         }
@@ -288,8 +287,8 @@ list_text_ok(const struct list *l, const char *item, char *err, size_t errlen)
     }
     for (p = (const unsigned char *)item; *p; p++)
         if (*p < 0x20 || *p == 0x7f) {
-            util_errf(err, errlen, "bad %s item \"%s\": control character",
-                      list_type_name(l->type), UTIL_ERRTOK(item));
+            util_errf(err, errlen, "bad %s item \"%s\": control character", list_type_name(l->type),
+                      UTIL_ERRTOK(item));
             return -1;
         }
     return 0;
@@ -370,8 +369,7 @@ list_add_hash(struct list *l, const char *item, char *err, size_t errlen)
     int r;
 
     if (strlen(item) != 64 || strspn(item, "0123456789abcdefABCDEF") != 64) {
-        util_errf(err, errlen, "bad hash \"%s\": a SHA-256 is 64 hex digits",
-                  UTIL_ERRTOK(item));
+        util_errf(err, errlen, "bad hash \"%s\": a SHA-256 is 64 hex digits", UTIL_ERRTOK(item));
         return -1;
     }
     memcpy(buf, item, sizeof(buf));

@@ -112,8 +112,8 @@ parse_err(struct parser *p, int line, const char *fmt, ...)
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
     }
-    n = snprintf(p->err + p->errused, p->errlen - p->errused, "%s:%d: %s\n",
-                 UTIL_ERRPATH(p->file), line, msg);
+    n = snprintf(p->err + p->errused, p->errlen - p->errused, "%s:%d: %s\n", UTIL_ERRPATH(p->file),
+                 line, msg);
     if (n > 0)
         p->errused += (size_t)n < p->errlen - p->errused ? (size_t)n : p->errlen - p->errused - 1;
 }
@@ -425,8 +425,8 @@ parse_list_def(struct parser *p, enum list_type type)
     util_strlcpy(name, p->tok.text, sizeof(name));
     if ((e = strset_get(&p->rs->lists, name)) != NULL) {
         const struct list *old = e->value;
-        parse_err(p, line, "list <%s> is already defined at %s:%d", name,
-                  UTIL_ERRPATH(old->file), old->line);
+        parse_err(p, line, "list <%s> is already defined at %s:%d", name, UTIL_ERRPATH(old->file),
+                  old->line);
         parse_skip_line(p);
         return;
     }
@@ -571,8 +571,8 @@ parse_include_loop(struct parser *p, int line, int from, const char *path)
         n += (size_t)w;
     }
     if (i < p->depth && i < PARSE_MAX_INCLUDE_DEPTH) /* did not fit: say so, never cut silently */
-        parse_err(p, line, "include loop through %d files, from \"%s\" back to it",
-                  p->depth - from, UTIL_ERRPATH(path));
+        parse_err(p, line, "include loop through %d files, from \"%s\" back to it", p->depth - from,
+                  UTIL_ERRPATH(path));
     else
         parse_err(p, line, "include loop: %s%s", chain, UTIL_ERRPATH(path));
 }
@@ -604,8 +604,8 @@ parse_st_include(struct parser *p)
     /* Includes fanning out (a file included ten times by files included ten times) would
      * read without end: the whole set of rules files is bounded. */
     if (p->rs->nfiles >= PARSE_MAX_FILES) {
-        parse_err(p, line, "more than %d rules and list files read: \"%s\" is not",
-                  PARSE_MAX_FILES, UTIL_ERRPATH(path));
+        parse_err(p, line, "more than %d rules and list files read: \"%s\" is not", PARSE_MAX_FILES,
+                  UTIL_ERRPATH(path));
         return;
     }
     parse_file(p, path, line);

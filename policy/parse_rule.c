@@ -115,8 +115,7 @@ parse_reply(struct parser *p, struct rule *r, const char *s, int line)
         }
         if ((int)a != klass) {
             parse_err(p, line, "enhanced status code %s does not fit %s (needs %d.x.x)",
-                      UTIL_ERRTOK(x),
-                      ad->name, klass);
+                      UTIL_ERRTOK(x), ad->name, klass);
             return -1;
         }
         util_strlcpy(r->reply.xcode, x, sizeof(r->reply.xcode));

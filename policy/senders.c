@@ -130,8 +130,7 @@ senders_add_addr(struct senders_owned *o, char *a, unsigned opts, char *err, siz
         if (n == NULL || strchr(a, '@') == NULL) {
             if (n != NULL)
                 o->globs = n;
-            util_errf(err, errlen, "bad address pattern \"%s\": needs an '@'",
-                      UTIL_ERRTOK(a));
+            util_errf(err, errlen, "bad address pattern \"%s\": needs an '@'", UTIL_ERRTOK(a));
             return -1;
         }
         o->globs = n;
@@ -216,8 +215,7 @@ senders_add_line(struct senders *s, const char *line, char *err, size_t errlen)
         }
     }
     if (n < 2) {
-        util_errf(err, errlen, "\"%s\": a login needs at least one address",
-                  UTIL_ERRTOK(line));
+        util_errf(err, errlen, "\"%s\": a login needs at least one address", UTIL_ERRTOK(line));
         return -1;
     }
     return 0;
