@@ -100,4 +100,16 @@ check "-s: the path escaped" 1 'relaywarden: cannot read /nonexistent/\x09x.prom
 printf 'listener l default\npolicy l {\n}\n' >"$T/ok.rules"
 check "-t: a listener name escaped" 2 'relaywarden: no listener "x\x1b[2J" in the rules' "$RW" -c "$T/ok.rules" -t --listener "$(printf 'x\033[2J')" --from a@example.com --to b@example.com
 check "-t: rules errors carry the prefix" 2 "relaywarden: cannot open \"$T/none.rules\": No such file or directory" "$RW" -c "$T/none.rules" -t --listener l --from a@example.com --to b@example.com
+# Command-line strings in a message: LOG_ARG_MAX (256) bytes shown, one more is cut and marked.
+for n in 255 256 257; do
+    arg=$(head -c "$n" /dev/zero | tr '\0' f)
+    shown=$(printf '%s' "$arg" | head -c 256)
+    [ "$n" -gt 256 ] && shown="$shown..."
+    check "-l of $n bytes: $((n > 256 ? 256 : n)) shown" 2 "relaywarden: unknown syslog facility \"$shown\" (see -h)" "$RW" -l "$arg" -n
+    # -s: STATS_PATH_SHOWN (256) bytes of the path, the same
+    p=/$(head -c $((n - 1)) /dev/zero | tr '\0' p | sed 's/\(.\{49\}\)./\1\//g') # no name over 255
+    ps=$(printf '%s' "$p" | head -c 256)
+    [ "$n" -gt 256 ] && ps="$ps..."
+    check "-s path of $n bytes: $((n > 256 ? 256 : n)) shown" 1 "relaywarden: cannot read $ps: No such file or directory (is relaywarden running with -m $ps?)" "$RW" -s -m "$p"
+done
 exit $fail
