@@ -27,6 +27,14 @@
     "(unauthenticated client 203.0.113.77, no TLS, MAIL FROM <probe@relay-audit.invalid>, "        \
     "RCPT TO <probe@relay-audit.invalid>)\n"
 
+/* What a forged partner sender gets through lines 14 (accept) and 15 (refusal) of a row with a
+ * partners list after BASE. */
+#define PARTNER_WARNING                                                                            \
+    "%F:14: warning: listener out relays for anyone: rcpt accept at line 14 comes before the "    \
+    "relay refusal at line 15 (unauthenticated client 203.0.113.77, no TLS, MAIL FROM "           \
+    "<audit@partner.example>, RCPT TO <probe@relay-audit.invalid>; the accept tests the sender, " \
+    "and MAIL FROM is forgeable: anyone can write <audit@partner.example>)\n"
+
 static const struct {
     const char *name;
     const char *text;
@@ -112,6 +120,35 @@ static const struct {
      "%F:9: warning: listener other takes every connection that no listener names, and policy "
      "out relays there for logins: a catch-all listener should relay for nobody\n"},
     {"restrictive default listener", BASE "listener other default policy in\n", ""},
+    /* a sender list that is not ours: MAIL FROM is forgeable, in every polarity */
+    {"accept from a partner list before the relay refusal",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept from <partners>\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"accept from-claims a partner list before the relay refusal",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept from-claims <partners>\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"accept !from !<partners> before the relay refusal",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept !from !<partners>\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"a partner list that also holds our domain is probed with its other domain",
+     BASE "domains partners { example.com partner.example }\n" OUT_HEAD
+          "    rcpt accept from <partners>\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"an inline sender list",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept from { partner.example }\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"accept from a partner list after a login is fine",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept auth from <partners>\n    rcpt reject to !<ours>\n}\n",
+     ""},
+    {"a partner list that only refuses is fine",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt reject from <partners>\n    rcpt reject to !<ours>\n}\n",
+     ""},
 };
 
 /* Expands %F to path. */
