@@ -790,6 +790,18 @@ audit_listener(struct audit *a, const struct listener *l)
         audit_probes(a, l, &a->out4, "audit-probe", 0, audit_try_default, NULL);
 }
 
+static void
+audit_free(struct audit *a)
+{
+    free(a->ours);
+    free(a->routed);
+    free(a->ours_lists);
+    free(a->nets);
+    free(a->senders);
+    free(a->sender_lists);
+    free(a->author);
+}
+
 static int
 audit_order(const void *x, const void *y)
 {
@@ -839,12 +851,32 @@ audit_ruleset(const struct ruleset *rs, char *out, size_t outlen)
     for (i = 0; i < a.nw; i++)
         free(a.w[i].text);
     free(a.w);
-    free(a.ours);
-    free(a.routed);
-    free(a.ours_lists);
-    free(a.nets);
-    free(a.senders);
-    free(a.sender_lists);
-    free(a.author);
+    audit_free(&a);
+    return n;
+}
+
+size_t
+audit_sender_domains(const struct ruleset *rs, char (*out)[AUDIT_DOMAIN_LEN], size_t max)
+{
+    struct audit a;
+    size_t i, j, n = 0;
+
+    memset(&a, 0, sizeof(a));
+    a.rs = rs;
+    if (audit_collect(&a) == -1) {
+        audit_free(&a);
+        return (size_t)-1;
+    }
+    for (i = 0; i < a.nours + a.nsenders; i++) {
+        const char *d = i < a.nours ? a.ours[i].domain : a.senders[i - a.nours].domain;
+        for (j = 0; j < n && j < max && !util_strcaseeq(out[j], d); j++)
+            ;
+        if (j < n)
+            continue;
+        if (n < max)
+            util_strlcpy(out[n], d, AUDIT_DOMAIN_LEN);
+        n++;
+    }
+    audit_free(&a);
     return n;
 }

@@ -240,6 +240,48 @@ START_TEST(test_audit_short_buffer)
 }
 END_TEST
 
+/* audit_sender_domains: one domain per sender list (and per list of ours), without repeats,
+ * and the count past max. */
+static const struct {
+    const char *name;
+    const char *text;
+    size_t max;
+    size_t want_n;
+    const char *want; /* the domains copied, space-separated */
+} sender_rows[] = {
+    {"ours only", BASE, 8, 1, "example.com"},
+    {"a partner list",
+     BASE "domains partners { partner.example }\npolicy x {\n    rcpt accept auth from <partners>\n}\n", 8,
+     2, "example.com partner.example"},
+    {"a wildcard partner",
+     BASE "policy x {\n    mail reject !auth from-claims { *.partner.example }\n}\n", 8, 2,
+     "example.com audit.partner.example"},
+    {"the same domain in two lists once",
+     BASE "policy x {\n    mail reject from { example.com }\n    header reject header-from { "
+          "Example.com }\n}\n",
+     8, 1, "example.com"},
+    {"more than max: counted, not copied",
+     BASE "policy x {\n    mail reject from { a.example }\n    mail reject from { b.example }\n}\n",
+     2, 3, "example.com a.example"},
+};
+
+START_TEST(test_audit_sender_domains)
+{
+    static char got[65536];
+    char dom[8][AUDIT_DOMAIN_LEN];
+    struct ruleset *rs = testutil_load(sender_rows[_i].text);
+    size_t n = audit_sender_domains(rs, dom, sender_rows[_i].max), i, o = 0;
+
+    got[0] = '\0';
+    for (i = 0; i < n && i < sender_rows[_i].max; i++)
+        o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s", i ? " " : "", dom[i]);
+    ck_assert_msg(n == sender_rows[_i].want_n && strcmp(got, sender_rows[_i].want) == 0,
+                  "%s: got %zu \"%s\", want %zu \"%s\"", sender_rows[_i].name, n, got,
+                  sender_rows[_i].want_n, sender_rows[_i].want);
+    rules_unref(rs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -251,6 +293,8 @@ main(void)
     tcase_add_test(tc, test_audit_sample_clean);
     tcase_add_loop_test(tc, test_audit_report_limit, 0, 3);
     tcase_add_test(tc, test_audit_short_buffer);
+    tcase_add_loop_test(tc, test_audit_sender_domains, 0,
+                        (int)(sizeof(sender_rows) / sizeof(sender_rows[0])));
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }
