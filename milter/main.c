@@ -206,7 +206,7 @@ main(int argc, char **argv)
     char *rules_abs = NULL, *pid_abs = NULL, *sock_abs = NULL, err[MAIN_STARTERR];
     struct passwd *pw = NULL;
     int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, pidfd = -1, strict = 0, show = 0;
-    int interval = STATS_INTERVAL_DEFAULT;
+    int interval = STATS_INTERVAL_DEFAULT, interval_given = 0;
     const char *metrics = NULL;
     char serr[512];
     size_t n;
@@ -260,6 +260,7 @@ main(int argc, char **argv)
                         STATS_INTERVAL_MAX, optarg);
                 return 2;
             }
+            interval_given = 1;
             break;
         case 's':
             show = 1;
@@ -287,6 +288,10 @@ main(int argc, char **argv)
     }
     if (optind != argc) {
         main_usage(stderr);
+        return 2;
+    }
+    if (interval_given && metrics == NULL) { /* it would be ignored, and the admin not told */
+        fprintf(stderr, "relaywarden: -M is how often the -m metrics file is written: give -m\n");
         return 2;
     }
     if (check)

@@ -8,6 +8,9 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +143,8 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
     size_t nrows = 0, i, lineno = 0;
     int rc = -1, r;
     FILE *f = NULL, *dec = NULL;
+    struct stat st;
+    int fd;
     char *decbuf = NULL;
     size_t declen = 0;
 
@@ -148,9 +153,23 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
         goto done;
     }
     util_strlcpy(rows[SHOW_LISTENERS].name, "(others)", sizeof(rows[0].name));
-    if ((f = fopen(path, "r")) == NULL) {
+    /* O_NONBLOCK: a FIFO (or a device) at the path must not block the open; only a regular
+     * file is the daemon's textfile */
+    if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
         util_errf(err, errlen, "cannot read %s: %s (is relaywarden running with -m %s?)", path,
                   strerror(errno), path);
+        goto done;
+    }
+    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+        util_errf(err, errlen, "cannot read %s: not a regular file (the metrics file relaywarden "
+                               "-m writes is one)",
+                  path);
+        close(fd);
+        goto done;
+    }
+    if ((f = fdopen(fd, "r")) == NULL) {
+        util_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        close(fd);
         goto done;
     }
     if ((dec = open_memstream(&decbuf, &declen)) == NULL) {
