@@ -296,8 +296,9 @@ la_unasked(struct la_conn *c, const char *before)
         c->len = (size_t)n;
     if (c->len == 0)
         return 0;
-    la_fail(c, "a reply that is not SMTP: %zu unasked-for byte%s before %s (the server is out of "
-               "step with the commands)",
+    la_fail(c,
+            "a reply that is not SMTP: %zu unasked-for byte%s before %s (the server is out of "
+            "step with the commands)",
             c->len, c->len == 1 ? "" : "s", before);
     return -1;
 }
@@ -423,8 +424,8 @@ la_run(const struct la_opts *o, const struct la_test *t, const char *sender, cha
         if (la_cmd(c, "RSET", &r) == -1) /* and no DATA: nothing is sent */
             goto error;
         if (r.code / 100 != 2) {
-            la_fail(c, "RSET answered %d %s: the replies are out of step with the commands",
-                    r.code, r.text);
+            la_fail(c, "RSET answered %d %s: the replies are out of step with the commands", r.code,
+                    r.text);
             goto error;
         }
     }
@@ -581,14 +582,10 @@ int
 liveaudit_main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"domain", required_argument, NULL, 'd'},
-        {"foreign", required_argument, NULL, 'F'},
-        {"helo", required_argument, NULL, 'H'},
-        {"timeout", required_argument, NULL, 'T'},
-        {"data", no_argument, NULL, 'D'},
-        {"sender-domain", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"domain", required_argument, NULL, 'd'}, {"foreign", required_argument, NULL, 'F'},
+        {"helo", required_argument, NULL, 'H'},   {"timeout", required_argument, NULL, 'T'},
+        {"data", no_argument, NULL, 'D'},         {"sender-domain", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     static struct la_opts o; /* static: the sender domains make it a few KiB */
     const char *target = NULL, *rules = NULL;
@@ -660,8 +657,8 @@ liveaudit_main(int argc, char **argv)
     if (!la_domain_ok("--domain", o.domain) || !la_domain_ok("--foreign", o.foreign))
         return LIVEAUDIT_USAGE;
     if (la_under(o.foreign, o.domain)) {
-        fprintf(stderr, "relaywarden: the foreign domain must not be ours: %s is %s\n",
-                o.foreign, util_strcaseeq(o.foreign, o.domain) ? "--domain" : "under --domain");
+        fprintf(stderr, "relaywarden: the foreign domain must not be ours: %s is %s\n", o.foreign,
+                util_strcaseeq(o.foreign, o.domain) ? "--domain" : "under --domain");
         return LIVEAUDIT_USAGE;
     }
     if (rules != NULL && la_rules_senders(&o, rules) == -1)

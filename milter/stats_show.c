@@ -161,8 +161,9 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
         goto done;
     }
     if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-        util_errf(err, errlen, "cannot read %s: not a regular file (the metrics file relaywarden "
-                               "-m writes is one)",
+        util_errf(err, errlen,
+                  "cannot read %s: not a regular file (the metrics file relaywarden "
+                  "-m writes is one)",
                   path);
         close(fd);
         goto done;
@@ -205,9 +206,10 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
             else
                 row->ok += (unsigned long long)l->v;
         } else if (strcmp(l->name, "relaywarden_decisions_total") == 0)
-            fprintf(dec, "  %-12s %-18s %s%s%s: %.0f\n", show_vis(vis, 0, show_label(l, "listener")),
-                    show_vis(vis, 1, show_label(l, "action")), show_vis(vis, 2, show_label(l, "rule")),
-                    show_label(l, "name")[0] ? " " : "", show_vis(vis, 3, show_label(l, "name")), l->v);
+            fprintf(
+                dec, "  %-12s %-18s %s%s%s: %.0f\n", show_vis(vis, 0, show_label(l, "listener")),
+                show_vis(vis, 1, show_label(l, "action")), show_vis(vis, 2, show_label(l, "rule")),
+                show_label(l, "name")[0] ? " " : "", show_vis(vis, 3, show_label(l, "name")), l->v);
         else if (strcmp(l->name, "relaywarden_rdns_verdicts_total") == 0)
             fprintf(dec, "  rdns %s on %s: %.0f\n", show_vis(vis, 0, show_label(l, "verdict")),
                     show_vis(vis, 1, show_label(l, "listener")), l->v);
@@ -235,8 +237,8 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
             (i == SHOW_LISTENERS &&
              rows[i].conn + rows[i].msgs + rows[i].bytes + rows[i].ok + rows[i].refused > 0))
             fprintf(out, "  %-12s %12llu %10llu %11llu %8llu %14llu\n",
-                    i == SHOW_LISTENERS ? rows[i].name : show_vis(vis, 0, rows[i].name), rows[i].conn,
-                    rows[i].msgs, rows[i].ok, rows[i].refused, rows[i].bytes);
+                    i == SHOW_LISTENERS ? rows[i].name : show_vis(vis, 0, rows[i].name),
+                    rows[i].conn, rows[i].msgs, rows[i].ok, rows[i].refused, rows[i].bytes);
     fprintf(out, "\ndecisions (listener, action, rule and name: count) and rDNS verdicts\n%s",
             decbuf ? decbuf : "");
     fprintf(out, "\nrdns lookups of our own: %.0f (%.0f failed)", lookups, failures);

@@ -595,10 +595,10 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
                     p.tls = (int)ti;
                     p.rdns = ri == 1 ? &a->rd_pass : ri == 2 ? &a->rd_unverified : NULL;
                     p.rdns_fails = ri == 3;
-                    p.from = fi == 0          ? &a->foreign
-                             : fi == 1        ? &a->null
+                    p.from = fi == 0             ? &a->foreign
+                             : fi == 1           ? &a->null
                              : fi < a->nours + 2 ? &a->ours[fi - 2]
-                                              : &a->senders[fi - 2 - a->nours];
+                                                 : &a->senders[fi - 2 - a->nours];
                     p.rcpt = ours_rcpts ? &a->ours[ci] : ci == 0 ? &a->foreign : &a->routed[ci - 1];
                     if (try(a, l, &p, ctx))
                         return 1;

@@ -30,9 +30,9 @@
 /* What a forged partner sender gets through lines 14 (accept) and 15 (refusal) of a row with a
  * partners list after BASE. */
 #define PARTNER_WARNING                                                                            \
-    "%F:14: warning: listener out relays for anyone: rcpt accept at line 14 comes before the "    \
-    "relay refusal at line 15 (unauthenticated client 203.0.113.77, no TLS, MAIL FROM "           \
-    "<audit@partner.example>, RCPT TO <probe@relay-audit.invalid>; the accept tests the sender, " \
+    "%F:14: warning: listener out relays for anyone: rcpt accept at line 14 comes before the "     \
+    "relay refusal at line 15 (unauthenticated client 203.0.113.77, no TLS, MAIL FROM "            \
+    "<audit@partner.example>, RCPT TO <probe@relay-audit.invalid>; the accept tests the sender, "  \
     "and MAIL FROM is forgeable: anyone can write <audit@partner.example>)\n"
 
 static const struct {
@@ -251,8 +251,9 @@ static const struct {
 } sender_rows[] = {
     {"ours only", BASE, 8, 1, "example.com"},
     {"a partner list",
-     BASE "domains partners { partner.example }\npolicy x {\n    rcpt accept auth from <partners>\n}\n", 8,
-     2, "example.com partner.example"},
+     BASE
+     "domains partners { partner.example }\npolicy x {\n    rcpt accept auth from <partners>\n}\n",
+     8, 2, "example.com partner.example"},
     {"a wildcard partner",
      BASE "policy x {\n    mail reject !auth from-claims { *.partner.example }\n}\n", 8, 2,
      "example.com audit.partner.example"},

@@ -244,8 +244,8 @@ static const struct {
     {"as the daemon writes ESC",
      "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\\\\x1bb:1\"} 1\n",
      "a\\x1bb:1: 1\n"},
-    {"a listener name with ESC",
-     "relaywarden_connections_total{listener=\"i\x1bn\"} 3\n", "  i\\x1bn"},
+    {"a listener name with ESC", "relaywarden_connections_total{listener=\"i\x1bn\"} 3\n",
+     "  i\\x1bn"},
 };
 
 START_TEST(test_stats_show_control_bytes)
