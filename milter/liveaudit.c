@@ -197,6 +197,8 @@ la_connect(const struct la_opts *o, struct la_conn *c)
                     strerror(err ? err : errno));
         return -1;
     }
+    c->timed_out = 0; /* an address that timed out before this one is behind us */
+    c->why[0] = '\0';
     c->ip[0] = '\0';
     if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0) {
         char a[INET6_ADDRSTRLEN] = "";
