@@ -309,7 +309,7 @@ main(int argc, char **argv)
     char *rules_abs = NULL, *pid_abs = NULL, *sock_abs = NULL, err[MAIN_STARTERR];
     struct passwd *pw = NULL;
     int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, pidfd = -1, strict = 0, show = 0;
-    int interval = STATS_INTERVAL_DEFAULT;
+    int interval = STATS_INTERVAL_DEFAULT, interval_given = 0;
     const char *metrics = NULL;
     char serr[MAIN_STARTERR], e1[LOG_ARG_SIZE], e2[LOG_ARG_SIZE];
     size_t n;
@@ -365,6 +365,7 @@ main(int argc, char **argv)
                         STATS_INTERVAL_MAX, log_arg(e1, optarg));
                 return 2;
             }
+            interval_given = 1;
             break;
         case 's':
             show = 1;
@@ -400,6 +401,10 @@ main(int argc, char **argv)
     if (optind != argc) {
         fprintf(stderr, "relaywarden: unexpected argument \"%s\" (see -h)\n",
                 log_arg(e1, argv[optind]));
+        return 2;
+    }
+    if (interval_given && metrics == NULL) { /* it would be ignored, and the admin not told */
+        fprintf(stderr, "relaywarden: -M is how often the -m metrics file is written: give -m\n");
         return 2;
     }
     if (check)

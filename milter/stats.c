@@ -131,7 +131,10 @@ stats_series(int family, const char *labels)
     return NULL;
 }
 
-/* Appends key="value" (escaped as the text format wants) to buf. 0, or -1 when it is full. */
+/* Appends key="value" (escaped as the text format wants) to buf. 0, or -1 when it is full.
+ * The text format escapes only \\, \" and \n; any other control byte (ESC, BEL, CR from a
+ * rules path) is written as the text \xNN - an escaped backslash and "xNN", as a log line
+ * shows it - so that no raw control byte reaches the file, or a terminal that shows it. */
 static int
 stats_label(char *buf, size_t len, size_t *used, const char *key, const char *value)
 {
@@ -148,8 +151,14 @@ stats_label(char *buf, size_t len, size_t *used, const char *key, const char *va
     for (; *value; value++) {
         char c = *value;
         int esc = c == '\\' || c == '"' || c == '\n';
-        if (o + (esc ? 2 : 1) + 2 > len) /* the byte as written, the closing quote, the NUL */
+        int ctl = !esc && ((unsigned char)c < 0x20 || c == 0x7f);
+        if (o + (esc ? 2 : ctl ? 5 : 1) + 2 > len) /* as written, the closing quote, the NUL */
             return -1;
+        if (ctl) {
+            snprintf(buf + o, len - o, "\\\\x%02x", (unsigned char)c);
+            o += 5;
+            continue;
+        }
         if (esc) {
             buf[o++] = '\\';
             c = c == '\n' ? 'n' : c;

@@ -136,6 +136,25 @@ list_add_net(struct list *l, const char *item, char *err, size_t errlen)
     }
     max = a.family == AF_INET ? 32 : 128;
     plen = max;
+    if (slash != NULL && a.family == AF_INET && strchr(buf, ':') != NULL) {
+        /* ::ffff:a.b.c.d is read as IPv4 (a mapped client is matched as one), so its prefix
+         * length is not IPv4's: say what to write instead of "0-32" */
+        char v4[INET_ADDRSTRLEN] = "?";
+        errno = 0;
+        plen = strtol(slash + 1, &end, 10);
+        inet_ntop(AF_INET, a.bytes, v4, sizeof(v4));
+        if (slash[1] == '\0' || *end != '\0' || errno != 0 || plen < 96 || plen > 128)
+            util_errf(err, errlen,
+                      "bad network \"%.100s\": an IPv4-mapped network takes a prefix length of "
+                      "96-128, and is better written as IPv4",
+                      item);
+        else
+            util_errf(err, errlen,
+                      "bad network \"%.100s\": an IPv4-mapped network is IPv4 (a mapped client is "
+                      "matched as one): write it as %s/%ld",
+                      item, v4, plen - 96);
+        return -1;
+    }
     if (slash != NULL) {
         errno = 0;
         plen = strtol(slash + 1, &end, 10);

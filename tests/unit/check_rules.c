@@ -138,6 +138,23 @@ static const struct {
      "%F:1: bad network \"10.1.2.0/16\": address has bits set past the /16 prefix\n"},
     {"bad ipv6 prefix", "networks n { 2001:db8::/129 }\nlistener l default\npolicy l {\n}\n",
      "%F:1: bad network \"2001:db8::/129\": prefix length must be 0-128\n"},
+    /* IPv4-mapped: read as IPv4, so the prefix lengths 96-128 say which IPv4 network */
+    {"ipv4-mapped /96: every IPv4 address",
+     "networks n { ::ffff:0:0/96 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:0:0/96\": an IPv4-mapped network is IPv4 (a mapped client is "
+     "matched as one): write it as 0.0.0.0/0\n"},
+    {"ipv4-mapped /104", "networks n { ::ffff:10.0.0.0/104 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:10.0.0.0/104\": an IPv4-mapped network is IPv4 (a mapped client "
+     "is matched as one): write it as 10.0.0.0/8\n"},
+    {"ipv4-mapped /128", "networks n { ::ffff:10.0.0.1/128 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:10.0.0.1/128\": an IPv4-mapped network is IPv4 (a mapped client "
+     "is matched as one): write it as 10.0.0.1/32\n"},
+    {"ipv4-mapped /95", "networks n { ::ffff:0:0/95 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:0:0/95\": an IPv4-mapped network takes a prefix length of "
+     "96-128, and is better written as IPv4\n"},
+    {"ipv4-mapped /129", "networks n { ::ffff:0:0/129 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:0:0/129\": an IPv4-mapped network takes a prefix length of "
+     "96-128, and is better written as IPv4\n"},
     {"not an address", "networks n { example.com }\nlistener l default\npolicy l {\n}\n",
      "%F:1: bad network \"example.com\": not an IPv4 or IPv6 address\n"},
     {"bad domain",
