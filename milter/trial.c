@@ -16,6 +16,7 @@
 #include "rdns.h"
 #include "list.h"
 #include "session.h"
+#include "limits.h" /* limits (rate limits) */
 
 #include <getopt.h>
 #include <stdio.h>
@@ -261,7 +262,7 @@ trial_message(struct session *s, const struct trial *t, char *msg, size_t len,
 static int
 trial_run(struct ruleset *rs, struct trial *t)
 {
-    struct env env = {NULL, NULL, trial_iprev, NULL};
+    struct env env = {NULL, NULL, trial_iprev, NULL, NULL};
     const struct listener *l = NULL;
     struct ev_connect ce = {0};
     struct ev_mail me = {0};
@@ -281,6 +282,7 @@ trial_run(struct ruleset *rs, struct trial *t)
     if (t->message != NULL && (msg = trial_read(t->message, &msglen)) == NULL)
         return 2;
     trial_now = t;
+    env.limits = limits_store_local(); /* limits (rate limits): in memory, never Redis */
     if ((s = session_new(rs, &env)) == NULL) {
         fprintf(stderr, "relaywarden: out of memory\n");
         free(msg);

@@ -447,6 +447,10 @@ static const struct cond_def cond_table[] = {
      cond_mime_limit, NULL, "the message passed a limit of the MIME parser (screening stopped)", NULL},
     {"size", CARG_SIZE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY, cond_size, NULL,
      "the message (header fields and body) is over or under the size (10M, 512k, 2000)", NULL},
+    /* limits (rate limits) */
+    {"limit", CARG_LIMIT, LIST_DOMAINS, STAGE_MAIL, STAGE_RCPT, CNEED_LIMIT, limit_eval, NULL,
+     "this message (a messages limit, at mail) or recipient (a recipients limit, at rcpt) "
+     "would pass the limit <NAME>", NULL},
 };
 #define COND_TABLE_LEN (sizeof(cond_table) / sizeof(cond_table[0]))
 
