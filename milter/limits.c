@@ -214,7 +214,8 @@ limits_redis_take(struct limits_state *st, redisContext *rc, const struct limit_
     redisReply *r;
     int k, rv;
 
-    k = snprintf(key, sizeof(key), "%s%s:%s:%s:", rq->conf->prefix, rq->def->name,
+    k = snprintf(key, sizeof(key), "%s%s:%s:%s:%s:", rq->conf->prefix, rq->def->name,
+                 rq->def->count == LIMIT_MESSAGES ? "messages" : "recipients",
                  limit_by_text(rq->def, by, sizeof(by)),
                  limit_window_text(rq->def->window_ms, w, sizeof(w)));
     if (k < 0 || (size_t)k + rq->keylen >= sizeof(key)) {

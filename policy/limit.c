@@ -211,7 +211,8 @@ limit_def_free(struct limit_def *d)
 /* ---- the table ---- */
 
 /* The hash of a limit's identity and a key: the name, what it counts, over which window and
- * by what, so that a limit redefined on reload starts afresh instead of misreading buckets. */
+ * by what, so that a limit redefined on reload starts afresh instead of misreading buckets
+ * (a new N alone keeps the counts: raising a limit must not forgive what was sent). */
 static int
 limit_hash(const struct limit_table *t, const struct limit_def *def, const char *key,
            size_t keylen, unsigned char out[16])
@@ -222,8 +223,8 @@ limit_hash(const struct limit_table *t, const struct limit_def *def, const char 
     int idn, ok;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
-    idn = snprintf(id, sizeof(id), "%s%c%d/%d/%d/%d/%lld/%llu%c", def->name, 0, (int)def->count,
-                   (int)def->by, def->prefix4, def->prefix6, def->window_ms, def->max, 0);
+    idn = snprintf(id, sizeof(id), "%s%c%d/%d/%d/%d/%lld%c", def->name, 0, (int)def->count,
+                   (int)def->by, def->prefix4, def->prefix6, def->window_ms, 0);
     if (ctx == NULL || idn < 0 || (size_t)idn >= sizeof(id)) {
         EVP_MD_CTX_free(ctx);
         return -1;
