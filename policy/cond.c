@@ -497,6 +497,8 @@ cond_eval(const struct cond *c, const struct facts *f, const char **why)
 
     if ((r = c->def->eval(c, f)) < 0) {
         *why = (c->def->needs & CNEED_RDNS) && f->rdns_error ? f->rdns_error : "lookup failed";
+        if ((c->def->needs & CNEED_LIMIT) && f->limit_seen && f->limit_seen->why[0])
+            *why = f->limit_seen->why; /* limits (rate limits): why the store failed */
         return -1;
     }
     if (r == COND_NA)

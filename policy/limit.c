@@ -108,7 +108,6 @@ limit_eval(const struct cond *c, const struct facts *f)
 {
     struct limit_seen scratch, *seen = f->limit_seen ? f->limit_seen : &scratch;
     struct limit_req rq;
-    char why[160];
     int n;
 
     /* Without counters (the static audit, a test without a store) nothing is ever over: a
@@ -116,16 +115,20 @@ limit_eval(const struct cond *c, const struct facts *f)
     if (f->limits == NULL)
         return 0;
     seen->def = NULL;
+    seen->why[0] = '\0';
     if ((n = limit_key(c->limit, f, seen->key, sizeof(seen->key))) == 0)
         return COND_NA;
-    if (n < 0)
+    if (n < 0) {
+        snprintf(seen->why, sizeof(seen->why), "limit %s: key longer than %d bytes",
+                 c->limit->name, LIMIT_KEY_MAX);
         return -1;
+    }
     rq.def = c->limit;
     rq.conf = c->limit_conf;
     rq.key = seen->key;
     rq.keylen = (size_t)n;
     rq.n = 1;
-    if (f->limits->take(f->limits->ctx, &rq, &seen->a, why, sizeof(why)) == -1)
+    if (f->limits->take(f->limits->ctx, &rq, &seen->a, seen->why, sizeof(seen->why)) == -1)
         return -1;
     seen->def = c->limit;
     return seen->a.over;

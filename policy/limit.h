@@ -101,6 +101,7 @@ struct limit_seen {
     const struct limit_def *def;
     struct limit_answer a;
     char key[LIMIT_KEY_MAX + 1];
+    char why[160]; /* when the store failed: why */
 };
 
 /* limit_eval - the evaluator of the `limit` condition (cond.c's row): 1 when this message or
