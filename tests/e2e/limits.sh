@@ -51,6 +51,7 @@ policy outbound {
 }
 EOF
 # The second listener's sessions go to a second relaywarden with the same rules.
+E2E_RW_ARGS="-m $RD/metrics.prom -M 1"
 E2E_EXTRA_MASTER="127.0.0.1:$OUT2_PORT inet n - n - - smtpd -o milter_macro_daemon_name=outbound2 -o smtpd_milters=inet:127.0.0.1:$RW2_PORT"
 e2e_start "$RD/redis.rules"
 trap limits_cleanup EXIT
@@ -162,4 +163,16 @@ e2e_log flood-17 "limit persender: 2 > 1 messages per 1h, sender=f17@example.com
 sendas victim-2 victim@example.com # the flood did not reset the victim's count
 e2e_expect_reply victim-2 "451 4.7.1 limit persender reached"
 e2e_log victim-2 "limit persender: 2 > 1 messages per 1h, sender=victim@example.com, local"
+
+# The counters: hits per limit and counter, Redis trouble, the overflow.
+sleep 2.5
+for want in 'relaywarden_limit_hits_total\{limit="burst",counter="redis"\} [1-9]' \
+    'relaywarden_limit_hits_total\{limit="burst",counter="fallback"\} 1' \
+    'relaywarden_limit_redis_total\{event="fallback"\} [1-9]' \
+    'relaywarden_limit_redis_total\{event="tempfail"\} 1' \
+    'relaywarden_limit_overflow_total\{limit="persender"\} 2' \
+    'relaywarden_limit_hits_total\{limit="persender",counter="overflow"\} 1'; do
+    if grep -qE "^$want" "$RD/metrics.prom"; then e2e_pass "metrics: /$want/"; else
+        e2e_fail "metrics lack /$want/" "$RD/metrics.prom"; fi
+done
 e2e_done
