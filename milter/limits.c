@@ -2,7 +2,8 @@
 /*
  * limits.c - the rate limit counters of the daemon (limits.h): the in-memory table of
  * policy/limit.c under a mutex, and Redis, one round trip per decision (EVALSHA of a Lua
- * script, EVAL on NOSCRIPT), with an outage logged once, retried with backoff, and logged when over.
+ * script, EVAL on NOSCRIPT), with an outage logged once, retried with backoff, and logged when
+ * over.
  */
 #include "limits.h"
 #include "log.h"
@@ -59,6 +60,14 @@ struct limits_state {
 
 static struct limits_state limits_daemon = {.mu = PTHREAD_MUTEX_INITIALIZER, .redis_ok = 1};
 static struct limits_state limits_trial = {.mu = PTHREAD_MUTEX_INITIALIZER, .redis_ok = 0};
+
+/* relaywarden -t --limit-used: counts to put in before the trial's first decision. */
+static struct {
+    char name[65];
+    unsigned long long n;
+    int applied;
+} limits_used[LIMIT_DEFS_MAX];
+static size_t limits_nused;
 
 static int limits_take(void *ctx, const struct limit_req *rq, struct limit_answer *a, char *why,
                        size_t whylen);
@@ -129,11 +138,56 @@ limits_shutdown(void)
     }
 }
 
+int
+limits_trial_used(const char *name, unsigned long long n)
+{
+    if (limits_nused == LIMIT_DEFS_MAX || strlen(name) >= sizeof(limits_used[0].name))
+        return -1;
+    util_strlcpy(limits_used[limits_nused].name, name, sizeof(limits_used[0].name));
+    limits_used[limits_nused++].n = n;
+    return 0;
+}
+
+int
+limits_trial_check(const struct ruleset *rs)
+{
+    size_t i, j;
+
+    for (i = 0; i < limits_nused; i++) {
+        for (j = 0; j < rs->nlimits && strcmp(rs->limits[j]->name, limits_used[i].name); j++)
+            ;
+        if (j == rs->nlimits) {
+            fprintf(stderr, "relaywarden: --limit-used %s: the rules declare no such limit\n",
+                    limits_used[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The trial's --limit-used for rq's limit, once, as counts already in its window. */
+static int
+limits_trial_fill(struct limits_state *st, const struct limit_req *rq)
+{
+    struct limit_answer a;
+    unsigned long long n;
+
+    for (size_t i = 0; i < limits_nused; i++)
+        if (!limits_used[i].applied && strcmp(limits_used[i].name, rq->def->name) == 0) {
+            limits_used[i].applied = 1;
+            n = limits_used[i].n < rq->def->max ? limits_used[i].n : rq->def->max;
+            if (n > 0 && limit_table_take(st->table, rq->def, rq->key, rq->keylen, (unsigned)n,
+                                          limits_now(), &a) == -1)
+                return -1;
+        }
+    return 0;
+}
+
 /* In memory, under the lock. The table follows limits memory: a new size is a new table (the
  * counts start again, said in the log). */
 static int
-limits_local(struct limits_state *st, const struct limit_req *rq, struct limit_answer *a,
-             char *why, size_t whylen)
+limits_local(struct limits_state *st, const struct limit_req *rq, struct limit_answer *a, char *why,
+             size_t whylen)
 {
     int rc = -1;
 
@@ -146,6 +200,8 @@ limits_local(struct limits_state *st, const struct limit_req *rq, struct limit_a
     }
     if (st->table == NULL && (st->table = limit_table_new(rq->conf->max_keys, st->seed)) == NULL)
         util_errf(why, whylen, "out of memory for the limits table (%u keys)", rq->conf->max_keys);
+    else if (st == &limits_trial && limits_trial_fill(st, rq) == -1)
+        util_errf(why, whylen, "cannot hash a limits key");
     else
         rc = limit_table_take(st->table, rq->def, rq->key, rq->keylen, rq->n, limits_now(), a);
     pthread_mutex_unlock(&st->mu);
@@ -306,9 +362,9 @@ limits_take_one(struct limits_state *st, const struct limit_req *rq, struct limi
         redisFree(rc); /* a connection that failed once is not trusted again */
     stats_limit_redis("error");
     pthread_mutex_lock(&st->mu);
-    st->backoff_ms = st->backoff_ms == 0 ? LIMITS_BACKOFF_MIN_MS
+    st->backoff_ms = st->backoff_ms == 0                          ? LIMITS_BACKOFF_MIN_MS
                      : st->backoff_ms * 2 > LIMITS_BACKOFF_MAX_MS ? LIMITS_BACKOFF_MAX_MS
-                                                                   : st->backoff_ms * 2;
+                                                                  : st->backoff_ms * 2;
     st->retry_at = now + st->backoff_ms;
     if (!st->down) {
         char esc[300];
@@ -316,8 +372,8 @@ limits_take_one(struct limits_state *st, const struct limit_req *rq, struct limi
         st->down_since = now;
         st->fallbacks = 0;
         limits_close_idle(st); /* the others were to the same server: let them go */
-        log_msg(LOG_WARNING, "limits: redis %s failed (%s): %s until it answers again",
-                st->server, util_escape(esc, sizeof(esc), why, 200),
+        log_msg(LOG_WARNING, "limits: redis %s failed (%s): %s until it answers again", st->server,
+                util_escape(esc, sizeof(esc), why, 200),
                 rq->conf->on_failure == LIMIT_FAIL_LOCAL ? "counting in memory, per instance"
                                                          : "limit rules tempfail");
     }
@@ -342,8 +398,7 @@ failed:
 
 /* Every answer counted: hits (over the limit) per limit and where they were counted. */
 static int
-limits_take(void *ctx, const struct limit_req *rq, struct limit_answer *a, char *why,
-            size_t whylen)
+limits_take(void *ctx, const struct limit_req *rq, struct limit_answer *a, char *why, size_t whylen)
 {
     if (limits_take_one(ctx, rq, a, why, whylen) == -1)
         return -1;

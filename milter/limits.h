@@ -8,6 +8,7 @@
 #define RW_LIMITS_H
 
 #include "limit.h"
+#include "rules.h"
 
 /* Idle Redis connections kept for reuse: libmilter runs a thread per connection, and a few
  * cover the decisions in flight at once on a loaded relay; a burst past it connects anew. */
@@ -24,6 +25,13 @@ int limits_init(char *err, size_t errlen);
 const struct limit_store *limits_store(void);
 /* limits_store_local - in memory only, never Redis: for relaywarden -t. */
 const struct limit_store *limits_store_local(void);
+/* limits_trial_used - for relaywarden -t --limit-used NAME=N: the trial's key has already
+ * used N (at most the limit) in the window of limit NAME, counted before its first decision.
+ * 0, or -1 past LIMIT_DEFS_MAX names or for a name too long. */
+int limits_trial_used(const char *name, unsigned long long n);
+/* limits_trial_check - every --limit-used names a limit of rs: 0, or -1 after saying which
+ * does not on stderr. */
+int limits_trial_check(const struct ruleset *rs);
 /* limits_shutdown - closes Redis connections and frees the tables. */
 void limits_shutdown(void);
 

@@ -57,7 +57,7 @@ limit_put(char *buf, size_t len, const char *s)
 
     if (n > LIMIT_KEY_MAX || n + 1 > len)
         return -1;
-    memcpy(buf, s, n + 1);
+    memmove(buf, s, n + 1); /* s may be buf itself */
     limit_lower(buf, n); /* ALICE and alice are one account to most SASL back ends */
     return (int)n;
 }
@@ -119,8 +119,8 @@ limit_eval(const struct cond *c, const struct facts *f)
     if ((n = limit_key(c->limit, f, seen->key, sizeof(seen->key))) == 0)
         return COND_NA;
     if (n < 0) {
-        snprintf(seen->why, sizeof(seen->why), "limit %s: key longer than %d bytes",
-                 c->limit->name, LIMIT_KEY_MAX);
+        snprintf(seen->why, sizeof(seen->why), "limit %s: key longer than %d bytes", c->limit->name,
+                 LIMIT_KEY_MAX);
         return -1;
     }
     rq.def = c->limit;
@@ -197,8 +197,8 @@ limit_default_reply(const struct limit_def *def, char *buf, size_t len)
 {
     char w[32];
 
-    snprintf(buf, len, "4.7.1 limit %s reached: at most %llu %s per %s, try again later",
-             def->name, def->max, def->count == LIMIT_MESSAGES ? "messages" : "recipients",
+    snprintf(buf, len, "4.7.1 limit %s reached: at most %llu %s per %s, try again later", def->name,
+             def->max, def->count == LIMIT_MESSAGES ? "messages" : "recipients",
              limit_window_text(def->window_ms, w, sizeof(w)));
 }
 
@@ -217,8 +217,8 @@ limit_def_free(struct limit_def *d)
  * by what, so that a limit redefined on reload starts afresh instead of misreading buckets
  * (a new N alone keeps the counts: raising a limit must not forgive what was sent). */
 static int
-limit_hash(const struct limit_table *t, const struct limit_def *def, const char *key,
-           size_t keylen, unsigned char out[16])
+limit_hash(const struct limit_table *t, const struct limit_def *def, const char *key, size_t keylen,
+           unsigned char out[16])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
@@ -406,8 +406,8 @@ limit_overflow(struct limit_table *t, const struct limit_def *def, unsigned n, l
 }
 
 int
-limit_table_take(struct limit_table *t, const struct limit_def *def, const char *key,
-                 size_t keylen, unsigned n, long long now, struct limit_answer *a)
+limit_table_take(struct limit_table *t, const struct limit_def *def, const char *key, size_t keylen,
+                 unsigned n, long long now, struct limit_answer *a)
 {
     unsigned char h[16];
     size_t i, reuse = SIZE_MAX;

@@ -103,8 +103,9 @@ parse_st_limit(struct parser *p)
 
     parse_next(p);
     if (p->tok.type != T_WORD || !parse_valid_name(p->tok.text)) {
-        parse_err(p, line, "limit needs a name (limit NAME recipients 200 per 10m by login), "
-                           "got %s",
+        parse_err(p, line,
+                  "limit needs a name (limit NAME recipients 200 per 10m by login), "
+                  "got %s",
                   parse_desc(p));
         goto fail;
     }
@@ -205,8 +206,9 @@ parse_limits_redis(struct parser *p, int line)
     parse_next(p);
     colon = p->tok.type == T_STRING ? strrchr(p->tok.text, ':') : NULL;
     if (colon == NULL || colon == p->tok.text ||
-        (size_t)(colon - p->tok.text) != strspn(p->tok.text, "abcdefghijklmnopqrstuvwxyz"
-                                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ||
+        (size_t)(colon - p->tok.text) != strspn(p->tok.text,
+                                                "abcdefghijklmnopqrstuvwxyz"
+                                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ||
         parse_limit_number(colon + 1, 1, 65535) < 0 || strlen(p->tok.text) >= sizeof(c->redis)) {
         parse_err(p, line, "limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\"), got %s",
                   parse_desc(p));
@@ -285,8 +287,8 @@ parse_st_limits(struct parser *p)
     c->keys_file = p->file;
     c->keys_line = line;
     parse_next(p);
-    if (p->tok.type != T_WORD || (v = parse_limit_number(p->tok.text, LIMIT_KEYS_MIN,
-                                                         LIMIT_KEYS_MAX)) < 0) {
+    if (p->tok.type != T_WORD ||
+        (v = parse_limit_number(p->tok.text, LIMIT_KEYS_MIN, LIMIT_KEYS_MAX)) < 0) {
         parse_err(p, line, "limits memory: the number of keys is from %d to %d, got %s",
                   LIMIT_KEYS_MIN, LIMIT_KEYS_MAX, parse_desc(p));
         parse_skip_line(p);
@@ -308,8 +310,9 @@ parse_limit_ref(struct parser *p, const struct rule *r, struct cond *c, int nega
         return -1;
     }
     if ((d = parse_limit_find(p->rs, p->tok.text)) == NULL) {
-        parse_err(p, line, "limit <%s> is not defined (limit %s recipients 200 per 10m by "
-                           "login, before the policy)",
+        parse_err(p, line,
+                  "limit <%s> is not defined (limit %s recipients 200 per 10m by "
+                  "login, before the policy)",
                   p->tok.text, p->tok.text);
         return 1;
     }
@@ -321,20 +324,21 @@ parse_limit_ref(struct parser *p, const struct rule *r, struct cond *c, int nega
         return 1;
     }
     if (r->action == ACT_ACCEPT) {
-        parse_err(p, line, "'limit <%s>' holds past the limit: accept would let the excess "
-                           "through (use tempfail, reject, quarantine or log-only)",
+        parse_err(p, line,
+                  "'limit <%s>' holds past the limit: accept would let the excess "
+                  "through (use tempfail, reject, quarantine or log-only)",
                   d->name);
         return 1;
     }
     if (d->count == LIMIT_MESSAGES && r->stage == STAGE_RCPT) {
-        parse_err(p, line, "limit <%s> counts messages: use it at mail, not at rcpt (where it "
-                           "would count each recipient)",
+        parse_err(p, line,
+                  "limit <%s> counts messages: use it at mail, not at rcpt (where it "
+                  "would count each recipient)",
                   d->name);
         return 1;
     }
     if (d->count == LIMIT_RECIPIENTS && r->stage == STAGE_MAIL) {
-        parse_err(p, line, "limit <%s> counts recipients: use it at rcpt, not at mail",
-                  d->name);
+        parse_err(p, line, "limit <%s> counts recipients: use it at rcpt, not at mail", d->name);
         return 1;
     }
     return 0;
@@ -361,8 +365,7 @@ parse_limit_check(struct parser *p)
                             parse_err(&at, pol->rules[j]->line,
                                       "limit <%s> is already asked by the rule at %s:%d of "
                                       "policy %s: each would count the same mail",
-                                      d->name, pol->rules[m]->file, pol->rules[m]->line,
-                                      pol->name);
+                                      d->name, pol->rules[m]->file, pol->rules[m]->line, pol->name);
                             p->nerrors = at.nerrors;
                             p->errused = at.errused;
                             dup = 1;

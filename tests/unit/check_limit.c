@@ -20,7 +20,10 @@ struct step {
     unsigned long long count;
 };
 
-#define END {-1, NULL, 0, 0}
+#define END                                                                                        \
+    {                                                                                              \
+        -1, NULL, 0, 0                                                                             \
+    }
 
 /* W = 10 s: buckets of 1 s. */
 static const struct {
@@ -28,29 +31,53 @@ static const struct {
     unsigned long long max;
     struct step s[10];
 } windows[] = {
-    {"N-1, N pass, N+1 refused", 3,
+    {"N-1, N pass, N+1 refused",
+     3,
      {{0, "a", 0, 1}, {1, "a", 0, 2}, {2, "a", 0, 3}, {3, "a", 1, 4}, {4, "a", 1, 4}, END}},
-    {"end of a bucket: counted at t+W-1 and t+W, gone at t+W+1", 1,
+    {"end of a bucket: counted at t+W-1 and t+W, gone at t+W+1",
+     1,
      {{999, "a", 0, 1}, {10998, "a", 1, 2}, {10999, "a", 1, 2}, {11000, "a", 0, 1}, END}},
-    {"start of a bucket: counted W + W/10 (never less than W)", 1,
-     {{0, "a", 0, 1}, {9999, "a", 1, 2}, {10000, "a", 1, 2}, {10001, "a", 1, 2},
-      {10999, "a", 1, 2}, {11000, "a", 0, 1}, END}},
-    {"refused ones eat no budget", 2,
-     {{0, "a", 0, 1}, {0, "a", 0, 2}, {5000, "a", 1, 3}, {9000, "a", 1, 3}, {11000, "a", 0, 1},
+    {"start of a bucket: counted W + W/10 (never less than W)",
+     1,
+     {{0, "a", 0, 1},
+      {9999, "a", 1, 2},
+      {10000, "a", 1, 2},
+      {10001, "a", 1, 2},
+      {10999, "a", 1, 2},
+      {11000, "a", 0, 1},
       END}},
-    {"sliding: old buckets leave one by one", 2,
-     {{0, "a", 0, 1}, {5000, "a", 0, 2}, {10999, "a", 1, 3}, {11000, "a", 0, 2},
-      {15999, "a", 1, 3}, {16000, "a", 0, 2}, END}},
-    {"keys counted apart", 1,
+    {"refused ones eat no budget",
+     2,
+     {{0, "a", 0, 1},
+      {0, "a", 0, 2},
+      {5000, "a", 1, 3},
+      {9000, "a", 1, 3},
+      {11000, "a", 0, 1},
+      END}},
+    {"sliding: old buckets leave one by one",
+     2,
+     {{0, "a", 0, 1},
+      {5000, "a", 0, 2},
+      {10999, "a", 1, 3},
+      {11000, "a", 0, 2},
+      {15999, "a", 1, 3},
+      {16000, "a", 0, 2},
+      END}},
+    {"keys counted apart",
+     1,
      {{0, "alice", 0, 1}, {0, "bob", 0, 1}, {1, "alice", 1, 2}, {1, "bob", 1, 2}, END}},
-    {"a long idle gap clears every bucket", 1,
+    {"a long idle gap clears every bucket",
+     1,
      {{0, "a", 0, 1}, {1000000, "a", 0, 1}, {1000001, "a", 1, 2}, END}},
 };
 
 START_TEST(test_window)
 {
-    struct limit_def d = {.name = "w", .count = LIMIT_RECIPIENTS, .window_ms = 10000,
-                          .by = LIMIT_BY_LOGIN, .max = windows[_i].max};
+    struct limit_def d = {.name = "w",
+                          .count = LIMIT_RECIPIENTS,
+                          .window_ms = 10000,
+                          .by = LIMIT_BY_LOGIN,
+                          .max = windows[_i].max};
     struct limit_table *t = limit_table_new(LIMIT_KEYS_MIN, seed);
     struct limit_answer a;
     size_t i;
@@ -170,7 +197,9 @@ START_TEST(test_table_size)
     static const struct {
         unsigned keys;
         int ok;
-    } rows[] = {{LIMIT_KEYS_MIN - 1, 0}, {LIMIT_KEYS_MIN, 1}, {LIMIT_KEYS_MIN + 1, 1},
+    } rows[] = {{LIMIT_KEYS_MIN - 1, 0},
+                {LIMIT_KEYS_MIN, 1},
+                {LIMIT_KEYS_MIN + 1, 1},
                 {LIMIT_KEYS_MAX + 1, 0}};
     struct limit_table *t = limit_table_new(rows[_i].keys, seed);
 
@@ -202,13 +231,13 @@ START_TEST(test_keys)
         {"client", LIMIT_BY_CLIENT, 32, 64, NULL, NULL, "192.0.2.77", 10, "192.0.2.77"},
         {"client/24", LIMIT_BY_CLIENT, 24, 64, NULL, NULL, "192.0.2.77", 12, "192.0.2.0/24"},
         {"client/20", LIMIT_BY_CLIENT, 20, 64, NULL, NULL, "192.0.31.77", 13, "192.0.16.0/20"},
-        {"IPv6 per /64 by default", LIMIT_BY_CLIENT, 32, 64, NULL, NULL, "2001:db8:1:2:3:4:5:6",
-         17, "2001:db8:1:2::/64"},
+        {"IPv6 per /64 by default", LIMIT_BY_CLIENT, 32, 64, NULL, NULL, "2001:db8:1:2:3:4:5:6", 17,
+         "2001:db8:1:2::/64"},
         {"IPv6 /128", LIMIT_BY_CLIENT, 32, 128, NULL, NULL, "2001:db8::6", 11, "2001:db8::6"},
         {"no client", LIMIT_BY_CLIENT, 32, 64, NULL, NULL, NULL, 0, ""},
     };
-    struct limit_def d = {.name = "k", .by = rows[_i].by, .prefix4 = rows[_i].p4,
-                          .prefix6 = rows[_i].p6};
+    struct limit_def d = {
+        .name = "k", .by = rows[_i].by, .prefix4 = rows[_i].p4, .prefix6 = rows[_i].p6};
     struct facts f;
     struct addr from;
     struct netaddr na;
@@ -274,14 +303,16 @@ static const struct {
     {"window 7d", "limit a messages 1 per 7d by login\n", "OK"},
     {"window 7d + 1s", "limit a messages 1 per 604801s by login\n",
      "%F:1: limit a: the window is from 1s to 7d (30s, 10m, 1h, 1d), got '604801s'\n"},
-    {"client/31, /32 and /33", "limit a messages 1 per 1s by client/31\n"
-                               "limit b messages 1 per 1s by client/32\n"
-                               "limit c messages 1 per 1s by client/33\n",
+    {"client/31, /32 and /33",
+     "limit a messages 1 per 1s by client/31\n"
+     "limit b messages 1 per 1s by client/32\n"
+     "limit c messages 1 per 1s by client/33\n",
      "%F:3: limit c: the key is login, sender, client, client/N (IPv4 prefix 1-32) or client/N/M "
      "(and IPv6 prefix 1-128), got 'client/33'\n"},
-    {"client/24/127, /128 and /129", "limit a messages 1 per 1s by client/24/127\n"
-                                     "limit b messages 1 per 1s by client/24/128\n"
-                                     "limit c messages 1 per 1s by client/24/129\n",
+    {"client/24/127, /128 and /129",
+     "limit a messages 1 per 1s by client/24/127\n"
+     "limit b messages 1 per 1s by client/24/128\n"
+     "limit c messages 1 per 1s by client/24/129\n",
      "%F:3: limit c: the key is login, sender, client, client/N (IPv4 prefix 1-32) or client/N/M "
      "(and IPv6 prefix 1-128), got 'client/24/129'\n"},
     {"unknown count", "limit a mails 1 per 1s by login\n",
@@ -317,10 +348,12 @@ static const struct {
     {"redis on-failure typo", "limits redis \"a:1\" on-failure open\n",
      "%F:1: limits redis: on-failure takes local or tempfail, got 'open'\n"},
     {"redis prefix of LIMIT_PREFIX_MAX",
-     "limits redis \"a:1\" prefix \"0123456789012345678901234567890123456789012345678901234567890123\"\n",
+     "limits redis \"a:1\" prefix "
+     "\"0123456789012345678901234567890123456789012345678901234567890123\"\n",
      "OK"},
     {"redis prefix of LIMIT_PREFIX_MAX + 1",
-     "limits redis \"a:1\" prefix \"01234567890123456789012345678901234567890123456789012345678901234\"\n",
+     "limits redis \"a:1\" prefix "
+     "\"01234567890123456789012345678901234567890123456789012345678901234\"\n",
      "%F:1: limits redis: prefix is a quoted text of at most 64 letters, digits, ':', '.', '_' "
      "and '-', got \"012345678901234567890123456789012345678901234567890123456789...\"\n"},
     {"limits typo", "limits disk 5\n",
@@ -428,8 +461,8 @@ START_TEST(test_defs_max)
         ck_assert_uint_eq(rs->nlimits, (size_t)n);
         rules_unref(rs);
     } else {
-        ck_assert_msg(rs == NULL && strstr(err, "more than 64 limits") != NULL, "%d limits: %s",
-                      n, rs ? "loaded" : err);
+        ck_assert_msg(rs == NULL && strstr(err, "more than 64 limits") != NULL, "%d limits: %s", n,
+                      rs ? "loaded" : err);
     }
 }
 END_TEST
@@ -454,14 +487,13 @@ fake_take(void *ctx, const struct limit_req *rq, struct limit_answer *a, char *w
 static const struct limit_store fake_store = {NULL, fake_take};
 static struct env fake_env = {NULL, NULL, NULL, NULL, &fake_store};
 
-static const char limit_rules_text[] =
-    "limit hacked recipients 2 per 10s by login\n"
-    "limit spray messages 1 per 10s by client/24\n"
-    "listener out default\n"
-    "policy out {\n"
-    "    mail tempfail limit <spray>\n"
-    "    rcpt tempfail limit <hacked>\n"
-    "}\n";
+static const char limit_rules_text[] = "limit hacked recipients 2 per 10s by login\n"
+                                       "limit spray messages 1 per 10s by client/24\n"
+                                       "listener out default\n"
+                                       "policy out {\n"
+                                       "    mail tempfail limit <spray>\n"
+                                       "    rcpt tempfail limit <hacked>\n"
+                                       "}\n";
 
 static const struct verdict *
 mail_from(struct session *s, const char *login)
@@ -495,8 +527,11 @@ START_TEST(test_session_recipients)
     static const struct {
         long long t;
         enum verdict_reply want;
-    } steps[] = {{0, REPLY_CONTINUE}, {0, REPLY_CONTINUE}, {0, REPLY_TEMPFAIL},
-                 {10999, REPLY_TEMPFAIL}, {11000, REPLY_CONTINUE}};
+    } steps[] = {{0, REPLY_CONTINUE},
+                 {0, REPLY_CONTINUE},
+                 {0, REPLY_TEMPFAIL},
+                 {10999, REPLY_TEMPFAIL},
+                 {11000, REPLY_CONTINUE}};
     size_t i;
 
     fake_table = limit_table_new(LIMIT_KEYS_MIN, seed);
