@@ -5,6 +5,7 @@
 #include "env_milter.h"
 #include "dns.h"
 #include "iprev.h"
+#include "limits.h"
 #include "stats.h"
 
 #include <time.h>
@@ -36,13 +37,19 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
     return 0;
 }
 
-static struct env env_real = {NULL, env_now_ms, env_iprev, NULL};
+static struct env env_real = {NULL, env_now_ms, env_iprev, NULL, NULL};
 
 int
 env_milter_init(void)
 {
     if (dns_init() == -1 || (env_real.cache = iprev_cache_new()) == NULL)
         return -1;
+    { /* limits (rate limits): the counters every session shares */
+        char err[200];
+        if (limits_init(err, sizeof(err)) == -1)
+            return -1;
+        env_real.limits = limits_store();
+    }
     return 0;
 }
 

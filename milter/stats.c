@@ -30,6 +30,10 @@ enum stats_family {
     SF_RELOADS,
     SF_RELOAD_FAILURES,
     SF_INTERNAL,
+    /* limits (rate limits) */
+    SF_LIMIT_HITS,
+    SF_LIMIT_OVERFLOW,
+    SF_LIMIT_REDIS,
     SF_COUNT
 };
 
@@ -55,6 +59,16 @@ static const struct {
                             "Rules reloads refused (errors, or audit warnings under -W)"},
     [SF_INTERNAL] = {"relaywarden_internal_errors_total",
                      "Internal errors: lookups a rule needed, memory, no listener, edits refused"},
+    /* limits (rate limits) */
+    [SF_LIMIT_HITS] = {"relaywarden_limit_hits_total",
+                       "Messages or recipients over a rate limit, per limit and counter "
+                       "(local, redis, fallback, overflow)"},
+    [SF_LIMIT_OVERFLOW] = {"relaywarden_limit_overflow_total",
+                           "Keys counted in a limit's shared overflow counter: the in-memory "
+                           "table was full"},
+    [SF_LIMIT_REDIS] = {"relaywarden_limit_redis_total",
+                        "Redis trouble of the rate limits: errors, decisions counted locally "
+                        "(fallback) or tempfailed"},
 };
 
 /* The lookup latency histogram's upper bounds, in milliseconds: from a cached resolver's
@@ -473,4 +487,20 @@ stats_textfile_stop(void)
     pthread_mutex_unlock(&stats_mu);
     pthread_join(stats_thread, NULL);
     stats_running = 0;
+}
+
+/* limits (rate limits) */
+void
+stats_limit(const char *limit, const char *where, int over)
+{
+    if (over)
+        stats_count(SF_LIMIT_HITS, 1, "limit", limit, "counter", where, NULL, NULL, NULL, NULL);
+    if (strcmp(where, "overflow") == 0)
+        stats_count(SF_LIMIT_OVERFLOW, 1, "limit", limit, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+void
+stats_limit_redis(const char *event)
+{
+    stats_count(SF_LIMIT_REDIS, 1, "event", event, NULL, NULL, NULL, NULL, NULL, NULL);
 }

@@ -36,6 +36,11 @@ void stats_body(const struct session *s, size_t len);
 void stats_internal_error(void);
 void stats_reload(int ok);
 void stats_lookup(long long ms, int failed);
+/* limits (rate limits): a message or recipient over limit (counted in where: local, redis,
+ * fallback, overflow), or one counted in the overflow counter; Redis trouble (event: error,
+ * fallback, tempfail). */
+void stats_limit(const char *limit, const char *where, int over);
+void stats_limit_redis(const char *event);
 
 /* stats_write - every series in the Prometheus text format (0.0.4) to f. 0, or -1 when f
  * failed. */

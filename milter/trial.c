@@ -17,6 +17,7 @@
 #include "list.h"
 #include "session.h"
 #include "util.h"
+#include "limits.h" /* limits (rate limits) */
 
 #include <errno.h>
 
@@ -48,6 +49,7 @@ trial_usage(FILE *f)
                "[--rdns VERDICT]\n"
                "                   [--helo NAME] [--login LOGIN] [--tls | --smtps] "
                "[--queue-id ID] [--myhostname NAME]\n"
+               "                   [--limit-used NAME=N ...]\n"
                "                   --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]\n"
                "exit status: 0 accept, 10 reject, 11 tempfail, 12 discard, 13 quarantine,\n"
                "             14 redirect, 2 bad arguments or rules\n");
@@ -264,7 +266,7 @@ trial_message(struct session *s, const struct trial *t, char *msg, size_t len,
 static int
 trial_run(struct ruleset *rs, struct trial *t)
 {
-    struct env env = {NULL, NULL, trial_iprev, NULL};
+    struct env env = {NULL, NULL, trial_iprev, NULL, NULL};
     const struct listener *l = NULL;
     struct ev_connect ce = {0};
     struct ev_mail me = {0};
@@ -284,6 +286,7 @@ trial_run(struct ruleset *rs, struct trial *t)
     if (t->message != NULL && (msg = trial_read(t->message, &msglen)) == NULL)
         return 2;
     trial_now = t;
+    env.limits = limits_store_local(); /* limits (rate limits): in memory, never Redis */
     if ((s = session_new(rs, &env)) == NULL) {
         fprintf(stderr, "relaywarden: out of memory\n");
         free(msg);
@@ -386,7 +389,9 @@ trial_main(const char *rules, int argc, char **argv)
         {"login", required_argument, NULL, 'U'},    {"tls", no_argument, NULL, 'T'},
         {"queue-id", required_argument, NULL, 'Q'}, {"from", required_argument, NULL, 'F'},
         {"to", required_argument, NULL, 'O'},       {"smtps", no_argument, NULL, 'S'},
-        {"myhostname", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0},
+        {"myhostname", required_argument, NULL, 'M'},
+        {"limit-used", required_argument, NULL, 'l'}, /* limits (rate limits) */
+        {NULL, 0, NULL, 0},
     };
     static struct trial t;
     struct ruleset *rs;
@@ -451,6 +456,19 @@ trial_main(const char *rules, int argc, char **argv)
         case 'F':
             t.from = optarg;
             break;
+        case 'l': { /* limits (rate limits): --limit-used NAME=N, counted before the trial */
+            char *eq = strchr(optarg, '=');
+            char *end = NULL;
+            unsigned long long n = eq ? strtoull(eq + 1, &end, 10) : 0;
+            if (eq == NULL || eq == optarg || end == eq + 1 || *end != '\0' ||
+                n > LIMIT_COUNT_MAX || (*eq = '\0', limits_trial_used(optarg, n)) == -1) {
+                fprintf(stderr, "relaywarden: --limit-used takes NAME=N (N up to %llu, at most "
+                                "%d of them)\n",
+                        LIMIT_COUNT_MAX, LIMIT_DEFS_MAX);
+                return 2;
+            }
+            break;
+        }
         case 'O':
             if (t.nto == TRIAL_RCPTS_MAX) {
                 fprintf(stderr, "relaywarden: at most %d --to\n", TRIAL_RCPTS_MAX);
@@ -481,6 +499,10 @@ trial_main(const char *rules, int argc, char **argv)
         return 2;
     }
     free(err);
+    if (limits_trial_check(rs) == -1) { /* limits (rate limits): --limit-used names a limit */
+        rules_unref(rs);
+        return 2;
+    }
     rc = trial_run(rs, &t);
     rules_unref(rs);
     return rc;

@@ -177,6 +177,9 @@ audit_cond_text(const struct cond *c, char *buf, size_t len)
         snprintf(buf, len, "%s%s %s %llu", c->negate ? "!" : "", c->def->name,
                  c->size_cmp == '>' ? "over" : "under", c->size);
         break;
+    case CARG_LIMIT: /* limits (rate limits) */
+        snprintf(buf, len, "%s <%s>", c->def->name, c->limit->name);
+        break;
     }
     return buf;
 }
@@ -185,6 +188,8 @@ audit_cond_text(const struct cond *c, char *buf, size_t len)
 static int
 audit_same_test(const struct cond *x, const struct cond *y)
 {
+    if (x->def == y->def && x->limit != y->limit) /* limits (rate limits): another limit */
+        return 0;
     return x->def == y->def && x->list == y->list &&
            (x->def->arg != CARG_RDNS || x->verdict == y->verdict) &&
            (x->def->arg != CARG_SIZE || (x->size == y->size && x->size_cmp == y->size_cmp));

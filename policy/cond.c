@@ -447,6 +447,10 @@ static const struct cond_def cond_table[] = {
      cond_mime_limit, NULL, "the message passed a limit of the MIME parser (screening stopped)", NULL},
     {"size", CARG_SIZE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY, cond_size, NULL,
      "the message (header fields and body) is over or under the size (10M, 512k, 2000)", NULL},
+    /* limits (rate limits) */
+    {"limit", CARG_LIMIT, LIST_DOMAINS, STAGE_MAIL, STAGE_RCPT, CNEED_LIMIT, limit_eval, NULL,
+     "this message (a messages limit, at mail) or recipient (a recipients limit, at rcpt) "
+     "would pass the limit <NAME>", NULL},
 };
 #define COND_TABLE_LEN (sizeof(cond_table) / sizeof(cond_table[0]))
 
@@ -493,6 +497,8 @@ cond_eval(const struct cond *c, const struct facts *f, const char **why)
 
     if ((r = c->def->eval(c, f)) < 0) {
         *why = (c->def->needs & CNEED_RDNS) && f->rdns_error ? f->rdns_error : "lookup failed";
+        if ((c->def->needs & CNEED_LIMIT) && f->limit_seen && f->limit_seen->why[0])
+            *why = f->limit_seen->why; /* limits (rate limits): why the store failed */
         return -1;
     }
     if (r == COND_NA)

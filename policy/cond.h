@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "content.h"
 #include "hdraddr.h"
+#include "limit.h"
 #include "list.h"
 #include "rdns.h"
 #include "rules.h"
@@ -32,6 +33,10 @@ struct facts {
     const struct rdns_result *rdns; /* the client's rDNS verdict, NULL if not checked */
     const char *rdns_error;         /* the lookup could not be made: why (rdns is NULL) */
     const struct content_facts *content; /* content screening (content stage), NULL before */
+    /* limits (rate limits): the counters (NULL: no limit is ever over), and what the limit
+     * condition saw, for the decision line (NULL: not kept) */
+    const struct limit_store *limits;
+    struct limit_seen *limit_seen;
 };
 
 #define COND_NA 2
@@ -41,11 +46,13 @@ enum cond_arg {
     CARG_LIST,  /* a list of cond_def.list's type */
     CARG_RDNS,  /* an rDNS verdict word */
     CARG_SIZE,  /* over or under and a size: 10M, 512k, 2000 */
+    CARG_LIMIT, /* limits: <NAME> of a limit statement */
 };
 
 enum cond_needs {
     CNEED_RDNS = 1 << 0, /* the client's rDNS verdict: looked up at connect */
     CNEED_BODY = 1 << 1, /* the body, through content screening: a content condition */
+    CNEED_LIMIT = 1 << 2, /* limits: a counter store, which may fail like a lookup */
 };
 
 struct cond_def {

@@ -8,6 +8,7 @@
 #ifndef RW_ENV_H
 #define RW_ENV_H
 
+#include "limit.h"
 #include "rdns.h"
 
 #include <stddef.h>
@@ -30,6 +31,8 @@ struct env {
     int (*iprev)(void *ctx, const char *addr, const struct iprev_settings *cfg,
                  struct rdns_result *r, char *why, size_t whylen);
     struct iprev_cache *cache; /* shared by every session, or NULL */
+    /* limits (rate limits): the counters every session shares (limit.h), or NULL */
+    const struct limit_store *limits;
 };
 
 #endif

@@ -633,6 +633,8 @@ static const struct statement {
     {"listener", parse_listener},    {"policy", parse_policy},
     {"rdns", parse_rdns},            {"on-error", parse_st_on_error},
     {"include", parse_st_include},
+    /* limits (rate limits) */
+    {"limit", parse_st_limit},       {"limits", parse_st_limits},
 };
 
 static int
@@ -836,6 +838,7 @@ parse_resolve(struct parser *p)
         if (content_compile(p->rs, err, sizeof(err)) == -1)
             parse_err(p, 1, "%s", err);
     }
+    parse_limit_check(p); /* limits (rate limits) */
 }
 
 static const struct rules_source parse_files = {NULL, slurp};
@@ -862,6 +865,11 @@ parse_load(const char *path, const char *text, size_t len, const struct rules_so
     rs->rdns_timeout_ms = RULES_RDNS_TIMEOUT_MS;
     rs->rdns_cache_secs = RULES_RDNS_CACHE_SECS;
     rs->rdns_lookup = RDNS_LOOKUP_FALLBACK;
+    /* limits (rate limits): in memory, Redis only when a limits redis statement says so */
+    rs->limit_conf.max_keys = LIMIT_KEYS_DEFAULT;
+    rs->limit_conf.timeout_ms = LIMIT_REDIS_TIMEOUT_DEFAULT_MS;
+    rs->limit_conf.on_failure = LIMIT_FAIL_LOCAL;
+    util_strlcpy(rs->limit_conf.prefix, "rw:", sizeof(rs->limit_conf.prefix));
     strset_init(&rs->lists);
     strset_init(&rs->policies);
     memset(&p, 0, sizeof(p));

@@ -100,4 +100,12 @@ void parse_rdns(struct parser *p);
 void parse_policy(struct parser *p);
 void parse_rule_free(struct rule *r);
 
+/* parse_limit.c (rate limits): the limit and limits statements; the argument of the limit
+ * condition (0; -1 after reporting, skip the line; 1 after reporting, read on); the check
+ * that no policy asks one limit twice. */
+void parse_st_limit(struct parser *p);
+void parse_st_limits(struct parser *p);
+int parse_limit_ref(struct parser *p, const struct rule *r, struct cond *c, int negate, int line);
+void parse_limit_check(struct parser *p);
+
 #endif

@@ -480,6 +480,12 @@ parse_cond(struct parser *p, struct rule *r, struct cond *c, int negate, int lin
         }
         c->verdict = (enum rdns_verdict)v;
         break;
+    case CARG_LIMIT: /* limits (rate limits) */
+        if ((v = parse_limit_ref(p, r, c, negate, line)) == -1)
+            return -1;
+        if (v == 1)
+            *ok = 0;
+        break;
     }
     c->negate = negate;
     if (d->first > r->stage) {
@@ -586,6 +592,14 @@ parse_rule(struct parser *p)
     }
     if (!ok)
         goto fail_eol;
+    /* limits (rate limits): a limit rule without a reply names its limit */
+    for (size_t j = 0; r->reply.text == NULL && ad->text == ATEXT_REPLY && j < r->nconds; j++)
+        if (r->conds[j].limit != NULL) {
+            char lt[300];
+            limit_default_reply(r->conds[j].limit, lt, sizeof(lt));
+            if (parse_reply(p, r, lt, line) == -1)
+                goto fail_eol;
+        }
     if (r->reply.text == NULL && ad->text == ATEXT_REPLY && parse_reply(p, r, "", line) == -1)
         goto fail_eol;
     if ((r->text = parse_rule_text(p, start, p->tok.start)) == NULL) {

@@ -57,6 +57,9 @@ rules_free(struct ruleset *rs)
     for (i = 0; i < rs->nfiles; i++)
         free(rs->files[i]);
     free(rs->files);
+    for (i = 0; i < rs->nlimits; i++) /* limits (rate limits) */
+        limit_def_free(rs->limits[i]);
+    free(rs->limits);
     free(rs);
 }
 

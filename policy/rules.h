@@ -7,6 +7,7 @@
 #ifndef RW_RULES_H
 #define RW_RULES_H
 
+#include "limit.h"
 #include "list.h"
 #include "rdns.h"
 #include "strset.h"
@@ -42,6 +43,9 @@ struct cond {
     unsigned long long size;   /* size: the bound it is compared with */
     int size_cmp;              /* size: '>' (over) or '<' (under) */
     unsigned id;               /* content conditions: its number in the ruleset (ruleset.ncontent) */
+    /* limits (rate limits): the limit it asks, and where its counters live */
+    const struct limit_def *limit;
+    const struct limit_conf *limit_conf;
 };
 
 struct reply {
@@ -139,6 +143,10 @@ struct ruleset {
     size_t nkw_lists;
     unsigned ncontent;
     int uses_body; /* some listener's policy reads the body */
+    /* limits (rate limits): the declared limits, and where their counters live */
+    struct limit_def **limits;
+    size_t nlimits;
+    struct limit_conf limit_conf;
 };
 
 /* Errors past this are counted but not listed: one broken include should not flood a terminal. */

@@ -88,6 +88,7 @@ sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt)
         f->content = s->msg.content ? content_facts(s->msg.content) : NULL;
     }
     f->rcpt = rcpt;
+    f->limits = s->env != NULL ? s->env->limits : NULL; /* limits (rate limits) */
 }
 
 /* For the log: what was wrong with the author headers, if anything, and which address
@@ -155,8 +156,11 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
     struct facts f;
     size_t pos = 0;
     int rc;
+    struct limit_seen seen; /* limits (rate limits): what a limit condition counted */
 
     sess_facts(s, &f, rcpt);
+    seen.def = NULL;
+    f.limit_seen = &seen;
     while ((rc = eval_next(pol, st, &f, &pos, &r, &why)) != 0) {
         char reason[600], would[32];
         if (rc == -1) {
@@ -180,6 +184,7 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
         for (size_t i = 0; i < r->nconds; i++)
             if (r->conds[i].def->needs & CNEED_BODY)
                 cond_hit_detail(&r->conds[i], &f, reason, sizeof(reason));
+        limit_detail(r, &f, reason, sizeof(reason)); /* limits (rate limits) */
         verdict_trace(s, r);
         if (r->log_only) {
             snprintf(would, sizeof(would), "would-%s", rules_action_name(r->action));

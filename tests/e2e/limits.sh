@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# limits.sh - rate limits through a real Postfix: the N+1st message in a window gets 451 4.7.1
+# and one after the window passes; two relaywarden instances behind two listeners share one
+# budget in a real redis-server; Redis stopped mid-run (fallback to local counters, one log
+# line, replies still enforced) and started again (recovery logged); then, after a reload to
+# in-memory counters with the smallest table, the full table (the victim keeps its count, new
+# keys share the overflow counter).
+. "$(dirname "$0")/lib.sh"
+e2e_require postfix smtp-sink swaks redis-server
+
+RD=$(mktemp -d /tmp/relaywarden-redis.XXXXXX)
+e2e_pick_port REDIS_PORT
+e2e_pick_port RW2_PORT
+OUT2_PORT=
+e2e_pick_port OUT2_PORT
+redis_start() {
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+        --dir "$RD" --daemonize no >"$RD/redis.log" 2>&1 &
+    REDIS_PID=$!
+    e2e_wait_port "$REDIS_PORT" || { cat "$RD/redis.log" >&2; exit 1; }
+}
+redis_stop() {
+    kill "$REDIS_PID" 2>/dev/null
+    wait "$REDIS_PID" 2>/dev/null
+    REDIS_PID=
+}
+limits_cleanup() {
+    [ -n "${RW2_PID:-}" ] && kill "$RW2_PID" 2>/dev/null
+    [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null
+    [ "$E2E_FAILED" = 0 ] && rm -rf "$RD"
+    e2e_cleanup
+}
+redis_start
+
+# Window 3s (buckets of 300 ms); 3 messages per login.
+cat >"$RD/redis.rules" <<EOF
+domains ours { example.com }
+limit burst messages 3 per 3s by login
+limits redis "127.0.0.1:$REDIS_PORT" timeout 200ms on-failure local prefix "e2e:"
+listener inbound daemon "inbound"
+listener outbound daemon "outbound"
+listener outbound2 daemon "outbound2" policy outbound
+policy inbound {
+    rcpt reject to !<ours> "5.7.1 relaying denied"
+}
+policy outbound {
+    mail reject !auth "5.7.1 authentication required"
+    mail tempfail limit <burst>
+    rcpt accept auth
+}
+EOF
+# The second listener's sessions go to a second relaywarden with the same rules.
+E2E_RW_ARGS="-m $RD/metrics.prom -M 1"
+E2E_EXTRA_MASTER="127.0.0.1:$OUT2_PORT inet n - n - - smtpd -o milter_macro_daemon_name=outbound2 -o smtpd_milters=inet:127.0.0.1:$RW2_PORT"
+e2e_start "$RD/redis.rules"
+trap limits_cleanup EXIT
+"$RELAYWARDEN" -f -c "$RD/redis.rules" -p "inet:$RW2_PORT@127.0.0.1" 2>>"$T/rw2.log" &
+RW2_PID=$!
+e2e_wait_port "$RW2_PORT" || { cat "$T/rw2.log"; exit 1; }
+
+USR="--xclient-addr 198.51.100.7 --xclient-name laptop.example.com"
+send() { # NAME PORT LOGIN
+    e2e_smtp "$1" "$2" $USR --xclient-login "$3" --from "$3@example.com" --to friend@elsewhere.test
+}
+
+# N-1, N pass; N+1 is refused with 451 4.7.1 naming the limit; after the window, one passes.
+send alice-1 "$OUT_PORT" alice
+e2e_expect_reply alice-1 "250 2.0.0 Ok: queued"
+send alice-2 "$OUT_PORT" alice
+send alice-3 "$OUT_PORT" alice
+e2e_expect_reply alice-3 "250 2.0.0 Ok: queued"
+send alice-4 "$OUT_PORT" alice
+e2e_expect_reply alice-4 "451 4.7.1 limit burst reached: at most 3 messages per 3s, try again later"
+e2e_log alice-4 "tempfail: stage=mail .*auth=alice .*\(limit burst: 4 > 3 messages per 3s, login=alice, redis\)"
+sleep 3.5
+send alice-5 "$OUT_PORT" alice
+e2e_expect_reply alice-5 "250 2.0.0 Ok: queued"
+e2e_delivered alice-5
+
+# Two instances, one budget: 2 through the first, 1 through the second, the 4th refused by
+# the second (and by the first).
+send bob-1 "$OUT_PORT" bob
+send bob-2 "$OUT_PORT" bob
+send bob-3 "$OUT2_PORT" bob
+e2e_expect_reply bob-3 "250 2.0.0 Ok: queued"
+send bob-4 "$OUT2_PORT" bob
+e2e_expect_reply bob-4 "451 4.7.1 limit burst reached"
+send bob-5 "$OUT_PORT" bob
+e2e_expect_reply bob-5 "451 4.7.1 limit burst reached"
+if grep -q "auth=bob .*limit burst: 4 > 3 messages per 3s, login=bob, redis" "$T/rw2.log"; then
+    e2e_pass "bob-4: the second instance refused with the shared count"
+else
+    e2e_fail "bob-4: the second instance's log lacks the shared count" "$T/rw2.log"
+fi
+
+# Redis stopped: mail flows, counted locally, one log line for the outage, the limit still
+# holds per instance.
+redis_stop
+for i in 1 2 3; do send carol-$i "$OUT_PORT" carol; done
+e2e_expect_reply carol-1 "250 2.0.0 Ok: queued"
+e2e_expect_reply carol-3 "250 2.0.0 Ok: queued"
+send carol-4 "$OUT_PORT" carol
+e2e_expect_reply carol-4 "451 4.7.1 limit burst reached"
+e2e_log carol-4 "limit burst: 4 > 3 messages per 3s, login=carol, fallback"
+e2e_log redis-down "limits: redis 127.0.0.1:$REDIS_PORT failed \(.*\): counting in memory, per instance until it answers again"
+n=$(grep -c "limits: redis .* failed" "$T/relaywarden.log")
+if [ "$n" = 1 ]; then e2e_pass "one log line for the outage"; else e2e_fail "outage logged $n times" "$T/relaywarden.log"; fi
+
+# Redis back: after the backoff, counting returns to Redis and the recovery is logged.
+redis_start
+sleep 1.2
+for i in 1 2 3 4 5 6; do
+    send dave-$i "$OUT_PORT" dave
+    grep -q "is back after" "$T/relaywarden.log" && break
+    sleep 0.5
+done
+e2e_log redis-back "limits: redis 127.0.0.1:$REDIS_PORT is back after [0-9]+ ms; [0-9]+ decisions were counted without it"
+keys=$(redis-cli -p "$REDIS_PORT" --scan --pattern 'e2e:burst:messages:login:3s:dave' | wc -l)
+if [ "$keys" = 1 ]; then e2e_pass "dave counted in Redis again"; else e2e_fail "no Redis key for dave"; fi
+ttl=$(redis-cli -p "$REDIS_PORT" pttl e2e:burst:messages:login:3s:dave)
+if [ "$ttl" -gt 0 ] && [ "$ttl" -le 3300 ]; then e2e_pass "the key expires by itself ($ttl ms)"; else e2e_fail "key pttl $ttl"; fi
+
+# on-failure tempfail: a reload says so; with Redis gone, the limit rule cannot be decided and
+# on-error (tempfail) answers.
+sed 's/on-failure local/on-failure tempfail/' "$RD/redis.rules" >"$RD/r2" && cp "$RD/r2" "$RD/redis.rules"
+kill -HUP "$RW_PID"
+sleep 1
+redis_stop
+send erin-1 "$OUT_PORT" erin
+e2e_expect_reply erin-1 "451 4.3.0"
+e2e_log erin-1 "limits redis on-failure tempfail"
+
+# The full in-memory table: 16 keys, one message per sender and hour.
+cat >"$RD/redis.rules" <<EOF
+domains ours { example.com }
+limit persender messages 1 per 1h by sender
+limits memory 16
+listener inbound daemon "inbound"
+listener outbound daemon "outbound"
+listener outbound2 daemon "outbound2" policy outbound
+policy inbound {
+    rcpt reject to !<ours> "5.7.1 relaying denied"
+}
+policy outbound {
+    mail reject !auth "5.7.1 authentication required"
+    mail tempfail limit <persender>
+    rcpt accept auth
+}
+EOF
+kill -HUP "$RW_PID"
+sleep 1
+sendas() { e2e_smtp "$1" "$OUT_PORT" $USR --xclient-login app --from "$2" --to friend@elsewhere.test; }
+sendas victim-1 victim@example.com
+e2e_expect_reply victim-1 "250 2.0.0 Ok: queued"
+for i in $(seq 1 15); do sendas flood-$i "f$i@example.com"; done # keys 2..16: the table is full
+e2e_expect_reply flood-15 "250 2.0.0 Ok: queued"
+sendas flood-16 f16@example.com # key 17: the overflow counter, 1 of 1
+e2e_expect_reply flood-16 "250 2.0.0 Ok: queued"
+sendas flood-17 f17@example.com # key 18: the overflow counter is at its limit
+e2e_expect_reply flood-17 "451 4.7.1 limit persender reached"
+e2e_log flood-17 "limit persender: 2 > 1 messages per 1h, sender=f17@example.com, overflow"
+sendas victim-2 victim@example.com # the flood did not reset the victim's count
+e2e_expect_reply victim-2 "451 4.7.1 limit persender reached"
+e2e_log victim-2 "limit persender: 2 > 1 messages per 1h, sender=victim@example.com, local"
+
+# The counters: hits per limit and counter, Redis trouble, the overflow.
+sleep 2.5
+for want in 'relaywarden_limit_hits_total\{limit="burst",counter="redis"\} [1-9]' \
+    'relaywarden_limit_hits_total\{limit="burst",counter="fallback"\} 1' \
+    'relaywarden_limit_redis_total\{event="fallback"\} [1-9]' \
+    'relaywarden_limit_redis_total\{event="tempfail"\} 1' \
+    'relaywarden_limit_overflow_total\{limit="persender"\} 2' \
+    'relaywarden_limit_hits_total\{limit="persender",counter="overflow"\} 1'; do
+    if grep -qE "^$want" "$RD/metrics.prom"; then e2e_pass "metrics: /$want/"; else
+        e2e_fail "metrics lack /$want/" "$RD/metrics.prom"; fi
+done
+e2e_done
