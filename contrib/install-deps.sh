@@ -12,6 +12,8 @@ libdb5.3 libldap-2.5-0 libnsl2 libsasl2-2 libssl3"
 PKGS="$PKGS systemd"
 # promtool checks the metrics text (tests/e2e/stats.sh).
 PKGS="$PKGS prometheus"
+# geoip: the test database is written with MaxMind::DB::Writer and read back with mmdblookup.
+PKGS="$PKGS libmaxmind-db-writer-perl mmdb-bin"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

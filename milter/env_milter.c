@@ -4,6 +4,7 @@
  */
 #include "env_milter.h"
 #include "dns.h"
+#include "geoip_db.h" /* geoip */
 #include "iprev.h"
 #include "stats.h"
 
@@ -36,13 +37,14 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
     return 0;
 }
 
-static struct env env_real = {NULL, env_now_ms, env_iprev, NULL};
+static struct env env_real = {.now_ms = env_now_ms, .iprev = env_iprev};
 
 int
 env_milter_init(void)
 {
     if (dns_init() == -1 || (env_real.cache = iprev_cache_new()) == NULL)
         return -1;
+    env_real.geoip = geoip_db_lookup; /* geoip */
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "liveaudit.h"
 #include "env_milter.h"
+#include "geoip_db.h" /* geoip */
 #include "log.h"
 #include "reload.h"
 #include "rules.h"
@@ -87,6 +88,12 @@ main_check(const char *path, int strict)
     }
     if ((rs = rules_load(path, err, MAIN_ERRBUF)) == NULL) {
         fputs(err, stderr);
+        free(err);
+        return 1;
+    }
+    if (geoip_db_open(rs, err, MAIN_ERRBUF) == -1) { /* geoip: the databases the rules name */
+        fputs(err, stderr);
+        rules_unref(rs);
         free(err);
         return 1;
     }

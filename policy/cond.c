@@ -447,6 +447,17 @@ static const struct cond_def cond_table[] = {
      cond_mime_limit, NULL, "the message passed a limit of the MIME parser (screening stopped)", NULL},
     {"size", CARG_SIZE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_BODY, cond_size, NULL,
      "the message (header fields and body) is over or under the size (10M, 512k, 2000)", NULL},
+    /* geoip (geoip.c) */
+    {"country", CARG_LIST, LIST_COUNTRIES, STAGE_CONNECT, STAGE_CONTENT, CNEED_COUNTRY,
+     geoip_cond_country, NULL,
+     "the client's country (ISO 3166-1 alpha-2, or unknown) is in the countries list", NULL},
+    {"asn", CARG_LIST, LIST_ASNS, STAGE_CONNECT, STAGE_CONTENT, CNEED_ASN, geoip_cond_asn, NULL,
+     "the client's autonomous system number (or unknown) is in the asns list", NULL},
+    {"login-country", CARG_LIST, LIST_LOGINS_FROM, STAGE_MAIL, STAGE_CONTENT, CNEED_COUNTRY,
+     geoip_cond_login, NULL,
+     "the login is in the logins-from list and the client's country is one listed for it "
+     "(a login not listed: neither holds nor fails)",
+     NULL},
 };
 #define COND_TABLE_LEN (sizeof(cond_table) / sizeof(cond_table[0]))
 
@@ -493,6 +504,8 @@ cond_eval(const struct cond *c, const struct facts *f, const char **why)
 
     if ((r = c->def->eval(c, f)) < 0) {
         *why = (c->def->needs & CNEED_RDNS) && f->rdns_error ? f->rdns_error : "lookup failed";
+        if ((c->def->needs & (CNEED_COUNTRY | CNEED_ASN)) && f->geo_error) /* geoip */
+            *why = f->geo_error;
         return -1;
     }
     if (r == COND_NA)

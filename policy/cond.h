@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "content.h"
+#include "geoip.h" /* geoip */
 #include "hdraddr.h"
 #include "list.h"
 #include "rdns.h"
@@ -32,6 +33,10 @@ struct facts {
     const struct rdns_result *rdns; /* the client's rDNS verdict, NULL if not checked */
     const char *rdns_error;         /* the lookup could not be made: why (rdns is NULL) */
     const struct content_facts *content; /* content screening (content stage), NULL before */
+    /* geoip: the client's country and ASN (NULL: no lookup, every field unknown), or why the
+     * lookup failed (geo NULL) */
+    const struct geoip_result *geo;
+    const char *geo_error;
 };
 
 #define COND_NA 2
@@ -46,6 +51,9 @@ enum cond_arg {
 enum cond_needs {
     CNEED_RDNS = 1 << 0, /* the client's rDNS verdict: looked up at connect */
     CNEED_BODY = 1 << 1, /* the body, through content screening: a content condition */
+    /* geoip: a country or an ASN database must be named in the rules */
+    CNEED_COUNTRY = 1 << 2,
+    CNEED_ASN = 1 << 3,
 };
 
 struct cond_def {

@@ -9,6 +9,8 @@
 #define RW_ENV_H
 
 #include "rdns.h"
+#include "geoip.h" /* geoip */
+#include "list.h"  /* geoip: struct netaddr */
 
 #include <stddef.h>
 
@@ -30,6 +32,12 @@ struct env {
     int (*iprev)(void *ctx, const char *addr, const struct iprev_settings *cfg,
                  struct rdns_result *r, char *why, size_t whylen);
     struct iprev_cache *cache; /* shared by every session, or NULL */
+    /* geoip - the country and ASN of client a in the databases the loader opened for the
+     * session's ruleset (g->handle). Fills r ("" / 0: unknown) and returns 0, or -1 with why
+     * when a database could not be read. NULL: every client is unknown. Called once per
+     * connection, only when the rules name a database. */
+    int (*geoip)(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
+                 struct geoip_result *r, char *why, size_t whylen);
 };
 
 #endif

@@ -93,4 +93,12 @@ void parse_rdns(struct parser *p);
 void parse_policy(struct parser *p);
 void parse_rule_free(struct rule *r);
 
+/* parse_geoip.c */
+void parse_geoip(struct parser *p);
+/* parse_geoip_option - a listener option of geoip (geoip-stamp): 1 if tok was one (errors
+ * reported), 0 if not. */
+int parse_geoip_option(struct parser *p, struct listener *l);
+/* parse_geoip_resolve - once everything is read: conditions without their database, stamps. */
+void parse_geoip_resolve(struct parser *p);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "list.h"
 #include "rdns.h"
+#include "geoip.h" /* geoip */
 #include "strset.h"
 
 #include <stddef.h>
@@ -99,6 +100,9 @@ struct listener {
     char *rdns_header; /* NULL: RULES_STAMP_HEADER */
     const char *file;
     int line;
+    /* geoip: stamp the client's country and ASN (geoip-stamp), in this header */
+    int geoip_stamp;
+    char *geoip_header; /* NULL: GEOIP_STAMP_HEADER */
 };
 
 struct ruleset {
@@ -139,6 +143,7 @@ struct ruleset {
     size_t nkw_lists;
     unsigned ncontent;
     int uses_body; /* some listener's policy reads the body */
+    struct geoip_rules geoip; /* geoip: the databases named, opened by the daemon or the trial */
 };
 
 /* Errors past this are counted but not listed: one broken include should not flood a terminal. */
