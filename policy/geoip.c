@@ -7,6 +7,7 @@
 #include "geoip.h"
 #include "cond.h"
 #include "list.h"
+#include "rules.h"
 #include "util.h"
 
 #include <errno.h>
@@ -420,4 +421,71 @@ geoip_cond_login(const struct cond *c, const struct facts *f)
     if (f->geo_error != NULL)
         return -1;
     return geoip_login_allowed(c->list, f->auth, f->geo);
+}
+
+/* A country of l (not unknown), or NULL. */
+static const char *
+geoip_list_sample(const struct list *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->exact.cap; i++)
+        if (l->exact.slots[i].key != NULL && strcmp(l->exact.slots[i].key, "unknown") != 0)
+            return l->exact.slots[i].key;
+    return NULL;
+}
+
+static int
+geoip_in_any(const struct ruleset *rs, enum list_type type, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < rs->nall_lists; i++)
+        if (rs->all_lists[i]->type == type && strset_get(&rs->all_lists[i]->exact, key) != NULL)
+            return 1;
+    return 0;
+}
+
+size_t
+geoip_audit_samples(const struct ruleset *rs, struct geoip_result *out, size_t max)
+{
+    char cc[GEOIP_AUDIT_SAMPLES][3], key[24];
+    unsigned long asn[GEOIP_AUDIT_SAMPLES];
+    size_t nc = 0, na = 0, i, j, n = 0;
+    const char *s;
+
+    if (rs->geoip.ndbs == 0 || max == 0)
+        return 0;
+    cc[nc++][0] = '\0';
+    asn[na++] = 0;
+    /* a country no list holds: the first code in use that none does */
+    for (i = 0; i + 1 < sizeof(geoip_iso); i += 2) {
+        char c[3] = {geoip_iso[i], geoip_iso[i + 1], '\0'};
+        if (!geoip_in_any(rs, LIST_COUNTRIES, c)) {
+            memcpy(cc[nc++], c, 3);
+            break;
+        }
+    }
+    /* an AS no list holds: from the documentation range (RFC 5398) up */
+    for (i = 64496; i < 64496 + 1000; i++) {
+        snprintf(key, sizeof(key), "%zu", i);
+        if (!geoip_in_any(rs, LIST_ASNS, key)) {
+            asn[na++] = i;
+            break;
+        }
+    }
+    for (i = 0; i < rs->nall_lists; i++) {
+        const struct list *l = rs->all_lists[i];
+        if (l->type == LIST_COUNTRIES && nc < GEOIP_AUDIT_SAMPLES &&
+            (s = geoip_list_sample(l)) != NULL)
+            memcpy(cc[nc++], s, 3);
+        if (l->type == LIST_ASNS && na < GEOIP_AUDIT_SAMPLES && (s = geoip_list_sample(l)) != NULL)
+            asn[na++] = strtoul(s, NULL, 10);
+    }
+    for (i = 0; i < nc && n < max; i++)
+        for (j = 0; j < na && n < max; j++) {
+            memcpy(out[n].country, cc[i], 3);
+            out[n++].asn = asn[j];
+        }
+    return n;
 }

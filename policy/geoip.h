@@ -80,6 +80,18 @@ int geoip_match_asn(const struct list *l, const struct geoip_result *r);
  * lists it and does not, 2 (COND_NA) if it does not list it: only listed logins are locked. */
 int geoip_login_allowed(const struct list *l, const char *login, const struct geoip_result *r);
 
+/* The most sample clients the static audit tries per probe (audit.c): countries and ASNs of
+ * the lists, one outside all of them, and unknown, crossed. 16 keeps the audit of a rules file
+ * with several GeoIP lists well under a second. */
+#define GEOIP_AUDIT_SAMPLES 16
+
+struct ruleset;
+/* geoip_audit_samples - the clients the audit should probe as (out[0..n), n returned, at most
+ * max): unknown first, then one country of each countries list and one outside every list,
+ * crossed with unknown, one AS of each asns list and one outside them. 0 when rs names no
+ * database (every client is unknown: geo NULL). */
+size_t geoip_audit_samples(const struct ruleset *rs, struct geoip_result *out, size_t max);
+
 /* geoip_format - "country=DE asn=3320" (unknown ones as "unknown") into buf. Returns buf. */
 char *geoip_format(const struct geoip_result *r, char *buf, size_t len);
 
