@@ -61,7 +61,7 @@ static const struct {
      "%F:4: redirect needs a quoted address (\"user@example.com\") right after it, got 'from'\n"},
     {"unknown keyword", "frobnicate yes\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
-     "senders, keywords, names, hashes, listener, policy, rdns, on-error or include)\n"},
+     "senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
     {"undefined list", "listener l default\npolicy l {\n    rcpt reject to <nope>\n}\n",
      "%F:3: list <nope> is not defined\n"},
     {"list of the wrong type",
@@ -120,7 +120,7 @@ static const struct {
      "routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment name, "
      "attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, attachment "
-     "bidi, mime malformed, mime limit, size, log-only)\n"},
+     "bidi, mime malformed, mime limit, size, country, asn, login-country, log-only)\n"},
     {"condition too early",
      "domains d { x.example }\nlistener l default\npolicy l {\n"
      "    mail reject to <d>\n    connect reject auth\n}\n",
@@ -203,17 +203,17 @@ static const struct {
     {"not a rules file: the line is not echoed",
      "root:$6$salt$hash:19000:0:99999:7:::\nlistener l default\npolicy l {\n}\n",
      "%F:1: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
-     "on-error or include; this line does not (its 36-byte first word is not shown: not a "
+     "on-error, include, geoip, countries, asns or logins-from; this line does not (its 36-byte first word is not shown: not a "
      "rules file?)\n"},
     {"unknown keyword of 19 letters", "abcdefghijklmnopqrs\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'abcdefghijklmnopqrs' (a statement starts with domains, networks, "
-     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error or include)\n"},
+     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
     {"unknown keyword of 20 letters", "abcdefghijklmnopqrst\nlistener l default\npolicy l {\n}\n",
      "%F:1: unknown keyword 'abcdefghijklmnopqrst' (a statement starts with domains, networks, "
-     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error or include)\n"},
+     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
     {"unknown word of 21 letters", "abcdefghijklmnopqrstu\nlistener l default\npolicy l {\n}\n",
      "%F:1: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
-     "on-error or include; this line does not (its 21-byte first word is not shown: not a "
+     "on-error, include, geoip, countries, asns or logins-from; this line does not (its 21-byte first word is not shown: not a "
      "rules file?)\n"},
     {"named rule", "listener l default\npolicy l {\n    rule no-relay: rcpt reject !auth\n}\n",
      "OK"},
@@ -231,13 +231,13 @@ static const struct {
      "of line\n"},
     {"errors keep coming", "bad1\nbad2\nlistener l default\npolicy l {\n    rcpt x\n}\nbad3\n",
      "%F:1: unknown keyword 'bad1' (a statement starts with domains, networks, logins, senders, "
-     "keywords, names, hashes, listener, policy, rdns, on-error or include)\n"
+     "keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
      "%F:2: unknown keyword 'bad2' (a statement starts with domains, networks, logins, senders, "
-     "keywords, names, hashes, listener, policy, rdns, on-error or include)\n"
+     "keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
      "%F:5: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, "
      "tag), got 'x'\n"
      "%F:7: unknown keyword 'bad3' (a statement starts with domains, networks, logins, senders, "
-     "keywords, names, hashes, listener, policy, rdns, on-error or include)\n"},
+     "keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
     /* content screening */
     {"content sentences",
      "keywords secret { \"project falcon\", confidential }\n"
@@ -269,7 +269,7 @@ static const struct {
      "client, routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment "
      "name, attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, "
-     "attachment bidi, mime malformed, mime limit, size, log-only)\n"},
+     "attachment bidi, mime malformed, mime limit, size, country, asn, login-country, log-only)\n"},
     {"keywords list where names are wanted", "keywords k { x }\nlistener l default\npolicy l {\n"
                                               "    content reject attachment ext <k>\n}\n",
      "%F:4: list <k> holds keywords, 'attachment ext' needs names\n"},
