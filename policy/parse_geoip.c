@@ -29,6 +29,7 @@ parse_geoip(struct parser *p)
     else {
         parse_err(p, line, "geoip needs the kind of database, country or asn, got %s",
                   parse_desc(p));
+        p->rs->geoip.bad_decl = 1;
         parse_skip_line(p);
         return;
     }
@@ -36,6 +37,7 @@ parse_geoip(struct parser *p)
     if (p->tok.type != T_STRING || p->tok.text[0] != '/') {
         parse_err(p, line, "geoip %s needs a quoted absolute path (\"/var/lib/GeoIP/...\"), got %s",
                   geoip_kind_name(kind), parse_desc(p));
+        p->rs->geoip.bad_decl = 1;
         parse_skip_line(p);
         return;
     }
@@ -158,7 +160,7 @@ parse_geoip_resolve(struct parser *p)
     struct ruleset *rs = p->rs;
     size_t i;
 
-    for (i = 0; i < rs->policies.cap; i++)
+    for (i = 0; !rs->geoip.bad_decl && i < rs->policies.cap; i++)
         if (rs->policies.slots[i].key != NULL)
             parse_geoip_policy(p, rs->policies.slots[i].key, rs->policies.slots[i].value);
     for (i = 0; i < rs->nlisteners; i++) {
@@ -168,7 +170,7 @@ parse_geoip_resolve(struct parser *p)
         if (!l->geoip_stamp)
             continue;
         at.file = l->file;
-        if (rs->geoip.ndbs == 0)
+        if (rs->geoip.ndbs == 0 && !rs->geoip.bad_decl)
             parse_err(&at, l->line,
                       "listener \"%s\": geoip-stamp needs a database: add geoip country "
                       "\"/path/to/GeoLite2-Country.mmdb\" (or asn)",

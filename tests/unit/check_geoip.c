@@ -286,6 +286,22 @@ START_TEST(test_parse)
 }
 END_TEST
 
+/* A refused geoip statement is the one error: its conditions and stamps are not blamed too. */
+START_TEST(test_no_cascade)
+{
+    static const char text[] = "geoip country \"c.mmdb\"\n" PR_HEAD
+                               "listener out daemon \"out\" policy in geoip-stamp\n"
+                               "policy in {\n rcpt reject country { RU }\n}\n";
+    static char err[65536];
+    struct ruleset *rs = rules_load_buffer("t.rules", text, strlen(text), NULL, err, sizeof(err));
+
+    ck_assert_ptr_null(rs);
+    ck_assert_msg(strcmp(err, "t.rules:1: geoip country needs a quoted absolute path "
+                              "(\"/var/lib/GeoIP/...\"), got \"c.mmdb\"\n") == 0,
+                  "got:\n%s", err);
+}
+END_TEST
+
 /* The fake lookup: 192.0.2.x is DE/3320, 198.51.100.x US/15169, the rest unknown. */
 static int fake_calls, fake_fail;
 
@@ -484,6 +500,7 @@ main(void)
     tcase_add_test(tc, test_lock_long_login);
     tcase_add_loop_test(tc, test_format, 0, N(fmt_rows));
     tcase_add_loop_test(tc, test_parse, 0, N(parse_rows));
+    tcase_add_test(tc, test_no_cascade);
     tcase_add_loop_test(tc, test_session, 0, N(sess_rows));
     tcase_add_test(tc, test_stamp);
     tcase_add_test(tc, test_negotiate);
