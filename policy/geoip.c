@@ -45,7 +45,7 @@ struct geoip_login {
 };
 
 struct geoip_logins {
-    struct strset exact;       /* login -> struct geoip_login * */
+    struct strset exact;        /* login -> struct geoip_login * */
     struct geoip_login **globs; /* in the order written: the first that matches decides */
     size_t nglobs;
 };
@@ -138,8 +138,8 @@ geoip_add_asn(struct list *l, const char *item, char *err, size_t errlen)
             d += 2;
         errno = 0;
         n = strtoul(d, &end, 10);
-        if (d[0] < '0' || d[0] > '9' || *end != '\0' || errno != 0 || n == 0 ||
-            n > GEOIP_ASN_MAX || strlen(d) > 10) {
+        if (d[0] < '0' || d[0] > '9' || *end != '\0' || errno != 0 || n == 0 || n > GEOIP_ASN_MAX ||
+            strlen(d) > 10) {
             util_errf(err, errlen,
                       "bad AS number \"%.100s\": 1-%lu, with or without AS, or unknown", item,
                       GEOIP_ASN_MAX);
@@ -223,8 +223,7 @@ geoip_add_login(struct list *l, struct geoip_logins *g, char *entry, char *err, 
         n++;
     }
     if (n == 0) {
-        util_errf(err, errlen, "logins-from %.100s: a login needs at least one country",
-                  e->login);
+        util_errf(err, errlen, "logins-from %.100s: a login needs at least one country", e->login);
         geoip_login_free(e);
         return -1;
     }

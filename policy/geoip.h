@@ -48,7 +48,7 @@ struct geoip_db_decl {
 struct geoip_rules {
     struct geoip_db_decl *dbs;
     size_t ndbs;
-    int stamps; /* some listener stamps: the header name is in tag_names */
+    int stamps;   /* some listener stamps: the header name is in tag_names */
     int bad_decl; /* a geoip statement was refused: conditions are not blamed for it too */
     /* Set by whoever opened the databases (milter/geoip_db.c): the open handles, and how to
      * close them when the last session holding the ruleset is gone. NULL: not opened. */

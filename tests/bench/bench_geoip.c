@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const bench_clients[] = {"127.0.0.10", "127.0.0.20",     "192.0.2.77",
+static const char *const bench_clients[] = {"127.0.0.10",  "127.0.0.20",     "192.0.2.77",
                                             "203.0.113.9", "2001:db8:de::5", "2001:db8:ffff::1"};
 
 static double
@@ -62,8 +62,8 @@ static struct ruleset *
 bench_load(const char *text, int open)
 {
     char err[4096];
-    struct ruleset *rs = rules_load_buffer("bench.rules", text, strlen(text), NULL, err,
-                                           sizeof(err));
+    struct ruleset *rs =
+        rules_load_buffer("bench.rules", text, strlen(text), NULL, err, sizeof(err));
 
     if (rs == NULL || (open && geoip_db_open(rs, err, sizeof(err)) == -1)) {
         fprintf(stderr, "%s", err);

@@ -23,7 +23,7 @@ struct item_row {
     const char *name;
     enum list_type type;
     const char *item;
-    int want; /* 0 added, -1 refused */
+    int want;        /* 0 added, -1 refused */
     const char *err; /* part of the message when refused */
 };
 
@@ -229,43 +229,59 @@ struct parse_row {
 #define PR_HEAD "domains ours { example.com }\nlistener in default\n"
 
 static const struct parse_row parse_rows[] = {
-    {"country and its database", "geoip country \"/x/c.mmdb\"\n" PR_HEAD
-     "policy in {\n rcpt reject country { RU, unknown }\n}\n", NULL},
-    {"asn and its database", "geoip asn \"/x/a.mmdb\"\n" PR_HEAD
-     "policy in {\n connect reject asn AS64512\n}\n", NULL},
+    {"country and its database",
+     "geoip country \"/x/c.mmdb\"\n" PR_HEAD
+     "policy in {\n rcpt reject country { RU, unknown }\n}\n",
+     NULL},
+    {"asn and its database",
+     "geoip asn \"/x/a.mmdb\"\n" PR_HEAD "policy in {\n connect reject asn AS64512\n}\n", NULL},
     {"country without a database", PR_HEAD "policy in {\n rcpt reject country { RU }\n}\n",
      "t.rules:4: condition country needs a country database"},
-    {"asn without a database", "geoip country \"/x/c.mmdb\"\n" PR_HEAD
-     "policy in {\n rcpt reject asn { 1 }\n}\n", "t.rules:5: condition asn needs an ASN database"},
-    {"login-country without a database", PR_HEAD "logins-from t { a: DE }\npolicy in {\n"
-     " mail reject !login-country <t>\n}\n", "t.rules:5: condition login-country needs a country"},
-    {"database declared after the rule", PR_HEAD "policy in {\n rcpt reject country { RU }\n}\n"
-     "geoip country \"/x/c.mmdb\"\n", NULL},
+    {"asn without a database",
+     "geoip country \"/x/c.mmdb\"\n" PR_HEAD "policy in {\n rcpt reject asn { 1 }\n}\n",
+     "t.rules:5: condition asn needs an ASN database"},
+    {"login-country without a database",
+     PR_HEAD "logins-from t { a: DE }\npolicy in {\n"
+             " mail reject !login-country <t>\n}\n",
+     "t.rules:5: condition login-country needs a country"},
+    {"database declared after the rule",
+     PR_HEAD "policy in {\n rcpt reject country { RU }\n}\n"
+             "geoip country \"/x/c.mmdb\"\n",
+     NULL},
     {"geoip without a kind", "geoip \"/x/c.mmdb\"\n" PR_HEAD "policy in {\n}\n",
      "t.rules:1: geoip needs the kind of database, country or asn"},
     {"geoip unknown kind", "geoip city \"/x/c.mmdb\"\n" PR_HEAD "policy in {\n}\n",
      "t.rules:1: geoip needs the kind"},
     {"geoip relative path", "geoip country \"c.mmdb\"\n" PR_HEAD "policy in {\n}\n",
      "t.rules:1: geoip country needs a quoted absolute path"},
-    {"geoip twice", "geoip country \"/x/c.mmdb\"\ngeoip country \"/x/d.mmdb\"\n" PR_HEAD
-     "policy in {\n}\n", "t.rules:2: geoip: the country database is already named at t.rules:1"},
-    {"bad country inline", "geoip country \"/x/c.mmdb\"\n" PR_HEAD
-     "policy in {\n rcpt reject country { XX1 }\n}\n", "t.rules:5: bad country \"XX1\""},
+    {"geoip twice",
+     "geoip country \"/x/c.mmdb\"\ngeoip country \"/x/d.mmdb\"\n" PR_HEAD "policy in {\n}\n",
+     "t.rules:2: geoip: the country database is already named at t.rules:1"},
+    {"bad country inline",
+     "geoip country \"/x/c.mmdb\"\n" PR_HEAD "policy in {\n rcpt reject country { XX1 }\n}\n",
+     "t.rules:5: bad country \"XX1\""},
     {"countries list", "countries eu { DE, FR }\n" PR_HEAD "policy in {\n}\n", NULL},
-    {"logins-from on lines", "logins-from t {\n alice: DE FR\n \"app-*\": DE\n}\n" PR_HEAD
-     "policy in {\n}\n", NULL},
-    {"logins-from as in the man page", "logins-from t { alice: DE FR; \"app-*\": DE }\n" PR_HEAD
-     "policy in {\n}\n", NULL},
-    {"logins-from login twice", "logins-from t {\n alice: DE\n alice: FR\n}\n" PR_HEAD
-     "policy in {\n}\n", "t.rules:3: logins-from: login \"alice\" is listed twice"},
-    {"stamp", "geoip asn \"/x/a.mmdb\"\ndomains ours { example.com }\n"
-     "listener in default geoip-stamp\npolicy in {\n}\n", NULL},
-    {"stamp named", "geoip asn \"/x/a.mmdb\"\ndomains ours { example.com }\n"
-     "listener in default geoip-stamp \"X-Geo\" stamp\npolicy in {\n}\n", NULL},
-    {"stamp without a database", "domains ours { example.com }\n"
+    {"logins-from on lines",
+     "logins-from t {\n alice: DE FR\n \"app-*\": DE\n}\n" PR_HEAD "policy in {\n}\n", NULL},
+    {"logins-from as in the man page",
+     "logins-from t { alice: DE FR; \"app-*\": DE }\n" PR_HEAD "policy in {\n}\n", NULL},
+    {"logins-from login twice",
+     "logins-from t {\n alice: DE\n alice: FR\n}\n" PR_HEAD "policy in {\n}\n",
+     "t.rules:3: logins-from: login \"alice\" is listed twice"},
+    {"stamp",
+     "geoip asn \"/x/a.mmdb\"\ndomains ours { example.com }\n"
+     "listener in default geoip-stamp\npolicy in {\n}\n",
+     NULL},
+    {"stamp named",
+     "geoip asn \"/x/a.mmdb\"\ndomains ours { example.com }\n"
+     "listener in default geoip-stamp \"X-Geo\" stamp\npolicy in {\n}\n",
+     NULL},
+    {"stamp without a database",
+     "domains ours { example.com }\n"
      "listener in default geoip-stamp\npolicy in {\n}\n",
      "t.rules:2: listener \"in\": geoip-stamp needs a database"},
-    {"stamp not an X- name", "geoip asn \"/x/a.mmdb\"\ndomains ours { example.com }\n"
+    {"stamp not an X- name",
+     "geoip asn \"/x/a.mmdb\"\ndomains ours { example.com }\n"
      "listener in default geoip-stamp \"From\"\npolicy in {\n}\n",
      "t.rules:3: listener \"in\": geoip-stamp \"From\" must be an X- header field name"},
 };
@@ -274,8 +290,8 @@ START_TEST(test_parse)
 {
     const struct parse_row *r = &parse_rows[_i];
     static char err[65536];
-    struct ruleset *rs = rules_load_buffer("t.rules", r->text, strlen(r->text), NULL, err,
-                                           sizeof(err));
+    struct ruleset *rs =
+        rules_load_buffer("t.rules", r->text, strlen(r->text), NULL, err, sizeof(err));
 
     if (r->want == NULL)
         ck_assert_msg(rs != NULL, "%s: got errors\n%s", r->name, err);
@@ -289,9 +305,9 @@ END_TEST
 /* A refused geoip statement is the one error: its conditions and stamps are not blamed too. */
 START_TEST(test_no_cascade)
 {
-    static const char text[] = "geoip country \"c.mmdb\"\n" PR_HEAD
-                               "listener out daemon \"out\" policy in geoip-stamp\n"
-                               "policy in {\n rcpt reject country { RU }\n}\n";
+    static const char text[] =
+        "geoip country \"c.mmdb\"\n" PR_HEAD "listener out daemon \"out\" policy in geoip-stamp\n"
+        "policy in {\n rcpt reject country { RU }\n}\n";
     static char err[65536];
     struct ruleset *rs = rules_load_buffer("t.rules", text, strlen(text), NULL, err, sizeof(err));
 
@@ -306,8 +322,8 @@ END_TEST
 static int fake_calls, fake_fail;
 
 static int
-fake_geoip(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
-           struct geoip_result *r, char *why, size_t whylen)
+fake_geoip(void *ctx, const struct geoip_rules *g, const struct netaddr *a, struct geoip_result *r,
+           char *why, size_t whylen)
 {
     (void)ctx;
     (void)g;
@@ -378,8 +394,7 @@ static const struct sess_row sess_rows[] = {
 START_TEST(test_session)
 {
     const struct sess_row *r = &sess_rows[_i];
-    struct ruleset *rs = rules_load_buffer("t.rules", geo_rules, strlen(geo_rules), NULL,
-                                           NULL, 0);
+    struct ruleset *rs = rules_load_buffer("t.rules", geo_rules, strlen(geo_rules), NULL, NULL, 0);
     struct session *s;
     struct ev_connect c = {0};
     struct ev_mail m = {0};
@@ -424,8 +439,7 @@ END_TEST
  * removed. */
 START_TEST(test_stamp)
 {
-    struct ruleset *rs = rules_load_buffer("t.rules", geo_rules, strlen(geo_rules), NULL,
-                                           NULL, 0);
+    struct ruleset *rs = rules_load_buffer("t.rules", geo_rules, strlen(geo_rules), NULL, NULL, 0);
     struct session *s;
     struct ev_connect c = {0};
     struct ev_mail m = {0};
@@ -453,8 +467,7 @@ START_TEST(test_stamp)
         v = session_eom(s, "Q1");
         for (i = 0; i < v->nedits; i++) {
             const struct hdr_edit *e = &v->edits[i];
-            if (e->op == EDIT_INSERT && e->index == 0 &&
-                strcmp(e->name, GEOIP_STAMP_HEADER) == 0 &&
+            if (e->op == EDIT_INSERT && e->index == 0 && strcmp(e->name, GEOIP_STAMP_HEADER) == 0 &&
                 strcmp(e->value, "country=DE asn=3320") == 0)
                 stamped++;
             if (e->op == EDIT_CHANGE && e->value == NULL &&
@@ -473,8 +486,7 @@ END_TEST
 /* The negotiation asks for header edits when a listener stamps. */
 START_TEST(test_negotiate)
 {
-    struct ruleset *rs = rules_load_buffer("t.rules", geo_rules, strlen(geo_rules), NULL,
-                                           NULL, 0);
+    struct ruleset *rs = rules_load_buffer("t.rules", geo_rules, strlen(geo_rules), NULL, NULL, 0);
     struct negotiation n;
 
     ck_assert_ptr_nonnull(rs);

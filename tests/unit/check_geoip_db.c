@@ -99,11 +99,13 @@ static const struct open_row open_rows[] = {
      "geoip asn \"" DBDIR "/country.mmdb\"\nlistener in default\npolicy in {\n}\n",
      "t.rules:1: geoip asn \"" DBDIR "/country.mmdb\": database type \"RW-Test-Country\" holds "
      "no AS numbers (an ASN or ISP database is needed)\n"},
-    {"not a database", "geoip country \"" TEST_SRCDIR "/geoip/mkdb.pl\"\nlistener in default\n"
+    {"not a database",
+     "geoip country \"" TEST_SRCDIR "/geoip/mkdb.pl\"\nlistener in default\n"
      "policy in {\n}\n",
      "t.rules:1: geoip country \"" TEST_SRCDIR "/geoip/mkdb.pl\": cannot open: The MaxMind DB "
      "file contains invalid metadata\n"},
-    {"both wrong, both said", "geoip country \"/nonexistent/c.mmdb\"\ngeoip asn \"/nonexistent/"
+    {"both wrong, both said",
+     "geoip country \"/nonexistent/c.mmdb\"\ngeoip asn \"/nonexistent/"
      "a.mmdb\"\nlistener in default\npolicy in {\n}\n",
      "t.rules:1: geoip country \"/nonexistent/c.mmdb\": cannot open: No such file or directory\n"
      "t.rules:2: geoip asn \"/nonexistent/a.mmdb\": cannot open: No such file or directory\n"},
@@ -116,8 +118,7 @@ START_TEST(test_open_errors)
     char err[2048] = "";
 
     ck_assert_msg(geoip_db_open(rs, err, sizeof(err)) == -1, "%s: opened", r->name);
-    ck_assert_msg(strcmp(err, r->want) == 0, "%s:\n--- got\n%s--- want\n%s", r->name, err,
-                  r->want);
+    ck_assert_msg(strcmp(err, r->want) == 0, "%s:\n--- got\n%s--- want\n%s", r->name, err, r->want);
     ck_assert_ptr_null(rs->geoip.handle);
     rules_unref(rs);
 }
@@ -132,8 +133,10 @@ main(void)
     int failed;
 
     if (access(DBDIR "/country.mmdb", R_OK) != 0 || access(DBDIR "/asn.mmdb", R_OK) != 0) {
-        fprintf(stderr, "SKIP: no test databases in %s (apt-get install "
-                        "libmaxmind-db-writer-perl, then make check again)\n", DBDIR);
+        fprintf(stderr,
+                "SKIP: no test databases in %s (apt-get install "
+                "libmaxmind-db-writer-perl, then make check again)\n",
+                DBDIR);
         return 77;
     }
     tcase_add_loop_test(tc, test_lookup, 0, N(lookup_rows));
