@@ -5,6 +5,7 @@
  * file:line errors, and sessions whose env->geoip answers what the test says (one lookup per
  * connection, the stamp and the removal of a client's copy, a failed lookup, unknown).
  */
+#include "audit.h"
 #include "cond.h"
 #include "geoip.h"
 #include "list.h"
@@ -318,6 +319,95 @@ START_TEST(test_no_cascade)
 }
 END_TEST
 
+/* The audit's sample clients: k countries lists give 2 + k countries (unknown, one outside
+ * every list, one of each list) up to GEOIP_AUDIT_SAMPLES, crossed with unknown and an AS
+ * outside every list; the caller's max cuts the product. */
+struct sample_row {
+    const char *name;
+    int lists;  /* countries lists in the rules */
+    size_t max; /* room the caller gives */
+    size_t want;
+};
+
+static const struct sample_row sample_rows[] = {
+    {"countries: samples limit-1", GEOIP_AUDIT_SAMPLES - 3, 1000, (GEOIP_AUDIT_SAMPLES - 1) * 2},
+    {"countries: samples at the limit", GEOIP_AUDIT_SAMPLES - 2, 1000, GEOIP_AUDIT_SAMPLES * 2},
+    {"countries: samples limit+1, capped", GEOIP_AUDIT_SAMPLES - 1, 1000, GEOIP_AUDIT_SAMPLES * 2},
+    {"max limit-1", 20, GEOIP_AUDIT_SAMPLES - 1, GEOIP_AUDIT_SAMPLES - 1},
+    {"max at the limit", 20, GEOIP_AUDIT_SAMPLES, GEOIP_AUDIT_SAMPLES},
+    {"max limit+1", 20, GEOIP_AUDIT_SAMPLES + 1, GEOIP_AUDIT_SAMPLES + 1},
+};
+
+START_TEST(test_audit_samples)
+{
+    static const char *const cc[] = {"AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR",
+                                     "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE"};
+    const struct sample_row *r = &sample_rows[_i];
+    struct geoip_result out[GEOIP_AUDIT_SAMPLES * GEOIP_AUDIT_SAMPLES];
+    char text[8192];
+    size_t o = 0, n;
+    struct ruleset *rs;
+    int i;
+
+    o += (size_t)snprintf(text + o, sizeof(text) - o, "geoip country \"/x/c.mmdb\"\n");
+    for (i = 0; i < r->lists; i++)
+        o += (size_t)snprintf(text + o, sizeof(text) - o, "countries c%d { %s }\n", i, cc[i]);
+    snprintf(text + o, sizeof(text) - o, "listener in default\npolicy in {\n}\n");
+    rs = rules_load_buffer("t.rules", text, strlen(text), NULL, NULL, 0);
+    ck_assert_ptr_nonnull(rs);
+    n = geoip_audit_samples(rs, out, r->max);
+    ck_assert_msg(n == r->want, "%s: got %zu samples, want %zu", r->name, n, r->want);
+    ck_assert_msg(out[0].country[0] == '\0' && out[0].asn == 0, "%s: the first is not unknown",
+                  r->name);
+    rules_unref(rs);
+}
+END_TEST
+
+/* The audit neither hides an open relay behind a country nor warns where none is. */
+struct audit_row {
+    const char *name;
+    const char *rules; /* the rcpt rule before the relay refusal */
+    const char *want;  /* part of a warning, or NULL: none about relaying */
+};
+
+static const struct audit_row audit_rows[] = {
+    {"accept from a country relays", "    rcpt accept country { DE }\n",
+     "relays for anyone: rcpt accept at line 8"},
+    {"accept from all but one relays", "    rcpt accept !country { RU }\n",
+     "relays for anyone: rcpt accept at line 8"},
+    {"accept from an AS relays", "    rcpt accept asn { 3320 }\n", "relays for anyone"},
+    {"accept unknown relays", "    rcpt accept country unknown\n", "relays for anyone"},
+    {"refuse a country: no warning", "    rcpt reject country { RU } \"5.7.1 no\"\n", NULL},
+    {"lock at mail: no warning", "    mail reject auth !login-country <t> \"5.7.1 no\"\n", NULL},
+};
+
+START_TEST(test_audit)
+{
+    const struct audit_row *r = &audit_rows[_i];
+    char text[2048], out[8192];
+    struct ruleset *rs;
+    int n;
+
+    snprintf(text, sizeof(text),
+             "geoip country \"/x/c.mmdb\"\ngeoip asn \"/x/a.mmdb\"\n"
+             "domains ours { example.com }\nlogins-from t { alice: DE }\n"
+             "listener in default\npolicy in {\n"
+             "    mail reject auth !tls \"5.7.0 TLS\"\n%s"
+             "    rcpt reject to !<ours> \"5.7.1 relaying denied\"\n"
+             "    mail reject from <ours> \"5.7.1 ours\"\n}\n",
+             r->rules);
+    rs = rules_load_buffer("t.rules", text, strlen(text), NULL, out, sizeof(out));
+    ck_assert_msg(rs != NULL, "%s: %s", r->name, out);
+    n = audit_ruleset(rs, out, sizeof(out));
+    if (r->want != NULL)
+        ck_assert_msg(n > 0 && strstr(out, r->want) != NULL, "%s: got %d warnings:\n%s\nwant %s",
+                      r->name, n, out, r->want);
+    else
+        ck_assert_msg(strstr(out, "relays") == NULL, "%s: got\n%s", r->name, out);
+    rules_unref(rs);
+}
+END_TEST
+
 /* The fake lookup: 192.0.2.x is DE/3320, 198.51.100.x US/15169, the rest unknown. */
 static int fake_calls, fake_fail;
 
@@ -513,6 +603,8 @@ main(void)
     tcase_add_loop_test(tc, test_format, 0, N(fmt_rows));
     tcase_add_loop_test(tc, test_parse, 0, N(parse_rows));
     tcase_add_test(tc, test_no_cascade);
+    tcase_add_loop_test(tc, test_audit, 0, N(audit_rows));
+    tcase_add_loop_test(tc, test_audit_samples, 0, N(sample_rows));
     tcase_add_loop_test(tc, test_session, 0, N(sess_rows));
     tcase_add_test(tc, test_stamp);
     tcase_add_test(tc, test_negotiate);
