@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include "daemon.h"
+#include "log.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +23,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A pid is at most 10 digits (pid_max is below 2^22 on Linux); room for a newline and NUL. */
+/* A pid is at most 10 digits: pid_t is 32 bits and Linux's pid_max is at most 2^22. */
+#define DAEMON_PID_DIGITS 10
+/* The longest pid file we write (10 digits and a newline) and its NUL, with room to spare: a
+ * longer existing file is not one of ours. */
 #define DAEMON_PID_TEXT 16
 
 static int daemon_ready_fd = -1; /* write end of the pipe the detached parent waits on */
@@ -47,28 +52,61 @@ daemon_absolute(const char *path)
     return abs;
 }
 
+/* daemon_pidfile_is_ours - the text of an existing pid file is one a relaywarden wrote: empty
+ * (emptied at a stop that could not unlink it) or one line of 1 to DAEMON_PID_DIGITS digits. */
+static int
+daemon_pidfile_is_ours(const char *text, size_t n)
+{
+    size_t d = 0;
+
+    while (d < n && text[d] >= '0' && text[d] <= '9')
+        d++;
+    if (n == 0)
+        return 1;
+    if (d == 0 || d > DAEMON_PID_DIGITS)
+        return 0;
+    return d == n || (d + 1 == n && text[d] == '\n');
+}
+
 int
 daemon_pidfile_lock(const char *path, int *fd, char *err, size_t errlen)
 {
-    char text[DAEMON_PID_TEXT];
+    char text[DAEMON_PID_TEXT], ep[LOG_ARG_SIZE];
+    struct stat st;
     ssize_t n;
-    int f = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int f;
 
+    log_arg(ep, path);
+    /* A new file, or an existing one opened without following a link and checked before a
+     * byte of it changes: -P /etc/passwd must never be truncated. */
+    f = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (f == -1 && errno == EEXIST)
+        f = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     if (f == -1) {
-        snprintf(err, errlen, "cannot open pid file %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot open pid file %s: %s", ep,
+                 errno == ELOOP ? "it is a symbolic link" : strerror(errno));
         return -1;
     }
+    if (fstat(f, &st) == -1 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+        st.st_size > DAEMON_PID_TEXT - 1 || (n = pread(f, text, sizeof(text) - 1, 0)) < 0 ||
+        !daemon_pidfile_is_ours(text, (size_t)n)) {
+        snprintf(err, errlen,
+                 "pid file %s exists and is not a relaywarden pid file (a regular file "
+                 "holding one process id line): not overwriting it",
+                 ep);
+        close(f);
+        return -1;
+    }
+    text[n] = '\0';
     if (flock(f, LOCK_EX | LOCK_NB) == -1) {
         int e = errno;
 
-        n = pread(f, text, sizeof(text) - 1, 0);
-        text[n > 0 ? n : 0] = '\0';
         text[strcspn(text, "\n")] = '\0';
         if (e == EWOULDBLOCK)
             snprintf(err, errlen, "another relaywarden (pid %s) holds the lock on %s: not starting",
-                     text[0] ? text : "unknown", path);
+                     text[0] ? text : "unknown", ep);
         else
-            snprintf(err, errlen, "cannot lock pid file %s: %s", path, strerror(e));
+            snprintf(err, errlen, "cannot lock pid file %s: %s", ep, strerror(e));
         close(f);
         return -1;
     }
@@ -124,7 +162,9 @@ daemon_unix_addr(const char *path, struct sockaddr_un *sa, char *err, size_t err
     memset(sa, 0, sizeof(*sa));
     sa->sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(sa->sun_path)) {
-        snprintf(err, errlen, "socket path %s is too long (at most %zu bytes)", path,
+        char ep[LOG_ARG_SIZE];
+
+        snprintf(err, errlen, "socket path %s is too long (at most %zu bytes)", log_arg(ep, path),
                  sizeof(sa->sun_path) - 1);
         return -1;
     }
@@ -132,23 +172,62 @@ daemon_unix_addr(const char *path, struct sockaddr_un *sa, char *err, size_t err
     return 0;
 }
 
+/* daemon_inet_port - the PORT of "inet:PORT@HOST" / "inet6:PORT@HOST" checked: libmilter
+ * takes a port that starts with a digit with atoi into 16 bits, so 99999 would quietly become
+ * 34463 and 25x port 25. A name (smtp) is left to libmilter's getservbyname. 0 or -1. */
+static int
+daemon_inet_port(const char *conn, const char *spec, char *err, size_t errlen)
+{
+    char port[8], ec[LOG_ARG_SIZE];
+    size_t n = strcspn(spec, "@");
+
+    if (n > 0 && spec[0] >= '0' && spec[0] <= '9') {
+        if (n < sizeof(port)) {
+            memcpy(port, spec, n);
+            port[n] = '\0';
+        }
+        if (n >= sizeof(port) || util_port(port) == -1) {
+            snprintf(err, errlen, "milter socket %s: the port must be 1 to %d (inet:PORT@HOST)",
+                     log_arg(ec, conn), UTIL_PORT_MAX);
+            return -1;
+        }
+    } else if (n == 0) {
+        snprintf(err, errlen, "milter socket %s: no port (inet:PORT@HOST)", log_arg(ec, conn));
+        return -1;
+    }
+    return 0;
+}
+
 int
 daemon_socket_check(const char *conn, char *err, size_t errlen)
 {
     const char *path = daemon_unix_path(conn);
+    char ep[LOG_ARG_SIZE];
     struct sockaddr_un sa;
+    struct stat st;
     int fd, rc;
 
+    if (strncmp(conn, "inet:", 5) == 0)
+        return daemon_inet_port(conn, conn + 5, err, errlen);
+    if (strncmp(conn, "inet6:", 6) == 0)
+        return daemon_inet_port(conn, conn + 6, err, errlen);
     if (path == NULL)
-        return 0; /* inet: bind itself refuses an address in use */
+        return 0; /* an unknown kind: libmilter refuses it, daemon_socket_diagnose says why */
     if (daemon_unix_addr(path, &sa, err, errlen) == -1)
         return -1;
+    /* libmilter removes a stale socket before binding; anything else there is not ours. */
+    if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+        snprintf(err, errlen, "socket path %s exists and is not a socket: not replacing it",
+                 log_arg(ep, path));
+        return -1;
+    }
     if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
         return 0;
     rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
     close(fd);
     if (rc == 0) {
-        snprintf(err, errlen, "another process listens on %s: not taking its socket over", path);
+        snprintf(err, errlen, "another process listens on %s: not taking its socket over",
+                 log_arg(ep, path));
         return -1;
     }
     return 0;
@@ -191,7 +270,10 @@ daemon_socket_diagnose(const char *conn, char *err, size_t errlen)
 {
     const char *path = daemon_unix_path(conn);
     struct sockaddr_un sa;
+    char ec[LOG_ARG_SIZE];
     int fd, e = 0;
+
+    log_arg(ec, conn);
 
     if (path != NULL) {
         if (daemon_unix_addr(path, &sa, err, errlen) == -1)
@@ -213,21 +295,21 @@ daemon_socket_diagnose(const char *conn, char *err, size_t errlen)
         snprintf(err, errlen,
                  "cannot open milter socket %s: unknown kind of socket "
                  "(unix:/path, inet:PORT@HOST or inet6:PORT@HOST)",
-                 conn);
+                 ec);
         return;
     }
     if (e == EADDRNOTAVAIL)
         snprintf(err, errlen,
                  "cannot open milter socket %s: the host is not an address of "
                  "this machine or the port is unknown",
-                 conn);
+                 ec);
     else if (e != 0)
-        snprintf(err, errlen, "cannot open milter socket %s: %s", conn, strerror(e));
+        snprintf(err, errlen, "cannot open milter socket %s: %s", ec, strerror(e));
     else
         snprintf(err, errlen,
                  "cannot open milter socket %s (libmilter gave no reason; the "
                  "address binds now)",
-                 conn);
+                 ec);
 }
 
 void

@@ -14,9 +14,11 @@
  * and re-reads its files later). Returns a malloc'ed string the caller frees, or NULL. */
 char *daemon_absolute(const char *path);
 
-/* daemon_pidfile_lock - open and lock path (flock, kept across fork). A lock held by another
- * process means another instance runs: -1 with its pid in err. On success *fd is the locked
- * descriptor, owned by the caller until daemon_pidfile_remove. */
+/* daemon_pidfile_lock - create path, or open an existing one that is a stale pid file of ours
+ * (a regular file with one link, not a symbolic link, empty or one line of a pid; anything
+ * else is -1 and left untouched), and lock it (flock, kept across fork). A lock held by
+ * another process means another instance runs: -1 with its pid in err. On success *fd is the
+ * locked descriptor, owned by the caller until daemon_pidfile_remove. */
 int daemon_pidfile_lock(const char *path, int *fd, char *err, size_t errlen);
 /* daemon_pidfile_write - the current process id into the locked file. */
 int daemon_pidfile_write(int fd, const char *path, char *err, size_t errlen);
@@ -27,7 +29,9 @@ int daemon_pidfile_remove(const char *path, int fd);
 /* daemon_unix_path - the filesystem path of a unix: / local: milter socket, or NULL (inet). */
 const char *daemon_unix_path(const char *conn);
 /* daemon_socket_check - before binding: -1 when another process listens on the unix socket
- * (binding would take its socket over), 0 when there is none or only a stale one. */
+ * (binding would take its socket over), when something that is not a socket is at its path
+ * (never removed), or when an inet/inet6 port is not 1-65535; 0 when there is none or only a
+ * stale socket. Strings from conn in err are escaped (log_arg). */
 int daemon_socket_check(const char *conn, char *err, size_t errlen);
 /* daemon_socket_diagnose - after libmilter failed to open conn: bind it once more ourselves
  * to learn why, and write that reason into err. */

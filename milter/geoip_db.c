@@ -89,8 +89,9 @@ geoip_db_open(struct ruleset *rs, char *err, size_t errlen)
         errno = 0;
         if ((rc = MMDB_open(g->path, MMDB_MODE_MMAP, m)) != MMDB_SUCCESS) {
             int e = errno;
-            geoip_db_err(err, errlen, &used, "%s:%d: geoip %s \"%.200s\": cannot open: %s\n",
-                         g->file, g->line, geoip_kind_name(g->kind), g->path,
+            geoip_db_err(err, errlen, &used, "%s:%d: geoip %s \"%s\": cannot open: %s\n",
+                         UTIL_ERRPATH(g->file), g->line, geoip_kind_name(g->kind),
+                         UTIL_ERRPATH(g->path),
                          rc == MMDB_FILE_OPEN_ERROR && e != 0 ? strerror(e) : MMDB_strerror(rc));
             failed = 1;
             continue;
@@ -98,15 +99,15 @@ geoip_db_open(struct ruleset *rs, char *err, size_t errlen)
         d->open[g->kind] = 1;
         if (!geoip_db_type_ok(g->kind, m->metadata.database_type)) {
             char esc[100];
-            geoip_db_err(err, errlen, &used,
-                         "%s:%d: geoip %s \"%.200s\": database type \"%s\" holds no %s (%s "
-                         "database is needed)\n",
-                         g->file, g->line, geoip_kind_name(g->kind), g->path,
-                         util_escape(esc, sizeof(esc),
-                                     m->metadata.database_type ? m->metadata.database_type : "",
-                                     64),
-                         g->kind == GEOIP_COUNTRY ? "countries" : "AS numbers",
-                         g->kind == GEOIP_COUNTRY ? "a Country or City" : "an ASN or ISP");
+            geoip_db_err(
+                err, errlen, &used,
+                "%s:%d: geoip %s \"%s\": database type \"%s\" holds no %s (%s "
+                "database is needed)\n",
+                UTIL_ERRPATH(g->file), g->line, geoip_kind_name(g->kind), UTIL_ERRPATH(g->path),
+                util_escape(esc, sizeof(esc),
+                            m->metadata.database_type ? m->metadata.database_type : "", 64),
+                g->kind == GEOIP_COUNTRY ? "countries" : "AS numbers",
+                g->kind == GEOIP_COUNTRY ? "a Country or City" : "an ASN or ISP");
             failed = 1;
         }
     }

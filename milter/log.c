@@ -73,3 +73,9 @@ log_text(int prio, const char *line)
 {
     log_line(prio, line);
 }
+
+char *
+log_arg(char buf[LOG_ARG_SIZE], const char *s)
+{
+    return util_escape(buf, LOG_ARG_SIZE, s, LOG_ARG_MAX);
+}

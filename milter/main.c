@@ -31,6 +31,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* configure's --sysconfdir (Makefile.am passes it); /etc for a Debian package. */
@@ -39,10 +40,14 @@
 #endif
 #define MAIN_DEFAULT_RULES RW_SYSCONFDIR "/relaywarden/relaywarden.rules"
 #define MAIN_DEFAULT_SOCKET "unix:/run/relaywarden/relaywarden.sock"
-/* Debian's prometheus-node-exporter reads its textfile collector's files from here. */
-#define MAIN_DEFAULT_METRICS "/var/lib/prometheus/node-exporter/relaywarden.prom"
+/* The systemd unit's StateDirectory=, writable under its ProtectSystem=strict; node_exporter's
+ * textfile collector reads the file through a link in its own directory (relaywarden(8)). */
+#define MAIN_DEFAULT_METRICS "/var/lib/relaywarden/relaywarden.prom"
 /* The rules check prints errors from this buffer: RULES_MAX_REPORTED_ERRORS lines fit. */
 #define MAIN_ERRBUF (64 * 1024)
+/* The options getopt takes (-t and -A are taken before it, with long options of their own);
+ * -h prints each, and relaywarden(8) describes each (tests/unit/options.sh compares them). */
+#define MAIN_OPTSTRING ":c:fhl:M:m:nP:p:su:VW"
 /* A start-up failure's reason: a path (PATH_MAX) and a sentence around it. */
 #define MAIN_STARTERR 5120
 
@@ -68,9 +73,26 @@ main_usage(FILE *f)
             "  -s           print the counters of a running relaywarden (from -m FILE, default\n"
             "               %s) for a person and exit\n"
             "  -t ...       offline trial of one session: relaywarden -t --help for its options\n"
+            "  -A HOST ...  audit a server's relay: relaywarden -A x --help for its options\n"
             "  -h           this help\n"
             "  -V           print the version\n",
             MAIN_DEFAULT_RULES, MAIN_DEFAULT_SOCKET, STATS_INTERVAL_DEFAULT, MAIN_DEFAULT_METRICS);
+}
+
+/* main_report - each line of a report on stderr, with the prefix every other error of the
+ * command has. */
+static void
+main_report(const char *lines)
+{
+    const char *s = lines, *e;
+
+    while (*s) {
+        e = strchr(s, '\n');
+        if (e == NULL)
+            e = s + strlen(s);
+        fprintf(stderr, "relaywarden: %.*s\n", (int)(e - s), s);
+        s = *e ? e + 1 : e;
+    }
 }
 
 /* -n: print "configuration OK" or every error, exit 0 / 1. The audit's warnings go to stderr
@@ -78,6 +100,7 @@ main_usage(FILE *f)
 static int
 main_check(const char *path, int strict)
 {
+    char ep[LOG_ARG_SIZE];
     char *err = malloc(MAIN_ERRBUF);
     struct ruleset *rs;
     int nwarn;
@@ -87,7 +110,7 @@ main_check(const char *path, int strict)
         return 1;
     }
     if ((rs = rules_load(path, err, MAIN_ERRBUF)) == NULL) {
-        fputs(err, stderr);
+        main_report(err);
         free(err);
         return 1;
     }
@@ -98,11 +121,11 @@ main_check(const char *path, int strict)
         return 1;
     }
     if ((nwarn = audit_ruleset(rs, err, MAIN_ERRBUF)) != 0) {
-        fputs(err, stderr);
+        main_report(err);
         if (strict || nwarn < 0) {
             if (nwarn > 0)
-                fprintf(stderr, "%s: %d warning%s, treated as errors (-W)\n", path, nwarn,
-                        nwarn == 1 ? "" : "s");
+                fprintf(stderr, "relaywarden: %s: %d warning%s, treated as errors (-W)\n",
+                        log_arg(ep, path), nwarn, nwarn == 1 ? "" : "s");
             rules_unref(rs);
             free(err);
             return 1;
@@ -119,15 +142,16 @@ static int
 main_secure_socket(const char *conn, const struct passwd *pw)
 {
     const char *path = daemon_unix_path(conn);
+    char ep[LOG_ARG_SIZE];
 
     if (path == NULL)
         return 0;
     if (chmod(path, 0660) == -1) {
-        log_msg(LOG_ERR, "chmod %s: %s", path, strerror(errno));
+        log_msg(LOG_ERR, "chmod %s: %s", log_arg(ep, path), strerror(errno));
         return -1;
     }
     if (pw != NULL && chown(path, pw->pw_uid, pw->pw_gid) == -1) {
-        log_msg(LOG_ERR, "chown %s: %s", path, strerror(errno));
+        log_msg(LOG_ERR, "chown %s: %s", log_arg(ep, path), strerror(errno));
         return -1;
     }
     return 0;
@@ -162,16 +186,95 @@ main_tcp_nodelay(void)
 static int
 main_drop_privileges(const struct passwd *pw)
 {
+    char eu[LOG_ARG_SIZE];
+
     if (initgroups(pw->pw_name, pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
         setuid(pw->pw_uid) == -1) {
-        log_msg(LOG_ERR, "cannot switch to user %s: %s", pw->pw_name, strerror(errno));
+        log_msg(LOG_ERR, "cannot switch to user %s: %s", log_arg(eu, pw->pw_name), strerror(errno));
         return -1;
     }
     if (pw->pw_uid != 0 && setuid(0) != -1) {
-        log_msg(LOG_ERR, "privileges could be regained after switching to %s", pw->pw_name);
+        log_msg(LOG_ERR, "privileges could be regained after switching to %s",
+                log_arg(eu, pw->pw_name));
         return -1;
     }
     return 0;
+}
+
+/* main_log_lines - each line of a parser's report as a log line of its own. */
+static void
+main_log_lines(const char *lines)
+{
+    const char *s = lines, *e;
+
+    while (*s) {
+        e = strchr(s, '\n');
+        if (e == NULL)
+            e = s + strlen(s);
+        log_msg(LOG_ERR, "%.*s", (int)(e - s), s);
+        s = *e ? e + 1 : e;
+    }
+}
+
+/*
+ * main_check_as_user - the rules, every include and every list file load as pw, the user the
+ * daemon becomes after binding: every reload reads them as that user. Checked in a child that
+ * switches user, so that this process keeps root for the socket. 0, or -1 with the errors
+ * logged and the reason in (err, errlen) (the child's report comes through a pipe, read to
+ * its end before the wait).
+ */
+static int
+main_check_as_user(const char *rules, const struct passwd *pw, char *err, size_t errlen)
+{
+    char *report = malloc(MAIN_ERRBUF), eu[LOG_ARG_SIZE], er[LOG_ARG_SIZE];
+    size_t used = 0;
+    struct ruleset *rs;
+    ssize_t n;
+    int p[2], status;
+    pid_t pid, w;
+
+    if (report == NULL || pipe(p) == -1 || (pid = fork()) == -1) {
+        snprintf(err, errlen, "cannot check the rules as user %s: %s", log_arg(eu, pw->pw_name),
+                 report == NULL ? "out of memory" : strerror(errno));
+        free(report);
+        return -1;
+    }
+    if (pid == 0) {
+        close(p[0]);
+        if (initgroups(pw->pw_name, pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
+            setuid(pw->pw_uid) == -1) {
+            snprintf(report, MAIN_ERRBUF, "cannot switch to the user: %s\n", strerror(errno));
+            rs = NULL;
+        } else
+            rs = rules_load(rules, report, MAIN_ERRBUF);
+        if (rs == NULL && write(p[1], report, strlen(report)) == -1) {
+            /* the parent reads nothing and still refuses: the exit status says it */
+        }
+        _exit(rs != NULL ? 0 : 1);
+    }
+    close(p[1]);
+    for (;;) {
+        n = read(p[0], report + used, MAIN_ERRBUF - 1 - used);
+        if (n > 0)
+            used += (size_t)n;
+        else if (n == 0 || errno != EINTR || used == MAIN_ERRBUF - 1)
+            break;
+    }
+    report[used] = '\0';
+    close(p[0]);
+    while ((w = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
+        ;
+    if (w == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        free(report);
+        return 0;
+    }
+    main_log_lines(report);
+    snprintf(err, errlen,
+             "-u %s: the rules %s do not load as that user, so every reload would fail "
+             "(make them and every include and list file readable by it): not starting",
+             log_arg(eu, pw->pw_name), log_arg(er, rules));
+    free(report);
+    return -1;
 }
 
 /* main_stop_report - libmilter's workers serve no connection after a stop: those still open
@@ -213,9 +316,9 @@ main(int argc, char **argv)
     char *rules_abs = NULL, *pid_abs = NULL, *sock_abs = NULL, err[MAIN_STARTERR];
     struct passwd *pw = NULL;
     int ch, foreground = 0, check = 0, facility = LOG_MAIL, rc, pidfd = -1, strict = 0, show = 0;
-    int interval = STATS_INTERVAL_DEFAULT;
+    int interval = STATS_INTERVAL_DEFAULT, interval_given = 0;
     const char *metrics = NULL;
-    char serr[512];
+    char serr[MAIN_STARTERR], e1[LOG_ARG_SIZE], e2[LOG_ARG_SIZE];
     size_t n;
 
     /* Names inside archives come through libarchive, which converts them to the locale's
@@ -231,7 +334,8 @@ main(int argc, char **argv)
             return trial_main(rules, argc, argv);
         else if (strcmp(argv[ch], "-A") == 0)
             return liveaudit_main(argc, argv);
-    while ((ch = getopt(argc, argv, "c:fhl:M:m:nP:p:su:VW")) != -1) {
+    opterr = 0; /* getopt's own messages differ from ours: one line, and where to look */
+    while ((ch = getopt(argc, argv, MAIN_OPTSTRING)) != -1) {
         switch (ch) {
         case 'c':
             rules = optarg;
@@ -244,7 +348,8 @@ main(int argc, char **argv)
             return 0;
         case 'l':
             if ((facility = log_facility(optarg)) == -1) {
-                fprintf(stderr, "relaywarden: unknown syslog facility \"%s\"\n", optarg);
+                fprintf(stderr, "relaywarden: unknown syslog facility \"%s\" (see -h)\n",
+                        log_arg(e1, optarg));
                 return 2;
             }
             break;
@@ -264,9 +369,10 @@ main(int argc, char **argv)
                            : 0;
             if (interval < 1 || interval > STATS_INTERVAL_MAX) {
                 fprintf(stderr, "relaywarden: -M takes 1 to %d seconds, got \"%s\"\n",
-                        STATS_INTERVAL_MAX, optarg);
+                        STATS_INTERVAL_MAX, log_arg(e1, optarg));
                 return 2;
             }
+            interval_given = 1;
             break;
         case 's':
             show = 1;
@@ -287,13 +393,25 @@ main(int argc, char **argv)
         case 'V':
             printf("relaywarden %s\n", PACKAGE_VERSION);
             return 0;
+        case ':':
+            fprintf(stderr, "relaywarden: option -%c needs an argument (see -h)\n", optopt);
+            return 2;
         default:
-            main_usage(stderr);
+            if (optopt > ' ' && optopt < 0x7f)
+                fprintf(stderr, "relaywarden: unknown option -%c (see -h)\n", optopt);
+            else
+                fprintf(stderr, "relaywarden: unknown option -\\x%02x (see -h)\n",
+                        (unsigned char)optopt);
             return 2;
         }
     }
     if (optind != argc) {
-        main_usage(stderr);
+        fprintf(stderr, "relaywarden: unexpected argument \"%s\" (see -h)\n",
+                log_arg(e1, argv[optind]));
+        return 2;
+    }
+    if (interval_given && metrics == NULL) { /* it would be ignored, and the admin not told */
+        fprintf(stderr, "relaywarden: -M is how often the -m metrics file is written: give -m\n");
         return 2;
     }
     if (check)
@@ -332,11 +450,11 @@ main(int argc, char **argv)
         return main_fail("cannot block the signals the signal thread handles");
     if (user != NULL) {
         if ((pw = getpwnam(user)) == NULL) {
-            snprintf(err, sizeof(err), "unknown user %s", user);
+            snprintf(err, sizeof(err), "unknown user %s", log_arg(e1, user));
             return main_fail(err);
         }
         if (geteuid() != 0 && geteuid() != pw->pw_uid) {
-            snprintf(err, sizeof(err), "-u %s needs root", user);
+            snprintf(err, sizeof(err), "-u %s needs root", log_arg(e1, user));
             return main_fail(err);
         }
     }
@@ -346,9 +464,14 @@ main(int argc, char **argv)
         return main_fail("out of memory");
     callbacks_count_bytes = metrics != NULL;
     if (reload_init(rules) == -1) {
-        snprintf(err, sizeof(err), "%s has errors: not starting", rules);
+        snprintf(err, sizeof(err), "%s has errors: not starting", log_arg(e1, rules));
         return main_fail(err);
     }
+    /* The daemon re-reads the rules as the user it becomes: they must load as that user now,
+     * not fail at the first reload. */
+    if (pw != NULL && pw->pw_uid != geteuid() &&
+        main_check_as_user(rules, pw, err, sizeof(err)) == -1)
+        return main_fail(err);
     /* The lock before the socket: a second instance refuses before it touches the first's. */
     if (pidfile != NULL && daemon_pidfile_lock(pidfile, &pidfd, err, sizeof(err)) == -1)
         return main_fail(err);
@@ -357,7 +480,7 @@ main(int argc, char **argv)
     if (daemon_socket_check(sock, err, sizeof(err)) == -1)
         return main_fail(err);
     if (smfi_setconn((char *)sock) == MI_FAILURE || smfi_register(callbacks_desc) == MI_FAILURE) {
-        snprintf(err, sizeof(err), "cannot set up milter socket %s", sock);
+        snprintf(err, sizeof(err), "cannot set up milter socket %s", log_arg(e1, sock));
         return main_fail(err);
     }
     umask(0117); /* the socket is created 0660 */
@@ -383,7 +506,8 @@ main(int argc, char **argv)
      * belongs to the user relaywarden runs as */
     if (metrics != NULL && stats_textfile_start(metrics, interval, serr, sizeof(serr)) == -1)
         return main_fail(serr); /* the socket and pid file go too */
-    log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION, sock, rules);
+    log_msg(LOG_NOTICE, "relaywarden %s started on %s with %s", PACKAGE_VERSION, log_arg(e1, sock),
+            log_arg(e2, rules));
     daemon_ready(!foreground);
     if (!foreground)
         log_to_stderr(0);
@@ -391,13 +515,13 @@ main(int argc, char **argv)
     signals_stopped();
     main_stop_report();
     if (daemon_socket_remove() == -1)
-        log_msg(LOG_WARNING, "cannot remove the socket %s: %s", daemon_unix_path(sock),
+        log_msg(LOG_WARNING, "cannot remove the socket %s: %s", log_arg(e1, daemon_unix_path(sock)),
                 strerror(errno));
     if (pidfd != -1 && daemon_pidfile_remove(pidfile, pidfd) == -1)
         log_msg(LOG_WARNING,
                 "cannot remove the pid file %s (its directory is not writable by "
                 "the user it runs as): emptied it instead",
-                pidfile);
+                log_arg(e1, pidfile));
     stats_textfile_stop();
     log_msg(LOG_NOTICE, "relaywarden stopped");
     reload_shutdown();

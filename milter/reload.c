@@ -20,6 +20,7 @@
 static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct ruleset *reload_rs;
 static const char *reload_path;
+static char reload_path_esc[LOG_ARG_SIZE]; /* reload_path as the log shows it */
 static int reload_strict; /* -W: the audit's warnings refuse the rules */
 
 static void
@@ -58,7 +59,7 @@ reload_audit(struct ruleset *rs, char *err)
     }
     if (n < 0 || (n > 0 && reload_strict)) {
         if (n > 0)
-            log_msg(LOG_ERR, "%s: %d audit warning%s, treated as errors (-W)", reload_path, n,
+            log_msg(LOG_ERR, "%s: %d audit warning%s, treated as errors (-W)", reload_path_esc, n,
                     n == 1 ? "" : "s");
         return -1;
     }
@@ -71,6 +72,7 @@ reload_init(const char *path)
     char *err = malloc(RELOAD_ERRBUF);
 
     reload_path = path;
+    log_arg(reload_path_esc, path);
     if (err == NULL)
         return -1;
     reload_rs = rules_load(path, err, RELOAD_ERRBUF);
@@ -96,13 +98,13 @@ reload_now(void)
 
     if (err == NULL) {
         log_msg(LOG_ERR, "reload of %s failed: out of memory; the old rules stay in force",
-                reload_path);
+                reload_path_esc);
         stats_reload(0);
         return -1;
     }
     if ((rs = rules_load(reload_path, err, RELOAD_ERRBUF)) == NULL) {
         reload_log_errors(err);
-        log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path);
+        log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path_esc);
         stats_reload(0);
         free(err);
         return -1;
@@ -118,7 +120,7 @@ reload_now(void)
         return -1;
     }
     if (reload_audit(rs, err) == -1) {
-        log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path);
+        log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path_esc);
         stats_reload(0);
         rules_unref(rs);
         free(err);
@@ -131,7 +133,7 @@ reload_now(void)
     pthread_mutex_unlock(&reload_mu);
     rules_unref(old);
     stats_reload(1);
-    log_msg(LOG_NOTICE, "rules reloaded from %s: %zu rules", reload_path, rules_count(rs));
+    log_msg(LOG_NOTICE, "rules reloaded from %s: %zu rules", reload_path_esc, rules_count(rs));
     return 0;
 }
 

@@ -70,6 +70,10 @@ struct stats_series {
 
 /* Twice the series kept, a power of two: probes stay short in a table at most half full. */
 #define STATS_SLOTS 8192
+/* The metrics path in an error: as much of it as log_arg shows of a command-line string
+ * (milter/log.h), escaped: every byte may become \xNN, then "..." and the NUL. */
+#define STATS_PATH_SHOWN 256
+#define STATS_PATH_ESC (STATS_PATH_SHOWN * 4 + 4)
 
 static _Atomic(struct stats_series *) stats_slots[STATS_SLOTS];
 static atomic_uint stats_nseries;
@@ -127,7 +131,10 @@ stats_series(int family, const char *labels)
     return NULL;
 }
 
-/* Appends key="value" (escaped as the text format wants) to buf. 0, or -1 when it is full. */
+/* Appends key="value" (escaped as the text format wants) to buf. 0, or -1 when it is full.
+ * The text format escapes only \\, \" and \n; any other control byte (ESC, BEL, CR from a
+ * rules path) is written as the text \xNN - an escaped backslash and "xNN", as a log line
+ * shows it - so that no raw control byte reaches the file, or a terminal that shows it. */
 static int
 stats_label(char *buf, size_t len, size_t *used, const char *key, const char *value)
 {
@@ -144,8 +151,14 @@ stats_label(char *buf, size_t len, size_t *used, const char *key, const char *va
     for (; *value; value++) {
         char c = *value;
         int esc = c == '\\' || c == '"' || c == '\n';
-        if (o + (esc ? 2 : 1) + 2 > len) /* the byte as written, the closing quote, the NUL */
+        int ctl = !esc && ((unsigned char)c < 0x20 || c == 0x7f);
+        if (o + (esc ? 2 : ctl ? 5 : 1) + 2 > len) /* as written, the closing quote, the NUL */
             return -1;
+        if (ctl) {
+            snprintf(buf + o, len - o, "\\\\x%02x", (unsigned char)c);
+            o += 5;
+            continue;
+        }
         if (esc) {
             buf[o++] = '\\';
             c = c == '\n' ? 'n' : c;
@@ -428,7 +441,11 @@ stats_textfile_start(const char *path, int interval, char *err, size_t errlen)
     stats_path = path;
     stats_interval = interval;
     if (stats_write_file(path) == -1) {
-        util_errf(err, errlen, "cannot write metrics file %s: %s", path, strerror(errno));
+        char ep[STATS_PATH_ESC];
+        int e = errno;
+
+        util_errf(err, errlen, "cannot write metrics file %s: %s",
+                  util_escape(ep, sizeof(ep), path, STATS_PATH_SHOWN), strerror(e));
         return -1;
     }
     /* The thread takes no signal: SIGHUP and SIGTERM belong to libmilter's signal thread,

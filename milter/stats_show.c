@@ -8,6 +8,10 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +93,30 @@ show_label(const struct show_line *l, const char *key)
     return "";
 }
 
+/* A label value with its control bytes and DEL as \xNN, as a log line shows them, so that a
+ * rules path with a newline or an escape sequence cannot break a line of the output or reach
+ * the terminal. The daemon writes such bytes into the file as that text already (stats.c), so
+ * both show the same; other bytes, the backslash too, are shown as they are. */
+struct show_vis {
+    char b[SHOW_LABELS][4 * STATS_LABELS_MAX + 4]; /* each byte at most \xNN */
+};
+
+static const char *
+show_vis(struct show_vis *v, int i, const char *value)
+{
+    char *o = v->b[i];
+
+    for (; *value; value++) {
+        unsigned char c = (unsigned char)*value;
+        if (c < 0x20 || c == 0x7f)
+            o += snprintf(o, 5, "\\x%02x", c);
+        else
+            *o++ = (char)c;
+    }
+    *o = '\0';
+    return v->b[i];
+}
+
 static struct show_listener *
 show_row(struct show_listener *rows, size_t *n, const char *name)
 {
@@ -108,23 +136,41 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
 {
     struct show_listener *rows = calloc(SHOW_LISTENERS + 1, sizeof(*rows));
     struct show_line *l = malloc(sizeof(*l));
+    struct show_vis *vis = malloc(sizeof(*vis));
     char *buf = malloc(STATS_LINE_MAX + 2);
     double reloads = 0, refused = 0, internal = 0, lookups = 0, lookup_sum = 0, failures = 0;
     double dropped = 0;
     size_t nrows = 0, i, lineno = 0;
     int rc = -1, r;
     FILE *f = NULL, *dec = NULL;
+    struct stat st;
+    int fd;
     char *decbuf = NULL;
     size_t declen = 0;
 
-    if (rows == NULL || l == NULL || buf == NULL) {
+    if (rows == NULL || l == NULL || buf == NULL || vis == NULL) {
         util_errf(err, errlen, "out of memory");
         goto done;
     }
     util_strlcpy(rows[SHOW_LISTENERS].name, "(others)", sizeof(rows[0].name));
-    if ((f = fopen(path, "r")) == NULL) {
-        util_errf(err, errlen, "cannot read %s: %s (is relaywarden running with -m %s?)", path,
-                  strerror(errno), path);
+    /* O_NONBLOCK: a FIFO (or a device) at the path must not block the open; only a regular
+     * file is the daemon's textfile */
+    if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+        util_errf(err, errlen, "cannot read %s: %s (is relaywarden running with -m %s?)",
+                  UTIL_ERRPATH(path), strerror(errno), UTIL_ERRPATH(path));
+        goto done;
+    }
+    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+        util_errf(err, errlen,
+                  "cannot read %s: not a regular file (the metrics file relaywarden "
+                  "-m writes is one)",
+                  UTIL_ERRPATH(path));
+        close(fd);
+        goto done;
+    }
+    if ((f = fdopen(fd, "r")) == NULL) {
+        util_errf(err, errlen, "cannot read %s: %s", UTIL_ERRPATH(path), strerror(errno));
+        close(fd);
         goto done;
     }
     if ((dec = open_memstream(&decbuf, &declen)) == NULL) {
@@ -137,14 +183,14 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
         if (len > 0 && buf[len - 1] == '\n')
             buf[--len] = '\0';
         else if (!feof(f)) {
-            util_errf(err, errlen, "%s:%zu: line too long (more than %d bytes)", path, lineno,
-                      STATS_LINE_MAX);
+            util_errf(err, errlen, "%s:%zu: line too long (more than %d bytes)", UTIL_ERRPATH(path),
+                      lineno, STATS_LINE_MAX);
             goto done;
         }
         if ((r = show_parse(buf, l)) == 0)
             continue;
         if (r == -1) {
-            util_errf(err, errlen, "%s:%zu: not a metrics line", path, lineno);
+            util_errf(err, errlen, "%s:%zu: not a metrics line", UTIL_ERRPATH(path), lineno);
             goto done;
         }
         if (strcmp(l->name, "relaywarden_connections_total") == 0)
@@ -160,12 +206,13 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
             else
                 row->ok += (unsigned long long)l->v;
         } else if (strcmp(l->name, "relaywarden_decisions_total") == 0)
-            fprintf(dec, "  %-12s %-18s %s%s%s: %.0f\n", show_label(l, "listener"),
-                    show_label(l, "action"), show_label(l, "rule"),
-                    show_label(l, "name")[0] ? " " : "", show_label(l, "name"), l->v);
+            fprintf(
+                dec, "  %-12s %-18s %s%s%s: %.0f\n", show_vis(vis, 0, show_label(l, "listener")),
+                show_vis(vis, 1, show_label(l, "action")), show_vis(vis, 2, show_label(l, "rule")),
+                show_label(l, "name")[0] ? " " : "", show_vis(vis, 3, show_label(l, "name")), l->v);
         else if (strcmp(l->name, "relaywarden_rdns_verdicts_total") == 0)
-            fprintf(dec, "  rdns %s on %s: %.0f\n", show_label(l, "verdict"),
-                    show_label(l, "listener"), l->v);
+            fprintf(dec, "  rdns %s on %s: %.0f\n", show_vis(vis, 0, show_label(l, "verdict")),
+                    show_vis(vis, 1, show_label(l, "listener")), l->v);
         else if (strcmp(l->name, "relaywarden_reloads_total") == 0)
             reloads = l->v;
         else if (strcmp(l->name, "relaywarden_reload_failures_total") == 0)
@@ -189,8 +236,9 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
         if (i < nrows ||
             (i == SHOW_LISTENERS &&
              rows[i].conn + rows[i].msgs + rows[i].bytes + rows[i].ok + rows[i].refused > 0))
-            fprintf(out, "  %-12s %12llu %10llu %11llu %8llu %14llu\n", rows[i].name, rows[i].conn,
-                    rows[i].msgs, rows[i].ok, rows[i].refused, rows[i].bytes);
+            fprintf(out, "  %-12s %12llu %10llu %11llu %8llu %14llu\n",
+                    i == SHOW_LISTENERS ? rows[i].name : show_vis(vis, 0, rows[i].name),
+                    rows[i].conn, rows[i].msgs, rows[i].ok, rows[i].refused, rows[i].bytes);
     fprintf(out, "\ndecisions (listener, action, rule and name: count) and rDNS verdicts\n%s",
             decbuf ? decbuf : "");
     fprintf(out, "\nrdns lookups of our own: %.0f (%.0f failed)", lookups, failures);
@@ -210,6 +258,7 @@ done:
         fclose(f);
     free(rows);
     free(l);
+    free(vis);
     free(buf);
     return rc;
 }

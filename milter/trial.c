@@ -16,7 +16,10 @@
 #include "rdns.h"
 #include "list.h"
 #include "session.h"
+#include "util.h"
 #include "geoip_db.h" /* geoip */
+
+#include <errno.h>
 
 #include <getopt.h>
 #include <stdio.h>
@@ -186,7 +189,7 @@ trial_read(const char *path, size_t *len)
     char *b = NULL, *m;
 
     if (f == NULL) {
-        perror(path);
+        fprintf(stderr, "relaywarden: cannot read %s: %s\n", UTIL_ERRPATH(path), strerror(errno));
         return NULL;
     }
     for (;;) {
@@ -202,7 +205,7 @@ trial_read(const char *path, size_t *len)
     if (f != stdin)
         fclose(f);
     if (b == NULL || (long)n > TRIAL_MESSAGE_MAX) {
-        fprintf(stderr, "relaywarden: %s: %s\n", path,
+        fprintf(stderr, "relaywarden: %s: %s\n", UTIL_ERRPATH(path),
                 b == NULL ? "out of memory" : "larger than 10 MiB");
         free(b);
         return NULL;
@@ -303,7 +306,7 @@ trial_run(struct ruleset *rs, struct trial *t)
         if (strcmp(rs->listeners[i].name, t->listener) == 0)
             l = &rs->listeners[i];
     if (l == NULL) {
-        fprintf(stderr, "relaywarden: no listener \"%s\" in the rules\n", t->listener);
+        fprintf(stderr, "relaywarden: no listener \"%s\" in the rules\n", UTIL_ERRTOK(t->listener));
         return 2;
     }
     if (t->message != NULL && (msg = trial_read(t->message, &msglen)) == NULL)
@@ -443,8 +446,8 @@ trial_main(const char *rules, int argc, char **argv)
                 t.name = slash + 1;
             }
             if (netaddr_parse(t.addr, &na) == -1) {
-                fprintf(stderr, "relaywarden: --client needs a numeric address, got \"%.64s\"\n",
-                        t.addr);
+                fprintf(stderr, "relaywarden: --client needs a numeric address, got \"%s\"\n",
+                        UTIL_ERRTOK(t.addr));
                 return 2;
             }
             break;
@@ -517,7 +520,11 @@ trial_main(const char *rules, int argc, char **argv)
     if ((err = malloc(TRIAL_RULES_ERRBUF)) == NULL)
         return 2;
     if ((rs = rules_load(rules, err, TRIAL_RULES_ERRBUF)) == NULL) {
-        fputs(err, stderr);
+        /* each line with the prefix of every other error, as relaywarden -n prints them */
+        for (const char *l = err, *e; *l; l = *e ? e + 1 : e) {
+            e = l + strcspn(l, "\n");
+            fprintf(stderr, "relaywarden: %.*s\n", (int)(e - l), l);
+        }
         free(err);
         return 2;
     }

@@ -58,6 +58,11 @@ struct audit {
     struct addr foreign, null, *ours, *routed; /* ours, routed: nours each */
     const struct list **ours_lists;
     size_t nours;
+    /* a sample of every other domains list the rules test senders against (from, from-claims,
+     * header-from): a partner's domain is as forgeable in MAIL FROM as any */
+    struct addr *senders;
+    const struct list **sender_lists;
+    size_t nsenders;
     struct audit_net *nets;
     size_t nnets;
     struct rdns_result rd_pass, rd_unverified;
@@ -287,6 +292,79 @@ audit_sample_domain(const struct list *l, const char *local, struct addr *out)
     return addr_parse(text, ADDR_RCPT, out, err, sizeof(err));
 }
 
+/* A sender condition: what it tests is what the client says, and anyone can say it. */
+static int
+audit_is_sender_cond(const struct cond_def *d)
+{
+    return d == cond_lookup("from") || d == cond_lookup("from-claims") ||
+           d == cond_lookup("header-from");
+}
+
+static int
+audit_has_sender_cond(const struct rule *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->nconds; i++)
+        if (audit_is_sender_cond(r->conds[i].def))
+            return 1;
+    return 0;
+}
+
+/* An address of a sender list l as "audit@item": its first item (in key order) that no list
+ * of ours holds, so that a rule refusing our domains as senders does not hide the list; the
+ * first item when every one is ours. 0, or -1 when the list has no domain. */
+static int
+audit_sample_sender(const struct audit *a, const struct list *l, struct addr *out)
+{
+    const char *best = NULL;
+    char text[ADDR_PATH_MAX + 1], err[64];
+    size_t i, m;
+
+    for (i = 0; i < l->exact.cap; i++) {
+        const char *k = l->exact.slots[i].key;
+        if (k == NULL || k[0] == '[' || (best != NULL && strcmp(k, best) >= 0))
+            continue;
+        for (m = 0; m < a->nours && !list_match_domain(a->ours_lists[m], k); m++)
+            ;
+        if (m == a->nours)
+            best = k;
+    }
+    if (best == NULL)
+        return audit_sample_domain(l, "audit", out);
+    snprintf(text, sizeof(text), "audit@%s", best);
+    return addr_parse(text, ADDR_RCPT, out, err, sizeof(err));
+}
+
+/* Every domains list a rule tests senders against, other than ours, sampled once. */
+static void
+audit_collect_senders(struct audit *a)
+{
+    const struct ruleset *rs = a->rs;
+    size_t i, j, k, m;
+
+    for (i = 0; i < rs->policies.cap; i++) {
+        const struct policy *pol = rs->policies.slots[i].value;
+        if (rs->policies.slots[i].key == NULL)
+            continue;
+        for (j = 0; j < pol->nrules; j++)
+            for (k = 0; k < pol->rules[j]->nconds; k++) {
+                const struct cond *c = &pol->rules[j]->conds[k];
+                if (!audit_is_sender_cond(c->def) || c->list == NULL)
+                    continue;
+                for (m = 0; m < a->nours && a->ours_lists[m] != c->list; m++)
+                    ;
+                if (m < a->nours)
+                    continue;
+                for (m = 0; m < a->nsenders && a->sender_lists[m] != c->list; m++)
+                    ;
+                if (m < a->nsenders || audit_sample_sender(a, c->list, &a->senders[m]) == -1)
+                    continue;
+                a->sender_lists[a->nsenders++] = c->list;
+            }
+    }
+}
+
 /* An address of a networks list: its first network (in key order) itself. 0, or -1. */
 static int
 audit_sample_net(const struct list *l, struct netaddr *out)
@@ -374,6 +452,8 @@ audit_collect(struct audit *a)
         (a->routed = calloc(rs->nall_lists + 1, sizeof(*a->routed))) == NULL ||
         (a->ours_lists = calloc(rs->nall_lists + 1, sizeof(*a->ours_lists))) == NULL ||
         (a->nets = calloc(rs->nall_lists + 1, sizeof(*a->nets))) == NULL ||
+        (a->senders = calloc(rs->nall_lists + 1, sizeof(*a->senders))) == NULL ||
+        (a->sender_lists = calloc(rs->nall_lists + 1, sizeof(*a->sender_lists))) == NULL ||
         (a->author = calloc(1, sizeof(*a->author))) == NULL)
         return -1;
     for (i = 0; i < rs->nall_lists; i++) {
@@ -405,6 +485,7 @@ audit_collect(struct audit *a)
                     a->ours_lists[a->nours++] = c->list;
                 }
         }
+    audit_collect_senders(a);
     if (a->nours > 0)
         hdraddr_add(a->author, "From", a->ours[0].text);
     a->ngeos = geoip_audit_samples(rs, a->geos, GEOIP_AUDIT_SAMPLES); /* geoip */
@@ -524,12 +605,15 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
     for (gi = 0; gi < (a->ngeos > 0 ? a->ngeos : 1); gi++) /* geoip: as each sample client */
     for (ti = 0; ti < 2; ti++)
         for (ri = 0; ri < 4; ri++)
-            for (fi = 0; fi < a->nours + 2; fi++)
+            for (fi = 0; fi < a->nours + a->nsenders + 2; fi++)
                 for (ci = 0; ci < (ours_rcpts ? a->nours : a->nours + 1); ci++) {
                     p.tls = (int)ti;
                     p.rdns = ri == 1 ? &a->rd_pass : ri == 2 ? &a->rd_unverified : NULL;
                     p.rdns_fails = ri == 3;
-                    p.from = fi == 0 ? &a->foreign : fi == 1 ? &a->null : &a->ours[fi - 2];
+                    p.from = fi == 0             ? &a->foreign
+                             : fi == 1           ? &a->null
+                             : fi < a->nours + 2 ? &a->ours[fi - 2]
+                                                 : &a->senders[fi - 2 - a->nours];
                     p.rcpt = ours_rcpts ? &a->ours[ci] : ci == 0 ? &a->foreign : &a->routed[ci - 1];
                     p.geo = a->ngeos > 0 ? &a->geos[gi] : NULL; /* geoip */
                     if (try(a, l, &p, ctx))
@@ -552,6 +636,11 @@ audit_try_open(struct audit *a, const struct listener *l, struct audit_probe *p,
     if (w.refused)
         return 0;
     audit_describe(p, d, sizeof(d));
+    if (w.accept != NULL && audit_has_sender_cond(w.accept))
+        snprintf(d + strlen(d), sizeof(d) - strlen(d),
+                 "; the accept tests the sender, and MAIL FROM is forgeable: anyone can write "
+                 "<%s>",
+                 p->from->text);
     if (w.accept != NULL && (ref = audit_refusal_after(a, pol, p, w.pos)) != NULL)
         audit_warn(
             a, w.accept->file, w.accept->line,
@@ -718,6 +807,18 @@ audit_listener(struct audit *a, const struct listener *l)
         audit_probes(a, l, &a->out4, "audit-probe", 0, audit_try_default, NULL);
 }
 
+static void
+audit_free(struct audit *a)
+{
+    free(a->ours);
+    free(a->routed);
+    free(a->ours_lists);
+    free(a->nets);
+    free(a->senders);
+    free(a->sender_lists);
+    free(a->author);
+}
+
 static int
 audit_order(const void *x, const void *y)
 {
@@ -767,10 +868,32 @@ audit_ruleset(const struct ruleset *rs, char *out, size_t outlen)
     for (i = 0; i < a.nw; i++)
         free(a.w[i].text);
     free(a.w);
-    free(a.ours);
-    free(a.routed);
-    free(a.ours_lists);
-    free(a.nets);
-    free(a.author);
+    audit_free(&a);
+    return n;
+}
+
+size_t
+audit_sender_domains(const struct ruleset *rs, char (*out)[AUDIT_DOMAIN_LEN], size_t max)
+{
+    struct audit a;
+    size_t i, j, n = 0;
+
+    memset(&a, 0, sizeof(a));
+    a.rs = rs;
+    if (audit_collect(&a) == -1) {
+        audit_free(&a);
+        return (size_t)-1;
+    }
+    for (i = 0; i < a.nours + a.nsenders; i++) {
+        const char *d = i < a.nours ? a.ours[i].domain : a.senders[i - a.nours].domain;
+        for (j = 0; j < n && j < max && !util_strcaseeq(out[j], d); j++)
+            ;
+        if (j < n)
+            continue;
+        if (n < max)
+            util_strlcpy(out[n], d, AUDIT_DOMAIN_LEN);
+        n++;
+    }
+    audit_free(&a);
     return n;
 }

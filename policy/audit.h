@@ -7,6 +7,7 @@
 #ifndef RW_AUDIT_H
 #define RW_AUDIT_H
 
+#include "addr.h"
 #include "rules.h"
 
 #include <stddef.h>
@@ -22,5 +23,18 @@
  * the rules are clean, or -1 when memory ran out (out says so). rs is only read.
  */
 int audit_ruleset(const struct ruleset *rs, char *out, size_t outlen);
+
+/* Room for one domain of audit_sender_domains: a domain name, and the "audit." a wildcard item
+ * (*.partner.example) is sampled with. */
+#define AUDIT_DOMAIN_LEN (ADDR_DOMAIN_MAX + 8)
+
+/*
+ * audit_sender_domains - one domain of each domains list the rules of rs test senders against
+ * (from, from-claims, header-from) or recipients against as ours, without repeats: the senders
+ * an outsider can forge, for the live audit (relaywarden -A -c). Copies up to max of them into
+ * out (the caller owns out) and returns how many there are, which may be more than max (the
+ * caller says so rather than dropping some), or (size_t)-1 when memory ran out. rs is only read.
+ */
+size_t audit_sender_domains(const struct ruleset *rs, char (*out)[AUDIT_DOMAIN_LEN], size_t max);
 
 #endif

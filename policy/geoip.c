@@ -96,9 +96,9 @@ geoip_country_key(const char *item, char key[8], char *err, size_t errlen)
     }
     if (!geoip_country_valid(item)) {
         util_errf(err, errlen,
-                  "bad country \"%.100s\": not an ISO 3166-1 alpha-2 code (DE, FR, ...) "
+                  "bad country \"%s\": not an ISO 3166-1 alpha-2 code (DE, FR, ...) "
                   "nor unknown",
-                  item);
+                  UTIL_ERRTOK(item));
         return -1;
     }
     key[0] = (char)(item[0] & ~0x20);
@@ -140,9 +140,8 @@ geoip_add_asn(struct list *l, const char *item, char *err, size_t errlen)
         n = strtoul(d, &end, 10);
         if (d[0] < '0' || d[0] > '9' || *end != '\0' || errno != 0 || n == 0 || n > GEOIP_ASN_MAX ||
             strlen(d) > 10) {
-            util_errf(err, errlen,
-                      "bad AS number \"%.100s\": 1-%lu, with or without AS, or unknown", item,
-                      GEOIP_ASN_MAX);
+            util_errf(err, errlen, "bad AS number \"%s\": 1-%lu, with or without AS, or unknown",
+                      UTIL_ERRTOK(item), GEOIP_ASN_MAX);
             return -1;
         }
         snprintf(key, sizeof(key), "%lu", n);
@@ -198,13 +197,13 @@ geoip_add_login(struct list *l, struct geoip_logins *g, char *entry, char *err, 
         *rest++ = '\0';
     for (c = (const unsigned char *)login; *c; c++)
         if (*c < 0x21 || *c == 0x7f || *c == '"') {
-            util_errf(err, errlen, "bad login \"%.100s\": space, quote or control character",
-                      login);
+            util_errf(err, errlen, "bad login \"%s\": space, quote or control character",
+                      UTIL_ERRTOK(login));
             return -1;
         }
     if (login[0] == '\0' || strlen(login) >= GEOIP_LOGIN_MAX) {
-        util_errf(err, errlen, "bad login \"%.100s\": empty or longer than %d octets", login,
-                  GEOIP_LOGIN_MAX - 1);
+        util_errf(err, errlen, "bad login \"%s\": empty or longer than %d octets",
+                  UTIL_ERRTOK(login), GEOIP_LOGIN_MAX - 1);
         return -1;
     }
     if ((e = calloc(1, sizeof(*e))) == NULL || (e->login = strdup(login)) == NULL)
@@ -213,9 +212,9 @@ geoip_add_login(struct list *l, struct geoip_logins *g, char *entry, char *err, 
     while ((cc = geoip_token(&rest, 0)) != NULL) {
         if ((bit = geoip_cc_bit(cc)) == -1) {
             util_errf(err, errlen,
-                      "logins-from %.100s: bad country \"%.100s\": not an ISO 3166-1 alpha-2 "
+                      "logins-from %s: bad country \"%s\": not an ISO 3166-1 alpha-2 "
                       "code (DE, FR, ...) nor unknown",
-                      e->login, cc);
+                      UTIL_ERRTOK(e->login), UTIL_ERRTOK(cc));
             geoip_login_free(e);
             return -1;
         }
@@ -223,7 +222,8 @@ geoip_add_login(struct list *l, struct geoip_logins *g, char *entry, char *err, 
         n++;
     }
     if (n == 0) {
-        util_errf(err, errlen, "logins-from %.100s: a login needs at least one country", e->login);
+        util_errf(err, errlen, "logins-from %s: a login needs at least one country",
+                  UTIL_ERRTOK(e->login));
         geoip_login_free(e);
         return -1;
     }
@@ -246,7 +246,7 @@ geoip_add_login(struct list *l, struct geoip_logins *g, char *entry, char *err, 
         goto oom;
     }
     if (r == 0) { /* a second line for one login would make the first one's list a lie */
-        util_errf(err, errlen, "logins-from: login \"%.100s\" is listed twice", e->login);
+        util_errf(err, errlen, "logins-from: login \"%s\" is listed twice", UTIL_ERRTOK(e->login));
         geoip_login_free(e);
         return -1;
     }

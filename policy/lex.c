@@ -173,8 +173,6 @@ lex_next(struct lexer *lx, struct token *t)
 const char *
 lex_describe(const struct token *t, char *buf, size_t buflen)
 {
-    char esc[128];
-
     switch (t->type) {
     case T_EOF:
         return "end of file";
@@ -189,14 +187,14 @@ lex_describe(const struct token *t, char *buf, size_t buflen)
     case T_BANG:
         return "'!'";
     case T_LISTREF:
-        util_errf(buf, buflen, "<%s>", util_escape(esc, sizeof(esc), t->text, 60));
+        util_errf(buf, buflen, "<%s>", UTIL_ERRTOK(t->text));
         return buf;
     case T_STRING:
-        util_errf(buf, buflen, "\"%s\"", util_escape(esc, sizeof(esc), t->text, 60));
+        util_errf(buf, buflen, "\"%s\"", UTIL_ERRTOK(t->text));
         return buf;
     case T_WORD:
     case T_ERROR:
-        util_errf(buf, buflen, "'%s'", util_escape(esc, sizeof(esc), t->text, 60));
+        util_errf(buf, buflen, "'%s'", UTIL_ERRTOK(t->text));
         return buf;
     }
     return "?";

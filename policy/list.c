@@ -139,16 +139,37 @@ list_add_net(struct list *l, const char *item, char *err, size_t errlen)
     if (slash != NULL)
         *slash = '\0';
     if (netaddr_parse(buf, &a) == -1) {
-        util_errf(err, errlen, "bad network \"%.100s\": not an IPv4 or IPv6 address", item);
+        util_errf(err, errlen, "bad network \"%s\": not an IPv4 or IPv6 address",
+                  UTIL_ERRTOK(item));
         return -1;
     }
     max = a.family == AF_INET ? 32 : 128;
     plen = max;
+    if (slash != NULL && a.family == AF_INET && strchr(buf, ':') != NULL) {
+        /* ::ffff:a.b.c.d is read as IPv4 (a mapped client is matched as one), so its prefix
+         * length is not IPv4's: say what to write instead of "0-32" */
+        char v4[INET_ADDRSTRLEN] = "?";
+        errno = 0;
+        plen = strtol(slash + 1, &end, 10);
+        inet_ntop(AF_INET, a.bytes, v4, sizeof(v4));
+        if (slash[1] == '\0' || *end != '\0' || errno != 0 || plen < 96 || plen > 128)
+            util_errf(err, errlen,
+                      "bad network \"%.100s\": an IPv4-mapped network takes a prefix length of "
+                      "96-128, and is better written as IPv4",
+                      item);
+        else
+            util_errf(err, errlen,
+                      "bad network \"%.100s\": an IPv4-mapped network is IPv4 (a mapped client is "
+                      "matched as one): write it as %s/%ld",
+                      item, v4, plen - 96);
+        return -1;
+    }
     if (slash != NULL) {
         errno = 0;
         plen = strtol(slash + 1, &end, 10);
         if (slash[1] == '\0' || *end != '\0' || errno != 0 || plen < 0 || plen > max) {
-            util_errf(err, errlen, "bad network \"%.100s\": prefix length must be 0-%d", item, max);
+            util_errf(err, errlen, "bad network \"%s\": prefix length must be 0-%d",
+                      UTIL_ERRTOK(item), max);
             return -1;
         }
     }
@@ -156,9 +177,8 @@ list_add_net(struct list *l, const char *item, char *err, size_t errlen)
         int bits = (int)plen - i * 8;
         unsigned char m = bits >= 8 ? 0xff : bits <= 0 ? 0 : (unsigned char)(0xff << (8 - bits));
         if (a.bytes[i] & ~m) {
-            util_errf(err, errlen,
-                      "bad network \"%.100s\": address has bits set past the /%ld prefix", item,
-                      plen);
+            util_errf(err, errlen, "bad network \"%s\": address has bits set past the /%ld prefix",
+                      UTIL_ERRTOK(item), plen);
             return -1;
         }
     }
@@ -193,7 +213,7 @@ list_add_domain(struct list *l, const char *item, char *err, size_t errlen)
 
         for (i = 0; item[i] != '\0' && (unsigned char)item[i] < 0x80; i++)
             ;
-        util_errf(err, errlen, "bad domain \"%.100s\"%s", item,
+        util_errf(err, errlen, "bad domain \"%s\"%s", UTIL_ERRTOK(item),
                   item[i] != '\0' ? ": write an internationalized domain in punycode (xn--...)"
                                   : "");
         return -1;
@@ -215,12 +235,13 @@ list_add_login(struct list *l, const char *item, char *err, size_t errlen)
     int r;
 
     if (item[0] == '\0' || strlen(item) >= sizeof(buf)) {
-        util_errf(err, errlen, "bad login \"%.100s\": empty or too long", item);
+        util_errf(err, errlen, "bad login \"%s\": empty or too long", UTIL_ERRTOK(item));
         return -1;
     }
     for (p = (const unsigned char *)item; *p; p++)
         if (*p < 0x21 || *p == 0x7f) {
-            util_errf(err, errlen, "bad login \"%.100s\": space or control character", item);
+            util_errf(err, errlen, "bad login \"%s\": space or control character",
+                      UTIL_ERRTOK(item));
             return -1;
         }
     util_strlcpy(buf, item, sizeof(buf));
@@ -288,14 +309,14 @@ list_text_ok(const struct list *l, const char *item, char *err, size_t errlen)
     const unsigned char *p;
 
     if (item[0] == '\0' || strlen(item) >= LIST_ITEM_MAX) {
-        util_errf(err, errlen, "bad %s item \"%.100s\": empty or longer than %d bytes",
-                  list_type_name(l->type), item, LIST_ITEM_MAX - 1);
+        util_errf(err, errlen, "bad %s item \"%s\": empty or longer than %d bytes",
+                  list_type_name(l->type), UTIL_ERRTOK(item), LIST_ITEM_MAX - 1);
         return -1;
     }
     for (p = (const unsigned char *)item; *p; p++)
         if (*p < 0x20 || *p == 0x7f) {
-            util_errf(err, errlen, "bad %s item \"%.100s\": control character",
-                      list_type_name(l->type), item);
+            util_errf(err, errlen, "bad %s item \"%s\": control character", list_type_name(l->type),
+                      UTIL_ERRTOK(item));
             return -1;
         }
     return 0;
@@ -326,7 +347,7 @@ list_add_keyword(struct list *l, const char *item, char *err, size_t errlen)
     k[o] = '\0';
     if (o == 0) {
         free(k);
-        util_errf(err, errlen, "bad keyword \"%.100s\": only white space", item);
+        util_errf(err, errlen, "bad keyword \"%s\": only white space", UTIL_ERRTOK(item));
         return -1;
     }
     if (list_add_pattern(l, k) == -1) {
@@ -376,7 +397,7 @@ list_add_hash(struct list *l, const char *item, char *err, size_t errlen)
     int r;
 
     if (strlen(item) != 64 || strspn(item, "0123456789abcdefABCDEF") != 64) {
-        util_errf(err, errlen, "bad hash \"%.100s\": a SHA-256 is 64 hex digits", item);
+        util_errf(err, errlen, "bad hash \"%s\": a SHA-256 is 64 hex digits", UTIL_ERRTOK(item));
         return -1;
     }
     memcpy(buf, item, sizeof(buf));

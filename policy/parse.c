@@ -100,10 +100,20 @@ parse_err(struct parser *p, int line, const char *fmt, ...)
     p->nerrors++;
     if (p->nerrors > RULES_MAX_REPORTED_ERRORS || p->err == NULL)
         return;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    n = snprintf(p->err + p->errused, p->errlen - p->errused, "%s:%d: %s\n", p->file, line, msg);
+    if (p->junk != NULL) {
+        if (p->junk_reported)
+            return;
+        p->junk_reported = 1;
+        snprintf(msg, sizeof(msg),
+                 "not a rules file? %s; its errors are counted, none of its text is shown",
+                 p->junk);
+    } else {
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+    }
+    n = snprintf(p->err + p->errused, p->errlen - p->errused, "%s:%d: %s\n", UTIL_ERRPATH(p->file),
+                 line, msg);
     if (n > 0)
         p->errused += (size_t)n < p->errlen - p->errused ? (size_t)n : p->errlen - p->errused - 1;
 }
@@ -126,7 +136,7 @@ parse_next(struct parser *p)
 const char *
 parse_desc(struct parser *p)
 {
-    static __thread char buf[160];
+    static __thread char buf[UTIL_ERR_TOKEN_SIZE + 8]; /* the token, quoted */
     return lex_describe(&p->tok, buf, sizeof(buf));
 }
 
@@ -227,16 +237,17 @@ slurp(void *ctx, const char *path, size_t *len, char *err, size_t errlen)
     char *buf;
 
     if (f == NULL) {
-        util_errf(err, errlen, "cannot open \"%s\": %s", path, strerror(errno));
+        util_errf(err, errlen, "cannot open \"%s\": %s", UTIL_ERRPATH(path), strerror(errno));
         return NULL;
     }
     if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > PARSE_MAX_FILE_SIZE) {
-        util_errf(err, errlen, "\"%s\" is not a regular file of at most 64 MiB", path);
+        util_errf(err, errlen, "\"%s\" is not a regular file of at most 64 MiB",
+                  UTIL_ERRPATH(path));
         fclose(f);
         return NULL;
     }
     if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-        util_errf(err, errlen, "out of memory reading \"%s\"", path);
+        util_errf(err, errlen, "out of memory reading \"%s\"", UTIL_ERRPATH(path));
         fclose(f);
         return NULL;
     }
@@ -267,6 +278,7 @@ load_list_file(struct parser *p, struct list *l, const char *path, int line)
         return;
     }
     sub.file = fname;
+    sub.junk = NULL; /* a list file has its own guard: its first entry decides */
     for (s = buf; s < buf + len; s = e + 1) {
         char *hash, *item;
         lno++;
@@ -417,7 +429,8 @@ parse_list_def(struct parser *p, enum list_type type)
     util_strlcpy(name, p->tok.text, sizeof(name));
     if ((e = strset_get(&p->rs->lists, name)) != NULL) {
         const struct list *old = e->value;
-        parse_err(p, line, "list <%s> is already defined at %s:%d", name, old->file, old->line);
+        parse_err(p, line, "list <%s> is already defined at %s:%d", name, UTIL_ERRPATH(old->file),
+                  old->line);
         parse_skip_line(p);
         return;
     }
@@ -539,7 +552,7 @@ parse_st_on_error(struct parser *p)
     /* One place decides how relaywarden fails: a second on-error, say in an included file,
      * would quietly turn a fail-closed server into a fail-open one. */
     if (p->on_error_file != NULL) {
-        parse_err(p, line, "on-error is already set at %s:%d", p->on_error_file,
+        parse_err(p, line, "on-error is already set at %s:%d", UTIL_ERRPATH(p->on_error_file),
                   p->on_error_line);
         parse_skip_line(p);
         return;
@@ -575,16 +588,16 @@ parse_include_loop(struct parser *p, int line, int from, const char *path)
 
     chain[0] = '\0';
     for (i = from; i < p->depth && i < PARSE_MAX_INCLUDE_DEPTH; i++) {
-        w = snprintf(chain + n, sizeof(chain) - n, "%s -> ", p->chain[i]);
+        w = snprintf(chain + n, sizeof(chain) - n, "%s -> ", UTIL_ERRPATH(p->chain[i]));
         if (w < 0 || (size_t)w >= sizeof(chain) - n)
             break;
         n += (size_t)w;
     }
     if (i < p->depth && i < PARSE_MAX_INCLUDE_DEPTH) /* did not fit: say so, never cut silently */
-        parse_err(p, line, "include loop through %d files, from \"%.100s\" back to it",
-                  p->depth - from, path);
+        parse_err(p, line, "include loop through %d files, from \"%s\" back to it", p->depth - from,
+                  UTIL_ERRPATH(path));
     else
-        parse_err(p, line, "include loop: %s%.100s", chain, path);
+        parse_err(p, line, "include loop: %s%s", chain, UTIL_ERRPATH(path));
 }
 
 static void
@@ -614,12 +627,18 @@ parse_st_include(struct parser *p)
     /* Includes fanning out (a file included ten times by files included ten times) would
      * read without end: the whole set of rules files is bounded. */
     if (p->rs->nfiles >= PARSE_MAX_FILES) {
-        parse_err(p, line, "more than %d rules and list files read: \"%.200s\" is not",
-                  PARSE_MAX_FILES, path);
+        parse_err(p, line, "more than %d rules and list files read: \"%s\" is not", PARSE_MAX_FILES,
+                  UTIL_ERRPATH(path));
         return;
     }
     parse_file(p, path, line);
 }
+
+/* Statements in a row that start with no statement keyword before a file is taken for one
+ * that is not rules: one or two are typos worth naming, three are a file read by mistake. */
+#define PARSE_JUNK_RUN 3
+#define PARSE_STR(x) #x
+#define PARSE_XSTR(x) PARSE_STR(x)
 
 /* An unknown first word longer than this, or not made of letters, digits, '-' and '_', is not
  * quoted in the error: 20 is longer than every keyword and any typo of one. */
@@ -668,9 +687,15 @@ parse_statement(struct parser *p)
 
     for (i = 0; p->tok.type == T_WORD && i < sizeof(statements) / sizeof(statements[0]); i++)
         if (strcmp(p->tok.text, statements[i].name) == 0) {
+            p->nstatements++;
+            p->junk_run = 0;
             statements[i].parse(p);
             return;
         }
+    if (p->junk == NULL && p->nstatements == 0)
+        p->junk = "its first line does not start with a statement";
+    else if (p->junk == NULL && ++p->junk_run >= PARSE_JUNK_RUN)
+        p->junk = PARSE_XSTR(PARSE_JUNK_RUN) " lines in a row do not start with a statement";
     if (p->tok.type == T_WORD) {
         util_join(hint, sizeof(hint), statements, sizeof(statements) / sizeof(statements[0]),
                   parse_statement_at, ", ", " or ");
@@ -693,6 +718,14 @@ parse_statement(struct parser *p)
     parse_skip_line(p);
 }
 
+/* parse_binary - text holds a NUL byte, which no text file does: a binary file. (Other control
+ * bytes are lexical errors that quote nothing.) */
+static int
+parse_binary(const char *text, size_t len)
+{
+    return memchr(text, '\0', len) != NULL;
+}
+
 /* Parses text (len bytes) as the file path into p->rs; includes recurse with a fresh lexer and
  * the same ruleset. Takes ownership of text. */
 static int
@@ -709,6 +742,10 @@ parse_text(struct parser *p, const char *path, char *text, size_t len, int line)
         sub.chain[p->depth] = sub.file;
     sub.depth = p->depth + 1;
     sub.pushed_back = 0;
+    sub.junk = parse_binary(text, len) ? "it holds NUL bytes: a binary file" : NULL;
+    sub.junk_reported = 0;
+    sub.nstatements = 0;
+    sub.junk_run = 0;
     lex_init(&sub.lx, text, len);
     for (;;) {
         parse_next(&sub);
@@ -790,7 +827,7 @@ parse_resolve(struct parser *p)
         at.file = l->file;
         if (e == NULL) {
             parse_err(&at, l->line, "listener \"%s\" uses policy \"%s\", which is not defined",
-                      l->name, l->policy_name);
+                      l->name, UTIL_ERRTOK(l->policy_name));
         } else {
             l->policy = e->value;
             p->rs->stages |= l->policy->stages;
@@ -808,7 +845,7 @@ parse_resolve(struct parser *p)
             if (l->daemon && p->rs->listeners[j].daemon &&
                 strcmp(l->daemon, p->rs->listeners[j].daemon) == 0)
                 parse_err(&at, l->line, "listener \"%s\": daemon \"%s\" is already \"%s\"'s",
-                          l->name, l->daemon, p->rs->listeners[j].name);
+                          l->name, UTIL_ERRTOK(l->daemon), p->rs->listeners[j].name);
         p->nerrors = at.nerrors;
         p->errused = at.errused;
     }
@@ -844,7 +881,7 @@ parse_load(const char *path, const char *text, size_t len, const struct rules_so
         errbuf[0] = '\0';
     if (rs == NULL || (text != NULL && (copy = malloc(len + 1)) == NULL)) {
         free(rs);
-        util_errf(errbuf, errlen, "%s: out of memory\n", path);
+        util_errf(errbuf, errlen, "%s: out of memory\n", UTIL_ERRPATH(path));
         return NULL;
     }
     rs->refs = 1;
@@ -870,8 +907,8 @@ parse_load(const char *path, const char *text, size_t len, const struct rules_so
     if (rc == 0)
         parse_resolve(&p);
     if (p.nerrors > RULES_MAX_REPORTED_ERRORS && p.errused + 1 < errlen)
-        snprintf(errbuf + p.errused, errlen - p.errused, "%s: %d more errors not shown\n", path,
-                 p.nerrors - RULES_MAX_REPORTED_ERRORS);
+        snprintf(errbuf + p.errused, errlen - p.errused, "%s: %d more errors not shown\n",
+                 UTIL_ERRPATH(path), p.nerrors - RULES_MAX_REPORTED_ERRORS);
     if (p.nerrors > 0) {
         rules_unref(rs);
         return NULL;

@@ -65,6 +65,13 @@ struct parser {
     int on_error_line;
     const char *rdns_file; /* where rdns was set, likewise */
     int rdns_line;
+    /* Why this file does not look like rules (a binary file, a first statement that is not
+     * one, PARSE_JUNK_RUN lines in a row that are not), or NULL: a file read by mistake
+     * (/etc/shadow) has its errors counted and one line reported, none of its text. */
+    const char *junk;
+    int junk_reported;
+    int nstatements; /* statements of this file that began with a statement keyword */
+    int junk_run;    /* statements in a row that did not */
 };
 
 void parse_err(struct parser *p, int line, const char *fmt, ...)

@@ -44,7 +44,8 @@ parse_geoip(struct parser *p)
     for (i = 0; i < p->rs->geoip.ndbs; i++)
         if (p->rs->geoip.dbs[i].kind == kind) {
             parse_err(p, line, "geoip: the %s database is already named at %s:%d",
-                      geoip_kind_name(kind), p->rs->geoip.dbs[i].file, p->rs->geoip.dbs[i].line);
+                      geoip_kind_name(kind), UTIL_ERRPATH(p->rs->geoip.dbs[i].file),
+                      p->rs->geoip.dbs[i].line);
             parse_skip_line(p);
             return;
         }
@@ -95,9 +96,9 @@ parse_geoip_option(struct parser *p, struct listener *l)
     }
     if (!parse_geoip_header_ok(p->tok.text)) {
         parse_err(p, line,
-                  "listener \"%s\": geoip-stamp \"%.64s\" must be an X- header field name: "
+                  "listener \"%s\": geoip-stamp \"%s\" must be an X- header field name: "
                   "every client header of that name is removed",
-                  l->name, p->tok.text);
+                  l->name, UTIL_ERRTOK(p->tok.text));
         return 1;
     }
     free(l->geoip_header);

@@ -65,7 +65,7 @@ parse_listener(struct parser *p)
     for (i = 0; i < p->rs->nlisteners; i++)
         if (strcmp(p->rs->listeners[i].name, p->tok.text) == 0) {
             parse_err(p, line, "listener \"%s\" is already defined at %s:%d", p->tok.text,
-                      p->rs->listeners[i].file, p->rs->listeners[i].line);
+                      UTIL_ERRPATH(p->rs->listeners[i].file), p->rs->listeners[i].line);
             parse_skip_line(p);
             return;
         }
@@ -128,7 +128,7 @@ parse_listener(struct parser *p)
                 parse_err(p, line,
                           "listener \"%s\": rdns-header \"%s\" must be an X- name: every client "
                           "header of that name is removed",
-                          l->name, p->tok.text);
+                          l->name, UTIL_ERRTOK(p->tok.text));
                 parse_skip_line(p);
                 return;
             }
@@ -149,8 +149,8 @@ parse_listener(struct parser *p)
                 if (p->rs->listeners[i].is_default)
                     parse_err(p, line,
                               "listener \"%s\": the default listener is already \"%s\" (%s:%d)",
-                              l->name, p->rs->listeners[i].name, p->rs->listeners[i].file,
-                              p->rs->listeners[i].line);
+                              l->name, p->rs->listeners[i].name,
+                              UTIL_ERRPATH(p->rs->listeners[i].file), p->rs->listeners[i].line);
             l->is_default = 1;
             break;
         default:
@@ -259,7 +259,7 @@ parse_rdns(struct parser *p)
 
     if (p->rdns_file != NULL) {
         parse_err(p, line, "rdns is already set at %s:%d: give all its settings on one line",
-                  p->rdns_file, p->rdns_line);
+                  UTIL_ERRPATH(p->rdns_file), p->rdns_line);
         parse_skip_line(p);
         return;
     }
@@ -276,7 +276,7 @@ parse_rdns(struct parser *p)
         k = parse_kw(&p->tok);
         if ((k == KW_RESOLVER || k == KW_TIMEOUT || k == KW_CACHE || k == KW_LOOKUP) &&
             (seen & (1u << k))) {
-            parse_err(p, line, "rdns: %s is given twice", p->tok.text);
+            parse_err(p, line, "rdns: %s is given twice", UTIL_ERRTOK(p->tok.text));
             parse_skip_line(p);
             return;
         }

@@ -37,7 +37,7 @@ parse_target(struct parser *p, enum list_type type, const char *kw, int *negate)
     switch (p->tok.type) {
     case T_LISTREF:
         if ((e = strset_get(&p->rs->lists, p->tok.text)) == NULL) {
-            parse_err(p, line, "list <%s> is not defined", p->tok.text);
+            parse_err(p, line, "list <%s> is not defined", UTIL_ERRTOK(p->tok.text));
             return NULL;
         }
         l = e->value;
@@ -106,13 +106,16 @@ parse_reply(struct parser *p, struct rule *r, const char *s, int line)
         if (n >= sizeof(x) ||
             (memcpy(x, t, n), x[n] = '\0', sscanf(x, "%u.%u.%u%c", &a, &b, &c, &rest) != 3) ||
             b > 999 || c > 999) {
-            parse_err(p, line, "bad enhanced status code \"%.*s\" (want like %d.7.1)", (int)n, t,
-                      klass);
+            char code[UTIL_ERR_TOKEN_MAX + 1];
+
+            snprintf(code, sizeof(code), "%.*s", (int)n, t);
+            parse_err(p, line, "bad enhanced status code \"%s\" (want like %d.7.1)",
+                      UTIL_ERRTOK(code), klass);
             return -1;
         }
         if ((int)a != klass) {
-            parse_err(p, line, "enhanced status code %s does not fit %s (needs %d.x.x)", x,
-                      ad->name, klass);
+            parse_err(p, line, "enhanced status code %s does not fit %s (needs %d.x.x)",
+                      UTIL_ERRTOK(x), ad->name, klass);
             return -1;
         }
         util_strlcpy(r->reply.xcode, x, sizeof(r->reply.xcode));
@@ -193,12 +196,13 @@ parse_action_arg(struct parser *p, struct rule *r, int line)
         }
     if (ad->arg == AARG_ADDRESS) {
         if (addr_parse(p->tok.text, ADDR_RCPT, &a, err, sizeof(err)) == -1) {
-            parse_err(p, line, "%s: bad address \"%.100s\": %s", ad->name, p->tok.text, err);
+            parse_err(p, line, "%s: bad address \"%s\": %s", ad->name, UTIL_ERRTOK(p->tok.text),
+                      err);
             return -1;
         }
         if (a.flags & (ADDR_F_NULL | ADDR_F_UNQUALIFIED | ADDR_F_ROUTED)) {
-            parse_err(p, line, "%s: bad address \"%.100s\": needs user@domain without routing",
-                      ad->name, p->tok.text);
+            parse_err(p, line, "%s: bad address \"%s\": needs user@domain without routing",
+                      ad->name, UTIL_ERRTOK(p->tok.text));
             return -1;
         }
         /* kept as local@domain: the engine adds the angle brackets */
@@ -214,7 +218,8 @@ parse_action_arg(struct parser *p, struct rule *r, int line)
         for (i = 0; i < n && p->tok.text[i] > 0x20 && p->tok.text[i] < 0x7f; i++)
             ;
         if (colon == NULL || n == 0 || i != n) {
-            parse_err(p, line, "tag header needs \"Name: value\", got \"%.100s\"", p->tok.text);
+            parse_err(p, line, "tag header needs \"Name: value\", got \"%s\"",
+                      UTIL_ERRTOK(p->tok.text));
             return -1;
         }
         if (parse_name_list_add(&p->rs->tag_names, &p->rs->ntag_names, p->tok.text, n) == -1) {
@@ -226,9 +231,9 @@ parse_action_arg(struct parser *p, struct rule *r, int line)
             util_strlcpy(name, p->tok.text, n + 1 < sizeof(name) ? n + 1 : sizeof(name));
             if (parse_header_reserved(name) || strncasecmp(name, "X-", 2) != 0 || n < 3) {
                 parse_err(p, line,
-                          "tag header \"%.100s\": use an X- name (every client header of that "
+                          "tag header \"%s\": use an X- name (every client header of that "
                           "name is removed; tag subject prefixes the Subject)",
-                          name);
+                          UTIL_ERRTOK(name));
                 return -1;
             }
         }
@@ -313,8 +318,8 @@ parse_rule_name(struct parser *p, struct rule *r, int line)
     }
     p->tok.text[n - 1] = '\0';
     if (!parse_valid_name(p->tok.text)) {
-        parse_err(p, line, "bad rule name \"%.100s\" (letters, digits, '-' and '_', at most 64)",
-                  p->tok.text);
+        parse_err(p, line, "bad rule name \"%s\" (letters, digits, '-' and '_', at most 64)",
+                  UTIL_ERRTOK(p->tok.text));
         return -1;
     }
     if ((r->name = strdup(p->tok.text)) == NULL) {
@@ -433,7 +438,7 @@ parse_cond(struct parser *p, struct rule *r, struct cond *c, int negate, int lin
 
     if (d == NULL) {
         if (name[0] != '\0')
-            parse_err(p, line, "unknown condition '%.60s' (%s, log-only)", name,
+            parse_err(p, line, "unknown condition '%s' (%s, log-only)", UTIL_ERRTOK(name),
                       cond_names(names, sizeof(names)));
         else
             parse_err(p, line, "unknown condition %s (%s, log-only)", parse_desc(p),
@@ -609,8 +614,8 @@ parse_policy(struct parser *p)
     }
     if (strset_get(&p->rs->policies, p->tok.text) != NULL) {
         const struct policy *old = strset_get(&p->rs->policies, p->tok.text)->value;
-        parse_err(p, line, "policy \"%s\" is already defined at %s:%d", old->name, old->file,
-                  old->line);
+        parse_err(p, line, "policy \"%s\" is already defined at %s:%d", old->name,
+                  UTIL_ERRPATH(old->file), old->line);
         parse_skip_line(p);
         return;
     }

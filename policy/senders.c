@@ -119,7 +119,7 @@ senders_add_addr(struct senders_owned *o, char *a, unsigned opts, char *err, siz
     if (a[0] == '@') {
         util_lower(a + 1);
         if (!addr_domain_valid(a + 1)) {
-            util_errf(err, errlen, "bad domain \"%.100s\"", a);
+            util_errf(err, errlen, "bad domain \"%s\"", UTIL_ERRTOK(a));
             return -1;
         }
         return strset_add(&o->domains, a + 1, NULL) == -1 ? -1 : 0;
@@ -130,7 +130,7 @@ senders_add_addr(struct senders_owned *o, char *a, unsigned opts, char *err, siz
         if (n == NULL || strchr(a, '@') == NULL) {
             if (n != NULL)
                 o->globs = n;
-            util_errf(err, errlen, "bad address pattern \"%.100s\": needs an '@'", a);
+            util_errf(err, errlen, "bad address pattern \"%s\": needs an '@'", UTIL_ERRTOK(a));
             return -1;
         }
         o->globs = n;
@@ -140,11 +140,12 @@ senders_add_addr(struct senders_owned *o, char *a, unsigned opts, char *err, siz
         return 0;
     }
     if (addr_parse(a, ADDR_MAIL, &parsed, perr, sizeof(perr)) == -1) {
-        util_errf(err, errlen, "bad address \"%.100s\": %s", a, perr);
+        util_errf(err, errlen, "bad address \"%s\": %s", UTIL_ERRTOK(a), perr);
         return -1;
     }
     if (parsed.flags & (ADDR_F_UNQUALIFIED | ADDR_F_ROUTED | ADDR_F_NULL)) {
-        util_errf(err, errlen, "bad address \"%.100s\": needs user@domain without routing", a);
+        util_errf(err, errlen, "bad address \"%s\": needs user@domain without routing",
+                  UTIL_ERRTOK(a));
         return -1;
     }
     /* Stored as lookups build it: dequoted local part, '@', lower-case domain. */
@@ -196,7 +197,7 @@ senders_add_line(struct senders *s, const char *line, char *err, size_t errlen)
     while ((tok = senders_token(&rest)) != NULL) {
         if (n++ == 0) {
             if (strlen(tok) >= sizeof(login) || strchr(tok, '"') != NULL) {
-                util_errf(err, errlen, "bad login \"%.100s\"", tok);
+                util_errf(err, errlen, "bad login \"%s\"", UTIL_ERRTOK(tok));
                 return -1;
             }
             util_strlcpy(login, tok, sizeof(login));
@@ -214,7 +215,7 @@ senders_add_line(struct senders *s, const char *line, char *err, size_t errlen)
         }
     }
     if (n < 2) {
-        util_errf(err, errlen, "\"%.100s\": a login needs at least one address", line);
+        util_errf(err, errlen, "\"%s\": a login needs at least one address", UTIL_ERRTOK(line));
         return -1;
     }
     return 0;

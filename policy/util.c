@@ -126,3 +126,29 @@ util_escape_field(char *dst, size_t dstlen, const char *src, size_t maxlen)
 {
     return util_escape_set(dst, dstlen, src, maxlen, UTIL_FIELD_SPECIALS);
 }
+
+int
+util_port(const char *s)
+{
+    size_t n = strlen(s);
+    long v = 0;
+    size_t i;
+
+    if (n == 0 || n > 5 || strspn(s, "0123456789") != n)
+        return -1;
+    for (i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v >= 1 && v <= UTIL_PORT_MAX ? (int)v : -1;
+}
+
+char *
+util_errtok(char *buf, const char *s)
+{
+    return util_escape(buf, UTIL_ERR_TOKEN_SIZE, s, UTIL_ERR_TOKEN_MAX);
+}
+
+char *
+util_errpath(char *buf, const char *s)
+{
+    return util_escape(buf, UTIL_ERR_PATH_SIZE, s, UTIL_ERR_PATH_MAX);
+}

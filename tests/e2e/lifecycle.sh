@@ -25,7 +25,7 @@ check() { # NAME EXPECTED-RC COMMAND...: runs COMMAND, output in $T/NAME.out
     if [ "$rc" = "$want" ]; then e2e_pass "$name: exit $rc"; else e2e_fail "$name: exit $rc, want $want" "$T/$name.out"; fi
 }
 has() { # NAME REGEX
-    if grep -qE "$2" "$T/$1.out"; then e2e_pass "$1: says /$2/"; else e2e_fail "$1: lacks /$2/" "$T/$1.out"; fi
+    if grep -qE -- "$2" "$T/$1.out"; then e2e_pass "$1: says /$2/"; else e2e_fail "$1: lacks /$2/" "$T/$1.out"; fi
 }
 log_has() { # NAME REGEX: the daemon's log (syslog copy on stderr) gets a matching line
     local i
@@ -199,6 +199,111 @@ check bad-user 1 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/g.sock
 has bad-user "unknown user no-such-user"
 check bad-rules 1 "$RELAYWARDEN" -c "$RULES_SRC/broken.rules" -p "unix:$T/run/g.sock"
 has bad-rules "broken.rules:2: bad domain"
+
+# Hostile review of #12: a -P that names someone else's file, a socket path that is not a
+# socket, ports out of range, command-line strings escaped, rules the -u user cannot read.
+unchanged() { # NAME FILE WANT-CONTENT
+    [ "$(cat "$2")" = "$3" ] && e2e_pass "$1: $2 untouched" || e2e_fail "$1: $2 changed"
+}
+printf 'root:x:0:0:root:/root:/bin/bash\n' >"$T/run/passwd"
+check pid-foreign 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/run/passwd"
+has pid-foreign "pid file $T/run/passwd exists and is not a relaywarden pid file \(a regular file holding one process id line\): not overwriting it"
+unchanged pid-foreign "$T/run/passwd" "root:x:0:0:root:/root:/bin/bash"
+[ -e "$T/run/h.sock" ] && e2e_fail "pid-foreign: socket left behind" || e2e_pass "pid-foreign: no socket"
+printf '12345\n' >"$T/run/linked" && ln "$T/run/linked" "$T/run/hard.pid"
+check pid-hardlink 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/run/hard.pid"
+has pid-hardlink "hard.pid exists and is not a relaywarden pid file"
+ln -s "$T/run/passwd" "$T/run/sym.pid"
+check pid-symlink 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/run/sym.pid"
+has pid-symlink "cannot open pid file $T/run/sym.pid: it is a symbolic link"
+unchanged pid-symlink "$T/run/passwd" "root:x:0:0:root:/root:/bin/bash"
+printf '12345678901\n' >"$T/run/eleven.pid" # one digit more than a pid has
+check pid-11-digits 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/run/eleven.pid"
+has pid-11-digits "eleven.pid exists and is not a relaywarden pid file"
+for stale in "123456789" "1234567890" ""; do # 9 and 10 digits (a pid's most), emptied: ours, reused
+    printf '%s\n' "$stale" >"$T/run/stale.pid"
+    [ -z "$stale" ] && : >"$T/run/stale.pid"
+    check "pid-stale-'$stale'" 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/run/stale.pid"
+    hpid=$(cat "$T/run/stale.pid" 2>/dev/null)
+    [ -n "$hpid" ] && [ "$hpid" != "$stale" ] && e2e_pass "pid-stale-'$stale': now names $hpid" || e2e_fail "pid-stale-'$stale': pid file not rewritten"
+    [ -n "$hpid" ] && stop_within "pid-stale-'$stale'" "$hpid" TERM 1000
+done
+
+echo "not a socket" >"$T/run/file.sock"
+check sock-regular 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/file.sock"
+has sock-regular "socket path $T/run/file.sock exists and is not a socket: not replacing it"
+unchanged sock-regular "$T/run/file.sock" "not a socket"
+mkdir -p "$T/run/dir.sock"
+check sock-directory 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/dir.sock"
+has sock-directory "dir.sock exists and is not a socket"
+
+for port in 0 65536 99999 100000; do
+    check "inet-port-$port" 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "inet:$port@127.0.0.1"
+    has "inet-port-$port" "milter socket inet:$port@127.0.0.1: the port must be 1 to 65535 \(inet:PORT@HOST\)"
+done
+check inet-port-25x 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "inet:25x@127.0.0.1"
+has inet-port-25x "milter socket inet:25x@127.0.0.1: the port must be 1 to 65535"
+check inet-port-none 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "inet:@127.0.0.1"
+has inet-port-none "milter socket inet:@127.0.0.1: no port \(inet:PORT@HOST\)"
+check inet6-port-65536 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "inet6:65536@::1"
+has inet6-port-65536 "the port must be 1 to 65535"
+for port in 65534 65535; do # limit-1 and the limit bind (or fail for a reason of the system's)
+    "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "inet:$port@127.0.0.1" -P "$T/run/p$port.pid" >"$T/inet-$port.out" 2>&1
+    grep -q "the port must be" "$T/inet-$port.out" && e2e_fail "inet-port-$port: refused as out of range" "$T/inet-$port.out" || e2e_pass "inet-port-$port: in range"
+    ppid=$(cat "$T/run/p$port.pid" 2>/dev/null)
+    [ -n "$ppid" ] && kill "$ppid"
+done
+check audit-port 2 "$RELAYWARDEN" -A 127.0.0.1:99999 --domain example.com
+has audit-port "relaywarden: -A: the port must be 1 to 65535"
+
+check esc-socket 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/no-such-dir/a$(printf '\033')[2Jb.sock"
+has esc-socket 'cannot open milter socket unix:'"$T"'/no-such-dir/a\\x1b\[2Jb.sock: No such file or directory'
+check esc-user 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -u "$(printf 'evil\nrelaywarden[1]: fake')"
+has esc-user 'unknown user evil\\x0arelaywarden\[1\]: fake'
+check esc-pidfile 1 "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/no-such-dir/$(printf '\351').pid"
+has esc-pidfile "cannot open pid file $T/no-such-dir/\\\\xe9.pid"
+check esc-rules 1 "$RELAYWARDEN" -f -c "$T/no-such-dir/$(printf '\t').rules" -p "unix:$T/run/h.sock"
+has esc-rules "no-such-dir/\\\\x09.rules has errors: not starting"
+
+# main.cf is merged, never clobbered: the commands contrib/postfix-main.cf and the postinst
+# give, run on a main.cf that has a milter and restrictions of its own, keep them.
+if command -v postconf >/dev/null 2>&1; then
+    mkdir -p "$T/pf" && : >"$T/pf/master.cf"
+    printf 'smtpd_milters = inet:localhost:8891\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n' >"$T/pf/main.cf"
+    sed -n 's/^#   \(cur=.*\|postconf -e .*\)$/\1/p' "$top_srcdir/contrib/postfix-main.cf" >"$T/merge.sh"
+    sed -n 's/^    \(cur=.*\|postconf -e .*\)$/\1/p' "$top_srcdir/debian/relaywarden.postinst" >"$T/merge-postinst.sh"
+    [ -s "$T/merge.sh" ] && cmp -s "$T/merge.sh" "$T/merge-postinst.sh" && e2e_pass "merge: postinst and postfix-main.cf give the same commands" || e2e_fail "merge: postinst and postfix-main.cf differ" "$T/merge.sh" "$T/merge-postinst.sh"
+    (postconf() { command postconf -c "$T/pf" "$@"; }; . "$T/merge.sh") >"$T/merge.out" 2>&1
+    got=$(postconf -c "$T/pf" -h smtpd_milters)
+    [ "$got" = "inet:localhost:8891, unix:relaywarden/relaywarden.sock" ] && e2e_pass "merge: existing milter kept, relaywarden added" || e2e_fail "merge: smtpd_milters = $got" "$T/merge.out"
+    got=$(postconf -c "$T/pf" -h smtpd_relay_restrictions)
+    [ "$got" = "permit_mynetworks, reject_unauth_destination" ] && e2e_pass "merge: smtpd_relay_restrictions untouched" || e2e_fail "merge: smtpd_relay_restrictions = $got"
+    [ "$(postconf -c "$T/pf" -h milter_macro_daemon_name)" = inbound ] && e2e_pass "merge: daemon name set" || e2e_fail "merge: daemon name not set"
+    printf '' >"$T/pf/main.cf"
+    (postconf() { command postconf -c "$T/pf" "$@"; }; . "$T/merge.sh") >"$T/merge.out" 2>&1
+    got=$(postconf -c "$T/pf" -h smtpd_milters)
+    [ "$got" = "unix:relaywarden/relaywarden.sock" ] && e2e_pass "merge: on an empty main.cf, no leading comma" || e2e_fail "merge: smtpd_milters = $got" "$T/merge.out"
+else
+    e2e_fail "merge: postconf is missing"
+fi
+
+# -u: the rules, and every include, must load as that user, or the start is refused (every
+# reload would fail); as root they are readable, so root's rules check alone would pass.
+mkdir -p "$T/private" && chmod 755 "$T/private"
+cp "$RULES_SRC/e2e.rules" "$T/private/main.rules" && chmod 600 "$T/private/main.rules"
+check user-unreadable 1 "$RELAYWARDEN" -f -c "$T/private/main.rules" -p "unix:$T/run/u.sock" -u nobody
+has user-unreadable "cannot open \"$T/private/main.rules\": Permission denied"
+has user-unreadable "-u nobody: the rules $T/private/main.rules do not load as that user, so every reload would fail \(make them and every include and list file readable by it\): not starting"
+[ -e "$T/run/u.sock" ] && e2e_fail "user-unreadable: socket left behind" || e2e_pass "user-unreadable: no socket"
+chmod 644 "$T/private/main.rules"
+printf 'domains extra { extra.example }\n' >"$T/private/inc.rules" && chmod 600 "$T/private/inc.rules"
+printf 'include "inc.rules"\n' >>"$T/private/main.rules"
+check user-include 1 "$RELAYWARDEN" -f -c "$T/private/main.rules" -p "unix:$T/run/u.sock" -u nobody
+has user-include "main.rules:[0-9]+: include: cannot open \"$T/private/inc.rules\": Permission denied"
+chmod 644 "$T/private/inc.rules"
+check user-readable 0 "$RELAYWARDEN" -c "$T/private/main.rules" -p "unix:$T/run/u.sock" -u nobody -P "$T/run/u.pid"
+upid=$(cat "$T/run/u.pid" 2>/dev/null)
+[ -n "$upid" ] && stop_within user-readable "$upid" TERM 1000
 
 # The systemd unit as make builds it: systemd-analyze verify accepts it.
 if command -v systemd-analyze >/dev/null 2>&1 && [ -f "$top_builddir/contrib/relaywarden.service" ]; then

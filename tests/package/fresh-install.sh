@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # fresh-install.sh - the Debian package as a new admin meets it, on a fresh Debian 12 machine
 # (run it in one: ../shared/tools/fresh-machine-check 'tests/package/fresh-install.sh'). Builds
-# the .deb with dpkg-buildpackage, installs it with the distribution's Postfix, adds the two
-# main.cf lines the postinst printed, starts relaywarden the way the unit's ExecStartPre/ExecStart
+# the .deb with dpkg-buildpackage, installs it with the distribution's Postfix, runs the
+# postconf commands the postinst printed (they merge into main.cf, never append), starts relaywarden the way the unit's ExecStartPre/ExecStart
 # do (systemd is not PID 1 in a chroot) and Postfix, sends mail to port 25, sees the decisions,
 # stops both and purges the package: nothing of it may remain. Needs root and the network.
 set -u
@@ -38,9 +38,9 @@ echo "postfix postfix/main_mailer_type select Internet Site" | debconf-set-selec
 echo "postfix postfix/mailname string mx.fresh.test" | debconf-set-selections
 apt-get install -y "./$deb" >"$W/install.log" 2>&1 || die "apt-get install $deb" "$W/install.log"
 pass "installed with $(dpkg-query -W -f='postfix ${Version}' postfix)"
-grep -A12 "^relaywarden: to have Postfix ask relaywarden" "$W/install.log" >"$W/postinst.txt"
-grep -E '^    [a-z_]+ = ' "$W/postinst.txt" | sed 's/^    //' >"$W/maincf-lines"
-[ "$(wc -l <"$W/maincf-lines")" = 2 ] && pass "the postinst printed two main.cf lines" || fail "postinst lines" "$W/install.log"
+grep -A20 "^relaywarden: to have Postfix ask relaywarden" "$W/install.log" >"$W/postinst.txt"
+sed -n 's/^    \(cur=.*\|postconf -e .*\)$/\1/p' "$W/postinst.txt" >"$W/maincf-commands"
+[ "$(wc -l <"$W/maincf-commands")" = 3 ] && pass "the postinst printed the three postconf commands" || fail "postinst commands" "$W/install.log"
 grep -q relaywarden /etc/postfix/main.cf && fail "the postinst touched main.cf" || pass "main.cf untouched by the postinst"
 getent passwd relaywarden | grep -q . && [ "$(id -gn relaywarden)" = postfix ] &&
     pass "system user relaywarden in group postfix" || fail "user relaywarden: $(id relaywarden 2>&1)"
@@ -55,7 +55,12 @@ if command -v systemd-analyze >/dev/null 2>&1; then
         pass "systemd-analyze verify" || fail "systemd-analyze verify" "$W/verify.log"
 fi
 
-cat "$W/maincf-lines" >>/etc/postfix/main.cf
+# A milter the admin had before stays: the commands merge.
+postconf -e "smtpd_milters = inet:localhost:8891"
+(. "$W/maincf-commands") >"$W/merge.log" 2>&1 || fail "running the postinst's commands" "$W/merge.log"
+[ "$(postconf -h smtpd_milters)" = "inet:localhost:8891, unix:relaywarden/relaywarden.sock" ] &&
+    pass "smtpd_milters merged: the earlier milter kept" || fail "smtpd_milters = $(postconf -h smtpd_milters)"
+postconf -e "smtpd_milters = unix:relaywarden/relaywarden.sock" # no OpenDKIM here to talk to
 
 # The unit's steps, in order: RuntimeDirectory=, then ExecStartPre (+ as root), ExecStart as
 # User=relaywarden Group=postfix with UMask=0007.

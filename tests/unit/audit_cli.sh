@@ -37,6 +37,18 @@ check "-m with a relative path" 2 "-m takes an absolute path" "$RW" -m metrics.p
 check "-M 0" 2 "-M takes 1 to 3600 seconds" "$RW" -M 0 -n
 check "-M 3601" 2 "-M takes 1 to 3600 seconds" "$RW" -M 3601 -n
 check "-s without a metrics file" 1 "cannot read $T/none.prom" "$RW" -s -m "$T/none.prom"
+check "-M without -m" 2 "-M is how often the -m metrics file is written: give -m" "$RW" -n -M 5
+check "-M with -m" 0 "^configuration OK" "$RW" -n -M 5 -m "$T/m.prom" -c "$top_srcdir/contrib/relaywarden.rules"
+mkfifo "$T/fifo"
+check "-s on a FIFO: refused, not blocked" 1 "cannot read $T/fifo: not a regular file" timeout 10 "$RW" -s -m "$T/fifo"
+check "-s on a directory" 1 "cannot read $T: not a regular file" "$RW" -s -m "$T"
+# The EXAMPLE of relaywarden.rules(5) is what admins copy: it loads, with no warning, under -W.
+sed -n '/^\.SH EXAMPLE/,/^\.fi/p' "$top_srcdir/contrib/relaywarden.rules.5" | sed '1,2d;$d' >"$T/example.rules"
+check "relaywarden.rules(5) EXAMPLE: clean under -W" 0 "^configuration OK \(10 rules, 2 listeners\)" "$RW" -n -W -c "$T/example.rules"
+if "$RW" -n -c "$T/example.rules" 2>&1 | grep -q warning; then
+    echo "not ok - relaywarden.rules(5) EXAMPLE: a warning"
+    fail=1
+fi
 
 # The test rules: the end-to-end tests log in with XCLIENT in the clear and send as our
 # domains on purpose, so those two warnings are expected; e2e-actions.rules leaves its

@@ -27,6 +27,14 @@
     "(unauthenticated client 203.0.113.77, no TLS, MAIL FROM <probe@relay-audit.invalid>, "        \
     "RCPT TO <probe@relay-audit.invalid>)\n"
 
+/* What a forged partner sender gets through lines 14 (accept) and 15 (refusal) of a row with a
+ * partners list after BASE. */
+#define PARTNER_WARNING                                                                            \
+    "%F:14: warning: listener out relays for anyone: rcpt accept at line 14 comes before the "     \
+    "relay refusal at line 15 (unauthenticated client 203.0.113.77, no TLS, MAIL FROM "            \
+    "<audit@partner.example>, RCPT TO <probe@relay-audit.invalid>; the accept tests the sender, "  \
+    "and MAIL FROM is forgeable: anyone can write <audit@partner.example>)\n"
+
 static const struct {
     const char *name;
     const char *text;
@@ -112,6 +120,35 @@ static const struct {
      "%F:9: warning: listener other takes every connection that no listener names, and policy "
      "out relays there for logins: a catch-all listener should relay for nobody\n"},
     {"restrictive default listener", BASE "listener other default policy in\n", ""},
+    /* a sender list that is not ours: MAIL FROM is forgeable, in every polarity */
+    {"accept from a partner list before the relay refusal",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept from <partners>\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"accept from-claims a partner list before the relay refusal",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept from-claims <partners>\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"accept !from !<partners> before the relay refusal",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept !from !<partners>\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"a partner list that also holds our domain is probed with its other domain",
+     BASE "domains partners { example.com partner.example }\n" OUT_HEAD
+          "    rcpt accept from <partners>\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"an inline sender list",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept from { partner.example }\n    rcpt reject to !<ours>\n}\n",
+     PARTNER_WARNING},
+    {"accept from a partner list after a login is fine",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt accept auth from <partners>\n    rcpt reject to !<ours>\n}\n",
+     ""},
+    {"a partner list that only refuses is fine",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    rcpt reject from <partners>\n    rcpt reject to !<ours>\n}\n",
+     ""},
 };
 
 /* Expands %F to path. */
@@ -203,6 +240,49 @@ START_TEST(test_audit_short_buffer)
 }
 END_TEST
 
+/* audit_sender_domains: one domain per sender list (and per list of ours), without repeats,
+ * and the count past max. */
+static const struct {
+    const char *name;
+    const char *text;
+    size_t max;
+    size_t want_n;
+    const char *want; /* the domains copied, space-separated */
+} sender_rows[] = {
+    {"ours only", BASE, 8, 1, "example.com"},
+    {"a partner list",
+     BASE
+     "domains partners { partner.example }\npolicy x {\n    rcpt accept auth from <partners>\n}\n",
+     8, 2, "example.com partner.example"},
+    {"a wildcard partner",
+     BASE "policy x {\n    mail reject !auth from-claims { *.partner.example }\n}\n", 8, 2,
+     "example.com audit.partner.example"},
+    {"the same domain in two lists once",
+     BASE "policy x {\n    mail reject from { example.com }\n    header reject header-from { "
+          "Example.com }\n}\n",
+     8, 1, "example.com"},
+    {"more than max: counted, not copied",
+     BASE "policy x {\n    mail reject from { a.example }\n    mail reject from { b.example }\n}\n",
+     2, 3, "example.com a.example"},
+};
+
+START_TEST(test_audit_sender_domains)
+{
+    static char got[65536];
+    char dom[8][AUDIT_DOMAIN_LEN];
+    struct ruleset *rs = testutil_load(sender_rows[_i].text);
+    size_t n = audit_sender_domains(rs, dom, sender_rows[_i].max), i, o = 0;
+
+    got[0] = '\0';
+    for (i = 0; i < n && i < sender_rows[_i].max; i++)
+        o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s", i ? " " : "", dom[i]);
+    ck_assert_msg(n == sender_rows[_i].want_n && strcmp(got, sender_rows[_i].want) == 0,
+                  "%s: got %zu \"%s\", want %zu \"%s\"", sender_rows[_i].name, n, got,
+                  sender_rows[_i].want_n, sender_rows[_i].want);
+    rules_unref(rs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -214,6 +294,8 @@ main(void)
     tcase_add_test(tc, test_audit_sample_clean);
     tcase_add_loop_test(tc, test_audit_report_limit, 0, 3);
     tcase_add_test(tc, test_audit_short_buffer);
+    tcase_add_loop_test(tc, test_audit_sender_domains, 0,
+                        (int)(sizeof(sender_rows) / sizeof(sender_rows[0])));
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }

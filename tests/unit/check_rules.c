@@ -59,9 +59,52 @@ static const struct {
     {"redirect without its address", "domains d { x.example }\nlistener l default\n"
                                       "policy l {\n    mail redirect from <d>\n}\n",
      "%F:4: redirect needs a quoted address (\"user@example.com\") right after it, got 'from'\n"},
-    {"unknown keyword", "frobnicate yes\nlistener l default\npolicy l {\n}\n",
-     "%F:1: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
+    {"unknown keyword", "listener l default\nfrobnicate yes\npolicy l {\n}\n",
+     "%F:2: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
      "senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
+    {"unknown keyword as the first line: not a rules file, nothing quoted",
+     "frobnicate yes\nlistener l default\npolicy l {\n}\n",
+     "%F:1: not a rules file? its first line does not start with a statement; its errors are counted, none of its text is shown\n"},
+    {"one-word lines (a password file): nothing quoted", "hunter2\nletmein\nhunter3\n",
+     "%F:1: not a rules file? its first line does not start with a statement; its errors are counted, none of its text is shown\n"
+     "%F:1: no listener: add 'listener NAME daemon \"DAEMON\"' or 'listener NAME default'\n"},
+    {"first statement after comments and blank lines",
+     "# secrets\n\nhunter2\nlistener l default\npolicy l {\n}\n", "%F:3: not a rules file? its first line does not start with a statement; its errors are counted, none of its text is shown\n"},
+    {"a quoted first line: nothing quoted", "\"hunter2\"\nlistener l default\npolicy l {\n}\n",
+     "%F:1: not a rules file? its first line does not start with a statement; its errors are counted, none of its text is shown\n"},
+    {"junk lines: limit-1 (2) are typos, quoted",
+     "listener l default\npolicy l {\n}\nhunter2\nletmein\n",
+     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
+     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
+    {"junk lines: limit (3), the third is not quoted",
+     "listener l default\npolicy l {\n}\nhunter2\nletmein\nsecret3\n",
+     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
+     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
+     "%F:6: not a rules file? 3 lines in a row do not start with a statement; its errors are "
+     "counted, none of its text is shown\n"},
+    {"junk lines: limit+1 (4), one line for the rest",
+     "listener l default\npolicy l {\n}\nhunter2\nletmein\nsecret3\nsecret4\n",
+     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
+     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
+     "%F:6: not a rules file? 3 lines in a row do not start with a statement; its errors are "
+     "counted, none of its text is shown\n"},
+    {"a statement between typos restarts the count",
+     "listener l default\nhunter2\nletmein\npolicy l {\n}\nsecret3\n",
+     "%F:2: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
+     "%F:3: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
+     "%F:6: unknown keyword 'secret3' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
+    {"a token is quoted up to 64 bytes (limit-1)",
+     "domains d { \"a123456789012345678901234567890123456789012345678901234567890..\" }\n"
+     "listener l default\npolicy l {\n}\n",
+     "%F:1: bad domain \"a123456789012345678901234567890123456789012345678901234567890..\"\n"},
+    {"a token is quoted up to 64 bytes (limit)",
+     "domains d { \"a1234567890123456789012345678901234567890123456789012345678901..\" }\n"
+     "listener l default\npolicy l {\n}\n",
+     "%F:1: bad domain \"a1234567890123456789012345678901234567890123456789012345678901..\"\n"},
+    {"a token is quoted up to 64 bytes (limit+1: cut, marked)",
+     "domains d { \"a12345678901234567890123456789012345678901234567890123456789012..\" }\n"
+     "listener l default\npolicy l {\n}\n",
+     "%F:1: bad domain \"a12345678901234567890123456789012345678901234567890123456789012....\"\n"},
     {"undefined list", "listener l default\npolicy l {\n    rcpt reject to <nope>\n}\n",
      "%F:3: list <nope> is not defined\n"},
     {"list of the wrong type",
@@ -95,6 +138,23 @@ static const struct {
      "%F:1: bad network \"10.1.2.0/16\": address has bits set past the /16 prefix\n"},
     {"bad ipv6 prefix", "networks n { 2001:db8::/129 }\nlistener l default\npolicy l {\n}\n",
      "%F:1: bad network \"2001:db8::/129\": prefix length must be 0-128\n"},
+    /* IPv4-mapped: read as IPv4, so the prefix lengths 96-128 say which IPv4 network */
+    {"ipv4-mapped /96: every IPv4 address",
+     "networks n { ::ffff:0:0/96 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:0:0/96\": an IPv4-mapped network is IPv4 (a mapped client is "
+     "matched as one): write it as 0.0.0.0/0\n"},
+    {"ipv4-mapped /104", "networks n { ::ffff:10.0.0.0/104 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:10.0.0.0/104\": an IPv4-mapped network is IPv4 (a mapped client "
+     "is matched as one): write it as 10.0.0.0/8\n"},
+    {"ipv4-mapped /128", "networks n { ::ffff:10.0.0.1/128 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:10.0.0.1/128\": an IPv4-mapped network is IPv4 (a mapped client "
+     "is matched as one): write it as 10.0.0.1/32\n"},
+    {"ipv4-mapped /95", "networks n { ::ffff:0:0/95 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:0:0/95\": an IPv4-mapped network takes a prefix length of "
+     "96-128, and is better written as IPv4\n"},
+    {"ipv4-mapped /129", "networks n { ::ffff:0:0/129 }\nlistener l default\npolicy l {\n}\n",
+     "%F:1: bad network \"::ffff:0:0/129\": an IPv4-mapped network takes a prefix length of "
+     "96-128, and is better written as IPv4\n"},
     {"not an address", "networks n { example.com }\nlistener l default\npolicy l {\n}\n",
      "%F:1: bad network \"example.com\": not an IPv4 or IPv6 address\n"},
     {"bad domain",
@@ -163,7 +223,7 @@ static const struct {
      "text\n"},
     {"quoted IDN", "domains d { \"b\xc3\xbc" "cher.example\" }\nlistener l default\n"
                    "policy l {\n}\n",
-     "%F:1: bad domain \"b\xc3\xbc" "cher.example\": write an internationalized domain in "
+     "%F:1: bad domain \"b\\xc3\\xbc" "cher.example\": write an internationalized domain in "
      "punycode (xn--...)\n"},
     {"punycode IDN", "domains d { xn--bcher-kva.example }\nlistener l default\npolicy l {\n}\n",
      "OK"},
@@ -202,17 +262,21 @@ static const struct {
      "1-65535), got \"[::1]:65536\"\n"},
     {"not a rules file: the line is not echoed",
      "root:$6$salt$hash:19000:0:99999:7:::\nlistener l default\npolicy l {\n}\n",
-     "%F:1: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
+     "%F:1: not a rules file? its first line does not start with a statement; its errors are "
+     "counted, none of its text is shown\n"},
+    {"a long first word after a statement is not echoed either",
+     "listener l default\nroot:$6$salt$hash:19000:0:99999:7:::\npolicy l {\n}\n",
+     "%F:2: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
      "on-error, include, geoip, countries, asns or logins-from; this line does not (its 36-byte first word is not shown: not a "
      "rules file?)\n"},
-    {"unknown keyword of 19 letters", "abcdefghijklmnopqrs\nlistener l default\npolicy l {\n}\n",
-     "%F:1: unknown keyword 'abcdefghijklmnopqrs' (a statement starts with domains, networks, "
+    {"unknown keyword of 19 letters", "listener l default\nabcdefghijklmnopqrs\npolicy l {\n}\n",
+     "%F:2: unknown keyword 'abcdefghijklmnopqrs' (a statement starts with domains, networks, "
      "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
-    {"unknown keyword of 20 letters", "abcdefghijklmnopqrst\nlistener l default\npolicy l {\n}\n",
-     "%F:1: unknown keyword 'abcdefghijklmnopqrst' (a statement starts with domains, networks, "
+    {"unknown keyword of 20 letters", "listener l default\nabcdefghijklmnopqrst\npolicy l {\n}\n",
+     "%F:2: unknown keyword 'abcdefghijklmnopqrst' (a statement starts with domains, networks, "
      "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"},
-    {"unknown word of 21 letters", "abcdefghijklmnopqrstu\nlistener l default\npolicy l {\n}\n",
-     "%F:1: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
+    {"unknown word of 21 letters", "listener l default\nabcdefghijklmnopqrstu\npolicy l {\n}\n",
+     "%F:2: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
      "on-error, include, geoip, countries, asns or logins-from; this line does not (its 21-byte first word is not shown: not a "
      "rules file?)\n"},
     {"named rule", "listener l default\npolicy l {\n    rule no-relay: rcpt reject !auth\n}\n",
@@ -229,10 +293,10 @@ static const struct {
     {"rule name and no rule", "listener l default\npolicy l {\n    rule x:\n}\n",
      "%F:3: a rule starts with its stage (connect, helo, mail, rcpt, header, content), got end "
      "of line\n"},
-    {"errors keep coming", "bad1\nbad2\nlistener l default\npolicy l {\n    rcpt x\n}\nbad3\n",
-     "%F:1: unknown keyword 'bad1' (a statement starts with domains, networks, logins, senders, "
+    {"errors keep coming", "listener l default\nbad1\nbad2\npolicy l {\n    rcpt x\n}\nbad3\n",
+     "%F:2: unknown keyword 'bad1' (a statement starts with domains, networks, logins, senders, "
      "keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
-     "%F:2: unknown keyword 'bad2' (a statement starts with domains, networks, logins, senders, "
+     "%F:3: unknown keyword 'bad2' (a statement starts with domains, networks, logins, senders, "
      "keywords, names, hashes, listener, policy, rdns, on-error, include, geoip, countries, asns or logins-from)\n"
      "%F:5: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, "
      "tag), got 'x'\n"
@@ -278,7 +342,7 @@ static const struct {
     {"hash one digit long",
      "hashes h { e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855a }\n"
      "listener l default\npolicy l {\n}\n",
-     "%F:1: bad hash \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855a\": a "
+     "%F:1: bad hash \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855...\": a "
      "SHA-256 is 64 hex digits\n"},
     {"blank keyword", "keywords k { \"   \" }\nlistener l default\npolicy l {\n}\n",
      "%F:1: bad keyword \"   \": only white space\n"},
@@ -346,6 +410,50 @@ START_TEST(test_rules_table)
     ck_assert_msg(rs == NULL, "%s: loaded, want errors", rows[_i].name);
     expand(want, sizeof(want), rows[_i].want, path);
     ck_assert_msg(strcmp(err, want) == 0, "%s:\n--- got\n%s--- want\n%s", rows[_i].name, err, want);
+}
+END_TEST
+
+/* A binary file (a NUL byte: no text file has one) quotes nothing of itself, not even a word
+ * that would be quoted from a text file; the same as an include. */
+START_TEST(test_binary_file_not_quoted)
+{
+    static const char text[] = "listener l default\npolicy l {\n}\nhunter2\0\n";
+    static char err[4096], want[1024];
+    const char *path = testutil_write("bin.rules", "");
+    FILE *f = fopen(path, "w");
+    struct ruleset *rs;
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+    fclose(f);
+    rs = rules_load(path, err, sizeof(err));
+    ck_assert_msg(rs == NULL, "binary file: loaded, want errors");
+    expand(want, sizeof(want),
+           "%F:4: not a rules file? it holds NUL bytes: a binary file; its errors are counted, "
+           "none of its text is shown\n",
+           path);
+    ck_assert_msg(strcmp(err, want) == 0, "binary file:\n--- got\n%s--- want\n%s", err, want);
+}
+END_TEST
+
+/* include "/etc/shadow"-style: the included file's one-word lines are not echoed. */
+START_TEST(test_include_not_rules_not_quoted)
+{
+    static char err[4096], want[2048], text[1024], inc[512];
+    const char *path;
+
+    snprintf(inc, sizeof(inc), "%s", testutil_write("secrets", "hunter2\nletmein\n"));
+    snprintf(text, sizeof(text), "include \"%s\"\nlistener l default\npolicy l {\n}\n", inc);
+    path = testutil_write("inc.rules", text);
+    ck_assert_msg(rules_load(path, err, sizeof(err)) == NULL, "include of secrets: loaded");
+    snprintf(want, sizeof(want),
+             "%s:1: not a rules file? its first line does not start with a statement; its errors "
+             "are counted, none of its text is shown\n",
+             inc);
+    ck_assert_msg(strcmp(err, want) == 0, "include of secrets:\n--- got\n%s--- want\n%s", err,
+                  want);
+    ck_assert_msg(strstr(err, "hunter2") == NULL && strstr(err, "letmein") == NULL,
+                  "a secret is echoed: %s", err);
 }
 END_TEST
 
@@ -582,6 +690,8 @@ main(void)
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, test_rules_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
     tcase_add_test(tc, test_include_and_list_file);
+    tcase_add_test(tc, test_binary_file_not_quoted);
+    tcase_add_test(tc, test_include_not_rules_not_quoted);
     tcase_add_loop_test(tc, test_rule_name_limit, 0, 3);
     tcase_add_test(tc, test_list_file_errors_name_the_list_file);
     tcase_add_test(tc, test_list_file_not_a_list);

@@ -141,6 +141,38 @@ START_TEST(test_stats_escaping)
 }
 END_TEST
 
+/* Control bytes in a label (a rules path) reach the textfile as the text \xNN, never raw:
+ * the text format has no escape for them, and a raw ESC would reach whoever shows the file. */
+static const struct {
+    const char *name;
+    const char *path;
+    const char *want; /* the rule label as written */
+} ctl_rows[] = {
+    {"ESC and a colour", "a\x1b[31mb.rules", "rule=\"a\\\\x1b[31mb.rules:7\""},
+    {"BEL and CR", "a\a\rb.rules", "rule=\"a\\\\x07\\\\x0db.rules:7\""},
+    {"DEL", "a\x7f.rules", "rule=\"a\\\\x7f.rules:7\""},
+    {"a newline stays the format's \\n", "a\nb.rules", "rule=\"a\\nb.rules:7\""},
+};
+
+START_TEST(test_stats_control_bytes)
+{
+    struct session *s = new_session();
+    char *out;
+    const char *c;
+
+    count_rule(s, ctl_rows[_i].path, 7);
+    out = scrape();
+    ck_assert_msg(strstr(out, ctl_rows[_i].want) != NULL, "%s: got\n%s--- want %s",
+                  ctl_rows[_i].name, out, ctl_rows[_i].want);
+    for (c = out; *c; c++)
+        ck_assert_msg(*c == '\n' || ((unsigned char)*c >= 0x20 && *c != 0x7f),
+                      "%s: a raw byte 0x%02x in the textfile", ctl_rows[_i].name,
+                      (unsigned char)*c);
+    free(out);
+    session_free(s);
+}
+END_TEST
+
 static int
 show(const char *text, char **out, char *err, size_t errlen)
 {
@@ -192,6 +224,44 @@ START_TEST(test_stats_show_listeners)
     ck_assert_ptr_nonnull(strstr(out, "  l62 "));
     free(out);
     free(text);
+}
+END_TEST
+
+/* -s shows control bytes of a label as \xNN, whether the file holds them raw (written by
+ * someone else), as the format's \n, or as the daemon writes them: one output line per series,
+ * and nothing a terminal would act on. */
+static const struct {
+    const char *name;
+    const char *line;
+    const char *want;
+} show_ctl_rows[] = {
+    {"raw ESC and BEL",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\x1b[31mb\x07:1\"} 1\n",
+     "a\\x1b[31mb\\x07:1: 1\n"},
+    {"an escaped newline",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\\nb:1\"} 1\n",
+     "a\\x0ab:1: 1\n"},
+    {"as the daemon writes ESC",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\\\\x1bb:1\"} 1\n",
+     "a\\x1bb:1: 1\n"},
+    {"a listener name with ESC", "relaywarden_connections_total{listener=\"i\x1bn\"} 3\n",
+     "  i\\x1bn"},
+};
+
+START_TEST(test_stats_show_control_bytes)
+{
+    char *out = NULL, err[256];
+    const char *c;
+    int rc = show(show_ctl_rows[_i].line, &out, err, sizeof(err));
+
+    ck_assert_msg(rc == 0, "%s: %s", show_ctl_rows[_i].name, err);
+    ck_assert_msg(strstr(out, show_ctl_rows[_i].want) != NULL, "%s: got\n%s--- want %s",
+                  show_ctl_rows[_i].name, out, show_ctl_rows[_i].want);
+    for (c = out; *c; c++)
+        ck_assert_msg(*c == '\n' || ((unsigned char)*c >= 0x20 && *c != 0x7f),
+                      "%s: a raw byte 0x%02x in the output", show_ctl_rows[_i].name,
+                      (unsigned char)*c);
+    free(out);
 }
 END_TEST
 
@@ -254,6 +324,10 @@ main(void)
     tcase_add_loop_test(tc, test_stats_series_limit, 0, 3);
     tcase_add_loop_test(tc, test_stats_labels_limit, 0, 3);
     tcase_add_test(tc, test_stats_escaping);
+    tcase_add_loop_test(tc, test_stats_control_bytes, 0,
+                        (int)(sizeof(ctl_rows) / sizeof(ctl_rows[0])));
+    tcase_add_loop_test(tc, test_stats_show_control_bytes, 0,
+                        (int)(sizeof(show_ctl_rows) / sizeof(show_ctl_rows[0])));
     tcase_add_loop_test(tc, test_stats_show_line_limit, 0, 3);
     tcase_add_loop_test(tc, test_stats_show_listeners, 0, 3);
     tcase_add_loop_test(tc, test_stats_show_labels, 0, 3);

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# liveaudit_cli.sh - relaywarden -A against a scripted server (tests/unit/fakesmtp): forged
+# sender domains from --sender-domain and from the rules (-c), --timeout as a deadline per reply
+# that stops the audit, unasked-for replies as errors, real addresses only in the report, and
+# the arguments it refuses. No Postfix needed; tests/e2e/liveaudit.sh runs it against one.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+RW=$top_builddir/milter/relaywarden
+FAKE=$top_builddir/tests/unit/fakesmtp
+T=$(mktemp -d /tmp/rw-liveaudit-cli.XXXXXX)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+fail=0
+ok() { echo "ok - $1"; }
+nok() { # NAME FILE
+    echo "not ok - $1"
+    [ -n "$2" ] && sed 's/^/    /' "$2"
+    fail=1
+}
+serve() { # MODE: starts a fakesmtp, its port in $PORT
+    rm -f "$T/port"
+    "$FAKE" "$1" "$T/port" &
+    pids+=($!)
+    for _ in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+    PORT=$(cat "$T/port")
+}
+# NAME WANT-EXIT MAX-SECONDS ARGS...: relaywarden -A ARGS, output in $T/NAME.out
+audit() {
+    local name=$1 want=$2 max=$3 rc start took
+    shift 3
+    start=$(date +%s)
+    timeout 120 "$RW" -A "$@" >"$T/$name.out" 2>&1
+    rc=$?
+    took=$(($(date +%s) - start))
+    if [ "$rc" = "$want" ] && [ "$took" -le "$max" ]; then
+        ok "$name: exit $rc in ${took}s"
+    else
+        nok "$name: exit $rc in ${took}s, want $want within ${max}s" "$T/$name.out"
+    fi
+}
+has() { # NAME REGEX
+    if grep -qE -- "$2" "$T/$1.out"; then ok "$1: says /$2/"; else nok "$1: lacks /$2/" "$T/$1.out"; fi
+}
+lacks() { # NAME REGEX
+    if grep -qE -- "$2" "$T/$1.out"; then nok "$1: says /$2/" "$T/$1.out"; else ok "$1: no /$2/"; fi
+}
+DOM="--domain example.com --foreign foreign.test"
+
+# F1: a server that relays for a partner's domain as sender
+serve partner
+audit partner-plain 0 30 "127.0.0.1:$PORT" $DOM
+has partner-plain "^0 of 22 tests relayed$"
+audit partner-sender-domain 1 30 "127.0.0.1:$PORT" $DOM --sender-domain partner.example
+has partner-sender-domain "^23 MAIL FROM:<antispam@partner.example> RCPT TO:<relaytest@foreign.test> \(a sender domain, forged\): RELAYED"
+has partner-sender-domain "^1 of 23 tests relayed$"
+cat >"$T/partner.rules" <<'EOF'
+domains ours { example.com }
+domains partners { partner.example }
+listener inbound daemon "inbound"
+policy inbound {
+    mail reject auth !tls
+    mail reject !auth from-claims <ours>
+    rcpt accept from <partners>
+    rcpt reject to !<ours> "550 5.7.1 relaying denied"
+}
+EOF
+audit partner-rules 1 30 "127.0.0.1:$PORT" $DOM -c "$T/partner.rules"
+has partner-rules "^23 MAIL FROM:<antispam@partner.example> .*RELAYED"
+has partner-rules "^1 of 23 tests relayed$"
+audit sample-rules 0 30 "127.0.0.1:$PORT" $DOM -c "$top_srcdir/contrib/relaywarden.rules"
+echo "bad rules" >"$T/bad.rules"
+audit bad-rules 2 5 "127.0.0.1:$PORT" $DOM -c "$T/bad.rules"
+has bad-rules "has errors: no audit"
+# LIVEAUDIT_SENDERS_MAX (32): 31 and 32 sender domains run, 33 are refused
+for n in 31 32 33; do
+    args=()
+    for i in $(seq 1 $n); do args+=(--sender-domain "s$i.example"); done
+    if [ $n -le 32 ]; then
+        audit "senders-$n" 0 60 "127.0.0.1:$PORT" $DOM "${args[@]}"
+        has "senders-$n" "^0 of $((22 + n)) tests relayed$"
+    else
+        audit "senders-$n" 2 5 "127.0.0.1:$PORT" $DOM "${args[@]}"
+        has "senders-$n" "more than 32 sender domains"
+    fi
+done
+
+# F2: --timeout is a deadline for a whole reply, and the first timeout stops the audit
+serve drip
+audit drip 3 6 "127.0.0.1:$PORT" $DOM --timeout 1
+has drip "^ 1 MAIL FROM:<> RCPT TO:<relaytest@foreign.test> \(nmap 1: null sender\): ERROR: no complete reply within 1 s$"
+has drip "^the audit stops: test 1 got no reply within 1 s, tests 2 to 22 not run$"
+serve silent
+audit silent 3 6 "127.0.0.1:$PORT" $DOM --timeout 1
+has silent "^0 of 22 tests relayed, and some could not be run: the audit is incomplete$"
+
+# F3: replies out of step with the commands are an error, never a verdict
+serve desync
+audit desync 3 30 "127.0.0.1:$PORT" $DOM
+has desync "^ 1 .*ERROR: a reply that is not SMTP: 17 unasked-for bytes before RCPT"
+lacks desync "refused at RCPT"
+serve late-stray
+audit late-stray 3 30 "127.0.0.1:$PORT" $DOM
+has late-stray "^ 1 .*ERROR: QUIT answered 250 ok: the replies are out of step with the commands"
+serve relay
+audit relay 1 30 "127.0.0.1:$PORT" $DOM
+has relay "^22 of 22 tests relayed$"
+
+# F5: the report shows the addresses sent, or none, never a template
+e2e_dead=$(cat "$T/port")
+kill "${pids[-1]}" 2>/dev/null
+wait "${pids[-1]}" 2>/dev/null
+audit unreachable 3 30 "127.0.0.1:$e2e_dead" $DOM
+has unreachable "^ 1 \(nmap 1: null sender\): ERROR: cannot connect"
+for f in "$T"/*.out; do
+    if grep -qE '@[DFIS]>|<[DFIS]!|%[DFIS]' "$f"; then nok "$(basename "$f"): an unfilled template" "$f"; fi
+done
+
+# F6: the foreign domain is nobody's: not an address literal, not ours, not under ours
+audit foreign-literal 2 5 "127.0.0.1:1" --domain example.com --foreign "[127.0.0.1]"
+has foreign-literal "--foreign takes a domain name, not an address literal"
+audit foreign-under-ours 2 5 "127.0.0.1:1" --domain example.com --foreign x.Example.COM
+has foreign-under-ours "the foreign domain must not be ours: x.Example.COM is under --domain"
+audit foreign-ours 2 5 "127.0.0.1:1" --domain example.com --foreign EXAMPLE.com
+has foreign-ours "is --domain"
+audit foreign-suffix-not-under 3 10 "127.0.0.1:1" --domain example.com --foreign notexample.com --timeout 1
+audit sender-literal 2 5 "127.0.0.1:1" $DOM --sender-domain "[192.0.2.1]"
+has sender-literal "--sender-domain takes a domain name, not an address literal"
+audit sender-bad 2 5 "127.0.0.1:1" $DOM --sender-domain "a b"
+exit $fail
