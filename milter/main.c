@@ -247,6 +247,9 @@ main_check_as_user(const char *rules, const struct passwd *pw, char *err, size_t
             rs = NULL;
         } else
             rs = rules_load(rules, report, MAIN_ERRBUF);
+        /* geoip: every reload opens the databases as that user too */
+        if (rs != NULL && geoip_db_open(rs, report, MAIN_ERRBUF) == -1)
+            rs = NULL; /* the child exits at once: nothing to free */
         if (rs == NULL && write(p[1], report, strlen(report)) == -1) {
             /* the parent reads nothing and still refuses: the exit status says it */
         }
