@@ -14,6 +14,8 @@ PKGS="$PKGS systemd"
 PKGS="$PKGS prometheus"
 # limits (rate limits): hiredis to build, redis-server for tests/e2e/limits.sh.
 PKGS="$PKGS libhiredis-dev redis-server"
+# geoip: the test database is written with MaxMind::DB::Writer and read back with mmdblookup.
+PKGS="$PKGS libmaxmind-db-writer-perl mmdb-bin"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -4,6 +4,7 @@
  */
 #include "env_milter.h"
 #include "dns.h"
+#include "geoip_db.h" /* geoip */
 #include "iprev.h"
 #include "limits.h"
 #include "stats.h"
@@ -37,7 +38,7 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
     return 0;
 }
 
-static struct env env_real = {NULL, env_now_ms, env_iprev, NULL, NULL};
+static struct env env_real = {.now_ms = env_now_ms, .iprev = env_iprev};
 
 int
 env_milter_init(void)
@@ -50,6 +51,7 @@ env_milter_init(void)
             return -1;
         env_real.limits = limits_store();
     }
+    env_real.geoip = geoip_db_lookup; /* geoip */
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "liveaudit.h"
 #include "env_milter.h"
+#include "geoip_db.h" /* geoip */
 #include "log.h"
 #include "reload.h"
 #include "rules.h"
@@ -110,6 +111,12 @@ main_check(const char *path, int strict)
     }
     if ((rs = rules_load(path, err, MAIN_ERRBUF)) == NULL) {
         main_report(err);
+        free(err);
+        return 1;
+    }
+    if (geoip_db_open(rs, err, MAIN_ERRBUF) == -1) { /* geoip: the databases the rules name */
+        fputs(err, stderr);
+        rules_unref(rs);
         free(err);
         return 1;
     }
@@ -240,6 +247,9 @@ main_check_as_user(const char *rules, const struct passwd *pw, char *err, size_t
             rs = NULL;
         } else
             rs = rules_load(rules, report, MAIN_ERRBUF);
+        /* geoip: every reload opens the databases as that user too */
+        if (rs != NULL && geoip_db_open(rs, report, MAIN_ERRBUF) == -1)
+            rs = NULL; /* the child exits at once: nothing to free */
         if (rs == NULL && write(p[1], report, strlen(report)) == -1) {
             /* the parent reads nothing and still refuses: the exit status says it */
         }

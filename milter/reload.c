@@ -6,6 +6,7 @@
  */
 #include "reload.h"
 #include "audit.h"
+#include "geoip_db.h" /* geoip */
 #include "log.h"
 #include "stats.h"
 
@@ -75,6 +76,10 @@ reload_init(const char *path)
     if (err == NULL)
         return -1;
     reload_rs = rules_load(path, err, RELOAD_ERRBUF);
+    if (reload_rs != NULL && geoip_db_open(reload_rs, err, RELOAD_ERRBUF) == -1) { /* geoip */
+        rules_unref(reload_rs);
+        reload_rs = NULL; /* err says why, logged below */
+    }
     if (reload_rs == NULL)
         reload_log_errors(err);
     else if (reload_audit(reload_rs, err) == -1) {
@@ -101,6 +106,16 @@ reload_now(void)
         reload_log_errors(err);
         log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path_esc);
         stats_reload(0);
+        free(err);
+        return -1;
+    }
+    /* geoip: the new databases are opened before the swap; a file that cannot be opened
+     * leaves the old rules and their databases in force */
+    if (geoip_db_open(rs, err, RELOAD_ERRBUF) == -1) {
+        reload_log_errors(err);
+        log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path);
+        stats_reload(0);
+        rules_unref(rs);
         free(err);
         return -1;
     }

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "util.h"
 #include "limits.h" /* limits (rate limits) */
+#include "geoip_db.h" /* geoip */
 
 #include <errno.h>
 
@@ -40,6 +41,7 @@ struct trial {
     int rdns; /* -1 not given, else enum rdns_verdict */
     const char *to[TRIAL_RCPTS_MAX];
     int nto;
+    const char *country, *asn; /* geoip: --country, --asn stand in for the databases */
 };
 
 static void
@@ -53,6 +55,9 @@ trial_usage(FILE *f)
                "                   --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]\n"
                "exit status: 0 accept, 10 reject, 11 tempfail, 12 discard, 13 quarantine,\n"
                "             14 redirect, 2 bad arguments or rules\n");
+    /* geoip */
+    fprintf(f, "geoip: --client is looked up in the databases of the rules; --country CC|unknown\n"
+               "       and --asn N|unknown stand in for their answer\n");
 }
 
 /* The trial's environment: the verdict --rdns asked for, no clock needed. */
@@ -81,6 +86,29 @@ trial_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struc
              : t->rdns == RDNS_FAILED     ? "SERVFAIL"
                                           : "timeout");
     r->no_ptr = t->rdns == RDNS_UNVERIFIED && r->ptr[0] == '\0';
+    return 0;
+}
+
+/* geoip: the databases' answer for the client, or what --country and --asn say instead. */
+static int
+trial_geoip(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
+            struct geoip_result *r, char *why, size_t whylen)
+{
+    const struct trial *t = trial_now;
+
+    if (geoip_db_lookup(ctx, g, a, r, why, whylen) == -1)
+        return -1;
+    if (t->country != NULL) {
+        memset(r->country, 0, sizeof(r->country));
+        if (strcmp(t->country, "unknown") != 0) {
+            r->country[0] = (char)(t->country[0] & ~0x20);
+            r->country[1] = (char)(t->country[1] & ~0x20);
+        }
+    }
+    if (t->asn != NULL)
+        r->asn = strcmp(t->asn, "unknown") == 0
+                     ? 0
+                     : strtoul(t->asn + ((t->asn[0] | 0x20) == 'a' ? 2 : 0), NULL, 10);
     return 0;
 }
 
@@ -266,7 +294,7 @@ trial_message(struct session *s, const struct trial *t, char *msg, size_t len,
 static int
 trial_run(struct ruleset *rs, struct trial *t)
 {
-    struct env env = {NULL, NULL, trial_iprev, NULL, NULL};
+    struct env env = {.iprev = trial_iprev, .geoip = trial_geoip};
     const struct listener *l = NULL;
     struct ev_connect ce = {0};
     struct ev_mail me = {0};
@@ -389,6 +417,7 @@ trial_main(const char *rules, int argc, char **argv)
         {"login", required_argument, NULL, 'U'},    {"tls", no_argument, NULL, 'T'},
         {"queue-id", required_argument, NULL, 'Q'}, {"from", required_argument, NULL, 'F'},
         {"to", required_argument, NULL, 'O'},       {"smtps", no_argument, NULL, 'S'},
+        {"country", required_argument, NULL, 'Y'},  {"asn", required_argument, NULL, 'A'},
         {"myhostname", required_argument, NULL, 'M'},
         {"limit-used", required_argument, NULL, 'l'}, /* limits (rate limits) */
         {NULL, 0, NULL, 0},
@@ -476,6 +505,25 @@ trial_main(const char *rules, int argc, char **argv)
             }
             t.to[t.nto++] = optarg;
             break;
+        case 'Y': /* geoip */
+            if (strcmp(optarg, "unknown") != 0 && !geoip_country_valid(optarg)) {
+                fprintf(stderr, "relaywarden: --country: not an ISO 3166-1 alpha-2 code "
+                                "nor unknown\n");
+                return 2;
+            }
+            t.country = optarg;
+            break;
+        case 'A': { /* geoip */
+            const char *d = optarg + ((optarg[0] | 0x20) == 'a' && (optarg[1] | 0x20) == 's' ? 2 : 0);
+            if (strcmp(optarg, "unknown") != 0 &&
+                (strlen(d) == 0 || strlen(d) > 10 || strspn(d, "0123456789") != strlen(d) ||
+                 strtoul(d, NULL, 10) == 0 || strtoul(d, NULL, 10) > 4294967295UL)) {
+                fprintf(stderr, "relaywarden: --asn: an AS number 1-4294967295 or unknown\n");
+                return 2;
+            }
+            t.asn = optarg;
+            break;
+        }
         default:
             trial_usage(stderr);
             return 2;
@@ -495,6 +543,12 @@ trial_main(const char *rules, int argc, char **argv)
             e = l + strcspn(l, "\n");
             fprintf(stderr, "relaywarden: %.*s\n", (int)(e - l), l);
         }
+        free(err);
+        return 2;
+    }
+    if (geoip_db_open(rs, err, TRIAL_RULES_ERRBUF) == -1) { /* geoip */
+        fputs(err, stderr);
+        rules_unref(rs);
         free(err);
         return 2;
     }

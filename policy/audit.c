@@ -67,6 +67,9 @@ struct audit {
     size_t nnets;
     struct rdns_result rd_pass, rd_unverified;
     struct author *author; /* From: one of ours, for the spoofing probe */
+    /* geoip: the clients every probe is tried as (none: the rules name no database) */
+    struct geoip_result geos[GEOIP_AUDIT_SAMPLES];
+    size_t ngeos;
 };
 
 /* A probe session: what the client is and says. */
@@ -79,6 +82,7 @@ struct audit_probe {
     const struct addr *from;
     const struct addr *rcpt;
     const struct author *author;
+    const struct geoip_result *geo; /* geoip: NULL unknown */
 };
 
 /* How a walk through the stages ended. */
@@ -489,6 +493,7 @@ audit_collect(struct audit *a)
     audit_collect_senders(a);
     if (a->nours > 0)
         hdraddr_add(a->author, "From", a->ours[0].text);
+    a->ngeos = geoip_audit_samples(rs, a->geos, GEOIP_AUDIT_SAMPLES); /* geoip */
     return 0;
 }
 
@@ -509,6 +514,7 @@ audit_walk(const struct audit *a, const struct policy *pol, const struct audit_p
     f.tls = p->tls;
     f.rdns = p->rdns;
     f.rdns_error = p->rdns_fails ? "SERVFAIL" : NULL;
+    f.geo = p->geo; /* geoip */
     for (st = STAGE_CONNECT; st <= (int)last; st++) {
         if (skip & (1u << st))
             continue;
@@ -556,6 +562,7 @@ audit_refusal_after(const struct audit *a, const struct policy *pol, const struc
     f.rdns_error = p->rdns_fails ? "SERVFAIL" : NULL;
     f.from = p->from;
     f.rcpt = p->rcpt;
+    f.geo = p->geo; /* geoip */
     while ((rc = eval_next(pol, STAGE_RCPT, &f, &pos, &r, &why)) != 0)
         if (rc == 1 && !r->log_only && action_def(r->action)->terminal && r->action != ACT_ACCEPT)
             return r;
@@ -576,6 +583,12 @@ audit_describe(const struct audit_probe *p, char *buf, size_t len)
              : p->rdns     ? (p->rdns->verdict == RDNS_PASS ? ", rdns pass" : ", rdns unverified")
                            : "",
              p->from->text, p->rcpt->text);
+    if (p->geo != NULL) { /* geoip */
+        size_t n = strlen(buf);
+        char g[GEOIP_STAMP_MAX];
+        if (n + 1 < len)
+            snprintf(buf + n, len - n, ", %s", geoip_format(p->geo, g, sizeof(g)));
+    }
 }
 
 /* Calls try(a, pol, p, ctx) for every probe of the given client and login over TLS, rDNS,
@@ -589,10 +602,12 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
 {
     struct audit_probe p;
     size_t ti, ri, fi, ci;
+    size_t gi; /* geoip */
 
     memset(&p, 0, sizeof(p));
     p.client = client;
     p.login = login;
+    for (gi = 0; gi < (a->ngeos > 0 ? a->ngeos : 1); gi++) /* geoip: as each sample client */
     for (ti = 0; ti < 2; ti++)
         for (ri = 0; ri < 4; ri++)
             for (fi = 0; fi < a->nours + a->nsenders + 2; fi++)
@@ -605,6 +620,7 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
                              : fi < a->nours + 2 ? &a->ours[fi - 2]
                                                  : &a->senders[fi - 2 - a->nours];
                     p.rcpt = ours_rcpts ? &a->ours[ci] : ci == 0 ? &a->foreign : &a->routed[ci - 1];
+                    p.geo = a->ngeos > 0 ? &a->geos[gi] : NULL; /* geoip */
                     if (try(a, l, &p, ctx))
                         return 1;
                 }
@@ -698,6 +714,7 @@ audit_holds(const struct rule *r, const struct audit_probe *p)
     f.tls = p->tls;
     f.from = p->from;
     f.rcpt = r->stage == STAGE_RCPT ? p->rcpt : NULL;
+    f.geo = p->geo; /* geoip */
     for (i = 0; i < r->nconds; i++)
         if (cond_eval(&r->conds[i], &f, &why) != 1)
             return 0;

@@ -451,6 +451,17 @@ static const struct cond_def cond_table[] = {
     {"limit", CARG_LIMIT, LIST_DOMAINS, STAGE_MAIL, STAGE_RCPT, CNEED_LIMIT, limit_eval, NULL,
      "this message (a messages limit, at mail) or recipient (a recipients limit, at rcpt) "
      "would pass the limit <NAME>", NULL},
+    /* geoip (geoip.c) */
+    {"country", CARG_LIST, LIST_COUNTRIES, STAGE_CONNECT, STAGE_CONTENT, CNEED_COUNTRY,
+     geoip_cond_country, NULL,
+     "the client's country (ISO 3166-1 alpha-2, or unknown) is in the countries list", NULL},
+    {"asn", CARG_LIST, LIST_ASNS, STAGE_CONNECT, STAGE_CONTENT, CNEED_ASN, geoip_cond_asn, NULL,
+     "the client's autonomous system number (or unknown) is in the asns list", NULL},
+    {"login-country", CARG_LIST, LIST_LOGINS_FROM, STAGE_MAIL, STAGE_CONTENT, CNEED_COUNTRY,
+     geoip_cond_login, NULL,
+     "the login is in the logins-from list and the client's country is one listed for it "
+     "(a login not listed: neither holds nor fails)",
+     NULL},
 };
 #define COND_TABLE_LEN (sizeof(cond_table) / sizeof(cond_table[0]))
 
@@ -499,6 +510,8 @@ cond_eval(const struct cond *c, const struct facts *f, const char **why)
         *why = (c->def->needs & CNEED_RDNS) && f->rdns_error ? f->rdns_error : "lookup failed";
         if ((c->def->needs & CNEED_LIMIT) && f->limit_seen && f->limit_seen->why[0])
             *why = f->limit_seen->why; /* limits (rate limits): why the store failed */
+        if ((c->def->needs & (CNEED_COUNTRY | CNEED_ASN)) && f->geo_error) /* geoip */
+            *why = f->geo_error;
         return -1;
     }
     if (r == COND_NA)

@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "content.h"
+#include "geoip.h" /* geoip */
 #include "hdraddr.h"
 #include "limit.h"
 #include "list.h"
@@ -37,6 +38,10 @@ struct facts {
      * condition saw, for the decision line (NULL: not kept) */
     const struct limit_store *limits;
     struct limit_seen *limit_seen;
+    /* geoip: the client's country and ASN (NULL: no lookup, every field unknown), or why the
+     * lookup failed (geo NULL) */
+    const struct geoip_result *geo;
+    const char *geo_error;
 };
 
 #define COND_NA 2
@@ -52,7 +57,10 @@ enum cond_arg {
 enum cond_needs {
     CNEED_RDNS = 1 << 0, /* the client's rDNS verdict: looked up at connect */
     CNEED_BODY = 1 << 1, /* the body, through content screening: a content condition */
-    CNEED_LIMIT = 1 << 2, /* limits: a counter store, which may fail like a lookup */
+    CNEED_LIMIT = 1 << 4, /* limits: a counter store, which may fail like a lookup */
+    /* geoip: a country or an ASN database must be named in the rules */
+    CNEED_COUNTRY = 1 << 2,
+    CNEED_ASN = 1 << 3,
 };
 
 struct cond_def {

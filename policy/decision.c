@@ -6,6 +6,7 @@
 #include "decision.h"
 
 #include <stdio.h>
+#include <string.h> /* geoip */
 
 char *
 decision_format(char *buf, size_t len, const struct decision *d)
@@ -35,5 +36,10 @@ decision_format(char *buf, size_t len, const struct decision *d)
              qid, d->action, d->stage, rule, listener, name, addr, auth, d->from ? "<" : "-",
              d->from ? from : "", d->from ? ">" : "", d->to ? " to=<" : "", d->to ? to : "",
              d->to ? ">" : "", reason);
+    if (d->geo != NULL) { /* geoip */
+        size_t n = strlen(buf);
+        if (n + 1 < len)
+            snprintf(buf + n, len - n, " %s", d->geo);
+    }
     return buf;
 }

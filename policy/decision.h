@@ -24,6 +24,9 @@ struct decision {
     const char *from; /* NULL: no MAIL FROM yet (from=-); "" the null sender (from=<>) */
     const char *to;   /* NULL: no recipient field */
     const char *reason;
+    /* geoip: "country=DE asn=3320" (geoip_format: letters, digits, '=' and a space only), or
+     * NULL when the rules name no database; appended after the reason */
+    const char *geo;
 };
 
 /* Each escaped field may grow 4x (\xNN) from UTIL_LOG_FIELD_MAX input bytes; nine of them and

@@ -10,6 +10,8 @@
 
 #include "limit.h"
 #include "rdns.h"
+#include "geoip.h" /* geoip */
+#include "list.h"  /* geoip: struct netaddr */
 
 #include <stddef.h>
 
@@ -33,6 +35,12 @@ struct env {
     struct iprev_cache *cache; /* shared by every session, or NULL */
     /* limits (rate limits): the counters every session shares (limit.h), or NULL */
     const struct limit_store *limits;
+    /* geoip - the country and ASN of client a in the databases the loader opened for the
+     * session's ruleset (g->handle). Fills r ("" / 0: unknown) and returns 0, or -1 with why
+     * when a database could not be read. NULL: every client is unknown. Called once per
+     * connection, only when the rules name a database. */
+    int (*geoip)(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
+                 struct geoip_result *r, char *why, size_t whylen);
 };
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "list.h"
 #include "addr.h"
+#include "geoip.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -50,6 +51,7 @@ list_free(struct list *l)
     strset_free(&l->exact, NULL);
     strset_free(&l->wild, NULL);
     senders_free(&l->senders);
+    geoip_list_free(l); /* geoip */
     for (i = 0; i < l->npatterns; i++)
         free(l->patterns[i]);
     free(l->patterns);
@@ -75,6 +77,13 @@ list_type_name(enum list_type type)
         return "names";
     case LIST_HASHES:
         return "hashes";
+    /* geoip */
+    case LIST_COUNTRIES:
+        return "countries";
+    case LIST_ASNS:
+        return "asns";
+    case LIST_LOGINS_FROM:
+        return "logins-from";
     }
     return "?";
 }
@@ -422,6 +431,11 @@ list_add(struct list *l, const char *item, char *err, size_t errlen)
         return list_add_name(l, item, err, errlen);
     case LIST_HASHES:
         return list_add_hash(l, item, err, errlen);
+    /* geoip */
+    case LIST_COUNTRIES:
+    case LIST_ASNS:
+    case LIST_LOGINS_FROM:
+        return geoip_list_add(l, item, err, errlen);
     }
     return -1;
 }

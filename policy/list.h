@@ -23,6 +23,10 @@ enum list_type {
     LIST_KEYWORDS,
     LIST_NAMES,
     LIST_HASHES,
+    /* geoip (geoip.c) */
+    LIST_COUNTRIES,
+    LIST_ASNS,
+    LIST_LOGINS_FROM,
 };
 
 struct netaddr {
@@ -45,6 +49,9 @@ struct list {
     unsigned char v4len[33];  /* networks: which IPv4 prefix lengths occur */
     unsigned char v6len[129]; /* ... and IPv6 */
     struct senders senders;   /* senders: login -> owned addresses */
+    /* geoip: countries and asns keep their items in exact; logins-from its logins here
+     * (struct geoip_logins, geoip.c), NULL until the first */
+    void *geo;
 };
 
 struct list *list_new(const char *name, enum list_type type, const char *file, int line);

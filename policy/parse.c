@@ -381,6 +381,10 @@ parse_items(struct parser *p, struct list *l)
         parse_sender_items(p, l);
         return;
     }
+    if (l->type == LIST_LOGINS_FROM) { /* geoip: "login: CC CC" lines, as senders */
+        parse_sender_items(p, l);
+        return;
+    }
     for (;;) {
         parse_next(p);
         if (parse_list_unclosed(p, line_start, start))
@@ -521,6 +525,25 @@ parse_st_hashes(struct parser *p)
     parse_list_def(p, LIST_HASHES);
 }
 
+/* geoip */
+static void
+parse_st_countries(struct parser *p)
+{
+    parse_list_def(p, LIST_COUNTRIES);
+}
+
+static void
+parse_st_asns(struct parser *p)
+{
+    parse_list_def(p, LIST_ASNS);
+}
+
+static void
+parse_st_logins_from(struct parser *p)
+{
+    parse_list_def(p, LIST_LOGINS_FROM);
+}
+
 static void
 parse_st_on_error(struct parser *p)
 {
@@ -635,6 +658,9 @@ static const struct statement {
     {"include", parse_st_include},
     /* limits (rate limits) */
     {"limit", parse_st_limit},       {"limits", parse_st_limits},
+    /* geoip */
+    {"geoip", parse_geoip},          {"countries", parse_st_countries},
+    {"asns", parse_st_asns},         {"logins-from", parse_st_logins_from},
 };
 
 static int
@@ -833,6 +859,7 @@ parse_resolve(struct parser *p)
         parse_name_list_add(&p->rs->tag_names, &p->rs->ntag_names, RULES_QUARANTINE_HEADER,
                             strlen(RULES_QUARANTINE_HEADER)) == -1)
         parse_err(p, 1, "out of memory");
+    parse_geoip_resolve(p); /* geoip */
     if (p->nerrors == 0) {
         char err[400];
         if (content_compile(p->rs, err, sizeof(err)) == -1)

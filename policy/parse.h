@@ -107,5 +107,12 @@ void parse_st_limit(struct parser *p);
 void parse_st_limits(struct parser *p);
 int parse_limit_ref(struct parser *p, const struct rule *r, struct cond *c, int negate, int line);
 void parse_limit_check(struct parser *p);
+/* parse_geoip.c */
+void parse_geoip(struct parser *p);
+/* parse_geoip_option - a listener option of geoip (geoip-stamp): 1 if tok was one (errors
+ * reported), 0 if not. */
+int parse_geoip_option(struct parser *p, struct listener *l);
+/* parse_geoip_resolve - once everything is read: conditions without their database, stamps. */
+void parse_geoip_resolve(struct parser *p);
 
 #endif

@@ -23,6 +23,7 @@
 static const char *const listener_options[] = {
     "daemon \"NAME\"",       "policy NAME",       "default", "stamp [unauthenticated]",
     "authserv-id \"HOST\"", "rdns-header \"NAME\"",
+    "geoip-stamp [\"X-NAME\"]", /* geoip */
 };
 static const char *const rdns_options[] = {
     "resolver \"IP[:PORT]\"",
@@ -153,6 +154,8 @@ parse_listener(struct parser *p)
             l->is_default = 1;
             break;
         default:
+            if (parse_geoip_option(p, l)) /* geoip */
+                break;
             parse_err(p, line, "listener \"%s\": unexpected %s (%s)", l->name, parse_desc(p),
                       parse_hint(listener_options, PARSE_NOPTIONS(listener_options), ", ", hint,
                                  sizeof(hint)));

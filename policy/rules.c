@@ -44,6 +44,9 @@ rules_free(struct ruleset *rs)
         free(rs->listeners[i].authserv_id);
         free(rs->listeners[i].rdns_header);
     }
+    for (i = 0; i < rs->nlisteners; i++) /* geoip */
+        free(rs->listeners[i].geoip_header);
+    geoip_rules_free(&rs->geoip);
     free(rs->listeners);
     for (i = 0; i < rs->nstamp_names; i++)
         free(rs->stamp_names[i]);

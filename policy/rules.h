@@ -10,6 +10,7 @@
 #include "limit.h"
 #include "list.h"
 #include "rdns.h"
+#include "geoip.h" /* geoip */
 #include "strset.h"
 
 #include <stddef.h>
@@ -103,6 +104,9 @@ struct listener {
     char *rdns_header; /* NULL: RULES_STAMP_HEADER */
     const char *file;
     int line;
+    /* geoip: stamp the client's country and ASN (geoip-stamp), in this header */
+    int geoip_stamp;
+    char *geoip_header; /* NULL: GEOIP_STAMP_HEADER */
 };
 
 struct ruleset {
@@ -147,6 +151,7 @@ struct ruleset {
     struct limit_def **limits;
     size_t nlimits;
     struct limit_conf limit_conf;
+    struct geoip_rules geoip; /* geoip: the databases named, opened by the daemon or the trial */
 };
 
 /* Errors past this are counted but not listed: one broken include should not flood a terminal. */

@@ -80,6 +80,8 @@ sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt)
     f->tls = s->tls;
     f->rdns = s->have_rdns ? &s->rdns : NULL;
     f->rdns_error = s->rdns_error[0] ? s->rdns_error : NULL;
+    f->geo = s->have_geo ? &s->geo : NULL; /* geoip */
+    f->geo_error = s->geo_error[0] ? s->geo_error : NULL;
     if (s->msg.active) {
         f->auth = s->msg.auth;
         f->tls = s->msg.tls;
@@ -325,6 +327,7 @@ session_connect(struct session *s, const struct ev_connect *e)
     else if ((s->authserv = s->authserv_j = strdup(e->myhostname)) == NULL)
         s->v_oom = 1;
     sess_rdns(s, e);
+    sess_geoip_connect(s); /* geoip */
     sess_run(s, EV_CONNECT, STAGE_CONNECT, NULL);
     return verdict_done(s);
 }
@@ -571,6 +574,8 @@ session_negotiate(const struct ruleset *rs, struct negotiation *n)
         n->edits |= NEG_DELRCPT;
     if (act & (1u << ACT_QUARANTINE))
         n->edits |= NEG_QUARANTINE;
+    if (rs->geoip.stamps) /* geoip: the stamp in, a client's copy out */
+        n->edits |= NEG_ADDHDRS | NEG_CHGHDRS;
     n->macros[EV_CONNECT] = "{daemon_name} {client_addr} {client_name} {client_ptr} "
                             "{client_resolve} j _";
     n->macros[EV_HELO] = "{tls_version} {cipher}";

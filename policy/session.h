@@ -145,5 +145,8 @@ void session_trace_content(struct session *s, int on);
 const struct rdns_result *session_rdns(const struct session *s);
 /* session_listener - the listener the connection matched (NULL before connect or if none). */
 const struct listener *session_listener(const struct session *s);
+/* session_geoip - the client's country and ASN once looked up at connect, else NULL (no
+ * geoip in the rules, or the lookup failed). Owned by the session, valid until session_free. */
+const struct geoip_result *session_geoip(const struct session *s);
 
 #endif

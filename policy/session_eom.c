@@ -329,6 +329,7 @@ session_eom(struct session *s, const char *qid)
         action = "tempfail";
         goto end;
     }
+    sess_geoip_stamp(s); /* geoip: cannot fail, the value always fits */
     for (i = 0; i < s->msg.ncopies; i++)
         sess_rcpt_add(s, s->msg.copies[i]->arg);
     if (s->msg.redirect != NULL) {

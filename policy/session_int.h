@@ -79,6 +79,11 @@ struct session {
     int v_oom; /* memory ran out while building v */
     char oom_line[DECISION_LINE_MAX];
     char *oom_log[1];
+    /* geoip: the client's country and ASN, looked up once at connect (have_geo), or why the
+     * lookup failed */
+    struct geoip_result geo;
+    int have_geo;
+    char geo_error[128];
 };
 
 /* verdict.c */
@@ -113,5 +118,10 @@ void sess_qid(struct session *s, const char *qid);
 void sess_msg_end(struct session *s);
 void sess_rcpt_note(struct session *s, const char *rcpt, const struct addr *a, int accepted);
 void sess_header_note(struct session *s, const char *name, const char *value);
+
+/* session_geoip.c */
+void sess_geoip_connect(struct session *s);
+/* sess_geoip_stamp - the listener's GeoIP stamp on top (client copies went with the tags). */
+void sess_geoip_stamp(struct session *s);
 
 #endif

@@ -182,6 +182,7 @@ sess_decision(struct session *s, const char *action, enum stage st, const struct
 {
     struct decision d = {0};
     char line[DECISION_LINE_MAX];
+    char geo[GEOIP_STAMP_MAX]; /* geoip */
 
     d.qid = s->qid;
     d.action = action;
@@ -195,6 +196,10 @@ sess_decision(struct session *s, const char *action, enum stage st, const struct
     d.from = s->msg.active && s->msg.have_from ? s->msg.from.text : NULL;
     d.to = to;
     d.reason = reason;
+    if (s->have_geo) /* geoip */
+        d.geo = geoip_format(&s->geo, geo, sizeof(geo));
+    else if (s->geo_error[0] != '\0')
+        d.geo = "country=error asn=error";
     decision_format(line, sizeof(line), &d);
     verdict_push(s, &s->v.log, &s->v.nlog, strdup(line));
     verdict_note(s, r, action);

@@ -485,7 +485,7 @@ fake_take(void *ctx, const struct limit_req *rq, struct limit_answer *a, char *w
 }
 
 static const struct limit_store fake_store = {NULL, fake_take};
-static struct env fake_env = {NULL, NULL, NULL, NULL, &fake_store};
+static struct env fake_env = {.limits = &fake_store};
 
 static const char limit_rules_text[] = "limit hacked recipients 2 per 10s by login\n"
                                        "limit spray messages 1 per 10s by client/24\n"

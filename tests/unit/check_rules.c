@@ -61,7 +61,7 @@ static const struct {
      "%F:4: redirect needs a quoted address (\"user@example.com\") right after it, got 'from'\n"},
     {"unknown keyword", "listener l default\nfrobnicate yes\npolicy l {\n}\n",
      "%F:2: unknown keyword 'frobnicate' (a statement starts with domains, networks, logins, "
-     "senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"},
+     "senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"},
     {"unknown keyword as the first line: not a rules file, nothing quoted",
      "frobnicate yes\nlistener l default\npolicy l {\n}\n",
      "%F:1: not a rules file? its first line does not start with a statement; its errors are counted, none of its text is shown\n"},
@@ -74,25 +74,25 @@ static const struct {
      "%F:1: not a rules file? its first line does not start with a statement; its errors are counted, none of its text is shown\n"},
     {"junk lines: limit-1 (2) are typos, quoted",
      "listener l default\npolicy l {\n}\nhunter2\nletmein\n",
-     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
-     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"},
+     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
+     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"},
     {"junk lines: limit (3), the third is not quoted",
      "listener l default\npolicy l {\n}\nhunter2\nletmein\nsecret3\n",
-     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
-     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
+     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
+     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
      "%F:6: not a rules file? 3 lines in a row do not start with a statement; its errors are "
      "counted, none of its text is shown\n"},
     {"junk lines: limit+1 (4), one line for the rest",
      "listener l default\npolicy l {\n}\nhunter2\nletmein\nsecret3\nsecret4\n",
-     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
-     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
+     "%F:4: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
+     "%F:5: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
      "%F:6: not a rules file? 3 lines in a row do not start with a statement; its errors are "
      "counted, none of its text is shown\n"},
     {"a statement between typos restarts the count",
      "listener l default\nhunter2\nletmein\npolicy l {\n}\nsecret3\n",
-     "%F:2: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
-     "%F:3: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
-     "%F:6: unknown keyword 'secret3' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"},
+     "%F:2: unknown keyword 'hunter2' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
+     "%F:3: unknown keyword 'letmein' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
+     "%F:6: unknown keyword 'secret3' (a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"},
     {"a token is quoted up to 64 bytes (limit-1)",
      "domains d { \"a123456789012345678901234567890123456789012345678901234567890..\" }\n"
      "listener l default\npolicy l {\n}\n",
@@ -180,7 +180,7 @@ static const struct {
      "routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment name, "
      "attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, attachment "
-     "bidi, mime malformed, mime limit, size, limit, log-only)\n"},
+     "bidi, mime malformed, mime limit, size, limit, country, asn, login-country, log-only)\n"},
     {"condition too early",
      "domains d { x.example }\nlistener l default\npolicy l {\n"
      "    mail reject to <d>\n    connect reject auth\n}\n",
@@ -267,17 +267,17 @@ static const struct {
     {"a long first word after a statement is not echoed either",
      "listener l default\nroot:$6$salt$hash:19000:0:99999:7:::\npolicy l {\n}\n",
      "%F:2: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
-     "on-error, include, limit or limits; this line does not (its 36-byte first word is not shown: not a "
+     "on-error, include, limit, limits, geoip, countries, asns or logins-from; this line does not (its 36-byte first word is not shown: not a "
      "rules file?)\n"},
     {"unknown keyword of 19 letters", "listener l default\nabcdefghijklmnopqrs\npolicy l {\n}\n",
      "%F:2: unknown keyword 'abcdefghijklmnopqrs' (a statement starts with domains, networks, "
-     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"},
+     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"},
     {"unknown keyword of 20 letters", "listener l default\nabcdefghijklmnopqrst\npolicy l {\n}\n",
      "%F:2: unknown keyword 'abcdefghijklmnopqrst' (a statement starts with domains, networks, "
-     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"},
+     "logins, senders, keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"},
     {"unknown word of 21 letters", "listener l default\nabcdefghijklmnopqrstu\npolicy l {\n}\n",
      "%F:2: a statement starts with domains, networks, logins, senders, keywords, names, hashes, listener, policy, rdns, "
-     "on-error, include, limit or limits; this line does not (its 21-byte first word is not shown: not a "
+     "on-error, include, limit, limits, geoip, countries, asns or logins-from; this line does not (its 21-byte first word is not shown: not a "
      "rules file?)\n"},
     {"named rule", "listener l default\npolicy l {\n    rule no-relay: rcpt reject !auth\n}\n",
      "OK"},
@@ -295,13 +295,13 @@ static const struct {
      "of line\n"},
     {"errors keep coming", "listener l default\nbad1\nbad2\npolicy l {\n    rcpt x\n}\nbad3\n",
      "%F:2: unknown keyword 'bad1' (a statement starts with domains, networks, logins, senders, "
-     "keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
+     "keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
      "%F:3: unknown keyword 'bad2' (a statement starts with domains, networks, logins, senders, "
-     "keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"
+     "keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
      "%F:5: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, "
      "tag), got 'x'\n"
      "%F:7: unknown keyword 'bad3' (a statement starts with domains, networks, logins, senders, "
-     "keywords, names, hashes, listener, policy, rdns, on-error, include, limit or limits)\n"},
+     "keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"},
     /* content screening */
     {"content sentences",
      "keywords secret { \"project falcon\", confidential }\n"
@@ -333,7 +333,7 @@ static const struct {
      "client, routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment "
      "name, attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, "
-     "attachment bidi, mime malformed, mime limit, size, limit, log-only)\n"},
+     "attachment bidi, mime malformed, mime limit, size, limit, country, asn, login-country, log-only)\n"},
     {"keywords list where names are wanted", "keywords k { x }\nlistener l default\npolicy l {\n"
                                               "    content reject attachment ext <k>\n}\n",
      "%F:4: list <k> holds keywords, 'attachment ext' needs names\n"},

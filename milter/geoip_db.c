@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * geoip_db.c - MaxMind databases (libmaxminddb) for the GeoIP conditions: opened per ruleset,
+ * checked against the kind the rules declare, looked up once per connection.
+ */
+#include "geoip_db.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <maxminddb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* The open databases of one ruleset, by enum geoip_kind. */
+struct geoip_db {
+    MMDB_s mmdb[2];
+    int open[2];
+};
+
+static void
+geoip_db_close(void *handle)
+{
+    struct geoip_db *d = handle;
+    int k;
+
+    for (k = 0; k < 2; k++)
+        if (d->open[k])
+            MMDB_close(&d->mmdb[k]);
+    free(d);
+}
+
+/* Does a database of this type hold what kind needs? MaxMind's own names (GeoLite2-Country,
+ * GeoIP2-City, GeoLite2-ASN, GeoIP2-ISP) and DB-IP's (DBIP-Country-Lite, DBIP-ASN-Lite) say. */
+static int
+geoip_db_type_ok(enum geoip_kind kind, const char *type)
+{
+    if (type == NULL)
+        return 0;
+    if (kind == GEOIP_COUNTRY)
+        return strstr(type, "Country") != NULL || strstr(type, "City") != NULL;
+    return strstr(type, "ASN") != NULL || strstr(type, "ISP") != NULL;
+}
+
+static void geoip_db_err(char *err, size_t errlen, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Appends a line to err (cut at errlen, never past it). */
+static void
+geoip_db_err(char *err, size_t errlen, size_t *used, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (errlen == 0 || *used + 1 >= errlen)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(err + *used, errlen - *used, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *used = *used + (size_t)n < errlen ? *used + (size_t)n : errlen - 1;
+}
+
+int
+geoip_db_open(struct ruleset *rs, char *err, size_t errlen)
+{
+    struct geoip_db *d;
+    size_t i, used = 0;
+    int failed = 0;
+
+    if (errlen > 0)
+        err[0] = '\0';
+    if (rs->geoip.ndbs == 0)
+        return 0;
+    if ((d = calloc(1, sizeof(*d))) == NULL) {
+        geoip_db_err(err, errlen, &used, "%s:%d: geoip: out of memory\n", rs->geoip.dbs[0].file,
+                     rs->geoip.dbs[0].line);
+        return -1;
+    }
+    for (i = 0; i < rs->geoip.ndbs; i++) {
+        const struct geoip_db_decl *g = &rs->geoip.dbs[i];
+        MMDB_s *m = &d->mmdb[g->kind];
+        int rc;
+
+        errno = 0;
+        if ((rc = MMDB_open(g->path, MMDB_MODE_MMAP, m)) != MMDB_SUCCESS) {
+            int e = errno;
+            geoip_db_err(err, errlen, &used, "%s:%d: geoip %s \"%s\": cannot open: %s\n",
+                         UTIL_ERRPATH(g->file), g->line, geoip_kind_name(g->kind),
+                         UTIL_ERRPATH(g->path),
+                         rc == MMDB_FILE_OPEN_ERROR && e != 0 ? strerror(e) : MMDB_strerror(rc));
+            failed = 1;
+            continue;
+        }
+        d->open[g->kind] = 1;
+        if (!geoip_db_type_ok(g->kind, m->metadata.database_type)) {
+            char esc[100];
+            geoip_db_err(
+                err, errlen, &used,
+                "%s:%d: geoip %s \"%s\": database type \"%s\" holds no %s (%s "
+                "database is needed)\n",
+                UTIL_ERRPATH(g->file), g->line, geoip_kind_name(g->kind), UTIL_ERRPATH(g->path),
+                util_escape(esc, sizeof(esc),
+                            m->metadata.database_type ? m->metadata.database_type : "", 64),
+                g->kind == GEOIP_COUNTRY ? "countries" : "AS numbers",
+                g->kind == GEOIP_COUNTRY ? "a Country or City" : "an ASN or ISP");
+            failed = 1;
+        }
+    }
+    if (failed) {
+        geoip_db_close(d);
+        return -1;
+    }
+    if (rs->geoip.close != NULL && rs->geoip.handle != NULL)
+        rs->geoip.close(rs->geoip.handle);
+    rs->geoip.handle = d;
+    rs->geoip.close = geoip_db_close;
+    return 0;
+}
+
+/* A netaddr as the sockaddr libmaxminddb takes. */
+static void
+geoip_db_sockaddr(const struct netaddr *a, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (a->family == AF_INET) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+        s4->sin_family = AF_INET;
+        memcpy(&s4->sin_addr, a->bytes, 4);
+    } else {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        memcpy(&s6->sin6_addr, a->bytes, 16);
+    }
+}
+
+/* Looks a up in one database: 0 with res (found or not), or -1 with why. */
+static int
+geoip_db_find(const MMDB_s *m, const struct sockaddr_storage *ss, MMDB_lookup_result_s *res,
+              char *why, size_t whylen)
+{
+    int rc = MMDB_SUCCESS;
+
+    *res = MMDB_lookup_sockaddr(m, (const struct sockaddr *)ss, &rc);
+    if (rc == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) { /* an IPv4-only database: unknown */
+        res->found_entry = 0;
+        return 0;
+    }
+    if (rc != MMDB_SUCCESS) {
+        util_errf(why, whylen, "geoip lookup: %s", MMDB_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* The country of an entry: country, else registered_country (MaxMind gives anycast and
+ * satellite networks only the latter). Only two capital letters are taken: a database is
+ * data, and what it says reaches logs and headers. */
+static void
+geoip_db_country(MMDB_lookup_result_s *res, char cc[3])
+{
+    static const char *const where[] = {"country", "registered_country"};
+    MMDB_entry_data_s v;
+    size_t i;
+
+    cc[0] = '\0';
+    for (i = 0; i < 2; i++) {
+        if (MMDB_get_value(&res->entry, &v, where[i], "iso_code", NULL) != MMDB_SUCCESS ||
+            !v.has_data || v.type != MMDB_DATA_TYPE_UTF8_STRING || v.data_size != 2)
+            continue;
+        if (v.utf8_string[0] < 'A' || v.utf8_string[0] > 'Z' || v.utf8_string[1] < 'A' ||
+            v.utf8_string[1] > 'Z')
+            continue;
+        cc[0] = v.utf8_string[0];
+        cc[1] = v.utf8_string[1];
+        cc[2] = '\0';
+        return;
+    }
+}
+
+static unsigned long
+geoip_db_asn(MMDB_lookup_result_s *res)
+{
+    MMDB_entry_data_s v;
+
+    if (MMDB_get_value(&res->entry, &v, "autonomous_system_number", NULL) != MMDB_SUCCESS ||
+        !v.has_data)
+        return 0;
+    if (v.type == MMDB_DATA_TYPE_UINT32)
+        return v.uint32;
+    if (v.type == MMDB_DATA_TYPE_UINT16)
+        return v.uint16;
+    if (v.type == MMDB_DATA_TYPE_UINT64 && v.uint64 <= 4294967295ULL)
+        return (unsigned long)v.uint64;
+    return 0;
+}
+
+int
+geoip_db_lookup(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
+                struct geoip_result *r, char *why, size_t whylen)
+{
+    const struct geoip_db *d = g->handle;
+    struct sockaddr_storage ss;
+    MMDB_lookup_result_s res;
+
+    (void)ctx;
+    memset(r, 0, sizeof(*r));
+    if (d == NULL) {
+        util_errf(why, whylen, "geoip lookup: the databases are not open");
+        return -1;
+    }
+    geoip_db_sockaddr(a, &ss);
+    if (d->open[GEOIP_COUNTRY]) {
+        if (geoip_db_find(&d->mmdb[GEOIP_COUNTRY], &ss, &res, why, whylen) == -1)
+            return -1;
+        if (res.found_entry)
+            geoip_db_country(&res, r->country);
+    }
+    if (d->open[GEOIP_ASN]) {
+        if (geoip_db_find(&d->mmdb[GEOIP_ASN], &ss, &res, why, whylen) == -1)
+            return -1;
+        if (res.found_entry)
+            r->asn = geoip_db_asn(&res);
+    }
+    return 0;
+}
