@@ -6,6 +6,7 @@
  *   relaywarden -c RULES -t --listener NAME [--client ADDR[/NAME]] [--rdns VERDICT]
  *               [--helo NAME] [--login LOGIN] [--tls | --smtps] [--queue-id ID]
  *               [--myhostname NAME] --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]
+ *               [--smtputf8] [--now SECONDS]    (hygiene: MAIL FROM ... SMTPUTF8; the clock)
  *
  * It prints, event by event, every rule that fired as written, the decision lines the daemon
  * would log (the same bytes), the answer, and at the end of the message the header edits and
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Recipients one trial takes: as many as Postfix accepts by default. */
 #define TRIAL_RCPTS_MAX 1000
@@ -36,6 +38,8 @@ struct trial {
     int rdns; /* -1 not given, else enum rdns_verdict */
     const char *to[TRIAL_RCPTS_MAX];
     int nto;
+    int smtputf8; /* hygiene: MAIL FROM said SMTPUTF8 */
+    long long now; /* hygiene: --now, the wall clock in seconds for fix; -1: the real one */
 };
 
 static void
@@ -46,6 +50,7 @@ trial_usage(FILE *f)
                "                   [--helo NAME] [--login LOGIN] [--tls | --smtps] "
                "[--queue-id ID] [--myhostname NAME]\n"
                "                   --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]\n"
+               "                   [--smtputf8] [--now SECONDS]\n"
                "exit status: 0 accept, 10 reject, 11 tempfail, 12 discard, 13 quarantine,\n"
                "             14 redirect, 2 bad arguments or rules\n");
 }
@@ -258,10 +263,23 @@ trial_message(struct session *s, const struct trial *t, char *msg, size_t len,
     return v;
 }
 
+/* hygiene: the clock of the Date and Message-ID that fix adds: --now, so that a golden file
+ * stays the same, else the real one. */
+static long long
+trial_wall_us(void *ctx)
+{
+    struct timespec ts;
+
+    if (trial_now->now >= 0)
+        return trial_now->now * 1000000;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int
 trial_run(struct ruleset *rs, struct trial *t)
 {
-    struct env env = {NULL, NULL, trial_iprev, NULL};
+    struct env env = {NULL, NULL, trial_iprev, NULL, trial_wall_us};
     const struct listener *l = NULL;
     struct ev_connect ce = {0};
     struct ev_mail me = {0};
@@ -323,6 +341,7 @@ trial_run(struct ruleset *rs, struct trial *t)
     me.auth = t->login;
     me.tls = t->tls ? "TLSv1.3" : NULL;
     me.qid = NULL;
+    me.smtputf8 = t->smtputf8; /* hygiene */
     v = session_mail(s, &me);
     snprintf(label, sizeof(label), "mail %.500s", t->from);
     trial_show(label, v);
@@ -383,7 +402,10 @@ trial_main(const char *rules, int argc, char **argv)
         {"login", required_argument, NULL, 'U'},    {"tls", no_argument, NULL, 'T'},
         {"queue-id", required_argument, NULL, 'Q'}, {"from", required_argument, NULL, 'F'},
         {"to", required_argument, NULL, 'O'},       {"smtps", no_argument, NULL, 'S'},
-        {"myhostname", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0},
+        {"myhostname", required_argument, NULL, 'M'},
+        /* hygiene */
+        {"smtputf8", no_argument, NULL, '8'}, {"now", required_argument, NULL, 'N'},
+        {NULL, 0, NULL, 0},
     };
     static struct trial t;
     struct ruleset *rs;
@@ -394,6 +416,7 @@ trial_main(const char *rules, int argc, char **argv)
     t.rdns = -1;
     t.helo = "trial.invalid";
     t.myhostname = "localhost";
+    t.now = -1; /* hygiene */
     optind = 1;
     while ((ch = getopt_long(argc, argv, "c:t", opts, NULL)) != -1) {
         switch (ch) {
@@ -445,6 +468,18 @@ trial_main(const char *rules, int argc, char **argv)
         case 'Q':
             t.qid = optarg;
             break;
+        case '8': /* hygiene */
+            t.smtputf8 = 1;
+            break;
+        case 'N': { /* hygiene */
+            char *end;
+            t.now = strtoll(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || t.now < 0) {
+                fprintf(stderr, "relaywarden: --now takes seconds since 1970\n");
+                return 2;
+            }
+            break;
+        }
         case 'F':
             t.from = optarg;
             break;

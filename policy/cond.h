@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "content.h"
 #include "hdraddr.h"
+#include "hygiene.h"
 #include "list.h"
 #include "rdns.h"
 #include "rules.h"
@@ -32,6 +33,8 @@ struct facts {
     const struct rdns_result *rdns; /* the client's rDNS verdict, NULL if not checked */
     const char *rdns_error;         /* the lookup could not be made: why (rdns is NULL) */
     const struct content_facts *content; /* content screening (content stage), NULL before */
+    /* hygiene: the message's defects (header stage on), NULL when the policy asks none */
+    const struct hygiene *hygiene;
 };
 
 #define COND_NA 2
@@ -46,6 +49,7 @@ enum cond_arg {
 enum cond_needs {
     CNEED_RDNS = 1 << 0, /* the client's rDNS verdict: looked up at connect */
     CNEED_BODY = 1 << 1, /* the body, through content screening: a content condition */
+    CNEED_HYGIENE = 1 << 2, /* hygiene: the defects of the message (hygiene.h) */
 };
 
 struct cond_def {

@@ -30,6 +30,9 @@ struct env {
     int (*iprev)(void *ctx, const char *addr, const struct iprev_settings *cfg,
                  struct rdns_result *r, char *why, size_t whylen);
     struct iprev_cache *cache; /* shared by every session, or NULL */
+    /* hygiene: wall_us - the time of day in microseconds since the epoch, for the Date and
+     * Message-ID that fix adds. NULL: fix cannot add them (an internal error). */
+    long long (*wall_us)(void *ctx);
 };
 
 #endif

@@ -53,6 +53,7 @@ struct session_msg {
     char pending[200]; /* an internal error on an event that could not answer */
     struct content *content; /* content screening, when the policy reads the body */
     int skipped;             /* the rest of the body was not needed (SMFIS_SKIP) */
+    struct hygiene *hyg; /* hygiene: the defects, when the policy asks (malloc'd) */
 };
 
 struct session {
@@ -79,6 +80,7 @@ struct session {
     int v_oom; /* memory ran out while building v */
     char oom_line[DECISION_LINE_MAX];
     char *oom_log[1];
+    char *hyg_host; /* hygiene: the MTA's host name for a Message-ID that fix adds */
 };
 
 /* verdict.c */

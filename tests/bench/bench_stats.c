@@ -31,7 +31,7 @@ bench_now_ms(void *ctx)
     return 0;
 }
 
-static const struct env bench_env = {NULL, bench_now_ms, NULL, NULL};
+static const struct env bench_env = {NULL, bench_now_ms, NULL, NULL, NULL};
 
 static double
 bench_secs(void)

@@ -60,7 +60,7 @@ fz_append(struct buf *out, char **v, size_t n)
 static void
 fz_run(const uint8_t *m, size_t len, uint32_t seed, size_t chunk, struct buf *out)
 {
-    struct env env = {NULL, NULL, NULL, NULL};
+    struct env env = {NULL, NULL, NULL, NULL, NULL};
     struct session *s = session_new(fz_rs, &env);
     struct ev_connect ce = {0};
     struct ev_mail me = {0};

@@ -13,7 +13,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 
-static struct env no_env = {NULL, NULL, NULL, NULL};
+static struct env no_env = {NULL, NULL, NULL, NULL, NULL};
 
 /* A message given as text: header fields (one per line, "Name: value", continuation lines
  * start with white space) and the body after the empty line. */

@@ -40,7 +40,7 @@ fake_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct
     return 0;
 }
 
-static struct env fake_env = {NULL, fake_clock, fake_iprev, NULL};
+static struct env fake_env = {NULL, fake_clock, fake_iprev, NULL, NULL};
 
 static void
 fake_reset(void)

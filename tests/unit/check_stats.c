@@ -15,7 +15,7 @@ fake_now(void *ctx)
     return 0;
 }
 
-static const struct env fake_env = {NULL, fake_now, NULL, NULL};
+static const struct env fake_env = {NULL, fake_now, NULL, NULL, NULL};
 
 /* A session before connect: its listener is "-". */
 static struct session *
