@@ -62,6 +62,9 @@ struct audit {
     size_t nnets;
     struct rdns_result rd_pass, rd_unverified;
     struct author *author; /* From: one of ours, for the spoofing probe */
+    /* hygiene: a message without defects and one with every defect: whoever probes picks
+     * either, so a refusal counts only when it refuses both */
+    struct hygiene hyg_clean, hyg_all;
 };
 
 /* A probe session: what the client is and says. */
@@ -74,6 +77,7 @@ struct audit_probe {
     const struct addr *from;
     const struct addr *rcpt;
     const struct author *author;
+    const struct hygiene *hygiene; /* hygiene: the message's defects (header stage on) */
 };
 
 /* How a walk through the stages ended. */
@@ -365,6 +369,12 @@ audit_collect(struct audit *a)
     audit_outsider(rs, audit_out6, AUDIT_N(audit_out6), &a->out6);
     rdns_from_macros("OK", "host.relay-audit.invalid", NULL, &a->rd_pass);
     rdns_from_macros("FAIL", "", NULL, &a->rd_unverified);
+    /* hygiene: the two messages a prober can send */
+    hygiene_init(&a->hyg_clean, 0);
+    hygiene_end(&a->hyg_clean);
+    hygiene_init(&a->hyg_all, 0);
+    hygiene_end(&a->hyg_all);
+    a->hyg_all.defects = HYG_ALL;
 
     if ((a->ours = calloc(rs->nall_lists + 1, sizeof(*a->ours))) == NULL ||
         (a->routed = calloc(rs->nall_lists + 1, sizeof(*a->routed))) == NULL ||
@@ -430,6 +440,7 @@ audit_walk(const struct audit *a, const struct policy *pol, const struct audit_p
         f.from = st >= STAGE_MAIL ? p->from : NULL;
         f.rcpt = st == STAGE_RCPT ? p->rcpt : NULL;
         f.author = st >= STAGE_HEADER ? p->author : NULL;
+        f.hygiene = st >= STAGE_HEADER ? p->hygiene : NULL; /* hygiene */
         pos = 0;
         while ((rc = eval_next(pol, (enum stage)st, &f, &pos, &r, &why)) != 0) {
             if (r->log_only && !enforce_log_only)
@@ -490,6 +501,9 @@ audit_describe(const struct audit_probe *p, char *buf, size_t len)
              : p->rdns     ? (p->rdns->verdict == RDNS_PASS ? ", rdns pass" : ", rdns unverified")
                            : "",
              p->from->text, p->rcpt->text);
+    /* hygiene: say so when only the defective message gets through */
+    if (p->hygiene != NULL && p->hygiene->defects != 0 && strlen(buf) + 1 < len)
+        snprintf(buf + strlen(buf), len - strlen(buf), ", a message with every hygiene defect");
 }
 
 /* Calls try(a, pol, p, ctx) for every probe of the given client and login over TLS, rDNS,
@@ -502,7 +516,7 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
              const char *login, int ours_rcpts, audit_try_fn try, void *ctx)
 {
     struct audit_probe p;
-    size_t ti, ri, fi, ci;
+    size_t ti, ri, fi, ci, hi;
 
     memset(&p, 0, sizeof(p));
     p.client = client;
@@ -516,8 +530,12 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
                     p.rdns_fails = ri == 3;
                     p.from = fi == 0 ? &a->foreign : fi == 1 ? &a->null : &a->ours[fi - 2];
                     p.rcpt = ours_rcpts ? &a->ours[ci] : ci == 0 ? &a->foreign : &a->routed[ci - 1];
-                    if (try(a, l, &p, ctx))
-                        return 1;
+                    /* hygiene: a clean message and one with every defect */
+                    for (hi = 0; hi < 2; hi++) {
+                        p.hygiene = hi ? &a->hyg_all : &a->hyg_clean;
+                        if (try(a, l, &p, ctx))
+                            return 1;
+                    }
                 }
     return 0;
 }

@@ -4,6 +4,7 @@
  * 998-octet limit), the body fed whole, at every split point and byte by byte; each repeated
  * singleton; the Date and Message-ID fix writes; and rules through the session engine.
  */
+#include "audit.h"
 #include "hygiene.h"
 #include "session.h"
 #include "testutil.h"
@@ -429,6 +430,37 @@ START_TEST(test_hygiene_rules_errors)
 }
 END_TEST
 
+/* The static audit: a hygiene condition never hides a spoofing hole. A refusal that holds
+ * only for a message with a Date is no refusal: the spoofer leaves the Date out. */
+START_TEST(test_hygiene_audit)
+{
+    static const struct {
+        const char *name, *conds;
+        int warnings;
+    } t[] = {
+        {"header-from refusal alone", "", 0},
+        {"refusal only with a Date", " !hygiene missing-date", 1},
+        {"refusal only without a Date", " hygiene missing-date", 1},
+        {"hygiene rule beside it", "\n    header reject hygiene bad-from", 0},
+    };
+    char text[1024], out[8192];
+    struct ruleset *rs;
+    int got;
+
+    snprintf(text, sizeof(text),
+             "domains ours { example.com }\nlistener out daemon \"out\"\npolicy out {\n"
+             "    mail reject auth !tls \"530 5.7.0 TLS first\"\n"
+             "    rcpt reject !auth to !<ours> \"550 5.7.1 authentication required\"\n"
+             "    header reject !auth header-from <ours>%s\n}\n",
+             t[_i].conds);
+    rs = testutil_load(text);
+    got = audit_ruleset(rs, out, sizeof(out));
+    ck_assert_msg(got == t[_i].warnings, "%s: got %d warnings, want %d:\n%s", t[_i].name, got,
+                  t[_i].warnings, out);
+    rules_unref(rs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -442,6 +474,7 @@ main(void)
     tcase_add_test(tc, test_hygiene_date_msgid);
     tcase_add_loop_test(tc, test_hygiene_session, 0, (int)(sizeof(srows) / sizeof(srows[0])));
     tcase_add_test(tc, test_hygiene_rules_errors);
+    tcase_add_loop_test(tc, test_hygiene_audit, 0, 4);
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }
