@@ -94,7 +94,8 @@ hygiene_note(struct hygiene *h, unsigned d, char *where, size_t len, const char 
     if (h->defects & d)
         return;
     h->defects |= d;
-    snprintf(where, len, "%s%.*s", prefix, HYGIENE_NAME_LOG, name);
+    snprintf(where, len, "%s%.*s%s", prefix, HYGIENE_NAME_LOG, name,
+             strlen(name) > HYGIENE_NAME_LOG ? "..." : "");
 }
 
 void

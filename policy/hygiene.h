@@ -23,8 +23,9 @@
 /* RFC 5322 2.1.1: "Each line of characters MUST be no more than 998 characters, excluding
  * the CRLF." Lines longer are the defect long-line; 998 octets pass. */
 #define HYGIENE_LINE_MAX 998
-/* Header names kept for the log (the first long, 8-bit, stray-CR or repeated one): longer
- * ones are cut here for the log alone, the defect is found whatever their length. */
+/* Header names kept for the log (the first long, 8-bit, stray-CR or repeated one): a longer
+ * one is cut there and marked "...", for the log alone; the defect is found whatever the
+ * length. Real header names are a few dozen octets at most. */
 #define HYGIENE_NAME_LOG 64
 
 enum hygiene_defect {
@@ -54,9 +55,9 @@ struct hygiene {
     int eoh;
     char why_from[128];             /* bad-from: what hdraddr.c said */
     char long_where[HYGIENE_NAME_LOG + 16]; /* "header Subject", "body line 7" */
-    char bit8_name[HYGIENE_NAME_LOG + 1];
+    char bit8_name[HYGIENE_NAME_LOG + 4];   /* room for "..." */
     char cr_where[HYGIENE_NAME_LOG + 16];
-    char dup_name[HYGIENE_NAME_LOG + 1];
+    char dup_name[HYGIENE_NAME_LOG + 4];
     /* the body as it streams: octets on the current line (saturating past the limit), the
      * line number, a CR waiting for its LF */
     size_t line_len;

@@ -278,6 +278,25 @@ START_TEST(test_hygiene_date_msgid)
 }
 END_TEST
 
+/* HYGIENE_NAME_LOG: a header name of 63 and 64 octets is named whole, one of 65 cut at 64
+ * and marked; the defect is found at every length. */
+START_TEST(test_hygiene_name_log)
+{
+    size_t n = HYGIENE_NAME_LOG - 1 + (size_t)_i;
+    char name[HYGIENE_NAME_LOG + 8], want[HYGIENE_NAME_LOG + 40], desc[600];
+    struct hygiene h;
+
+    memset(name, 'N', n);
+    name[n] = '\0';
+    hygiene_init(&h, 0);
+    hygiene_header(&h, name, "caf\xc3\xa9");
+    snprintf(want, sizeof(want), "8bit-header (%.*s%s)", HYGIENE_NAME_LOG, name,
+             n > HYGIENE_NAME_LOG ? "..." : "");
+    hygiene_describe(&h, HYG_8BIT_HEADER, desc, sizeof(desc));
+    ck_assert_msg(strcmp(desc, want) == 0, "name of %zu: got \"%s\", want \"%s\"", n, desc, want);
+}
+END_TEST
+
 /* Through the session: the rules, the fix edits, the replies and the decision lines. */
 static long long
 fake_wall(void *ctx)
@@ -471,6 +490,7 @@ main(void)
     tcase_add_loop_test(tc, test_hygiene_table, 0, nrows);
     tcase_add_loop_test(tc, test_hygiene_duplicate, 0, HYGIENE_NSINGLE);
     tcase_add_test(tc, test_hygiene_fix);
+    tcase_add_loop_test(tc, test_hygiene_name_log, 0, 3);
     tcase_add_test(tc, test_hygiene_date_msgid);
     tcase_add_loop_test(tc, test_hygiene_session, 0, (int)(sizeof(srows) / sizeof(srows[0])));
     tcase_add_test(tc, test_hygiene_rules_errors);
