@@ -118,6 +118,8 @@ hygiene_header(struct hygiene *h, const char *name, const char *value)
                              name);
     /* the first line is "Name: value"; each fold starts a line of its own */
     line = nlen + 2;
+    if (line > HYGIENE_LINE_MAX) /* the name alone is past the limit */
+        hygiene_note(h, HYG_LONG_LINE, h->long_where, sizeof(h->long_where), "header ", name);
     for (v = (const unsigned char *)value; *v != '\0'; v++) {
         if (*v >= 0x80 && !h->smtputf8)
             hygiene_note(h, HYG_8BIT_HEADER, h->bit8_name, sizeof(h->bit8_name), "", name);
@@ -134,9 +136,6 @@ hygiene_header(struct hygiene *h, const char *name, const char *value)
             hygiene_note(h, HYG_LONG_LINE, h->long_where, sizeof(h->long_where), "header ",
                          name);
     }
-    if (line > HYGIENE_LINE_MAX) /* a name alone past the limit */
-        hygiene_note(h, HYG_LONG_LINE, h->long_where, sizeof(h->long_where), "header ",
-                     name);
 }
 
 void

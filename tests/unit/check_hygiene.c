@@ -127,6 +127,9 @@ build_rows(void)
         "Subject: a\rb", NULL);
     ADD("LF not folding a header value", HYG_BARE_CR, "bare-cr-lf (header Subject)", 0, "", BASE,
         FROM, "Subject: a\nb", NULL);
+    fold = malloc(3000);
+    snprintf(fold, 3000, "%s: a\n b", rep('N', 997, "", ""));
+    ADD("a name of 997 octets, folded value", HYG_LONG_LINE, NULL, 0, "", BASE, FROM, fold, NULL);
     ADD("Received twice is no defect", 0, "", 0, "", BASE, FROM, "Received: a", "Received: b");
     ADD("Comments twice is no defect", 0, "", 0, "", BASE, FROM, "Comments: a", "Comments: b");
 }
