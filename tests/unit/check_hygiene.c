@@ -23,12 +23,35 @@ struct hrow {
 #define BASE "Date: Thu, 03 Dec 2026 10:00:00 +0000", "Message-ID: <1@app.example>"
 #define FROM "From: App <app@example.com>"
 
-/* A string of n copies of c, from a pool that lives as long as the test program. */
+/* The strings the rows are made of, freed together (at exit, before the leak check). */
+static char *pool[64];
+static int npool;
+
+static void
+pool_free(void)
+{
+    while (npool > 0)
+        free(pool[--npool]);
+}
+
+static char *
+pool_alloc(size_t n)
+{
+    char *b = malloc(n);
+
+    /* also called from main, outside a test: no ck_assert there */
+    if (b == NULL || npool == (int)(sizeof(pool) / sizeof(pool[0])))
+        abort();
+    pool[npool++] = b;
+    return b;
+}
+
+/* prefix, n copies of c, suffix: from the pool. */
 static const char *
 rep(char c, size_t n, const char *prefix, const char *suffix)
 {
     size_t p = strlen(prefix), s = strlen(suffix);
-    char *b = malloc(p + n + s + 1);
+    char *b = pool_alloc(p + n + s + 1);
 
     memcpy(b, prefix, p);
     memset(b + p, c, n);
@@ -63,10 +86,13 @@ static void
 build_rows(void)
 {
     /* "Subject: " is 9 octets: a value of 989 makes a line of 998 */
-    const char *s997 = rep('x', 988, "", ""), *s998 = rep('x', 989, "", ""),
-               *s999 = rep('x', 990, "", "");
+    const char *s997, *s998, *s999;
     char *fold;
 
+    pool_free();
+    s997 = rep('x', 988, "", "");
+    s998 = rep('x', 989, "", "");
+    s999 = rep('x', 990, "", "");
     nrows = 0;
     ADD("clean", 0, "", 0, "Hello.\r\n", BASE, FROM, "Subject: hi", NULL, NULL);
     ADD("empty body", 0, "", 0, "", BASE, FROM, NULL, NULL, NULL);
@@ -98,14 +124,14 @@ build_rows(void)
         NULL);
     ADD("header line of 999", HYG_LONG_LINE, "long-line (header Subject)", 0, "", BASE, FROM,
         rep('x', 0, "Subject: ", s999), NULL);
-    fold = malloc(3000);
+    fold = pool_alloc(3000);
     snprintf(fold, 3000, "Subject: %s\n %s\n\t%s", s998, s997, s997);
     ADD("folded header, each line within 998", 0, "", 0, "", BASE, FROM, fold, NULL);
-    fold = malloc(3000);
+    fold = pool_alloc(3000);
     snprintf(fold, 3000, "Subject: a\n %s", rep('x', 998, "", ""));
     ADD("folded header, a continuation of 999", HYG_LONG_LINE, "long-line (header Subject)", 0, "",
         BASE, FROM, fold, NULL);
-    fold = malloc(3000);
+    fold = pool_alloc(3000);
     snprintf(fold, 3000, "Subject: a\r\n %s", rep('x', 997, "", ""));
     ADD("CRLF fold, a continuation of 998", 0, "", 0, "", BASE, FROM, fold, NULL);
     ADD("body line of 997", 0, "", 0, rep('b', 997, "", "\r\nend\r\n"), BASE, FROM, NULL, NULL);
@@ -127,7 +153,7 @@ build_rows(void)
         "Subject: a\rb", NULL);
     ADD("LF not folding a header value", HYG_BARE_CR, "bare-cr-lf (header Subject)", 0, "", BASE,
         FROM, "Subject: a\nb", NULL);
-    fold = malloc(3000);
+    fold = pool_alloc(3000);
     snprintf(fold, 3000, "%s: a\n b", rep('N', 997, "", ""));
     ADD("a name of 997 octets, folded value", HYG_LONG_LINE, NULL, 0, "", BASE, FROM, fold, NULL);
     ADD("Received twice is no defect", 0, "", 0, "", BASE, FROM, "Received: a", "Received: b");
@@ -489,6 +515,7 @@ main(void)
     Suite *s = suite_create("hygiene");
     TCase *tc = tcase_create("hygiene");
 
+    atexit(pool_free);
     build_rows();
     tcase_add_loop_test(tc, test_hygiene_table, 0, nrows);
     tcase_add_loop_test(tc, test_hygiene_duplicate, 0, HYGIENE_NSINGLE);
