@@ -14,7 +14,7 @@
 
 /* RFC 5322 3.6: the fields that may occur at most once (Bcc aside: the MTA removes it). */
 static const char *const hygiene_single[HYGIENE_NSINGLE] = {
-    "Date", "From", "Sender", "Subject", "Message-ID",
+    "Date", "From", "Sender",   "Subject",     "Message-ID",
     "To",   "Cc",   "Reply-To", "In-Reply-To", "References",
 };
 #define HYG_IDX_DATE 0
@@ -114,8 +114,7 @@ hygiene_header(struct hygiene *h, const char *name, const char *value)
     if (!h->smtputf8)
         for (i = 0; i < nlen; i++)
             if ((unsigned char)name[i] >= 0x80)
-                hygiene_note(h, HYG_8BIT_HEADER, h->bit8_name, sizeof(h->bit8_name), "",
-                             name);
+                hygiene_note(h, HYG_8BIT_HEADER, h->bit8_name, sizeof(h->bit8_name), "", name);
     /* the first line is "Name: value"; each fold starts a line of its own */
     line = nlen + 2;
     if (line > HYGIENE_LINE_MAX) /* the name alone is past the limit */
@@ -126,15 +125,13 @@ hygiene_header(struct hygiene *h, const char *name, const char *value)
         if (*v == '\r' && v[1] == '\n')
             continue; /* the LF ends the line */
         if (*v == '\r' || (*v == '\n' && v[1] != ' ' && v[1] != '\t'))
-            hygiene_note(h, HYG_BARE_CR, h->cr_where, sizeof(h->cr_where), "header ",
-                         name);
+            hygiene_note(h, HYG_BARE_CR, h->cr_where, sizeof(h->cr_where), "header ", name);
         if (*v == '\n') {
             line = 0;
             continue;
         }
         if (line <= HYGIENE_LINE_MAX && ++line > HYGIENE_LINE_MAX)
-            hygiene_note(h, HYG_LONG_LINE, h->long_where, sizeof(h->long_where), "header ",
-                         name);
+            hygiene_note(h, HYG_LONG_LINE, h->long_where, sizeof(h->long_where), "header ", name);
     }
 }
 
@@ -173,8 +170,7 @@ hygiene_body_octet(struct hygiene *h)
         return; /* already found; the count stays saturated */
     if (++h->line_len > HYGIENE_LINE_MAX && !(h->defects & HYG_LONG_LINE)) {
         snprintf(where, sizeof(where), "%lu", h->line_no);
-        hygiene_note(h, HYG_LONG_LINE, h->long_where, sizeof(h->long_where), "body line ",
-                     where);
+        hygiene_note(h, HYG_LONG_LINE, h->long_where, sizeof(h->long_where), "body line ", where);
     }
 }
 
@@ -251,14 +247,14 @@ hygiene_describe(const struct hygiene *h, unsigned mask, char *buf, size_t len)
             continue; /* fixable, any: several defects, each named by its own row */
         if (!(h->defects & mask & d->defect))
             continue;
-        where = d->defect == HYG_BAD_FROM       ? h->why_from
-                : d->defect == HYG_8BIT_HEADER  ? h->bit8_name
-                : d->defect == HYG_LONG_LINE    ? h->long_where
-                : d->defect == HYG_BARE_CR      ? h->cr_where
-                : d->defect == HYG_DUP_HEADER   ? h->dup_name
-                                                : "";
-        n = snprintf(buf + o, len - o, "%s%s%s%s%s", o ? ", " : "", d->name,
-                     where[0] ? " (" : "", where, where[0] ? ")" : "");
+        where = d->defect == HYG_BAD_FROM      ? h->why_from
+                : d->defect == HYG_8BIT_HEADER ? h->bit8_name
+                : d->defect == HYG_LONG_LINE   ? h->long_where
+                : d->defect == HYG_BARE_CR     ? h->cr_where
+                : d->defect == HYG_DUP_HEADER  ? h->dup_name
+                                               : "";
+        n = snprintf(buf + o, len - o, "%s%s%s%s%s", o ? ", " : "", d->name, where[0] ? " (" : "",
+                     where, where[0] ? ")" : "");
         if (n < 0)
             break;
         o += (size_t)n;
@@ -290,9 +286,8 @@ hygiene_date(long long secs, char *buf, size_t len)
 
     if (secs < 0 || gmtime_r(&t, &tm) == NULL)
         return -1;
-    n = snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
-                     tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec);
+    n = snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+                 mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 

@@ -39,7 +39,7 @@ enum hygiene_defect {
 };
 #define HYG_ALL 0x7fu
 /* The defects known once the headers are complete; the others need the body. */
-#define HYG_HEADER_DEFECTS                                                                  \
+#define HYG_HEADER_DEFECTS                                                                         \
     (HYG_MISSING_DATE | HYG_MISSING_MSGID | HYG_BAD_FROM | HYG_8BIT_HEADER | HYG_DUP_HEADER)
 /* The ones fix repairs: a Date and a Message-ID can be added without guessing. */
 #define HYG_FIXABLE (HYG_MISSING_DATE | HYG_MISSING_MSGID)
@@ -48,12 +48,12 @@ enum hygiene_defect {
 #define HYGIENE_NSINGLE 10
 
 struct hygiene {
-    int smtputf8;        /* MAIL FROM said SMTPUTF8: 8-bit header bytes are allowed */
-    unsigned defects;    /* HYG_* found so far */
-    unsigned fixed;      /* HYG_FIXABLE defects fix took away (the headers to add) */
+    int smtputf8;     /* MAIL FROM said SMTPUTF8: 8-bit header bytes are allowed */
+    unsigned defects; /* HYG_* found so far */
+    unsigned fixed;   /* HYG_FIXABLE defects fix took away (the headers to add) */
     int count[HYGIENE_NSINGLE];
     int eoh;
-    char why_from[128];             /* bad-from: what hdraddr.c said */
+    char why_from[128];                     /* bad-from: what hdraddr.c said */
     char long_where[HYGIENE_NAME_LOG + 16]; /* "header Subject", "body line 7" */
     char bit8_name[HYGIENE_NAME_LOG + 4];   /* room for "..." */
     char cr_where[HYGIENE_NAME_LOG + 16];

@@ -21,8 +21,8 @@ fuzz_headers(struct hygiene *h, struct author *au, const char *m, size_t len)
         size_t end = i, vstart;
         char *field, *colon;
         /* a field runs to a line end not followed by white space */
-        while (end < len && !(m[end] == '\n' && (end + 1 >= len || (m[end + 1] != ' ' &&
-                                                                   m[end + 1] != '\t'))))
+        while (end < len &&
+               !(m[end] == '\n' && (end + 1 >= len || (m[end + 1] != ' ' && m[end + 1] != '\t'))))
             end++;
         if (end == i || (end == i + 1 && m[i] == '\r')) /* the empty line: the body follows */
             return end < len ? end + 1 : len;
@@ -50,9 +50,8 @@ fuzz_check_same(const struct hygiene *a, const struct hygiene *b)
 {
     char da[600], db[600];
 
-    if (a->defects != b->defects ||
-        strcmp(hygiene_describe(a, HYG_ALL, da, sizeof(da)),
-               hygiene_describe(b, HYG_ALL, db, sizeof(db))) != 0)
+    if (a->defects != b->defects || strcmp(hygiene_describe(a, HYG_ALL, da, sizeof(da)),
+                                           hygiene_describe(b, HYG_ALL, db, sizeof(db))) != 0)
         abort();
 }
 

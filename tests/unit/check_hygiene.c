@@ -79,7 +79,7 @@ add(const char *name, unsigned want, const char *desc, int utf8, const char *bod
         r->hdrs[i] = h[i];
 }
 /* A row: the name, the defects and their description wanted, SMTPUTF8, the body, headers. */
-#define ADD(name, want, desc, utf8, body, ...)                                                  \
+#define ADD(name, want, desc, utf8, body, ...)                                                     \
     add(name, want, desc, utf8, body, (const char *const[]){__VA_ARGS__, NULL})
 
 static void
@@ -102,8 +102,8 @@ build_rows(void)
         "Date: Thu, 03 Dec 2026 10:00:00 +0000", FROM, NULL, NULL, NULL);
     ADD("lower-case names count", 0, "", 0, "", "DATE: x", "message-id: <1@a>", "from: a@b.example",
         NULL, NULL);
-    ADD("neither", HYG_MISSING_DATE | HYG_MISSING_MSGID, "missing-date, missing-message-id", 0,
-        "", FROM, NULL, NULL, NULL, NULL);
+    ADD("neither", HYG_MISSING_DATE | HYG_MISSING_MSGID, "missing-date, missing-message-id", 0, "",
+        FROM, NULL, NULL, NULL, NULL);
     ADD("no From", HYG_BAD_FROM, "bad-from (no From header)", 0, "", BASE, "Sender: a@b.example",
         NULL, NULL, NULL);
     ADD("From cannot be parsed", HYG_BAD_FROM, NULL, 0, "", BASE, "From: <app@", NULL, NULL, NULL);
@@ -228,9 +228,8 @@ END_TEST
 /* Each singleton of RFC 5322 3.6 twice: duplicate-header naming it; once: nothing. */
 START_TEST(test_hygiene_duplicate)
 {
-    static const char *const names[] = {"Date",     "From",        "Sender",    "Subject",
-                                        "Message-ID", "To",        "Cc",        "Reply-To",
-                                        "In-Reply-To", "References"};
+    static const char *const names[] = {"Date", "From", "Sender",   "Subject",     "Message-ID",
+                                        "To",   "Cc",   "Reply-To", "In-Reply-To", "References"};
     static struct author au;
     struct hygiene h;
     char want[80], desc[600];
@@ -365,8 +364,13 @@ static const struct srow srows[] = {
      REPLY_CONTINUE,
      "Date: Thu, 03 Dec 2026 17:16:51 +0000|Message-ID: <20261203171651.000000.QID1@mx.example>",
      "fix: stage=header"},
-    {"no Date alone added", {"Message-ID: <1@a>", FROM}, "hi\r\n", 0, REPLY_CONTINUE,
-     "Date: Thu, 03 Dec 2026 17:16:51 +0000", "(defects: missing-date)"},
+    {"no Date alone added",
+     {"Message-ID: <1@a>", FROM},
+     "hi\r\n",
+     0,
+     REPLY_CONTINUE,
+     "Date: Thu, 03 Dec 2026 17:16:51 +0000",
+     "(defects: missing-date)"},
     {"no From: rejected naming it",
      {BASE},
      "",
@@ -375,12 +379,27 @@ static const struct srow srows[] = {
      "message has no From header or one that cannot be parsed (RFC 5322 3.6.2); fix the sending "
      "application",
      "(defects: bad-from (no From header))"},
-    {"8-bit tagged", {BASE, FROM, "Subject: \xc3\xa9"}, "", 0, REPLY_CONTINUE,
-     "X-Hygiene: 8bit", "(defects: 8bit-header (Subject))"},
-    {"8-bit with SMTPUTF8 untouched", {BASE, FROM, "Subject: \xc3\xa9"}, "", 1, REPLY_CONTINUE, "",
+    {"8-bit tagged",
+     {BASE, FROM, "Subject: \xc3\xa9"},
+     "",
+     0,
+     REPLY_CONTINUE,
+     "X-Hygiene: 8bit",
+     "(defects: 8bit-header (Subject))"},
+    {"8-bit with SMTPUTF8 untouched",
+     {BASE, FROM, "Subject: \xc3\xa9"},
+     "",
+     1,
+     REPLY_CONTINUE,
+     "",
      "accept"},
-    {"long body line: the rule's own text", {BASE, FROM}, NULL, 0, REPLY_REJECT,
-     "lines over 998 octets", "(defects: long-line (body line 1))"},
+    {"long body line: the rule's own text",
+     {BASE, FROM},
+     NULL,
+     0,
+     REPLY_REJECT,
+     "lines over 998 octets",
+     "(defects: long-line (body line 1))"},
     {"repeated Subject: default reply names it",
      {BASE, FROM, "Subject: a", "Subject: b"},
      "",
@@ -389,7 +408,11 @@ static const struct srow srows[] = {
      "message repeats a header that may occur only once (RFC 5322 3.6); fix the sending "
      "application",
      "(defects: duplicate-header (Subject))"},
-    {"bare CR: default reply names it", {BASE, FROM}, "a\rb\r\n", 0, REPLY_REJECT,
+    {"bare CR: default reply names it",
+     {BASE, FROM},
+     "a\rb\r\n",
+     0,
+     REPLY_REJECT,
      "message has a CR or LF outside a CRLF line end (RFC 5322 2.3); fix the sending application",
      "reject: stage=content"},
 };
@@ -434,8 +457,8 @@ START_TEST(test_hygiene_session)
     }
     ck_assert_msg(v->reply == r->reply, "%s: got reply %d, want %d", r->name, v->reply, r->reply);
     if (v->reply == REPLY_REJECT) {
-        ck_assert_msg(strcmp(v->text, r->text) == 0, "%s: got \"%s\", want \"%s\"", r->name, v->text,
-                      r->text);
+        ck_assert_msg(strcmp(v->text, r->text) == 0, "%s: got \"%s\", want \"%s\"", r->name,
+                      v->text, r->text);
     } else {
         for (i = 0; i < v->nedits; i++)
             snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s: %s", i ? "|" : "",
