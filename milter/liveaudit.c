@@ -503,7 +503,8 @@ la_usage(FILE *f)
             "  --timeout  seconds one reply may take in all (default %d); the audit stops at the\n"
             "             first test that times out\n"
             "  --data     judge after the end of data (a milter may refuse only then): sends\n"
-            "             the marker message; without it every session ends before DATA\n"
+            "             the marker message to recipients in the --foreign domain only;\n"
+            "             without it every session ends before DATA\n"
             "exit status: 0 nothing relayed, 1 something relayed, 2 usage, 3 audit incomplete\n",
             LIVEAUDIT_TIMEOUT_DEFAULT);
 }
