@@ -168,25 +168,33 @@ smtpclient_read(struct smtpclient *c)
     return -1;
 }
 
-/* The next reply; 0, or -1 with why. Notes in offers_tls whether it lists STARTTLS (an EHLO
- * reply: "250-STARTTLS" or "250 STARTTLS" on a line of its own). */
+/* 1 when one line of reply[0..len) (a whole reply, as smtpreply_parse took it) is the EHLO
+ * keyword STARTTLS, in any case ("250-STARTTLS", "250 starttls"), else 0. */
+int
+smtpclient_offers_tls(const char *reply, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i + 12 < len; i++)
+        if ((i == 0 || reply[i - 1] == '\n') && strncasecmp(reply + i + 4, "STARTTLS", 8) == 0 &&
+            (reply[i + 12] == '\r' || reply[i + 12] == '\n' || reply[i + 12] == ' '))
+            return 1;
+    return 0;
+}
+
+/* The next reply; 0, or -1 with why. Notes in offers_tls whether it lists STARTTLS. */
 int
 smtpclient_reply(struct smtpclient *c, struct smtp_reply *r)
 {
     char why[128];
-    size_t used, i;
+    size_t used;
     ssize_t n;
     int rc;
 
     smtpclient_deadline(c);
     for (;;) {
         if ((rc = smtpreply_parse(c->buf, c->len, r, &used, why, sizeof(why))) == 1) {
-            c->offers_tls = 0;
-            for (i = 0; i + 12 <= used; i++)
-                if ((i == 0 || c->buf[i - 1] == '\n') &&
-                    strncasecmp(c->buf + i + 4, "STARTTLS", 8) == 0 &&
-                    strchr("\r\n ", c->buf[i + 12]) != NULL)
-                    c->offers_tls = 1;
+            c->offers_tls = smtpclient_offers_tls(c->buf, used);
             memmove(c->buf, c->buf + used, c->len - used);
             c->len -= used;
             return 0;
