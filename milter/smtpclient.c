@@ -168,20 +168,6 @@ smtpclient_read(struct smtpclient *c)
     return -1;
 }
 
-/* 1 when one line of reply[0..len) (a whole reply, as smtpreply_parse took it) is the EHLO
- * keyword STARTTLS, in any case ("250-STARTTLS", "250 starttls"), else 0. */
-int
-smtpclient_offers_tls(const char *reply, size_t len)
-{
-    size_t i;
-
-    for (i = 0; i + 12 < len; i++)
-        if ((i == 0 || reply[i - 1] == '\n') && strncasecmp(reply + i + 4, "STARTTLS", 8) == 0 &&
-            (reply[i + 12] == '\r' || reply[i + 12] == '\n' || reply[i + 12] == ' '))
-            return 1;
-    return 0;
-}
-
 /* The next reply; 0, or -1 with why. Notes in offers_tls whether it lists STARTTLS. */
 int
 smtpclient_reply(struct smtpclient *c, struct smtp_reply *r)
@@ -194,7 +180,7 @@ smtpclient_reply(struct smtpclient *c, struct smtp_reply *r)
     smtpclient_deadline(c);
     for (;;) {
         if ((rc = smtpreply_parse(c->buf, c->len, r, &used, why, sizeof(why))) == 1) {
-            c->offers_tls = smtpclient_offers_tls(c->buf, used);
+            c->offers_tls = smtpreply_offers_tls(c->buf, used);
             memmove(c->buf, c->buf + used, c->len - used);
             c->len -= used;
             return 0;

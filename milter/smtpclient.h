@@ -44,10 +44,6 @@ int smtpclient_connect(struct smtpclient *c, const char *host, const char *port,
  * offers_tls whether it lists STARTTLS. 0 or -1. */
 int smtpclient_reply(struct smtpclient *c, struct smtp_reply *r);
 
-/* smtpclient_offers_tls - 1 when a line of the reply in reply[0..len) (whole, as
- * smtpreply_parse took it) is the EHLO keyword STARTTLS, in any case; else 0. */
-int smtpclient_offers_tls(const char *reply, size_t len);
-
 /* smtpclient_send - one command line (CRLF added; longer than SMTPCLIENT_CMD_MAX with it is an
  * error) or, with raw, bytes as they are. 0 or -1. */
 int smtpclient_send(struct smtpclient *c, const char *s, int raw);
