@@ -287,14 +287,14 @@ la_run(const struct la_opts *o, const struct la_test *t, const char *sender, cha
         if (r.code / 100 != 5)
             break;
     }
-    if (r.code / 100 == 5 && tried > 1)
+    if (r.code / 100 == 5 && tried > 1) {
         snprintf(note, sizeof(note), " (each of the %zu senders of the audit refused)", tried);
+    } else if (tried > 1) { /* the line shows the sender that was taken, or tempfailed */
+        snprintf(shown, slen, "MAIL FROM:%s RCPT TO:%s", from, to);
+        snprintf(note, sizeof(note), " (sender %s%s; %s got %d at MAIL)", from,
+                 r.code == 250 ? " reached RCPT" : "", own, first.code);
+    }
     if (r.code == 250) {
-        if (tried > 1) {
-            snprintf(shown, slen, "MAIL FROM:%s RCPT TO:%s", from, to);
-            snprintf(note, sizeof(note), " (sender %s reached RCPT; %s got %d at MAIL)", from, own,
-                     first.code);
-        }
         stage = LA_RCPT;
         snprintf(cmd, sizeof(cmd), "RCPT TO:%s", to);
         if (smtpclient_cmd(c, cmd, &r) == -1 || !la_valid(c, LA_RCPT, &r) || la_needs_tls(c, &r))

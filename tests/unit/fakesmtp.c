@@ -14,7 +14,8 @@
  * unclear answers: greylist (RCPT 450), mail451 (MAIL 451), mail421 (MAIL 421, then closes),
  * eod451 (RCPT 250, 451 after the data), rcpt354 (RCPT 354), rcpt251 (RCPT 251), data250 (DATA
  * 250); senders: litgate (553 to an address-literal sender, 250 to an unquoted %-hack or bang
- * path), mailrefuse (553 to every sender).
+ * path), litgate451 (553 to an address-literal sender, 451 to the others), mailrefuse (553 to
+ * every sender).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -129,9 +130,10 @@ fakesmtp_mail(const struct fakesmtp_conn *c, const char *mode, const char *line)
         return "530 5.7.0 Must issue a STARTTLS command first\r\n";
     if (fakesmtp_is(mode, "desync"))
         return "250 ok\r\n550 5.7.1 stray\r\n";
-    if (fakesmtp_is(mode, "mailrefuse") || (fakesmtp_is(mode, "litgate") && strchr(line, '[')))
+    if (fakesmtp_is(mode, "mailrefuse") ||
+        ((fakesmtp_is(mode, "litgate") || fakesmtp_is(mode, "litgate451")) && strchr(line, '[')))
         return "553 5.1.8 sender refused\r\n";
-    if (fakesmtp_is(mode, "mail451"))
+    if (fakesmtp_is(mode, "mail451") || fakesmtp_is(mode, "litgate451"))
         return "451 4.7.1 Service unavailable - try again later\r\n";
     if (fakesmtp_is(mode, "mail421"))
         return "421 4.3.2 shutting down\r\n";

@@ -184,6 +184,9 @@ has litgate "^ 5 MAIL FROM:<antispam@foreign.test> RCPT TO:<relaytest%foreign.te
 has litgate "^14 .*<foreign.test!relaytest>.*RELAYED"
 has litgate "^ 4 MAIL FROM:<antispam@\[127.0.0.1\]> .*refused at MAIL: 553 5.1.8 sender refused$"
 has litgate "^5 of 22 tests relayed$"
+serve litgate451
+audit litgate451 3 30 "127.0.0.1:$PORT" $DOM
+has litgate451 "^ 5 MAIL FROM:<antispam@foreign.test> RCPT TO:<relaytest%foreign.test@\[127.0.0.1\]> .*: temporarily refused at MAIL: 451 4.7.1 Service unavailable - try again later \(sender <antispam@foreign.test>; <antispam@\[127.0.0.1\]> got 553 at MAIL\): cannot tell$"
 serve mailrefuse
 audit mailrefuse 0 30 "127.0.0.1:$PORT" $DOM
 has mailrefuse "^ 6 .*: refused at MAIL: 553 5.1.8 sender refused \(each of the 4 senders of the audit refused\)$"
