@@ -33,6 +33,10 @@
  * one more session; a site has a handful of partner lists, and more than this many would
  * make the audit a bulk run against its own MTA. Past it the audit refuses to start. */
 #define LIVEAUDIT_SENDERS_MAX 32
+/* Senders refused at MAIL in one session before the next are tried in a new one: Postfix's
+ * smtpd_soft_error_limit (10) slows every reply after the tenth error of a session by a second
+ * more each, and smtpd_hard_error_limit (20) ends it; nine stay clear of both. */
+#define LIVEAUDIT_MAIL_TRIES 9
 
 struct la_opts {
     char host[256];
@@ -222,7 +226,54 @@ la_sender(char *from, size_t len, const struct la_test *t, size_t k, const struc
     return 1;
 }
 
-/* One test in one session; the verdict, with what happened in detail. */
+/* The greeting, EHLO (HELO when refused) and STARTTLS where offered. 0, or -1 with why. */
+static int
+la_hello(const struct la_opts *o, struct smtpclient *c)
+{
+    char cmd[LIVEAUDIT_CMD_MAX], ehlo[LIVEAUDIT_CMD_MAX];
+    struct smtp_reply r;
+
+    if (smtpclient_reply(c, &r) == -1)
+        return -1;
+    if (r.code != 220) {
+        smtpclient_fail(c, "greeting %d %s", r.code, r.text);
+        return -1;
+    }
+    snprintf(ehlo, sizeof(ehlo), "EHLO %s", o->helo);
+    if (smtpclient_cmd(c, ehlo, &r) == -1 || !la_valid(c, LA_EHLO, &r))
+        return -1;
+    if (r.code == 250 && c->offers_tls && smtpclient_starttls(c, o->tls, o->host, ehlo, &r) == -1)
+        return -1;
+    if (r.code != 250 && c->tls_no[0] == '\0') { /* not after a refused STARTTLS */
+        snprintf(cmd, sizeof(cmd), "HELO %s", o->helo);
+        if (smtpclient_cmd(c, cmd, &r) == -1 || !la_valid(c, LA_EHLO, &r))
+            return -1;
+        if (r.code != 250) {
+            smtpclient_fail(c, "HELO refused: %d %s", r.code, r.text);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* QUIT, and its 221: a 221 to anything else means the replies were out of step. 0 or -1. */
+static int
+la_quit(struct smtpclient *c)
+{
+    struct smtp_reply r;
+
+    if (smtpclient_cmd(c, "QUIT", &r) == -1)
+        return -1;
+    if (r.code != 221) {
+        smtpclient_fail(c, "QUIT answered %d %s: the replies are out of step with the commands",
+                        r.code, r.text);
+        return -1;
+    }
+    return 0;
+}
+
+/* One test in one session (more when its senders are refused at MAIL past
+ * LIVEAUDIT_MAIL_TRIES); the verdict, with what happened in detail. */
 static enum la_verdict
 la_run(const struct la_opts *o, const struct la_test *t, const char *sender, char *shown,
        size_t slen, char *detail, size_t dlen)
@@ -230,8 +281,8 @@ la_run(const struct la_opts *o, const struct la_test *t, const char *sender, cha
     struct smtpclient *c = calloc(1, sizeof(*c));
     struct smtp_reply r, first = {0};
     /* room for the longest address and the verb: smtpclient_send refuses what passes the limit */
-    char cmd[2 * LIVEAUDIT_CMD_MAX], ehlo[LIVEAUDIT_CMD_MAX], from[LIVEAUDIT_CMD_MAX],
-        own[LIVEAUDIT_CMD_MAX], to[LIVEAUDIT_CMD_MAX], note[2 * LIVEAUDIT_CMD_MAX + 64] = "";
+    char cmd[2 * LIVEAUDIT_CMD_MAX], from[LIVEAUDIT_CMD_MAX], own[LIVEAUDIT_CMD_MAX],
+        to[LIVEAUDIT_CMD_MAX], note[2 * LIVEAUDIT_CMD_MAX + 64] = "";
     enum la_verdict v = LA_ERROR;
     enum la_stage stage = LA_MAIL;
     size_t k, tried = 0;
@@ -250,26 +301,8 @@ la_run(const struct la_opts *o, const struct la_test *t, const char *sender, cha
         goto error;
     }
     snprintf(shown, slen, "MAIL FROM:%s RCPT TO:%s", own, to);
-    if (smtpclient_reply(c, &r) == -1)
+    if (la_hello(o, c) == -1)
         goto error;
-    if (r.code != 220) {
-        smtpclient_fail(c, "greeting %d %s", r.code, r.text);
-        goto error;
-    }
-    snprintf(ehlo, sizeof(ehlo), "EHLO %s", o->helo);
-    if (smtpclient_cmd(c, ehlo, &r) == -1 || !la_valid(c, LA_EHLO, &r))
-        goto error;
-    if (r.code == 250 && c->offers_tls && smtpclient_starttls(c, o->tls, o->host, ehlo, &r) == -1)
-        goto error;
-    if (r.code != 250 && c->tls_no[0] == '\0') { /* not after a refused STARTTLS */
-        snprintf(cmd, sizeof(cmd), "HELO %s", o->helo);
-        if (smtpclient_cmd(c, cmd, &r) == -1 || !la_valid(c, LA_EHLO, &r))
-            goto error;
-        if (r.code != 250) {
-            smtpclient_fail(c, "HELO refused: %d %s", r.code, r.text);
-            goto error;
-        }
-    }
     /* MAIL with the test's sender and, for a trick in RCPT TO, the audit's other senders until
      * one is taken: a server that refuses one sender must not hide the trick. */
     for (k = 0; (rc = la_sender(from, sizeof(from), t, k, o, c->ip, sender)) != 1; k++) {
@@ -279,6 +312,15 @@ la_run(const struct la_opts *o, const struct la_test *t, const char *sender, cha
         }
         if (k > 0 && strcmp(from, own) == 0)
             continue;
+        if (tried > 0 && tried % LIVEAUDIT_MAIL_TRIES == 0) { /* before the error limits */
+            if (la_quit(c) == -1)
+                goto error;
+            smtpclient_close(c, 1);
+            memset(c, 0, sizeof(*c));
+            if (smtpclient_connect(c, o->host, o->port, o->timeout_ms) == -1 ||
+                la_hello(o, c) == -1)
+                goto error;
+        }
         snprintf(cmd, sizeof(cmd), "MAIL FROM:%s", from);
         if (smtpclient_cmd(c, cmd, &r) == -1 || !la_valid(c, LA_MAIL, &r) || la_needs_tls(c, &r))
             goto error;
@@ -354,13 +396,8 @@ la_run(const struct la_opts *o, const struct la_test *t, const char *sender, cha
             goto error;
         }
     }
-    if (smtpclient_cmd(c, "QUIT", &r) == -1)
+    if (la_quit(c) == -1)
         goto error;
-    if (r.code != 221) {
-        smtpclient_fail(c, "QUIT answered %d %s: the replies are out of step with the commands",
-                        r.code, r.text);
-        goto error;
-    }
     smtpclient_close(c, 1);
     free(c);
     return v;

@@ -15,7 +15,7 @@
  * eod451 (RCPT 250, 451 after the data), rcpt354 (RCPT 354), rcpt251 (RCPT 251), data250 (DATA
  * 250); senders: litgate (553 to an address-literal sender, 250 to an unquoted %-hack or bang
  * path), litgate451 (553 to an address-literal sender, 451 to the others), mailrefuse (553 to
- * every sender).
+ * every sender, and as Postfix's smtpd_soft_error_limit a 421 for the tenth in a session).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -37,6 +37,9 @@
 /* Milliseconds between the bytes of a dripped reply: slow enough that a whole greeting takes
  * seconds, fast enough that a per-read timeout would never fire. */
 #define FAKESMTP_DRIP_MS 200
+/* Refusals of MAIL in one session that mailrefuse answers with 421, as Postfix's default
+ * smtpd_soft_error_limit begins to slow a client down at the tenth error. */
+#define FAKESMTP_ERRORS_MAX 10
 /* The server ends by itself after this many seconds, so that a test that dies leaves nothing. */
 #define FAKESMTP_LIFETIME 300
 
@@ -170,7 +173,7 @@ fakesmtp_session(struct fakesmtp_conn *c, const char *mode)
 {
     char line[FAKESMTP_LINE_MAX], from[FAKESMTP_LINE_MAX] = "";
     const char *r;
-    int data = 0;
+    int data = 0, errors = 0;
 
     if (fakesmtp_is(mode, "silent")) {
         while (!fakesmtp_client_gone(c->fd, 1000))
@@ -206,6 +209,10 @@ fakesmtp_session(struct fakesmtp_conn *c, const char *mode)
             for (i = 0; line[i] != '\0' && i + 1 < sizeof(from); i++)
                 from[i] = (char)tolower((unsigned char)line[i]);
             from[i] = '\0';
+            if (fakesmtp_is(mode, "mailrefuse") && ++errors == FAKESMTP_ERRORS_MAX) {
+                fakesmtp_send(c, "421 4.7.0 too many errors\r\n");
+                return;
+            }
             fakesmtp_send(c, fakesmtp_mail(c, mode, line));
             if (fakesmtp_is(mode, "mail421"))
                 return;

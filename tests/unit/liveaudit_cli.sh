@@ -192,6 +192,24 @@ audit mailrefuse 0 30 "127.0.0.1:$PORT" $DOM
 has mailrefuse "^ 6 .*: refused at MAIL: 553 5.1.8 sender refused \(each of the 4 senders of the audit refused\)$"
 has mailrefuse "^17 .*: refused at MAIL: 553 5.1.8 sender refused \(each of the 4 senders of the audit refused\)$"
 has mailrefuse "^ 1 .*: refused at MAIL: 553 5.1.8 sender refused$"
+# LIVEAUDIT_MAIL_TRIES (9) refusals at MAIL in a session, then a new one: 8, 9 and 10 senders
+# (the test's own, 3 more and 4 to 6 sender domains) take 1, 1 and 2 sessions per trick test,
+# and the server's tenth-error 421 is never reached
+for n in 4 5 6; do
+    serve mailrefuse "$T/tries-$n.log"
+    args=()
+    for i in $(seq 1 $n); do args+=(--sender-domain "s$i.example"); done
+    audit "tries-$((n + 4))" 0 60 "127.0.0.1:$PORT" $DOM "${args[@]}"
+    has "tries-$((n + 4))" "^ 6 .*\(each of the $((n + 4)) senders of the audit refused\)$"
+    sessions=$(grep -c '^EHLO' "$T/tries-$n.log")
+    most=$(awk '/^EHLO/ { m = 0 } /^MAIL/ { if (++m > most) most = m } END { print most }' "$T/tries-$n.log")
+    want=$((22 + n + (n + 4 > 9 ? 18 : 0)))
+    if [ "$sessions" = "$want" ] && [ "$most" = $((n + 4 > 9 ? 9 : n + 4)) ]; then
+        ok "tries-$((n + 4)): $sessions sessions, at most $most MAIL in one"
+    else
+        nok "tries-$((n + 4)): $sessions sessions (want $want), at most $most MAIL in one" "$T/tries-$n.log"
+    fi
+done
 # with LIVEAUDIT_SENDERS_MAX sender domains: the test's own, 3 more and the 32
 args=()
 for i in $(seq 1 32); do args+=(--sender-domain "s$i.example"); done
