@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>

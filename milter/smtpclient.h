@@ -33,6 +33,7 @@ struct smtpclient {
     char tls_no[SMTPREPLY_TEXT_MAX + 64]; /* why the session is not in TLS, for a 530 */
 };
 
+/* smtpclient_fail - sets why, as printf formats it (cut to its size). */
 void smtpclient_fail(struct smtpclient *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
