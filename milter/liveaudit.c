@@ -4,40 +4,40 @@
  * judged at RCPT (a 2xx there is a relay) or, with --data, after the end of data (a milter may
  * refuse only then). No message reaches anyone unless --data is given: each session ends with
  * RSET and QUIT before DATA. With --data the marker message is sent to the foreign domain the
- * admin named, which must lead to a sink of theirs. Replies are read by smtpreply.c.
+ * admin named, which must lead to a sink of theirs. Replies are read by smtpreply.c. STARTTLS
+ * is done where offered, without certificate checks: the server is the admin's own.
  */
 #include "liveaudit.h"
 #include "addr.h"
 #include "audit.h"
 #include "rules.h"
+#include "smtpclient.h"
 #include "smtpreply.h"
 #include "util.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <netdb.h>
-#include <poll.h>
-#include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+#include <strings.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 /* Seconds to wait for a connection or a reply by default: RFC 5321 4.5.3.2 allows a server
  * minutes, but an MTA that is being audited by its own admin answers in well under this. */
 #define LIVEAUDIT_TIMEOUT_DEFAULT 30
 #define LIVEAUDIT_TIMEOUT_MAX 600
-/* A command we send: RFC 5321 4.5.3.1.4 allows 512 octets with the CRLF. */
-#define LIVEAUDIT_CMD_MAX 512
+/* A command we send (RFC 5321 4.5.3.1.4), and so the longest address we build. */
+#define LIVEAUDIT_CMD_MAX SMTPCLIENT_CMD_MAX
 /* Sender domains tried besides ours (--sender-domain and the rules' sender lists): each is
  * one more session; a site has a handful of partner lists, and more than this many would
  * make the audit a bulk run against its own MTA. Past it the audit refuses to start. */
 #define LIVEAUDIT_SENDERS_MAX 32
+/* Senders refused at MAIL in one session before the next are tried in a new one: Postfix's
+ * smtpd_soft_error_limit (10) slows every reply after the tenth error of a session by a second
+ * more each, and smtpd_hard_error_limit (20) ends it; nine stay clear of both. */
+#define LIVEAUDIT_MAIL_TRIES 9
 
 struct la_opts {
     char host[256];
@@ -50,17 +50,7 @@ struct la_opts {
     /* sender domains an outsider can forge: --sender-domain, then the rules' sender lists */
     char senders[LIVEAUDIT_SENDERS_MAX][AUDIT_DOMAIN_LEN];
     size_t nsenders;
-};
-
-struct la_conn {
-    int fd;
-    int timeout_ms;
-    struct timespec deadline; /* of the reply (or write, or connect) being waited for */
-    int timed_out;
-    char buf[SMTPREPLY_MAX + SMTPREPLY_LINE_MAX]; /* one reply at its longest, and the next line */
-    size_t len;
-    char ip[INET6_ADDRSTRLEN + 8]; /* the server's address as an address literal */
-    char why[256];
+    SSL_CTX *tls; /* for STARTTLS: no certificate verification, the server is the admin's */
 };
 
 /* One test: MAIL FROM and RCPT TO with placeholders: D our domain, F the foreign one, I the
@@ -69,252 +59,39 @@ struct la_test {
     const char *from;
     const char *to;
     const char *what;
+    int trick; /* the trick is in RCPT TO: refused at MAIL, other senders are tried */
 };
 
 static const struct la_test la_tests[] = {
     /* nmap's smtp-open-relay, in its order */
-    {"<>", "<relaytest@F>", "nmap 1: null sender"},
-    {"<antispam@F>", "<relaytest@F>", "nmap 2: foreign sender"},
-    {"<antispam@D>", "<relaytest@F>", "nmap 3: our domain as sender"},
-    {"<antispam@I>", "<relaytest@F>", "nmap 4: the server's address as sender"},
-    {"<antispam@I>", "<relaytest%F@I>", "nmap 5: %-hack at the server's address"},
-    {"<antispam@I>", "<relaytest%F@D>", "nmap 6: %-hack at our domain"},
-    {"<antispam@I>", "<\"relaytest@F\">", "nmap 7: quoted address"},
-    {"<antispam@I>", "<\"relaytest%F\">", "nmap 8: quoted %-hack"},
-    {"<antispam@I>", "<relaytest@F@I>", "nmap 9: two @, the server's address last"},
-    {"<antispam@I>", "<\"relaytest@F\"@I>", "nmap 10: quoted @ at the server's address"},
-    {"<antispam@I>", "<relaytest@F@D>", "nmap 11: two @, our domain last"},
-    {"<antispam@I>", "<@I:relaytest@F>", "nmap 12: source route through the server"},
-    {"<antispam@I>", "<@D:relaytest@F>", "nmap 13: source route through our domain"},
-    {"<antispam@I>", "<F!relaytest>", "nmap 14: bang path"},
-    {"<antispam@I>", "<F!relaytest@I>", "nmap 15: bang path at the server's address"},
-    {"<antispam@I>", "<F!relaytest@D>", "nmap 16: bang path at our domain"},
+    {"<>", "<relaytest@F>", "nmap 1: null sender", 0},
+    {"<antispam@F>", "<relaytest@F>", "nmap 2: foreign sender", 0},
+    {"<antispam@D>", "<relaytest@F>", "nmap 3: our domain as sender", 0},
+    {"<antispam@I>", "<relaytest@F>", "nmap 4: the server's address as sender", 0},
+    {"<antispam@I>", "<relaytest%F@I>", "nmap 5: %-hack at the server's address", 1},
+    {"<antispam@I>", "<relaytest%F@D>", "nmap 6: %-hack at our domain", 1},
+    {"<antispam@I>", "<\"relaytest@F\">", "nmap 7: quoted address", 1},
+    {"<antispam@I>", "<\"relaytest%F\">", "nmap 8: quoted %-hack", 1},
+    {"<antispam@I>", "<relaytest@F@I>", "nmap 9: two @, the server's address last", 1},
+    {"<antispam@I>", "<\"relaytest@F\"@I>", "nmap 10: quoted @ at the server's address", 1},
+    {"<antispam@I>", "<relaytest@F@D>", "nmap 11: two @, our domain last", 1},
+    {"<antispam@I>", "<@I:relaytest@F>", "nmap 12: source route through the server", 1},
+    {"<antispam@I>", "<@D:relaytest@F>", "nmap 13: source route through our domain", 1},
+    {"<antispam@I>", "<F!relaytest>", "nmap 14: bang path", 1},
+    {"<antispam@I>", "<F!relaytest@I>", "nmap 15: bang path at the server's address", 1},
+    {"<antispam@I>", "<F!relaytest@D>", "nmap 16: bang path at our domain", 1},
     /* the tricks relaywarden knows (README, policy/addr.c) */
-    {"<antispam@F>", "<\"relaytest%F\"@D>", "quoted %-hack at our domain"},
-    {"<antispam@F>", "<\"relaytest@F\"@D>", "quoted @ at our domain"},
-    {"<antispam@F>", "<@D,@F:relaytest@D>", "source route with a foreign hop"},
-    {"<antispam@F>", "<relaytest@F.>", "trailing dot"},
-    {"<antispam@F>", "<relaytest@[192.0.2.1]>", "foreign address literal"},
-    {"<antispam@F>", "<RelayTest@F>", "upper case local part"},
+    {"<antispam@F>", "<\"relaytest%F\"@D>", "quoted %-hack at our domain", 1},
+    {"<antispam@F>", "<\"relaytest@F\"@D>", "quoted @ at our domain", 1},
+    {"<antispam@F>", "<@D,@F:relaytest@D>", "source route with a foreign hop", 1},
+    {"<antispam@F>", "<relaytest@F.>", "trailing dot", 1},
+    {"<antispam@F>", "<relaytest@[192.0.2.1]>", "foreign address literal", 1},
+    {"<antispam@F>", "<RelayTest@F>", "upper case local part", 1},
 };
 #define LA_NTESTS (sizeof(la_tests) / sizeof(la_tests[0]))
 /* The test run once per sender domain. */
 static const struct la_test la_sender_test = {"<antispam@S>", "<relaytest@F>",
-                                              "a sender domain, forged"};
-
-static void la_fail(struct la_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-la_fail(struct la_conn *c, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(c->why, sizeof(c->why), fmt, ap);
-    va_end(ap);
-}
-
-/* Starts the clock of one reply (or write, or connect): --timeout is a deadline for all of it,
- * however the server drips it. */
-static void
-la_deadline(struct la_conn *c)
-{
-    clock_gettime(CLOCK_MONOTONIC, &c->deadline);
-    c->deadline.tv_sec += c->timeout_ms / 1000;
-}
-
-/* Milliseconds left until the deadline, 0 when it has passed. */
-static int
-la_left_ms(const struct la_conn *c)
-{
-    struct timespec now;
-    long long ms;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    ms = (long long)(c->deadline.tv_sec - now.tv_sec) * 1000 +
-         (c->deadline.tv_nsec - now.tv_nsec) / 1000000;
-    return ms <= 0 ? 0 : ms > c->timeout_ms ? c->timeout_ms : (int)ms;
-}
-
-/* Waits for fd to be ready for events before the deadline; 0, or -1 on a timeout or an error. */
-static int
-la_wait(struct la_conn *c, short events)
-{
-    struct pollfd p = {c->fd, events, 0};
-    int rc, left;
-
-    do {
-        if ((left = la_left_ms(c)) == 0) {
-            rc = 0;
-            break;
-        }
-    } while ((rc = poll(&p, 1, left)) == -1 && errno == EINTR);
-    if (rc == 0) {
-        c->timed_out = 1;
-        la_fail(c, "no complete reply within %d s", c->timeout_ms / 1000);
-        return -1;
-    }
-    if (rc < 0)
-        la_fail(c, "poll: %s", strerror(errno));
-    return rc < 0 ? -1 : 0;
-}
-
-static int
-la_connect(const struct la_opts *o, struct la_conn *c)
-{
-    struct addrinfo hints, *res = NULL, *ai;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    int rc, err = 0;
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_socktype = SOCK_STREAM;
-    if ((rc = getaddrinfo(o->host, o->port, &hints, &res)) != 0) {
-        la_fail(c, "%s: %s", o->host, gai_strerror(rc));
-        return -1;
-    }
-    c->fd = -1;
-    la_deadline(c);
-    for (ai = res; ai != NULL && c->fd == -1; ai = ai->ai_next) {
-        socklen_t el = sizeof(err);
-        if ((c->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) ==
-            -1)
-            continue;
-        if ((connect(c->fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
-             (errno == EINPROGRESS && la_wait(c, POLLOUT) == 0 &&
-              getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && err == 0)))
-            break;
-        close(c->fd);
-        c->fd = -1;
-    }
-    freeaddrinfo(res);
-    if (c->fd == -1 && c->timed_out)
-        la_fail(c, "cannot connect to %s port %s within %d s", o->host, o->port,
-                c->timeout_ms / 1000);
-    if (c->fd == -1) {
-        if (c->why[0] == '\0')
-            la_fail(c, "cannot connect to %s port %s: %s", o->host, o->port,
-                    strerror(err ? err : errno));
-        return -1;
-    }
-    c->timed_out = 0; /* an address that timed out before this one is behind us */
-    c->why[0] = '\0';
-    c->ip[0] = '\0';
-    if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0) {
-        char a[INET6_ADDRSTRLEN] = "";
-        if (ss.ss_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a, sizeof(a));
-        else if (ss.ss_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
-        snprintf(c->ip, sizeof(c->ip), "[%s%s]", ss.ss_family == AF_INET6 ? "IPv6:" : "", a);
-    }
-    return 0;
-}
-
-/* The next reply; 0, or -1 with why. */
-static int
-la_reply(struct la_conn *c, struct smtp_reply *r)
-{
-    char why[128];
-    size_t used;
-    ssize_t n;
-    int rc;
-
-    la_deadline(c);
-    for (;;) {
-        if ((rc = smtpreply_parse(c->buf, c->len, r, &used, why, sizeof(why))) == 1) {
-            memmove(c->buf, c->buf + used, c->len - used);
-            c->len -= used;
-            return 0;
-        }
-        if (rc == -1) {
-            la_fail(c, "the server does not speak SMTP: %s", why);
-            return -1;
-        }
-        if (c->len == sizeof(c->buf)) { /* cannot happen: a reply fits; kept as a guard */
-            la_fail(c, "reply longer than %zu bytes", sizeof(c->buf));
-            return -1;
-        }
-        if (la_wait(c, POLLIN) == -1)
-            return -1;
-        n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
-        if (n == 0) {
-            la_fail(c, "the server closed the connection");
-            return -1;
-        }
-        if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            la_fail(c, "read: %s", strerror(errno));
-            return -1;
-        }
-        if (n > 0)
-            c->len += (size_t)n;
-    }
-}
-
-/* Sends one command line (CRLF added) or, with raw, bytes as they are; 0 or -1 with why. */
-static int
-la_send(struct la_conn *c, const char *s, int raw)
-{
-    char line[LIVEAUDIT_CMD_MAX + 1];
-    size_t len, off = 0;
-    const char *p = s;
-    ssize_t n;
-
-    if (!raw) {
-        if (snprintf(line, sizeof(line), "%s\r\n", s) >= (int)sizeof(line)) {
-            la_fail(c, "command longer than %d bytes", LIVEAUDIT_CMD_MAX);
-            return -1;
-        }
-        p = line;
-    }
-    len = strlen(p);
-    la_deadline(c);
-    while (off < len) {
-        if ((n = write(c->fd, p + off, len - off)) > 0) {
-            off += (size_t)n;
-            continue;
-        }
-        if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            la_fail(c, "write: %s", strerror(errno));
-            return -1;
-        }
-        if (la_wait(c, POLLOUT) == -1)
-            return -1;
-    }
-    return 0;
-}
-
-/* Bytes from the server before we sent the command they would answer: a server out of step
- * with us (a stray line, a pipelining desync). Every later reply would be judged against the
- * wrong command, so this is an error, never a verdict. -1 with why when there are some. */
-static int
-la_unasked(struct la_conn *c, const char *before)
-{
-    struct pollfd p = {c->fd, POLLIN, 0};
-    ssize_t n;
-
-    if (c->len == 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN) &&
-        (n = read(c->fd, c->buf, sizeof(c->buf))) > 0)
-        c->len = (size_t)n;
-    if (c->len == 0)
-        return 0;
-    la_fail(c,
-            "a reply that is not SMTP: %zu unasked-for byte%s before %s (the server is out of "
-            "step with the commands)",
-            c->len, c->len == 1 ? "" : "s", before);
-    return -1;
-}
-
-static int
-la_cmd(struct la_conn *c, const char *cmd, struct smtp_reply *r)
-{
-    char verb[8];
-
-    snprintf(verb, sizeof(verb), "%.*s", (int)strcspn(cmd, " :"), cmd);
-    if (la_unasked(c, verb) == -1 || la_send(c, cmd, 0) == -1)
-        return -1;
-    return la_reply(c, r);
-}
+                                              "a sender domain, forged", 0};
 
 /* pattern with D, F and I replaced. 0, or -1 when it does not fit. */
 static int
@@ -338,114 +115,297 @@ la_expand(char *out, size_t len, const char *pattern, const struct la_opts *o, c
     return 0;
 }
 
-enum la_verdict { LA_REFUSED, LA_RELAYED, LA_ERROR, LA_TIMEOUT };
+/* The stages of a session and the codes that answer them (RFC 5321 4.3.2; 421 and every other
+ * 4xx and 5xx answer any command). A 2xx or 3xx that is not listed is no answer to that
+ * command: a protocol error, never a verdict. */
+enum la_stage { LA_GREETING, LA_EHLO, LA_STARTTLS, LA_MAIL, LA_RCPT, LA_DATA, LA_EOD };
+static const struct {
+    const char *name;
+    int ok[2]; /* the positive codes, 0 when fewer */
+} la_stages[] = {
+    [LA_GREETING] = {"the greeting", {220, 0}}, [LA_EHLO] = {"EHLO", {250, 0}},
+    [LA_STARTTLS] = {"STARTTLS", {220, 0}},     [LA_MAIL] = {"MAIL", {250, 0}},
+    [LA_RCPT] = {"RCPT", {250, 251}},           [LA_DATA] = {"DATA", {354, 0}},
+    [LA_EOD] = {"end of data", {250, 0}},
+};
 
-/* One test in one session; the verdict, with what happened in detail. */
+/* 1 when code answers stage, 0 (said in why) when it cannot. */
+static int
+la_valid(struct smtpclient *c, enum la_stage st, const struct smtp_reply *r)
+{
+    if (r->code / 100 == 4 || r->code / 100 == 5 || r->code == la_stages[st].ok[0] ||
+        r->code == la_stages[st].ok[1])
+        return 1;
+    smtpclient_fail(c, "a reply that is not SMTP: %d %s is no answer to %s", r->code, r->text,
+                    la_stages[st].name);
+    return 0;
+}
+
+/* A 530 that asks for STARTTLS (RFC 3207 4: "530 5.7.0 Must issue a STARTTLS command first")
+ * outside TLS: the server wants what we could not do, so its refusal proves nothing about
+ * relaying. 1 (said in why) or 0. */
+static int
+la_needs_tls(struct smtpclient *c, const struct smtp_reply *r)
+{
+    const char *p;
+
+    if (r->code != 530)
+        return 0;
+    for (p = r->text; *p != '\0' && strncasecmp(p, "STARTTLS", 8) != 0; p++)
+        ;
+    if (*p == '\0')
+        return 0;
+    smtpclient_fail(c, "%d %s: the server requires STARTTLS, and %s", r->code, r->text,
+                    c->ssl != NULL ? "the session is in TLS already"
+                    : c->tls_no[0] ? c->tls_no
+                                   : "it did not offer it");
+    return 1;
+}
+
+/* The domain an (expanded) RCPT TO argument sends mail to, as its syntax says: after the last
+ * @ outside quotes and past a source route, else the first hop of a bang path; a trailing dot
+ * dropped. 1 when that is the foreign domain (the admin's sink), 0 when it is anything else
+ * (ours, an address literal, none): --data sends content only to the sink. */
+static int
+la_to_sink(const char *to, const char *foreign)
+{
+    const char *p = to, *at = NULL, *bang = NULL, *end;
+    char d[LIVEAUDIT_CMD_MAX];
+    int quoted = 0;
+    size_t n;
+
+    if (*p == '<')
+        p++;
+    if (*p == '@' && (end = strchr(p, ':')) != NULL) /* <@hop,@hop:local@domain> */
+        p = end + 1;
+    for (end = p; *end != '\0' && (quoted || *end != '>'); end++) {
+        if (*end == '"')
+            quoted = !quoted;
+        else if (!quoted && *end == '@')
+            at = end;
+        else if (!quoted && *end == '!' && bang == NULL)
+            bang = end;
+    }
+    if (at != NULL)
+        p = at + 1;
+    else if (bang != NULL)
+        end = bang;
+    else
+        return 0;
+    n = (size_t)(end - p);
+    if (n > 0 && p[n - 1] == '.')
+        n--;
+    if (n == 0 || n >= sizeof(d))
+        return 0;
+    memcpy(d, p, n);
+    d[n] = '\0';
+    return util_strcaseeq(d, foreign);
+}
+
+enum la_verdict { LA_REFUSED, LA_RELAYED, LA_ERROR, LA_TIMEOUT, LA_TEMPORARY };
+
+/* The senders a test refused at MAIL is tried with, after its own: the default, null, our
+ * domain, the server's address and each sender domain (LIVEAUDIT_SENDERS_MAX of those). */
+#define LA_FALLBACKS 4
+static const char *const la_fallbacks[LA_FALLBACKS] = {"<antispam@F>", "<>", "<antispam@D>",
+                                                       "<antispam@I>"};
+
+/* The MAIL FROM of the k-th try of test t into from; 0, 1 when there is none left, -1 when it
+ * does not fit. Senders that expand the same as the test's own are skipped by the caller. */
+static int
+la_sender(char *from, size_t len, const struct la_test *t, size_t k, const struct la_opts *o,
+          const char *ip, const char *sender)
+{
+    if (k == 0)
+        return la_expand(from, len, t->from, o, ip, sender);
+    if (!t->trick)
+        return 1;
+    if (k <= LA_FALLBACKS)
+        return la_expand(from, len, la_fallbacks[k - 1], o, ip, sender);
+    if (k - LA_FALLBACKS - 1 < o->nsenders)
+        return la_expand(from, len, "<antispam@S>", o, ip, o->senders[k - LA_FALLBACKS - 1]);
+    return 1;
+}
+
+/* The greeting, EHLO (HELO when refused) and STARTTLS where offered. 0, or -1 with why. */
+static int
+la_hello(const struct la_opts *o, struct smtpclient *c)
+{
+    char cmd[LIVEAUDIT_CMD_MAX], ehlo[LIVEAUDIT_CMD_MAX];
+    struct smtp_reply r;
+
+    if (smtpclient_reply(c, &r) == -1)
+        return -1;
+    if (r.code != 220) {
+        smtpclient_fail(c, "greeting %d %s", r.code, r.text);
+        return -1;
+    }
+    snprintf(ehlo, sizeof(ehlo), "EHLO %s", o->helo);
+    if (smtpclient_cmd(c, ehlo, &r) == -1 || !la_valid(c, LA_EHLO, &r))
+        return -1;
+    if (r.code == 250 && c->offers_tls && smtpclient_starttls(c, o->tls, o->host, ehlo, &r) == -1)
+        return -1;
+    if (r.code != 250 && c->tls_no[0] == '\0') { /* not after a refused STARTTLS */
+        snprintf(cmd, sizeof(cmd), "HELO %s", o->helo);
+        if (smtpclient_cmd(c, cmd, &r) == -1 || !la_valid(c, LA_EHLO, &r))
+            return -1;
+        if (r.code != 250) {
+            smtpclient_fail(c, "HELO refused: %d %s", r.code, r.text);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* QUIT, and its 221: a 221 to anything else means the replies were out of step. 0 or -1. */
+static int
+la_quit(struct smtpclient *c)
+{
+    struct smtp_reply r;
+
+    if (smtpclient_cmd(c, "QUIT", &r) == -1)
+        return -1;
+    if (r.code != 221) {
+        smtpclient_fail(c, "QUIT answered %d %s: the replies are out of step with the commands",
+                        r.code, r.text);
+        return -1;
+    }
+    return 0;
+}
+
+/* One test in one session (more when its senders are refused at MAIL past
+ * LIVEAUDIT_MAIL_TRIES); the verdict, with what happened in detail. */
 static enum la_verdict
 la_run(const struct la_opts *o, const struct la_test *t, const char *sender, char *shown,
        size_t slen, char *detail, size_t dlen)
 {
-    struct la_conn *c = calloc(1, sizeof(*c));
-    struct smtp_reply r;
-    /* room for the longest address and the verb: la_send refuses what passes the limit */
-    char cmd[2 * LIVEAUDIT_CMD_MAX], from[LIVEAUDIT_CMD_MAX], to[LIVEAUDIT_CMD_MAX];
+    struct smtpclient *c = calloc(1, sizeof(*c));
+    struct smtp_reply r, first = {0};
+    /* room for the longest address and the verb: smtpclient_send refuses what passes the limit */
+    char cmd[2 * LIVEAUDIT_CMD_MAX], from[LIVEAUDIT_CMD_MAX], own[LIVEAUDIT_CMD_MAX],
+        to[LIVEAUDIT_CMD_MAX], note[2 * LIVEAUDIT_CMD_MAX + 64] = "";
     enum la_verdict v = LA_ERROR;
-    const char *stage = "MAIL";
+    enum la_stage stage = LA_MAIL;
+    size_t k, tried = 0;
+    int rc;
 
     shown[0] = '\0'; /* the addresses are known once the server's address is */
     if (c == NULL) {
         snprintf(detail, dlen, "out of memory");
         return LA_ERROR;
     }
-    c->timeout_ms = o->timeout_ms;
-    c->fd = -1;
-    if (la_connect(o, c) == -1)
+    if (smtpclient_connect(c, o->host, o->port, o->timeout_ms) == -1)
         goto error;
-    if (la_expand(from, sizeof(from), t->from, o, c->ip, sender) == -1 ||
+    if (la_expand(own, sizeof(own), t->from, o, c->ip, sender) == -1 ||
         la_expand(to, sizeof(to), t->to, o, c->ip, sender) == -1) {
-        la_fail(c, "address longer than %d bytes", LIVEAUDIT_CMD_MAX);
+        smtpclient_fail(c, "address longer than %d bytes", LIVEAUDIT_CMD_MAX);
         goto error;
     }
-    snprintf(shown, slen, "MAIL FROM:%s RCPT TO:%s", from, to);
-    if (la_reply(c, &r) == -1)
+    snprintf(shown, slen, "MAIL FROM:%s RCPT TO:%s", own, to);
+    if (la_hello(o, c) == -1)
         goto error;
-    if (r.code / 100 != 2) {
-        la_fail(c, "greeting %d %s", r.code, r.text);
-        goto error;
-    }
-    snprintf(cmd, sizeof(cmd), "EHLO %s", o->helo);
-    if (la_cmd(c, cmd, &r) == -1)
-        goto error;
-    if (r.code / 100 != 2) {
-        snprintf(cmd, sizeof(cmd), "HELO %s", o->helo);
-        if (la_cmd(c, cmd, &r) == -1)
-            goto error;
-        if (r.code / 100 != 2) {
-            la_fail(c, "HELO refused: %d %s", r.code, r.text);
+    /* MAIL with the test's sender and, for a trick in RCPT TO, the audit's other senders until
+     * one is taken: a server that refuses one sender must not hide the trick. */
+    for (k = 0; (rc = la_sender(from, sizeof(from), t, k, o, c->ip, sender)) != 1; k++) {
+        if (rc == -1) {
+            smtpclient_fail(c, "address longer than %d bytes", LIVEAUDIT_CMD_MAX);
             goto error;
         }
+        if (k > 0 && strcmp(from, own) == 0)
+            continue;
+        if (tried > 0 && tried % LIVEAUDIT_MAIL_TRIES == 0) { /* before the error limits */
+            if (la_quit(c) == -1)
+                goto error;
+            smtpclient_close(c, 1);
+            memset(c, 0, sizeof(*c));
+            if (smtpclient_connect(c, o->host, o->port, o->timeout_ms) == -1 ||
+                la_hello(o, c) == -1)
+                goto error;
+        }
+        snprintf(cmd, sizeof(cmd), "MAIL FROM:%s", from);
+        if (smtpclient_cmd(c, cmd, &r) == -1 || !la_valid(c, LA_MAIL, &r) || la_needs_tls(c, &r))
+            goto error;
+        if (tried++ == 0)
+            first = r;
+        if (r.code / 100 != 5)
+            break;
     }
-    snprintf(cmd, sizeof(cmd), "MAIL FROM:%s", from);
-    if (la_cmd(c, cmd, &r) == -1)
-        goto error;
-    if (r.code / 100 == 2) {
-        stage = "RCPT";
+    if (r.code / 100 == 5 && tried > 1) {
+        snprintf(note, sizeof(note), " (each of the %zu senders of the audit refused)", tried);
+    } else if (tried > 1) { /* the line shows the sender that was taken, or tempfailed */
+        snprintf(shown, slen, "MAIL FROM:%s RCPT TO:%s", from, to);
+        snprintf(note, sizeof(note), " (sender %s%s; %s got %d at MAIL)", from,
+                 r.code == 250 ? " reached RCPT" : "", own, first.code);
+    }
+    if (r.code == 250) {
+        stage = LA_RCPT;
         snprintf(cmd, sizeof(cmd), "RCPT TO:%s", to);
-        if (la_cmd(c, cmd, &r) == -1)
+        if (smtpclient_cmd(c, cmd, &r) == -1 || !la_valid(c, LA_RCPT, &r) || la_needs_tls(c, &r))
             goto error;
     }
-    if (r.code / 100 == 2 && o->data) {
-        stage = "DATA";
-        if (la_cmd(c, "DATA", &r) == -1)
+    if (r.code / 100 == 2 && o->data && !la_to_sink(to, o->foreign)) {
+        snprintf(note + strlen(note), sizeof(note) - strlen(note),
+                 " (no DATA: the recipient is not in %s)", o->foreign);
+    } else if (r.code / 100 == 2 && o->data) {
+        stage = LA_DATA;
+        if (smtpclient_cmd(c, "DATA", &r) == -1 || !la_valid(c, LA_DATA, &r) || la_needs_tls(c, &r))
             goto error;
         if (r.code == 354) {
             char msg[3 * LIVEAUDIT_CMD_MAX];
-            stage = "end of data";
+            stage = LA_EOD;
             snprintf(msg, sizeof(msg),
                      "From: %s\r\nTo: %s\r\nSubject: relaywarden relay audit marker\r\n"
                      "X-Relaywarden-Audit: marker\r\n\r\n"
                      "relaywarden relay audit (%s): a test marker, to be discarded.\r\n.\r\n",
                      from, to, t->what);
-            if (la_unasked(c, "the end of data") == -1 || la_send(c, msg, 1) == -1 ||
-                la_reply(c, &r) == -1)
+            if (smtpclient_unasked(c, "the end of data") == -1 ||
+                smtpclient_send(c, msg, 1) == -1 || smtpclient_reply(c, &r) == -1 ||
+                !la_valid(c, LA_EOD, &r))
                 goto error;
         }
     }
+    if (c->ssl != NULL)
+        snprintf(note + strlen(note), sizeof(note) - strlen(note), " (in TLS)");
     if (r.code / 100 == 2) {
         v = LA_RELAYED;
-        snprintf(detail, dlen, "RELAYED: accepted at %s: %d %s", o->data ? "end of data" : "RCPT",
-                 r.code, r.text);
+        snprintf(detail, dlen, "RELAYED: accepted at %s: %d %s%s", la_stages[stage].name, r.code,
+                 r.text, note);
+    } else if (r.code / 100 == 4) {
+        /* greylisting, a milter that is down, 421: the answer may be yes on the next try */
+        v = LA_TEMPORARY;
+        snprintf(detail, dlen, "temporarily refused at %s: %d %s%s: cannot tell",
+                 la_stages[stage].name, r.code, r.text, note);
     } else {
         v = LA_REFUSED;
-        snprintf(detail, dlen, "refused at %s: %d %s", stage, r.code, r.text);
+        snprintf(detail, dlen, "refused at %s: %d %s%s", la_stages[stage].name, r.code, r.text,
+                 note);
+    }
+    if (r.code == 421) { /* the server has closed, or is closing: there is no QUIT to send */
+        smtpclient_close(c, 0);
+        free(c);
+        return v;
     }
     /* The reply judged must be the one to our command: a later stray line that arrived after
      * it was sent would have been read in its place. RSET (250) and QUIT (221) afterwards show
      * whether the replies are still in step; a 221 to anything but QUIT is not. */
-    if (v == LA_RELAYED && !o->data) {
-        if (la_cmd(c, "RSET", &r) == -1) /* and no DATA: nothing is sent */
+    if (v == LA_RELAYED && stage == LA_RCPT) {
+        if (smtpclient_cmd(c, "RSET", &r) == -1) /* and no DATA: nothing is sent */
             goto error;
         if (r.code / 100 != 2) {
-            la_fail(c, "RSET answered %d %s: the replies are out of step with the commands", r.code,
-                    r.text);
+            smtpclient_fail(c, "RSET answered %d %s: the replies are out of step with the commands",
+                            r.code, r.text);
             goto error;
         }
     }
-    if (la_cmd(c, "QUIT", &r) == -1)
+    if (la_quit(c) == -1)
         goto error;
-    if (r.code != 221) {
-        la_fail(c, "QUIT answered %d %s: the replies are out of step with the commands", r.code,
-                r.text);
-        goto error;
-    }
-    close(c->fd);
+    smtpclient_close(c, 1);
     free(c);
     return v;
 error:
     snprintf(detail, dlen, "ERROR: %s", c->why);
     v = c->timed_out ? LA_TIMEOUT : LA_ERROR;
-    if (c->fd != -1)
-        close(c->fd);
+    smtpclient_close(c, 0);
     free(c);
     return v;
 }
@@ -581,7 +541,8 @@ la_usage(FILE *f)
             "  --timeout  seconds one reply may take in all (default %d); the audit stops at the\n"
             "             first test that times out\n"
             "  --data     judge after the end of data (a milter may refuse only then): sends\n"
-            "             the marker message; without it every session ends before DATA\n"
+            "             the marker message to recipients in the --foreign domain only;\n"
+            "             without it every session ends before DATA\n"
             "exit status: 0 nothing relayed, 1 something relayed, 2 usage, 3 audit incomplete\n",
             LIVEAUDIT_TIMEOUT_DEFAULT);
 }
@@ -597,7 +558,8 @@ liveaudit_main(int argc, char **argv)
     };
     static struct la_opts o; /* static: the sender domains make it a few KiB */
     const char *target = NULL, *rules = NULL;
-    char detail[SMTPREPLY_TEXT_MAX + 300], shown[2 * LIVEAUDIT_CMD_MAX + 32];
+    char detail[SMTPREPLY_TEXT_MAX + 2 * LIVEAUDIT_CMD_MAX + 400],
+        shown[2 * LIVEAUDIT_CMD_MAX + 32];
     size_t i, relayed = 0, errors = 0, ntests;
     int ch, secs;
 
@@ -672,6 +634,13 @@ liveaudit_main(int argc, char **argv)
     if (rules != NULL && la_rules_senders(&o, rules) == -1)
         return LIVEAUDIT_USAGE;
     ntests = LA_NTESTS + o.nsenders;
+    /* a server that closes while we write must end the test, not the process */
+    signal(SIGPIPE, SIG_IGN);
+    if ((o.tls = SSL_CTX_new(TLS_client_method())) == NULL) {
+        fprintf(stderr, "relaywarden: cannot set up TLS: %s\n", smtpclient_tls_why());
+        return LIVEAUDIT_INCOMPLETE;
+    }
+    SSL_CTX_set_verify(o.tls, SSL_VERIFY_NONE, NULL);
     printf("relay audit of %s port %s: our domain %s, foreign domain %s, judged at %s\n", o.host,
            o.port, o.domain, o.foreign, o.data ? "end of data" : "RCPT");
     for (i = 0; i < ntests; i++) {
@@ -680,7 +649,7 @@ liveaudit_main(int argc, char **argv)
         enum la_verdict v = la_run(&o, t, sender, shown, sizeof(shown), detail, sizeof(detail));
         printf("%2zu %s%s(%s): %s\n", i + 1, shown, shown[0] ? " " : "", t->what, detail);
         relayed += v == LA_RELAYED;
-        errors += v == LA_ERROR || v == LA_TIMEOUT;
+        errors += v == LA_ERROR || v == LA_TIMEOUT || v == LA_TEMPORARY;
         if (v == LA_TIMEOUT && i + 1 < ntests) {
             /* a server that is this slow makes every test as slow: stop here */
             printf("the audit stops: test %zu got no reply within %d s, tests %zu to %zu not run\n",
@@ -691,5 +660,6 @@ liveaudit_main(int argc, char **argv)
     printf("%zu of %zu tests relayed%s\n", relayed, ntests,
            errors ? ", and some could not be run: the audit is incomplete" : "");
     fflush(stdout);
+    SSL_CTX_free(o.tls);
     return relayed ? LIVEAUDIT_RELAYED : errors ? LIVEAUDIT_INCOMPLETE : LIVEAUDIT_CLEAN;
 }

@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* The code of a line: three digits, 2-5, 0-5, 0-9; -1 if it has none. */
 static int
@@ -90,4 +91,16 @@ smtpreply_parse(const char *buf, size_t len, struct smtp_reply *r, size_t *used,
             return 1;
         }
     }
+}
+
+int
+smtpreply_offers_tls(const char *reply, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i + 12 < len; i++)
+        if ((i == 0 || reply[i - 1] == '\n') && strncasecmp(reply + i + 4, "STARTTLS", 8) == 0 &&
+            (reply[i + 12] == '\r' || reply[i + 12] == '\n' || reply[i + 12] == ' '))
+            return 1;
+    return 0;
 }

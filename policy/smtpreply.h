@@ -37,4 +37,11 @@ struct smtp_reply {
 int smtpreply_parse(const char *buf, size_t len, struct smtp_reply *r, size_t *used, char *why,
                     size_t whylen);
 
+/*
+ * smtpreply_offers_tls - 1 when a line of the reply in reply[0..len) (a whole one, as
+ * smtpreply_parse took it) is the EHLO keyword STARTTLS in any case, followed by the line's end
+ * or a space ("250-STARTTLS", "250 starttls"); else 0. Reads nothing past reply[len - 1].
+ */
+int smtpreply_offers_tls(const char *reply, size_t len);
+
 #endif

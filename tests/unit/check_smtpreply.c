@@ -2,7 +2,8 @@
 /*
  * check_smtpreply.c - the live audit's SMTP reply parser: each row a server's bytes and what is
  * read from them (the code, lines, text and bytes taken, "more" or the exact error), fed whole
- * and at every split point; the line, line count and text limits at limit-1, limit and limit+1.
+ * and at every split point; the line, line count and text limits at limit-1, limit and limit+1;
+ * whether an EHLO reply offers STARTTLS.
  */
 #include "smtpreply.h"
 #include "testutil.h"
@@ -131,6 +132,34 @@ START_TEST(test_smtpreply_text_limit)
 }
 END_TEST
 
+static const struct {
+    const char *name;
+    const char *in;
+    int want;
+} tls_rows[] = {
+    {"a middle line", "250-mx\r\n250-STARTTLS\r\n250 8BITMIME\r\n", 1},
+    {"the last line", "250-mx\r\n250 STARTTLS\r\n", 1},
+    {"lower case", "250-mx\r\n250-starttls\r\n250 ok\r\n", 1},
+    {"bare LF", "250-mx\n250-STARTTLS\n250 ok\n", 1},
+    {"with a parameter", "250-mx\r\n250 STARTTLS x\r\n", 1},
+    {"not offered", "250-mx\r\n250-PIPELINING\r\n250 8BITMIME\r\n", 0},
+    {"a longer keyword", "250-mx\r\n250-STARTTLSX\r\n250 ok\r\n", 0},
+    {"a keyword ending in it", "250-mx\r\n250-XSTARTTLS\r\n250 ok\r\n", 0},
+    {"a parameter of another keyword", "250-mx\r\n250-AUTH STARTTLS\r\n250 ok\r\n", 0},
+    {"the greeting's text", "250 STARTTLS-less mx\r\n", 0},
+    {"cut before its line end", "250-mx\r\n250 STARTTLS", 0},
+    {"empty", "", 0},
+};
+
+START_TEST(test_smtpreply_offers_tls)
+{
+    int got = smtpreply_offers_tls(tls_rows[_i].in, strlen(tls_rows[_i].in));
+
+    ck_assert_msg(got == tls_rows[_i].want, "%s: got %d, want %d", tls_rows[_i].name, got,
+                  tls_rows[_i].want);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -141,6 +170,8 @@ main(void)
     tcase_add_loop_test(tc, test_smtpreply_line_limit, 0, 3);
     tcase_add_loop_test(tc, test_smtpreply_lines_limit, 0, 3);
     tcase_add_loop_test(tc, test_smtpreply_text_limit, 0, 3);
+    tcase_add_loop_test(tc, test_smtpreply_offers_tls, 0,
+                        (int)(sizeof(tls_rows) / sizeof(tls_rows[0])));
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # liveaudit_cli.sh - relaywarden -A against a scripted server (tests/unit/fakesmtp): forged
 # sender domains from --sender-domain and from the rules (-c), --timeout as a deadline per reply
-# that stops the audit, unasked-for replies as errors, real addresses only in the report, and
-# the arguments it refuses. No Postfix needed; tests/e2e/liveaudit.sh runs it against one.
+# that stops the audit, unasked-for replies as errors, real addresses only in the report, the
+# arguments it refuses, STARTTLS, temporary and out-of-protocol replies (never a verdict), the
+# other senders for a recipient trick refused at MAIL, and --data content only to the sink. No Postfix needed; tests/e2e/liveaudit.sh runs it against one.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 RW=$top_builddir/milter/relaywarden
@@ -18,9 +19,9 @@ nok() { # NAME FILE
     [ -n "$2" ] && sed 's/^/    /' "$2"
     fail=1
 }
-serve() { # MODE: starts a fakesmtp, its port in $PORT
+serve() { # MODE [LOG]: starts a fakesmtp, its port in $PORT
     rm -f "$T/port"
-    "$FAKE" "$1" "$T/port" &
+    "$FAKE" "$1" "$T/port" ${2:+"$2"} &
     pids+=($!)
     for _ in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
     PORT=$(cat "$T/port")
@@ -127,4 +128,110 @@ audit foreign-suffix-not-under 3 10 "127.0.0.1:1" --domain example.com --foreign
 audit sender-literal 2 5 "127.0.0.1:1" $DOM --sender-domain "[192.0.2.1]"
 has sender-literal "--sender-domain takes a domain name, not an address literal"
 audit sender-bad 2 5 "127.0.0.1:1" $DOM --sender-domain "a b"
+
+# R3: STARTTLS where the server offers it; a 530 asking for it that we could not satisfy is no
+# verdict
+serve tls-required
+audit tls-required 1 30 "127.0.0.1:$PORT" $DOM
+has tls-required "^ 1 MAIL FROM:<> RCPT TO:<relaytest@foreign.test> \(nmap 1: null sender\): RELAYED: accepted at RCPT: 250 ok \(in TLS\)$"
+has tls-required "^22 of 22 tests relayed$"
+serve tls-nooffer
+audit tls-nooffer 3 30 "127.0.0.1:$PORT" $DOM
+has tls-nooffer "^ 1 .*: ERROR: 530 5.7.0 Must issue a STARTTLS command first: the server requires STARTTLS, and it did not offer it$"
+lacks tls-nooffer "refused at MAIL"
+serve tls-refused
+audit tls-refused 3 30 "127.0.0.1:$PORT" $DOM
+has tls-refused "the server requires STARTTLS, and STARTTLS was refused: 454 4.7.0 TLS not available$"
+serve tls-inject
+audit tls-inject 3 30 "127.0.0.1:$PORT" $DOM
+has tls-inject "ERROR: a reply that is not SMTP: 14 unasked-for bytes before the TLS handshake"
+lacks tls-inject "RELAYED|refused at"
+serve tls-broken
+audit tls-broken 3 30 "127.0.0.1:$PORT" $DOM
+has tls-broken "ERROR: STARTTLS: the TLS handshake failed"
+
+# R4: a temporary refusal (greylisting, a milter that is down, 421) at any stage proves nothing
+serve greylist
+audit greylist 3 30 "127.0.0.1:$PORT" $DOM
+has greylist "^ 1 .*: temporarily refused at RCPT: 450 4.7.1 greylisted, try again later: cannot tell$"
+has greylist "^0 of 22 tests relayed, and some could not be run: the audit is incomplete$"
+lacks greylist ": refused at"
+serve mail451
+audit mail451 3 30 "127.0.0.1:$PORT" $DOM
+has mail451 "^ 6 .*: temporarily refused at MAIL: 451 4.7.1 Service unavailable - try again later: cannot tell$"
+serve mail421
+audit mail421 3 30 "127.0.0.1:$PORT" $DOM
+has mail421 "^ 1 .*: temporarily refused at MAIL: 421 4.3.2 shutting down: cannot tell$"
+serve eod451
+audit eod451 1 30 "127.0.0.1:$PORT" $DOM --data
+has eod451 "^ 1 .*: temporarily refused at end of data: 451 4.7.1 milter unavailable: cannot tell$"
+# R5: a code that is no answer to the command is a protocol error; 251 answers RCPT
+serve rcpt354
+audit rcpt354 3 30 "127.0.0.1:$PORT" $DOM
+has rcpt354 "^ 1 .*: ERROR: a reply that is not SMTP: 354 go ahead is no answer to RCPT$"
+lacks rcpt354 "refused at"
+serve data250
+audit data250 1 30 "127.0.0.1:$PORT" $DOM --data
+has data250 "^ 1 .*: ERROR: a reply that is not SMTP: 250 ok is no answer to DATA$"
+serve rcpt251
+audit rcpt251 1 30 "127.0.0.1:$PORT" $DOM
+has rcpt251 "^22 .*RELAYED: accepted at RCPT: 251 user not local; will forward$"
+
+# R6: a recipient trick whose sender is refused at MAIL is tried with the audit's other senders
+serve litgate
+audit litgate 1 30 "127.0.0.1:$PORT" $DOM
+has litgate "^ 5 MAIL FROM:<antispam@foreign.test> RCPT TO:<relaytest%foreign.test@\[127.0.0.1\]> \(nmap 5: %-hack at the server's address\): RELAYED: accepted at RCPT: 250 ok \(sender <antispam@foreign.test> reached RCPT; <antispam@\[127.0.0.1\]> got 553 at MAIL\)$"
+has litgate "^14 .*<foreign.test!relaytest>.*RELAYED"
+has litgate "^ 4 MAIL FROM:<antispam@\[127.0.0.1\]> .*refused at MAIL: 553 5.1.8 sender refused$"
+has litgate "^5 of 22 tests relayed$"
+serve litgate451
+audit litgate451 3 30 "127.0.0.1:$PORT" $DOM
+has litgate451 "^ 5 MAIL FROM:<antispam@foreign.test> RCPT TO:<relaytest%foreign.test@\[127.0.0.1\]> .*: temporarily refused at MAIL: 451 4.7.1 Service unavailable - try again later \(sender <antispam@foreign.test>; <antispam@\[127.0.0.1\]> got 553 at MAIL\): cannot tell$"
+serve mailrefuse
+audit mailrefuse 0 30 "127.0.0.1:$PORT" $DOM
+has mailrefuse "^ 6 .*: refused at MAIL: 553 5.1.8 sender refused \(each of the 4 senders of the audit refused\)$"
+has mailrefuse "^17 .*: refused at MAIL: 553 5.1.8 sender refused \(each of the 4 senders of the audit refused\)$"
+has mailrefuse "^ 1 .*: refused at MAIL: 553 5.1.8 sender refused$"
+# LIVEAUDIT_MAIL_TRIES (9) refusals at MAIL in a session, then a new one: 8, 9 and 10 senders
+# (the test's own, 3 more and 4 to 6 sender domains) take 1, 1 and 2 sessions per trick test,
+# and the server's tenth-error 421 is never reached
+for n in 4 5 6; do
+    serve mailrefuse "$T/tries-$n.log"
+    args=()
+    for i in $(seq 1 $n); do args+=(--sender-domain "s$i.example"); done
+    audit "tries-$((n + 4))" 0 60 "127.0.0.1:$PORT" $DOM "${args[@]}"
+    has "tries-$((n + 4))" "^ 6 .*\(each of the $((n + 4)) senders of the audit refused\)$"
+    sessions=$(grep -c '^EHLO' "$T/tries-$n.log")
+    most=$(awk '/^EHLO/ { m = 0 } /^MAIL/ { if (++m > most) most = m } END { print most }' "$T/tries-$n.log")
+    want=$((22 + n + (n + 4 > 9 ? 18 : 0)))
+    if [ "$sessions" = "$want" ] && [ "$most" = $((n + 4 > 9 ? 9 : n + 4)) ]; then
+        ok "tries-$((n + 4)): $sessions sessions, at most $most MAIL in one"
+    else
+        nok "tries-$((n + 4)): $sessions sessions (want $want), at most $most MAIL in one" "$T/tries-$n.log"
+    fi
+done
+# with LIVEAUDIT_SENDERS_MAX sender domains: the test's own, 3 more and the 32
+args=()
+for i in $(seq 1 32); do args+=(--sender-domain "s$i.example"); done
+audit mailrefuse-32 0 60 "127.0.0.1:$PORT" $DOM "${args[@]}"
+has mailrefuse-32 "^ 6 .*\(each of the 36 senders of the audit refused\)$"
+has mailrefuse-32 "^0 of 54 tests relayed$"
+
+# R9: --data sends DATA only after a recipient in the --foreign domain (the sink); the others
+# are judged at RCPT
+serve relay "$T/relay-data.log"
+audit relay-data 1 30 "127.0.0.1:$PORT" $DOM --data
+has relay-data "^21 MAIL FROM:<antispam@foreign.test> RCPT TO:<relaytest@\[192.0.2.1\]> \(foreign address literal\): RELAYED: accepted at RCPT: 250 ok \(no DATA: the recipient is not in foreign.test\)$"
+has relay-data "^ 6 .*RELAYED: accepted at RCPT: 250 ok \(no DATA: the recipient is not in foreign.test\)$"
+has relay-data "^20 .*<relaytest@foreign.test.>.*RELAYED: accepted at end of data: 250 queued$"
+has relay-data "^14 .*<foreign.test!relaytest>.*RELAYED: accepted at end of data: 250 queued$"
+has relay-data "^13 .*<@example.com:relaytest@foreign.test>.*RELAYED: accepted at end of data: 250 queued$"
+n=$(grep -c "accepted at end of data" "$T/relay-data.out")
+bad=$(awk '/^RCPT/ { r = $0 } /^DATA/ { if (r !~ /^RCPT TO:<(@[^:]*:)?[A-Za-z]+@foreign\.test\.?>$/ && r != "RCPT TO:<foreign.test!relaytest>") print r }' "$T/relay-data.log")
+d=$(grep -c '^DATA' "$T/relay-data.log")
+if [ -z "$bad" ] && [ "$n" = 9 ] && [ "$d" = 9 ]; then
+    ok "relay-data: DATA 9 times, each after a recipient in foreign.test"
+else
+    nok "relay-data: DATA $d times, $n judged at end of data, want 9; DATA after: $bad" "$T/relay-data.log"
+fi
 exit $fail
