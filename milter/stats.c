@@ -9,6 +9,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <unistr.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -148,7 +150,9 @@ stats_series(int family, const char *labels)
 /* Appends key="value" (escaped as the text format wants) to buf. 0, or -1 when it is full.
  * The text format escapes only \\, \" and \n; any other control byte (ESC, BEL, CR from a
  * rules path) is written as the text \xNN - an escaped backslash and "xNN", as a log line
- * shows it - so that no raw control byte reaches the file, or a terminal that shows it. */
+ * shows it - so that no raw control byte reaches the file, or a terminal that shows it. A byte
+ * that is not part of valid UTF-8 (a Latin-1 directory name) is written the same way: the
+ * format is UTF-8, and promtool and node_exporter reject a file with one raw. */
 static int
 stats_label(char *buf, size_t len, size_t *used, const char *key, const char *value)
 {
@@ -166,8 +170,20 @@ stats_label(char *buf, size_t len, size_t *used, const char *key, const char *va
         char c = *value;
         int esc = c == '\\' || c == '"' || c == '\n';
         int ctl = !esc && ((unsigned char)c < 0x20 || c == 0x7f);
-        if (o + (esc ? 2 : ctl ? 5 : 1) + 2 > len) /* as written, the closing quote, the NUL */
+        int u8 = 1; /* bytes of one valid UTF-8 character starting here */
+        if ((unsigned char)c >= 0x80 &&
+            (u8 = u8_mblen((const uint8_t *)value, strnlen(value, 4))) < 1) {
+            ctl = 1;
+            u8 = 1;
+        }
+        if (o + (esc ? 2 : ctl ? 5 : (size_t)u8) + 2 > len) /* as written, the quote, the NUL */
             return -1;
+        if (u8 > 1) {
+            memcpy(buf + o, value, (size_t)u8);
+            o += (size_t)u8;
+            value += u8 - 1;
+            continue;
+        }
         if (ctl) {
             snprintf(buf + o, len - o, "\\\\x%02x", (unsigned char)c);
             o += 5;

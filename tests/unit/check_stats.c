@@ -8,6 +8,9 @@
 #include "stats.h"
 #include "testutil.h"
 
+#include <stdint.h>
+#include <unistr.h>
+
 static long long
 fake_now(void *ctx)
 {
@@ -152,6 +155,14 @@ static const struct {
     {"BEL and CR", "a\a\rb.rules", "rule=\"a\\\\x07\\\\x0db.rules:7\""},
     {"DEL", "a\x7f.rules", "rule=\"a\\\\x7f.rules:7\""},
     {"a newline stays the format's \\n", "a\nb.rules", "rule=\"a\\nb.rules:7\""},
+    /* the format is UTF-8: a byte that is not becomes the text \xNN too */
+    {"a Latin-1 byte", "r\xe9gles.rules", "rule=\"r\\\\xe9gles.rules:7\""},
+    {"a UTF-8 character cut short", "a\xe2\x80.rules", "rule=\"a\\\\xe2\\\\x80.rules:7\""},
+    {"an overlong encoding of /", "a\xc0\xaf.rules", "rule=\"a\\\\xc0\\\\xaf.rules:7\""},
+    {"a lone continuation byte at the end", "a.rules\x80", "rule=\"a.rules\\\\x80:7\""},
+    {"valid UTF-8 stays", "r\xc3\xa9gles.rules", "rule=\"r\xc3\xa9gles.rules:7\""},
+    {"a four-byte character stays", "a\xf0\x9f\x93\xa7.rules",
+     "rule=\"a\xf0\x9f\x93\xa7.rules:7\""},
 };
 
 START_TEST(test_stats_control_bytes)
@@ -168,6 +179,8 @@ START_TEST(test_stats_control_bytes)
         ck_assert_msg(*c == '\n' || ((unsigned char)*c >= 0x20 && *c != 0x7f),
                       "%s: a raw byte 0x%02x in the textfile", ctl_rows[_i].name,
                       (unsigned char)*c);
+    ck_assert_msg(u8_check((const uint8_t *)out, strlen(out)) == NULL,
+                  "%s: the textfile is not UTF-8:\n%s", ctl_rows[_i].name, out);
     free(out);
     session_free(s);
 }
@@ -246,6 +259,33 @@ static const struct {
      "a\\x1bb:1: 1\n"},
     {"a listener name with ESC", "relaywarden_connections_total{listener=\"i\x1bn\"} 3\n",
      "  i\\x1bn"},
+    {"a raw Latin-1 byte",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r\xe9g:1\"} 1\n",
+     "r\\xe9g:1: 1\n"},
+    {"as the daemon writes a Latin-1 byte",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r\\\\xe9g:1\"} 1\n",
+     "r\\xe9g:1: 1\n"},
+    {"U+202E RIGHT-TO-LEFT OVERRIDE",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xae" "b:1\"} 1\n",
+     "a\\xe2\\x80\\xaeb:1: 1\n"},
+    {"U+202A, the first embedding control",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xaa" "b:1\"} 1\n",
+     "a\\xe2\\x80\\xaab:1: 1\n"},
+    {"U+2066 LEFT-TO-RIGHT ISOLATE",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xa6" "b:1\"} 1\n",
+     "a\\xe2\\x81\\xa6b:1: 1\n"},
+    {"U+2069 POP DIRECTIONAL ISOLATE",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xa9" "b:1\"} 1\n",
+     "a\\xe2\\x81\\xa9b:1: 1\n"},
+    {"U+2029 is no bidi control and stays",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xa9" "b:1\"} 1\n",
+     "a\xe2\x80\xa9" "b:1: 1\n"},
+    {"U+206A is past the isolates and stays",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xaa" "b:1\"} 1\n",
+     "a\xe2\x81\xaa" "b:1: 1\n"},
+    {"valid UTF-8 stays",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r\xc3\xa9g:1\"} 1\n",
+     "r\xc3\xa9g:1: 1\n"},
 };
 
 START_TEST(test_stats_show_control_bytes)
@@ -261,6 +301,8 @@ START_TEST(test_stats_show_control_bytes)
         ck_assert_msg(*c == '\n' || ((unsigned char)*c >= 0x20 && *c != 0x7f),
                       "%s: a raw byte 0x%02x in the output", show_ctl_rows[_i].name,
                       (unsigned char)*c);
+    ck_assert_msg(u8_check((const uint8_t *)out, strlen(out)) == NULL,
+                  "%s: the output is not UTF-8:\n%s", show_ctl_rows[_i].name, out);
     free(out);
 }
 END_TEST
