@@ -1081,3 +1081,9 @@ audit_sender_domains(const struct ruleset *rs, char (*out)[AUDIT_DOMAIN_LEN], si
     audit_free(&a);
     return n;
 }
+
+int
+audit_domain_decides_relay(const struct ruleset *rs, const char *domain)
+{
+    return audit_to_listed(rs, domain);
+}

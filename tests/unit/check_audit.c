@@ -350,6 +350,42 @@ START_TEST(test_audit_sender_domains)
 }
 END_TEST
 
+/* audit_domain_decides_relay: inside a list tested with to (named or inline, negated or not),
+ * not inside a sender list or a list no rule tests recipients against. */
+static const struct {
+    const char *name;
+    const char *domain;
+    int want;
+} relay_rows[] = {
+    {"our domain", "example.com", 1},
+    {"under a wildcard of ours", "a.example.net", 1},
+    {"the wildcard's parent itself", "example.net", 0},
+    {"an inline list tested with to", "partner.example", 1},
+    {"a sender list only", "sender.example", 0},
+    {"a list no rule tests", "unused.example", 0},
+    {"foreign", "example.org", 0},
+};
+
+START_TEST(test_audit_domain_decides_relay)
+{
+    struct ruleset *rs = testutil_load(
+        "domains ours { example.com, *.example.net }\n"
+        "domains senders { sender.example }\n"
+        "domains unused { unused.example }\n"
+        "listener in daemon \"in\"\n"
+        "policy in {\n"
+        "    mail reject !auth from <senders>\n"
+        "    rcpt accept to { partner.example }\n"
+        "    rcpt reject to !<ours>\n"
+        "}\n");
+    int got = audit_domain_decides_relay(rs, relay_rows[_i].domain);
+
+    ck_assert_msg(got == relay_rows[_i].want, "%s (%s): got %d, want %d", relay_rows[_i].name,
+                  relay_rows[_i].domain, got, relay_rows[_i].want);
+    rules_unref(rs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -361,6 +397,8 @@ main(void)
     tcase_add_test(tc, test_audit_sample_clean);
     tcase_add_loop_test(tc, test_audit_report_limit, 0, 3);
     tcase_add_test(tc, test_audit_short_buffer);
+    tcase_add_loop_test(tc, test_audit_domain_decides_relay, 0,
+                        (int)(sizeof(relay_rows) / sizeof(relay_rows[0])));
     tcase_add_loop_test(tc, test_audit_sender_domains, 0,
                         (int)(sizeof(sender_rows) / sizeof(sender_rows[0])));
     suite_add_tcase(s, tc);
