@@ -296,6 +296,11 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
     e.auth = cb_macro(ctx, "{auth_authen}");
     e.tls = cb_macro(ctx, "{tls_version}");
     e.qid = cb_macro(ctx, "i");
+    /* hygiene: the ESMTP parameters of MAIL FROM follow the address in argv */
+    e.smtputf8 = 0;
+    for (int i = 1; argv[0] != NULL && argv[i] != NULL; i++)
+        if (strcasecmp(argv[i], "SMTPUTF8") == 0)
+            e.smtputf8 = 1;
     return cb_apply(ctx, c, session_mail(c->s, &e), EV_MAIL);
 }
 

@@ -38,7 +38,18 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
     return 0;
 }
 
-static struct env env_real = {.now_ms = env_now_ms, .iprev = env_iprev};
+/* hygiene: the time of day for the Date and Message-ID that fix adds */
+static long long
+env_wall_us(void *ctx)
+{
+    struct timespec ts;
+
+    (void)ctx;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct env env_real = {.now_ms = env_now_ms, .iprev = env_iprev, .wall_us = env_wall_us};
 
 int
 env_milter_init(void)

@@ -6,6 +6,7 @@
  *   relaywarden -c RULES -t --listener NAME [--client ADDR[/NAME]] [--rdns VERDICT]
  *               [--helo NAME] [--login LOGIN] [--tls | --smtps] [--queue-id ID]
  *               [--myhostname NAME] --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]
+ *               [--smtputf8] [--now SECONDS]    (hygiene: MAIL FROM ... SMTPUTF8; the clock)
  *
  * It prints, event by event, every rule that fired as written, the decision lines the daemon
  * would log (the same bytes), the answer, and at the end of the message the header edits and
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Recipients one trial takes: as many as Postfix accepts by default. */
 #define TRIAL_RCPTS_MAX 1000
@@ -42,6 +44,8 @@ struct trial {
     const char *to[TRIAL_RCPTS_MAX];
     int nto;
     const char *country, *asn; /* geoip: --country, --asn stand in for the databases */
+    int smtputf8; /* hygiene: MAIL FROM said SMTPUTF8 */
+    long long now; /* hygiene: --now, the wall clock in seconds for fix; -1: the real one */
 };
 
 static void
@@ -53,6 +57,7 @@ trial_usage(FILE *f)
                "[--queue-id ID] [--myhostname NAME]\n"
                "                   [--limit-used NAME=N ...]\n"
                "                   --from ADDR --to ADDR [--to ADDR ...] [MESSAGE-FILE | -]\n"
+               "                   [--smtputf8] [--now SECONDS]\n"
                "exit status: 0 accept, 10 reject, 11 tempfail, 12 discard, 13 quarantine,\n"
                "             14 redirect, 2 bad arguments or rules\n");
     /* geoip */
@@ -291,10 +296,23 @@ trial_message(struct session *s, const struct trial *t, char *msg, size_t len,
     return v;
 }
 
+/* hygiene: the clock of the Date and Message-ID that fix adds: --now, so that a golden file
+ * stays the same, else the real one. */
+static long long
+trial_wall_us(void *ctx)
+{
+    struct timespec ts;
+
+    if (trial_now->now >= 0)
+        return trial_now->now * 1000000;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int
 trial_run(struct ruleset *rs, struct trial *t)
 {
-    struct env env = {.iprev = trial_iprev, .geoip = trial_geoip};
+    struct env env = {.iprev = trial_iprev, .geoip = trial_geoip, .wall_us = trial_wall_us};
     const struct listener *l = NULL;
     struct ev_connect ce = {0};
     struct ev_mail me = {0};
@@ -357,6 +375,7 @@ trial_run(struct ruleset *rs, struct trial *t)
     me.auth = t->login;
     me.tls = t->tls ? "TLSv1.3" : NULL;
     me.qid = NULL;
+    me.smtputf8 = t->smtputf8; /* hygiene */
     v = session_mail(s, &me);
     snprintf(label, sizeof(label), "mail %.500s", t->from);
     trial_show(label, v);
@@ -420,6 +439,9 @@ trial_main(const char *rules, int argc, char **argv)
         {"country", required_argument, NULL, 'Y'},  {"asn", required_argument, NULL, 'A'},
         {"myhostname", required_argument, NULL, 'M'},
         {"limit-used", required_argument, NULL, 'l'}, /* limits (rate limits) */
+        {"myhostname", required_argument, NULL, 'M'},
+        /* hygiene */
+        {"smtputf8", no_argument, NULL, '8'}, {"now", required_argument, NULL, 'N'},
         {NULL, 0, NULL, 0},
     };
     static struct trial t;
@@ -431,6 +453,7 @@ trial_main(const char *rules, int argc, char **argv)
     t.rdns = -1;
     t.helo = "trial.invalid";
     t.myhostname = "localhost";
+    t.now = -1; /* hygiene */
     optind = 1;
     while ((ch = getopt_long(argc, argv, "c:t", opts, NULL)) != -1) {
         switch (ch) {
@@ -482,6 +505,18 @@ trial_main(const char *rules, int argc, char **argv)
         case 'Q':
             t.qid = optarg;
             break;
+        case '8': /* hygiene */
+            t.smtputf8 = 1;
+            break;
+        case 'N': { /* hygiene */
+            char *end;
+            t.now = strtoll(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || t.now < 0) {
+                fprintf(stderr, "relaywarden: --now takes seconds since 1970\n");
+                return 2;
+            }
+            break;
+        }
         case 'F':
             t.from = optarg;
             break;

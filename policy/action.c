@@ -25,6 +25,9 @@ static const struct action_def action_table[] = {
      "add the address as a recipient of the message (accumulates)"},
     {"tag", ACT_TAG, 0, STAGE_MAIL, 0, AARG_TAG, ATEXT_REASON,
      "prefix the Subject (tag subject \"[X]\") or add a header (tag header \"Name: value\")"},
+    /* hygiene */
+    {"fix", ACT_FIX, 0, STAGE_HEADER, 0, AARG_NONE, ATEXT_REASON,
+     "add the Date and Message-ID the message lacks (accumulates)"},
 };
 #define ACTION_TABLE_LEN (sizeof(action_table) / sizeof(action_table[0]))
 

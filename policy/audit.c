@@ -85,6 +85,9 @@ struct audit {
     /* geoip: the clients every probe is tried as (none: the rules name no database) */
     struct geoip_result geos[GEOIP_AUDIT_SAMPLES];
     size_t ngeos;
+    /* hygiene: a message without defects and one with every defect: whoever probes picks
+     * either, so a refusal counts only when it refuses both */
+    struct hygiene hyg_clean, hyg_all;
 };
 
 /* A probe session: what the client is and says. */
@@ -98,6 +101,7 @@ struct audit_probe {
     const struct addr *rcpt;
     const struct author *author;
     const struct geoip_result *geo; /* geoip: NULL unknown */
+    const struct hygiene *hygiene; /* hygiene: the message's defects (header stage on) */
 };
 
 /* How a walk through the stages ended. */
@@ -581,6 +585,12 @@ audit_collect(struct audit *a)
     a->rd[RDNS_FAILED].source = "mta";
     a->rd[RDNS_TEMPERROR].verdict = RDNS_TEMPERROR;
     a->rd[RDNS_TEMPERROR].source = "mta";
+    /* hygiene: the two messages a prober can send */
+    hygiene_init(&a->hyg_clean, 0);
+    hygiene_end(&a->hyg_clean);
+    hygiene_init(&a->hyg_all, 0);
+    hygiene_end(&a->hyg_all);
+    a->hyg_all.defects = HYG_ALL;
 
     if ((a->ours = calloc(rs->nall_lists + 1, sizeof(*a->ours))) == NULL ||
         (a->routed = calloc(rs->nall_lists + 1, sizeof(*a->routed))) == NULL ||
@@ -661,6 +671,7 @@ audit_walk(const struct audit *a, const struct policy *pol, const struct audit_p
         f.from = st >= STAGE_MAIL ? p->from : NULL;
         f.rcpt = st == STAGE_RCPT ? p->rcpt : NULL;
         f.author = st >= STAGE_HEADER ? p->author : NULL;
+        f.hygiene = st >= STAGE_HEADER ? p->hygiene : NULL; /* hygiene */
         pos = 0;
         while ((rc = eval_next(pol, (enum stage)st, &f, &pos, &r, &why)) != 0) {
             if (r->log_only && !enforce_log_only)
@@ -729,6 +740,9 @@ audit_describe(const struct audit_probe *p, char *buf, size_t len)
         if (n + 1 < len)
             snprintf(buf + n, len - n, ", %s", geoip_format(p->geo, g, sizeof(g)));
     }
+    /* hygiene: say so when only the defective message gets through */
+    if (p->hygiene != NULL && p->hygiene->defects != 0 && strlen(buf) + 1 < len)
+        snprintf(buf + strlen(buf), len - strlen(buf), ", a message with every hygiene defect");
 }
 
 /* Calls try(a, pol, p, ctx) for every probe of the given client and login over TLS, rDNS,
@@ -741,7 +755,7 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
              const char *login, int ours_rcpts, audit_try_fn try, void *ctx)
 {
     struct audit_probe p;
-    size_t ti, ri, fi, ci;
+    size_t ti, ri, fi, ci, hi;
     size_t gi; /* geoip */
 
     memset(&p, 0, sizeof(p));
@@ -762,8 +776,12 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
                                                  : &a->senders[fi - 2 - a->nours];
                     p.rcpt = ours_rcpts ? &a->ours[ci] : ci == 0 ? &a->foreign : &a->routed[ci - 1];
                     p.geo = a->ngeos > 0 ? &a->geos[gi] : NULL; /* geoip */
-                    if (try(a, l, &p, ctx))
-                        return 1;
+                    /* hygiene: a clean message and one with every defect */
+                    for (hi = 0; hi < 2; hi++) {
+                        p.hygiene = hi ? &a->hyg_all : &a->hyg_clean;
+                        if (try(a, l, &p, ctx))
+                            return 1;
+                    }
                 }
     return 0;
 }

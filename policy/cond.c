@@ -384,6 +384,16 @@ cond_part_bidi(const struct cond *c, const struct part_facts *pf, char *what, si
     return 0;
 }
 
+/* hygiene: does the message have one of the defects the row names (its second word)? Not
+ * gathered (no hygiene state): nothing found. */
+static int
+cond_hygiene(const struct cond *c, const struct facts *f)
+{
+    const struct hygiene_def *d = hygiene_lookup(c->def->name + strlen("hygiene "));
+
+    return f->hygiene != NULL && d != NULL && (f->hygiene->defects & d->defect) != 0;
+}
+
 /* In the order the hints and the man page list them. */
 static const struct cond_def cond_table[] = {
     {"to", CARG_LIST, LIST_DOMAINS, STAGE_RCPT, STAGE_RCPT, 0, cond_to, NULL,
@@ -462,6 +472,30 @@ static const struct cond_def cond_table[] = {
      "the login is in the logins-from list and the client's country is one listed for it "
      "(a login not listed: neither holds nor fails)",
      NULL},
+    /* hygiene: one row per defect of hygiene.c's table, in its order */
+    {"hygiene missing-date", CARG_NONE, LIST_NAMES, STAGE_HEADER, STAGE_CONTENT, CNEED_HYGIENE,
+     cond_hygiene, NULL, "the message has no Date: header", NULL},
+    {"hygiene missing-message-id", CARG_NONE, LIST_NAMES, STAGE_HEADER, STAGE_CONTENT,
+     CNEED_HYGIENE, cond_hygiene, NULL, "the message has no Message-ID: header", NULL},
+    {"hygiene bad-from", CARG_NONE, LIST_NAMES, STAGE_HEADER, STAGE_CONTENT, CNEED_HYGIENE,
+     cond_hygiene, NULL, "From: is missing, names no mailbox, or cannot be parsed", NULL},
+    {"hygiene 8bit-header", CARG_NONE, LIST_NAMES, STAGE_HEADER, STAGE_CONTENT, CNEED_HYGIENE,
+     cond_hygiene, NULL,
+     "a header field holds a byte over 127 and MAIL FROM did not say SMTPUTF8", NULL},
+    {"hygiene long-line", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_HYGIENE,
+     cond_hygiene, NULL, "a header or body line is longer than 998 octets", NULL},
+    {"hygiene bare-cr-lf", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_HYGIENE,
+     cond_hygiene, NULL,
+     "a CR not followed by LF, or a LF that is no line end, in a header value or the body",
+     NULL},
+    {"hygiene duplicate-header", CARG_NONE, LIST_NAMES, STAGE_HEADER, STAGE_CONTENT,
+     CNEED_HYGIENE, cond_hygiene, NULL,
+     "Date, From, Sender, Subject, Message-ID, To, Cc, Reply-To, In-Reply-To or References "
+     "occurs twice", NULL},
+    {"hygiene fixable", CARG_NONE, LIST_NAMES, STAGE_HEADER, STAGE_CONTENT, CNEED_HYGIENE,
+     cond_hygiene, NULL, "the message lacks Date: or Message-ID: (what fix adds)", NULL},
+    {"hygiene any", CARG_NONE, LIST_NAMES, STAGE_CONTENT, STAGE_CONTENT, CNEED_HYGIENE,
+     cond_hygiene, NULL, "the message has any of the hygiene defects", NULL},
 };
 #define COND_TABLE_LEN (sizeof(cond_table) / sizeof(cond_table[0]))
 
@@ -524,6 +558,10 @@ cond_settled(const struct cond *c, const struct facts *f)
 {
     int r;
 
+    /* hygiene: a defect found stays found; one of the body's may still come until its end */
+    if ((c->def->needs & CNEED_HYGIENE) && c->def->first == STAGE_CONTENT && f->hygiene != NULL &&
+        !f->hygiene->ended)
+        return !c->negate && c->def->eval(c, f) == 1;
     if (!(c->def->needs & CNEED_BODY) || f->content == NULL || f->content->done ||
         f->content->error[0])
         return 1;

@@ -18,6 +18,7 @@
 #include "content.h"
 #include "geoip.h" /* geoip */
 #include "hdraddr.h"
+#include "hygiene.h"
 #include "limit.h"
 #include "list.h"
 #include "rdns.h"
@@ -42,6 +43,8 @@ struct facts {
      * lookup failed (geo NULL) */
     const struct geoip_result *geo;
     const char *geo_error;
+    /* hygiene: the message's defects (header stage on), NULL when the policy asks none */
+    const struct hygiene *hygiene;
 };
 
 #define COND_NA 2
@@ -61,6 +64,7 @@ enum cond_needs {
     /* geoip: a country or an ASN database must be named in the rules */
     CNEED_COUNTRY = 1 << 2,
     CNEED_ASN = 1 << 3,
+    CNEED_HYGIENE = 1 << 5, /* hygiene: the defects of the message (hygiene.h) */
 };
 
 struct cond_def {

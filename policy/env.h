@@ -41,6 +41,9 @@ struct env {
      * connection, only when the rules name a database. */
     int (*geoip)(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
                  struct geoip_result *r, char *why, size_t whylen);
+    /* hygiene: wall_us - the time of day in microseconds since the epoch, for the Date and
+     * Message-ID that fix adds. NULL: fix cannot add them (an internal error). */
+    long long (*wall_us)(void *ctx);
 };
 
 #endif

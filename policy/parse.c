@@ -835,6 +835,9 @@ parse_resolve(struct parser *p)
             p->rs->stages |= l->policy->stages;
             p->rs->actions |= l->policy->actions;
             p->rs->uses_body |= l->policy->uses_body;
+            /* hygiene */
+            p->rs->uses_hygiene |= l->policy->uses_hygiene;
+            p->rs->hygiene_body |= l->policy->hygiene_body;
         }
         p->rs->stamps |= l->stamp != STAMP_NONE;
         if (l->stamp != STAMP_NONE &&

@@ -417,6 +417,16 @@ static const struct cond_def *
 parse_cond_name(struct parser *p, char *name, size_t len)
 {
     util_strlcpy(name, p->tok.type == T_WORD ? p->tok.text : "", len);
+    /* hygiene: the family "hygiene DEFECT" */
+    if (p->tok.type == T_WORD && strcmp(p->tok.text, "hygiene") == 0) {
+        parse_next(p);
+        if (p->tok.type != T_WORD) {
+            p->pushed_back = 1;
+            return NULL;
+        }
+        snprintf(name + strlen(name), len - strlen(name), " %s", p->tok.text);
+        return cond_lookup(name);
+    }
     if (p->tok.type == T_WORD &&
         (strcmp(p->tok.text, "attachment") == 0 || strcmp(p->tok.text, "mime") == 0)) {
         parse_next(p);
@@ -600,6 +610,23 @@ parse_rule(struct parser *p)
             if (parse_reply(p, r, lt, line) == -1)
                 goto fail_eol;
         }
+    /* hygiene: the defects the rule tests; a reject or tempfail without a text of its own
+     * tells the application owner what to repair (the defect found, at the time) */
+    for (size_t j = 0; j < r->nconds; j++)
+        if ((r->conds[j].def->needs & CNEED_HYGIENE) && !r->conds[j].negate)
+            r->hygiene_mask |= hygiene_lookup(r->conds[j].def->name + strlen("hygiene "))->defect;
+    if (r->reply.text == NULL && ad->text == ATEXT_REPLY && r->hygiene_mask != 0) {
+        char text[200];
+        struct hygiene all;
+        hygiene_init(&all, 0);
+        all.defects = HYG_ALL;
+        snprintf(text, sizeof(text), "%d.6.0 %s", ad->reply_class,
+                 r->hygiene_mask & (r->hygiene_mask - 1) ? hygiene_at(hygiene_count() - 1)->reply
+                                                         : hygiene_reply(&all, r->hygiene_mask));
+        r->hygiene_reply = 1;
+        if (parse_reply(p, r, text, line) == -1)
+            goto fail_eol;
+    }
     if (r->reply.text == NULL && ad->text == ATEXT_REPLY && parse_reply(p, r, "", line) == -1)
         goto fail_eol;
     if ((r->text = parse_rule_text(p, start, p->tok.start)) == NULL) {
@@ -679,6 +706,13 @@ parse_policy(struct parser *p)
             pol->uses_rdns |= (r->conds[j].def->needs & CNEED_RDNS) != 0;
             pol->uses_body |= (r->conds[j].def->needs & CNEED_BODY) != 0;
         }
+        /* hygiene: the defects are gathered for rules that test them or fix */
+        for (size_t j = 0; j < r->nconds; j++)
+            if (r->conds[j].def->needs & CNEED_HYGIENE) {
+                pol->uses_hygiene = 1;
+                pol->hygiene_body |= r->conds[j].def->first == STAGE_CONTENT;
+            }
+        pol->uses_hygiene |= r->action == ACT_FIX;
     }
     parse_expect_eol(p);
 }

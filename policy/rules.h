@@ -28,6 +28,7 @@ enum action {
     ACT_REDIRECT, /* every recipient replaced by the rule's address */
     ACT_COPY,     /* the rule's address added as a recipient */
     ACT_TAG,      /* a Subject prefix or a header added */
+    ACT_FIX,      /* hygiene: a missing Date and Message-ID added (accumulates) */
 };
 
 enum tag_kind { TAG_SUBJECT, TAG_HEADER };
@@ -68,6 +69,10 @@ struct rule {
     const char *file;
     int line;
     char *name; /* "rule NAME: ..." - the admin's name for it, for the counters; or NULL */
+    /* hygiene: the defects its hygiene conditions test (HYG_*, hygiene.h), and whether its
+     * reply is the default one, which then names the defect found */
+    unsigned hygiene_mask;
+    int hygiene_reply;
 };
 
 struct policy {
@@ -80,6 +85,8 @@ struct policy {
     int uses_rdns;    /* some rule tests the rdns verdict */
     int uses_body;    /* some rule reads the body (keywords, attachments, MIME, size) */
     unsigned actions; /* bit per enum action some rule uses */
+    int uses_hygiene;  /* hygiene: some rule tests a defect or fixes */
+    int hygiene_body;  /* hygiene: ... a defect that needs the body's lines */
 };
 
 enum stamp { STAMP_NONE, STAMP_ALL, STAMP_UNAUTHENTICATED };
@@ -152,6 +159,8 @@ struct ruleset {
     size_t nlimits;
     struct limit_conf limit_conf;
     struct geoip_rules geoip; /* geoip: the databases named, opened by the daemon or the trial */
+    int uses_hygiene; /* hygiene: some listener's policy tests defects or fixes */
+    int hygiene_body; /* hygiene: ... and needs the body's lines */
 };
 
 /* Errors past this are counted but not listed: one broken include should not flood a terminal. */

@@ -38,6 +38,7 @@ session_free(struct session *s)
     verdict_reset(s);
     rules_unref(s->rs);
     free(s->authserv_j);
+    free(s->hyg_host);
     free(s);
 }
 
@@ -91,6 +92,8 @@ sess_facts(const struct session *s, struct facts *f, const struct addr *rcpt)
     }
     f->rcpt = rcpt;
     f->limits = s->env != NULL ? s->env->limits : NULL; /* limits (rate limits) */
+    if (s->msg.active) /* hygiene */
+        f->hygiene = s->msg.hyg;
 }
 
 /* For the log: what was wrong with the author headers, if anything, and which address
@@ -183,6 +186,19 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
         else
             util_strlcpy(reason, r->reply.text ? r->reply.text : "", sizeof(reason));
         sess_author_detail(s, r, reason, sizeof(reason));
+        /* hygiene: a default reply names the defect found; the log names every one */
+        if (s->msg.hyg != NULL && (r->hygiene_mask != 0 || r->action == ACT_FIX)) {
+            char defects[400];
+            size_t n;
+            if (r->hygiene_reply)
+                snprintf(reason, sizeof(reason), "%s %s", r->reply.xcode,
+                         hygiene_reply(s->msg.hyg, r->hygiene_mask));
+            hygiene_describe(s->msg.hyg, r->hygiene_mask | (r->action == ACT_FIX ? HYG_FIXABLE : 0),
+                             defects, sizeof(defects));
+            n = strlen(reason);
+            if (defects[0] != '\0' && n < sizeof(reason))
+                snprintf(reason + n, sizeof(reason) - n, "%s(defects: %s)", n ? " " : "", defects);
+        }
         for (size_t i = 0; i < r->nconds; i++)
             if (r->conds[i].def->needs & CNEED_BODY)
                 cond_hit_detail(&r->conds[i], &f, reason, sizeof(reason));
@@ -202,6 +218,8 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
         case ACT_TEMPFAIL:
             verdict_reply(s, r->action == ACT_REJECT ? REPLY_REJECT : REPLY_TEMPFAIL,
                           r->reply.code, r->reply.xcode, r->reply.text);
+            if (r->hygiene_reply && s->msg.hyg != NULL) /* hygiene: static text */
+                s->v.text = hygiene_reply(s->msg.hyg, r->hygiene_mask);
             s->v.rule = r;
             return;
         case ACT_DISCARD:
@@ -229,6 +247,10 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
                 sess_error(s, ev, st, r, to, "too many tag rules for one message");
                 return;
             }
+            continue;
+        case ACT_FIX: /* hygiene: what is missing is added at the end of the message */
+            if (s->msg.hyg != NULL)
+                hygiene_fix(s->msg.hyg);
             continue;
         }
     }
@@ -326,6 +348,13 @@ session_connect(struct session *s, const struct ev_connect *e)
         s->authserv = "localhost";
     else if ((s->authserv = s->authserv_j = strdup(e->myhostname)) == NULL)
         s->v_oom = 1;
+    /* hygiene: the host name of the Message-ID fix adds, copied whole */
+    free(s->hyg_host);
+    s->hyg_host = NULL;
+    if (s->listener->policy->uses_hygiene &&
+        (s->hyg_host = strdup(e->myhostname && e->myhostname[0] ? e->myhostname : "localhost")) ==
+            NULL)
+        s->v_oom = 1;
     sess_rdns(s, e);
     sess_geoip_connect(s); /* geoip */
     sess_run(s, EV_CONNECT, STAGE_CONNECT, NULL);
@@ -372,6 +401,14 @@ session_mail(struct session *s, const struct ev_mail *e)
         (s->msg.content = content_new(s->rs, s->listener->policy, s->trace_content)) == NULL)
         util_strlcpy(s->msg.pending, "out of memory starting content screening",
                      sizeof(s->msg.pending));
+    /* hygiene: the defects are gathered from here to the end of the message */
+    if (s->listener != NULL && s->listener->policy != NULL && s->listener->policy->uses_hygiene) {
+        if ((s->msg.hyg = malloc(sizeof(*s->msg.hyg))) == NULL)
+            util_strlcpy(s->msg.pending, "out of memory starting hygiene checks",
+                         sizeof(s->msg.pending));
+        else
+            hygiene_init(s->msg.hyg, e->smtputf8);
+    }
     /* STARTTLS comes before MAIL, so what HELO saw may have changed. */
     s->msg.tls = (e->tls != NULL && e->tls[0] != '\0') || s->tls;
     sess_qid(s, e->qid);
@@ -443,6 +480,8 @@ session_header(struct session *s, const char *name, const char *value)
         return verdict_done(s);
     hdraddr_add(&s->msg.author, name, value);
     sess_header_note(s, name, value);
+    if (s->msg.hyg != NULL) /* hygiene */
+        hygiene_header(s->msg.hyg, name, value);
     if (s->msg.content != NULL)
         content_header(s->msg.content, name, value); /* a failure is a fact: content_facts */
     return verdict_done(s);
@@ -464,6 +503,8 @@ session_eoh(struct session *s, const char *qid)
     s->msg.eoh = 1;
     if (s->msg.content != NULL)
         content_eoh(s->msg.content);
+    if (s->msg.hyg != NULL) /* hygiene: what is missing is known now */
+        hygiene_eoh(s->msg.hyg, &s->msg.author);
     sess_run(s, EV_EOH, STAGE_HEADER, NULL);
     if (s->v.reply != REPLY_CONTINUE) /* the message ends here: say so once, as at its end */
         sess_summary(s,
@@ -516,6 +557,13 @@ session_body(struct session *s, const void *chunk, size_t len)
     verdict_reset(s);
     if (s->dead || !s->msg.active || s->msg.skipped)
         return verdict_done(s);
+    /* hygiene: the body's lines are measured to its end (cond_settled keeps the content
+     * screening from skipping the rest while a hygiene rule still waits on it) */
+    if (s->msg.hyg != NULL && s->listener->policy->hygiene_body) {
+        hygiene_body(s->msg.hyg, chunk, len);
+        if (s->msg.content == NULL)
+            return verdict_done(s);
+    }
     if (s->msg.content == NULL) {
         s->v.skip = 1; /* this listener's policy reads no body */
         return verdict_done(s);
@@ -576,6 +624,13 @@ session_negotiate(const struct ruleset *rs, struct negotiation *n)
         n->edits |= NEG_QUARANTINE;
     if (rs->geoip.stamps) /* geoip: the stamp in, a client's copy out */
         n->edits |= NEG_ADDHDRS | NEG_CHGHDRS;
+    /* hygiene: headers to count, the body's lines (not answered), Date/Message-ID to add */
+    if (rs->uses_hygiene)
+        n->events |= 1u << EV_HEADER | 1u << EV_EOH;
+    if (rs->hygiene_body)
+        n->events |= 1u << EV_BODY;
+    if (act & (1u << ACT_FIX))
+        n->edits |= NEG_ADDHDRS;
     n->macros[EV_CONNECT] = "{daemon_name} {client_addr} {client_name} {client_ptr} "
                             "{client_resolve} j _";
     n->macros[EV_HELO] = "{tls_version} {cipher}";

@@ -59,6 +59,7 @@ struct ev_mail {
     const char *auth; /* {auth_authen}: the SASL login, NULL or "" when none */
     const char *tls;  /* {tls_version}: NULL or "" when the session is in the clear */
     const char *qid;  /* the queue id if the MTA has one yet */
+    int smtputf8;     /* hygiene: MAIL FROM carried the SMTPUTF8 parameter (RFC 6531) */
 };
 
 enum verdict_reply {

@@ -40,6 +40,7 @@ sess_msg_end(struct session *s)
     free(m->tags);
     free(m->subject);
     content_free(m->content);
+    free(m->hyg); /* hygiene */
     buf_free(&m->accepted_log);
     buf_free(&m->refused_log);
     memset(m, 0, sizeof(*m));
@@ -290,6 +291,37 @@ sess_content_end(struct session *s)
         verdict_push(s, &s->v.findings, &s->v.nfindings, strdup(fb->s + o));
 }
 
+/* hygiene: the Date and Message-ID that fix found missing, appended as the last headers
+ * (where a mail submission agent would have put them is of no matter to readers). 0, or -1
+ * after an internal error was decided. */
+static int
+sess_hygiene_fix(struct session *s)
+{
+    char val[320];
+    long long us;
+
+    if (s->env == NULL || s->env->wall_us == NULL) {
+        sess_error(s, EV_EOM, STAGE_CONTENT, NULL, NULL, "fix: no clock for Date and Message-ID");
+        return s->v.reply != REPLY_CONTINUE ? -1 : 0;
+    }
+    us = s->env->wall_us(s->env->ctx);
+    if (s->msg.hyg->fixed & HYG_MISSING_DATE) {
+        if (hygiene_date(us / 1000000, val, sizeof(val)) == -1)
+            goto fail;
+        verdict_edit(s, EDIT_ADD, 0, "Date", val);
+    }
+    if (s->msg.hyg->fixed & HYG_MISSING_MSGID) {
+        if (hygiene_msgid(us, s->qid, s->hyg_host, val, sizeof(val)) == -1)
+            goto fail;
+        verdict_edit(s, EDIT_ADD, 0, "Message-ID", val);
+    }
+    return 0;
+fail: /* a clock before the epoch, a host name longer than a header line should be */
+    verdict_drop_edits(s);
+    sess_error(s, EV_EOM, STAGE_CONTENT, NULL, NULL, "fix: cannot write Date or Message-ID");
+    return s->v.reply != REPLY_CONTINUE ? -1 : 0;
+}
+
 const struct verdict *
 session_eom(struct session *s, const char *qid)
 {
@@ -312,6 +344,8 @@ session_eom(struct session *s, const char *qid)
     }
     if (s->msg.content != NULL)
         sess_content_end(s);
+    if (s->msg.hyg != NULL) /* hygiene: the body's last line */
+        hygiene_end(s->msg.hyg);
     sess_run(s, EV_EOM, STAGE_CONTENT, NULL);
     if (s->v.reply != REPLY_CONTINUE) {
         action = s->v.reply == REPLY_DISCARD ? "discard"
@@ -330,6 +364,10 @@ session_eom(struct session *s, const char *qid)
         goto end;
     }
     sess_geoip_stamp(s); /* geoip: cannot fail, the value always fits */
+    if (s->msg.hyg != NULL && s->msg.hyg->fixed && sess_hygiene_fix(s) == -1) {
+        action = "tempfail"; /* hygiene: no clock; decided by on-error, logged */
+        goto end;
+    }
     for (i = 0; i < s->msg.ncopies; i++)
         sess_rcpt_add(s, s->msg.copies[i]->arg);
     if (s->msg.redirect != NULL) {

@@ -53,6 +53,7 @@ struct session_msg {
     char pending[200]; /* an internal error on an event that could not answer */
     struct content *content; /* content screening, when the policy reads the body */
     int skipped;             /* the rest of the body was not needed (SMFIS_SKIP) */
+    struct hygiene *hyg; /* hygiene: the defects, when the policy asks (malloc'd) */
 };
 
 struct session {
@@ -84,6 +85,7 @@ struct session {
     struct geoip_result geo;
     int have_geo;
     char geo_error[128];
+    char *hyg_host; /* hygiene: the MTA's host name for a Message-ID that fix adds */
 };
 
 /* verdict.c */

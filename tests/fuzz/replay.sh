@@ -7,7 +7,7 @@ set -eu
 : "${top_builddir:=$top_srcdir}"
 cd "$top_builddir"
 status=0
-for t in addr hdraddr textnorm authres rules decode mime attach textconv kw content smtpreply zipdir limit; do
+for t in addr hdraddr textnorm authres rules decode mime attach textconv kw content smtpreply zipdir limit hygiene; do
     [ -x "tests/fuzz/replay_$t" ] || continue
     printf 'replay_%s: ' "$t"
     "tests/fuzz/replay_$t" "$top_srcdir/tests/fuzz/corpus/$t" || status=1

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 secs=${1:-30}
 shift || true
-targets=${*:-"addr hdraddr textnorm authres rules decode mime attach textconv kw content smtpreply zipdir limit geoip audit"}
+targets=${*:-"addr hdraddr textnorm authres rules decode mime attach textconv kw content smtpreply zipdir limit geoip hygiene audit"}
 out=${FUZZ_OUT:-$top/build-fuzz}
 mkdir -p "$out"
 if ! command -v clang >/dev/null; then

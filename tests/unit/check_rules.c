@@ -174,13 +174,18 @@ static const struct {
      "%F:3: a rule starts with its stage (connect, helo, mail, rcpt, header, content), got "
      "'data'\n"},
     {"unknown action", "listener l default\npolicy l {\n    rcpt bounce\n}\n",
-     "%F:3: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, tag), got 'bounce'\n"},
+     "%F:3: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, tag"
+     ", fix" /* hygiene */
+     "), got 'bounce'\n"},
     {"unknown condition", "listener l default\npolicy l {\n    rcpt reject sender x\n}\n",
      "%F:3: unknown condition 'sender' (to, from, from-claims, auth, login, tls, client, "
      "routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment name, "
      "attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, attachment "
-     "bidi, mime malformed, mime limit, size, limit, country, asn, login-country, log-only)\n"},
+     "bidi, mime malformed, mime limit, size, limit, country, asn, login-country, "
+     "hygiene missing-date, hygiene missing-message-id, hygiene bad-from, hygiene 8bit-header, "
+     "hygiene long-line, hygiene bare-cr-lf, hygiene duplicate-header, hygiene fixable, "
+     "hygiene any, log-only)\n"},
     {"condition too early",
      "domains d { x.example }\nlistener l default\npolicy l {\n"
      "    mail reject to <d>\n    connect reject auth\n}\n",
@@ -299,7 +304,9 @@ static const struct {
      "%F:3: unknown keyword 'bad2' (a statement starts with domains, networks, logins, senders, "
      "keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"
      "%F:5: expected an action (accept, reject, tempfail, discard, quarantine, redirect, copy, "
-     "tag), got 'x'\n"
+     "tag"
+     ", fix" /* hygiene */
+     "), got 'x'\n"
      "%F:7: unknown keyword 'bad3' (a statement starts with domains, networks, logins, senders, "
      "keywords, names, hashes, listener, policy, rdns, on-error, include, limit, limits, geoip, countries, asns or logins-from)\n"},
     /* content screening */
@@ -333,7 +340,10 @@ static const struct {
      "client, routed, sender-owned-by, from-owned-by, header-from, rdns, keyword, attachment "
      "name, attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, "
-     "attachment bidi, mime malformed, mime limit, size, limit, country, asn, login-country, log-only)\n"},
+     "attachment bidi, mime malformed, mime limit, size, limit, country, asn, login-country, "
+     "hygiene missing-date, hygiene missing-message-id, hygiene bad-from, hygiene 8bit-header, "
+     "hygiene long-line, hygiene bare-cr-lf, hygiene duplicate-header, hygiene fixable, "
+     "hygiene any, log-only)\n"},
     {"keywords list where names are wanted", "keywords k { x }\nlistener l default\npolicy l {\n"
                                               "    content reject attachment ext <k>\n}\n",
      "%F:4: list <k> holds keywords, 'attachment ext' needs names\n"},
