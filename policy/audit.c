@@ -27,8 +27,8 @@
  * hold it by accident; the others, each under another top-level domain, are tried when a list
  * does (a wildcard over .invalid or .net). When every one is inside a list that decides relay,
  * the audit says that no foreign probe exists. */
-static const char *const audit_foreign[] = {"relay-audit.invalid", "foreign.example",
-                                            "relay-audit.test",    "relay-audit.example.net",
+static const char *const audit_foreign[] = {"relay-audit.invalid",     "foreign.example",
+                                            "relay-audit.test",        "relay-audit.example.net",
                                             "relay-audit.example.org", "relay-audit.localhost"};
 
 /* Outsider addresses (documentation, shared and private ranges): the first in no networks list
@@ -76,8 +76,8 @@ struct audit {
     /* one client per rDNS verdict the rules language has (rdns pass .. rdns temperror): an
      * outsider chooses its own, since it controls its reverse zone */
     struct rdns_result rd[RDNS_TEMPERROR + 1];
-    size_t nown;    /* ours[0..nown): the lists recipients outside of which are refused */
-    int no_foreign; /* every audit_foreign domain is inside a list recipients are tested on */
+    size_t nown;          /* ours[0..nown): the lists recipients outside of which are refused */
+    int no_foreign;       /* every audit_foreign domain is inside a list recipients are tested on */
     const psl_ctx_t *psl; /* the Public Suffix List, or NULL when libpsl has none */
     const struct list **psl_seen; /* the lists checked against it (up to nall_lists) */
     size_t npsl_seen;

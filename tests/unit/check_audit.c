@@ -211,8 +211,9 @@ static const struct {
           "    rcpt reject to !<ours>\n}\n",
      ""},
     {"spoofing probe sends as ours, not as the partner",
-     BASE "domains partners { partner.example }\nlistener out daemon \"out\"\npolicy out {\n"
-          "    mail reject auth !tls\n    rcpt accept to <partners>\n    rcpt reject to !<ours>\n}\n",
+     BASE
+     "domains partners { partner.example }\nlistener out daemon \"out\"\npolicy out {\n"
+     "    mail reject auth !tls\n    rcpt accept to <partners>\n    rcpt reject to !<ours>\n}\n",
      "%F:11: warning: listener out lets an unauthenticated outsider send as our domain: policy out "
      "refuses neither MAIL FROM <audit@example.com> nor From: audit@example.com (client "
      "203.0.113.77, no TLS, RCPT TO <audit@example.com>)\n"},
@@ -368,16 +369,15 @@ static const struct {
 
 START_TEST(test_audit_domain_decides_relay)
 {
-    struct ruleset *rs = testutil_load(
-        "domains ours { example.com, *.example.net }\n"
-        "domains senders { sender.example }\n"
-        "domains unused { unused.example }\n"
-        "listener in daemon \"in\"\n"
-        "policy in {\n"
-        "    mail reject !auth from <senders>\n"
-        "    rcpt accept to { partner.example }\n"
-        "    rcpt reject to !<ours>\n"
-        "}\n");
+    struct ruleset *rs = testutil_load("domains ours { example.com, *.example.net }\n"
+                                       "domains senders { sender.example }\n"
+                                       "domains unused { unused.example }\n"
+                                       "listener in daemon \"in\"\n"
+                                       "policy in {\n"
+                                       "    mail reject !auth from <senders>\n"
+                                       "    rcpt accept to { partner.example }\n"
+                                       "    rcpt reject to !<ours>\n"
+                                       "}\n");
     int got = audit_domain_decides_relay(rs, relay_rows[_i].domain);
 
     ck_assert_msg(got == relay_rows[_i].want, "%s (%s): got %d, want %d", relay_rows[_i].name,

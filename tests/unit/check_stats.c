@@ -268,23 +268,31 @@ static const struct {
      "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r\\\\xe9g:1\"} 1\n",
      "r\\xe9g:1: 1\n"},
     {"U+202E RIGHT-TO-LEFT OVERRIDE",
-     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xae" "b:1\"} 1\n",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xae"
+     "b:1\"} 1\n",
      "a\\xe2\\x80\\xaeb:1: 1\n"},
     {"U+202A, the first embedding control",
-     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xaa" "b:1\"} 1\n",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xaa"
+     "b:1\"} 1\n",
      "a\\xe2\\x80\\xaab:1: 1\n"},
     {"U+2066 LEFT-TO-RIGHT ISOLATE",
-     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xa6" "b:1\"} 1\n",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xa6"
+     "b:1\"} 1\n",
      "a\\xe2\\x81\\xa6b:1: 1\n"},
     {"U+2069 POP DIRECTIONAL ISOLATE",
-     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xa9" "b:1\"} 1\n",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xa9"
+     "b:1\"} 1\n",
      "a\\xe2\\x81\\xa9b:1: 1\n"},
     {"U+2029 is no bidi control and stays",
-     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xa9" "b:1\"} 1\n",
-     "a\xe2\x80\xa9" "b:1: 1\n"},
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xa9"
+     "b:1\"} 1\n",
+     "a\xe2\x80\xa9"
+     "b:1: 1\n"},
     {"U+206A is past the isolates and stays",
-     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xaa" "b:1\"} 1\n",
-     "a\xe2\x81\xaa" "b:1: 1\n"},
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xaa"
+     "b:1\"} 1\n",
+     "a\xe2\x81\xaa"
+     "b:1: 1\n"},
     {"valid UTF-8 stays",
      "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r\xc3\xa9g:1\"} 1\n",
      "r\xc3\xa9g:1: 1\n"},
@@ -416,9 +424,8 @@ START_TEST(test_stats_textfile_check)
         ck_assert_ptr_nonnull(f = fopen(other, "w"));
         fputs(STATS_FILE_MAGIC "x\n", f);
         fclose(f);
-        ck_assert_int_eq(mfile_rows[_i].kind == MK_SYMLINK ? symlink(other, path)
-                                                           : link(other, path),
-                         0);
+        ck_assert_int_eq(
+            mfile_rows[_i].kind == MK_SYMLINK ? symlink(other, path) : link(other, path), 0);
         break;
     case MK_FIFO:
         ck_assert_int_eq(mkfifo(path, 0600), 0);
@@ -437,8 +444,7 @@ START_TEST(test_stats_textfile_check)
         ck_assert_msg(rc == -1 && strlen(err) >= strlen(want) &&
                           strcmp(err + strlen(err) - strlen(want), want) == 0 &&
                           strncmp(err, "metrics file ", 13) == 0,
-                      "%s: got %d \"%s\", want -1 \"...%s\"", mfile_rows[_i].name, rc, err,
-                      want);
+                      "%s: got %d \"%s\", want -1 \"...%s\"", mfile_rows[_i].name, rc, err, want);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     ck_assert_int_eq(system(cmd), 0);
 }
