@@ -12,6 +12,8 @@ libdb5.3 libldap-2.5-0 libnsl2 libsasl2-2 libssl3"
 PKGS="$PKGS systemd"
 # promtool checks the metrics text (tests/e2e/stats.sh).
 PKGS="$PKGS prometheus"
+# the static audit: the Public Suffix List (libpsl) to spot a list of ours covering *.com.
+PKGS="$PKGS libpsl-dev publicsuffix"
 # limits (rate limits): hiredis to build, redis-server for tests/e2e/limits.sh.
 PKGS="$PKGS libhiredis-dev redis-server"
 # geoip: the test database is written with MaxMind::DB::Writer and read back with mmdblookup.

@@ -475,6 +475,21 @@ main(int argc, char **argv)
     if (pw != NULL && pw->pw_uid != geteuid() &&
         main_check_as_user(rules, pw, err, sizeof(err)) == -1)
         return main_fail(err);
+    /* -m replaces its file by rename(): refused, as -P is, when it is anything but ours. */
+    if (metrics != NULL) {
+        struct ruleset *cur = reload_current();
+        int bad = pidfile != NULL && strcmp(pidfile, metrics) == 0;
+
+        if (bad)
+            snprintf(err, sizeof(err), "metrics file %s is the pid file: not replacing it",
+                     log_arg(e1, metrics));
+        else if (stats_textfile_check(metrics, (const char *const *)cur->files, cur->nfiles, err,
+                                      sizeof(err)) == -1)
+            bad = 1;
+        rules_unref(cur);
+        if (bad)
+            return main_fail(err);
+    }
     /* The lock before the socket: a second instance refuses before it touches the first's. */
     if (pidfile != NULL && daemon_pidfile_lock(pidfile, &pidfd, err, sizeof(err)) == -1)
         return main_fail(err);

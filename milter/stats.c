@@ -9,6 +9,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistr.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -148,7 +150,9 @@ stats_series(int family, const char *labels)
 /* Appends key="value" (escaped as the text format wants) to buf. 0, or -1 when it is full.
  * The text format escapes only \\, \" and \n; any other control byte (ESC, BEL, CR from a
  * rules path) is written as the text \xNN - an escaped backslash and "xNN", as a log line
- * shows it - so that no raw control byte reaches the file, or a terminal that shows it. */
+ * shows it - so that no raw control byte reaches the file, or a terminal that shows it. A byte
+ * that is not part of valid UTF-8 (a Latin-1 directory name) is written the same way: the
+ * format is UTF-8, and promtool and node_exporter reject a file with one raw. */
 static int
 stats_label(char *buf, size_t len, size_t *used, const char *key, const char *value)
 {
@@ -166,8 +170,20 @@ stats_label(char *buf, size_t len, size_t *used, const char *key, const char *va
         char c = *value;
         int esc = c == '\\' || c == '"' || c == '\n';
         int ctl = !esc && ((unsigned char)c < 0x20 || c == 0x7f);
-        if (o + (esc ? 2 : ctl ? 5 : 1) + 2 > len) /* as written, the closing quote, the NUL */
+        int u8 = 1; /* bytes of one valid UTF-8 character starting here */
+        if ((unsigned char)c >= 0x80 &&
+            (u8 = u8_mblen((const uint8_t *)value, strnlen(value, 4))) < 1) {
+            ctl = 1;
+            u8 = 1;
+        }
+        if (o + (esc ? 2 : ctl ? 5 : (size_t)u8) + 2 > len) /* as written, the quote, the NUL */
             return -1;
+        if (u8 > 1) {
+            memcpy(buf + o, value, (size_t)u8);
+            o += (size_t)u8;
+            value += u8 - 1;
+            continue;
+        }
         if (ctl) {
             snprintf(buf + o, len - o, "\\\\x%02x", (unsigned char)c);
             o += 5;
@@ -416,6 +432,51 @@ stats_write_file(const char *path)
         return -1;
     }
     return 0;
+}
+
+int
+stats_textfile_check(const char *path, const char *const *protect, size_t nprotect, char *err,
+                     size_t errlen)
+{
+    char ep[STATS_PATH_ESC], first[sizeof(STATS_FILE_MAGIC)];
+    struct stat st, fst, pst;
+    const char *why = NULL;
+    ssize_t n = 0;
+    size_t i;
+    int fd;
+
+    util_escape(ep, sizeof(ep), path, STATS_PATH_SHOWN);
+    if (lstat(path, &st) == -1) {
+        if (errno == ENOENT)
+            return 0;
+        util_errf(err, errlen, "cannot check metrics file %s: %s", ep, strerror(errno));
+        return -1;
+    }
+    for (i = 0; i < nprotect && why == NULL; i++)
+        if (protect[i] != NULL && stat(protect[i], &pst) == 0 && pst.st_dev == st.st_dev &&
+            pst.st_ino == st.st_ino)
+            why = i == 0 ? "is the rules file" : "is a file the rules include";
+    if (why == NULL && S_ISLNK(st.st_mode))
+        why = "is a symbolic link";
+    else if (why == NULL && !S_ISREG(st.st_mode))
+        why = "is not a regular file";
+    else if (why == NULL && st.st_nlink != 1)
+        why = "has several hard links";
+    if (why == NULL && st.st_size > 0) {
+        /* opened without following a link and without waiting on a FIFO swapped in since */
+        if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+            fstat(fd, &fst) == -1 || fst.st_dev != st.st_dev || fst.st_ino != st.st_ino ||
+            (n = pread(fd, first, sizeof(first) - 1, 0)) != (ssize_t)sizeof(first) - 1 ||
+            memcmp(first, STATS_FILE_MAGIC, sizeof(first) - 1) != 0)
+            why = "is not a relaywarden metrics file (its first line is not "
+                  "\"" STATS_FILE_MAGIC "...\")";
+        if (fd != -1)
+            close(fd);
+    }
+    if (why == NULL)
+        return 0;
+    util_errf(err, errlen, "metrics file %s %s: not replacing it", ep, why);
+    return -1;
 }
 
 static void *

@@ -52,6 +52,19 @@ int stats_write(FILE *f);
 int stats_textfile_start(const char *path, int interval, char *err, size_t errlen);
 void stats_textfile_stop(void);
 
+/* How every metrics file stats_write writes begins (its first HELP line): what an existing -m
+ * file must begin with for relaywarden to replace it. */
+#define STATS_FILE_MAGIC "# HELP relaywarden_"
+
+/* stats_textfile_check - whether path may be replaced by the metrics file, checked before the
+ * daemon starts, as -P checks its pid file: absent, empty, or a regular file of one link whose
+ * first line is a relaywarden metrics file's. Refused: a symbolic link, a FIFO or any other
+ * non-regular file, a file of several links, one of protect (the nprotect paths the rules were
+ * read from: protect[0] the rules file, then the included and list files), and any other
+ * non-empty file. 0, or -1 with the reason in err. Nothing is opened but a regular file. */
+int stats_textfile_check(const char *path, const char *const *protect, size_t nprotect, char *err,
+                         size_t errlen);
+
 /* stats_show - the human view of a textfile written by a running relaywarden: volume per
  * listener (per direction), decisions per action and per rule. 0, or -1 with the reason in
  * err (missing file, a line longer than STATS_LINE_MAX). */

@@ -8,6 +8,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <unistr.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,8 +97,10 @@ show_label(const struct show_line *l, const char *key)
 
 /* A label value with its control bytes and DEL as \xNN, as a log line shows them, so that a
  * rules path with a newline or an escape sequence cannot break a line of the output or reach
- * the terminal. The daemon writes such bytes into the file as that text already (stats.c), so
- * both show the same; other bytes, the backslash too, are shown as they are. */
+ * the terminal. Bytes that are not valid UTF-8 and the bidi controls (U+202A-202E,
+ * U+2066-2069, which would turn the rest of the line around) are shown as \xNN per byte too.
+ * The daemon writes control and non-UTF-8 bytes into the file as that text already (stats.c),
+ * so both show the same; other bytes, the backslash too, are shown as they are. */
 struct show_vis {
     char b[SHOW_LABELS][4 * STATS_LABELS_MAX + 4]; /* each byte at most \xNN */
 };
@@ -108,7 +112,22 @@ show_vis(struct show_vis *v, int i, const char *value)
 
     for (; *value; value++) {
         unsigned char c = (unsigned char)*value;
-        if (c < 0x20 || c == 0x7f)
+        int n = 1, k;
+        if (c >= 0x80) {
+            ucs4_t u = 0;
+            n = u8_mblen((const uint8_t *)value, strnlen(value, 4));
+            if (n >= 1)
+                u8_mbtouc(&u, (const uint8_t *)value, (size_t)n);
+            if (n >= 1 && !((u >= 0x202a && u <= 0x202e) || (u >= 0x2066 && u <= 0x2069))) {
+                memcpy(o, value, (size_t)n);
+                o += n;
+                value += n - 1;
+                continue;
+            }
+            for (k = 0; k < (n < 1 ? 1 : n); k++)
+                o += snprintf(o, 5, "\\x%02x", (unsigned char)value[k]);
+            value += (n < 1 ? 1 : n) - 1;
+        } else if (c < 0x20 || c == 0x7f)
             o += snprintf(o, 5, "\\x%02x", c);
         else
             *o++ = (char)c;

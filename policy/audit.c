@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <arpa/inet.h>
+#include <libpsl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +24,12 @@
 #define AUDIT_TEXT_MAX 2048
 
 /* The foreign domain of the probes: .invalid (RFC 2606) is nobody's, so no list of ours can
- * hold it by accident; the others are tried when a list does. */
-static const char *const audit_foreign[] = {"relay-audit.invalid", "foreign.example",
-                                            "relay-audit.test"};
+ * hold it by accident; the others, each under another top-level domain, are tried when a list
+ * does (a wildcard over .invalid or .net). When every one is inside a list that decides relay,
+ * the audit says that no foreign probe exists. */
+static const char *const audit_foreign[] = {"relay-audit.invalid",     "foreign.example",
+                                            "relay-audit.test",        "relay-audit.example.net",
+                                            "relay-audit.example.org", "relay-audit.localhost"};
 
 /* Outsider addresses (documentation, shared and private ranges): the first in no networks list
  * of the rules is the outsider; when every one is listed, a list covers the Internet and the
@@ -35,6 +39,10 @@ static const char *const audit_out4[] = {"203.0.113.77", "198.51.100.77", "100.6
 static const char *const audit_out6[] = {"2001:db8:ffff::77", "fd00:77::77", "2a00:77::77"};
 
 #define AUDIT_N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* rDNS states a probe client is tried in: none, each verdict RDNS_PASS..RDNS_TEMPERROR, and
+ * the lookup failing (the on-error path). */
+#define AUDIT_RDNS_PROBES (RDNS_TEMPERROR + 2)
 
 struct audit_warning {
     size_t file; /* index in rs->files, for the order */
@@ -65,7 +73,14 @@ struct audit {
     size_t nsenders;
     struct audit_net *nets;
     size_t nnets;
-    struct rdns_result rd_pass, rd_unverified;
+    /* one client per rDNS verdict the rules language has (rdns pass .. rdns temperror): an
+     * outsider chooses its own, since it controls its reverse zone */
+    struct rdns_result rd[RDNS_TEMPERROR + 1];
+    size_t nown;          /* ours[0..nown): the lists recipients outside of which are refused */
+    int no_foreign;       /* every audit_foreign domain is inside a list recipients are tested on */
+    const psl_ctx_t *psl; /* the Public Suffix List, or NULL when libpsl has none */
+    const struct list **psl_seen; /* the lists checked against it (up to nall_lists) */
+    size_t npsl_seen;
     struct author *author; /* From: one of ours, for the spoofing probe */
     /* geoip: the clients every probe is tried as (none: the rules name no database) */
     struct geoip_result geos[GEOIP_AUDIT_SAMPLES];
@@ -435,6 +450,112 @@ audit_domain_listed(const struct ruleset *rs, const char *domain)
     return 0;
 }
 
+/* Calls fn(a, list, arg) for each condition testing recipients against a domains list ('to'):
+ * the lists that decide relay. 1 as soon as fn returns 1, else 0. */
+static int
+audit_each_to_list(struct audit *a, const struct ruleset *rs,
+                   int (*fn)(struct audit *a, const struct list *l, const char *arg),
+                   const char *arg)
+{
+    const struct cond_def *to = cond_lookup("to");
+    size_t i, j, k;
+
+    for (i = 0; i < rs->policies.cap; i++) {
+        const struct policy *pol = rs->policies.slots[i].value;
+        if (rs->policies.slots[i].key == NULL)
+            continue;
+        for (j = 0; j < pol->nrules; j++)
+            for (k = 0; k < pol->rules[j]->nconds; k++) {
+                const struct cond *c = &pol->rules[j]->conds[k];
+                if (c->def == to && c->list != NULL && fn(a, c->list, arg))
+                    return 1;
+            }
+    }
+    return 0;
+}
+
+static int
+audit_list_has(struct audit *a, const struct list *l, const char *domain)
+{
+    (void)a;
+    return list_match_domain(l, domain);
+}
+
+/* 1 if a list that decides relay holds domain. */
+static int
+audit_to_listed(const struct ruleset *rs, const char *domain)
+{
+    return audit_each_to_list(NULL, rs, audit_list_has, domain);
+}
+
+static int
+audit_strcmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* "<ours>", or "an inline list" for { ... } */
+static const char *
+audit_list_name(const struct list *l, char *buf, size_t len)
+{
+    if (l->name != NULL)
+        snprintf(buf, len, "domains list <%s>", l->name);
+    else
+        snprintf(buf, len, "an inline domains list");
+    return buf;
+}
+
+/* A list that decides relay holding a public suffix (bare: com, co.uk) or a wildcard over one
+ * (*.com): every domain under it counts as ours, and a rule refusing recipients outside the
+ * list relays to all of them. Each entry is named, in key order. */
+static int
+audit_psl_list(struct audit *a, const struct list *l, const char *unused)
+{
+    const psl_ctx_t *psl = a->psl;
+    const char **keys;
+    size_t i, n = 0, nw;
+    char ln[300];
+
+    (void)unused;
+    for (i = 0; i < a->npsl_seen; i++) /* a list tested in several rules: once */
+        if (a->psl_seen[i] == l)
+            return 0;
+    if (psl == NULL || a->npsl_seen == a->rs->nall_lists)
+        return 0;
+    a->psl_seen[a->npsl_seen++] = l;
+    if ((keys = calloc(l->exact.cap + l->wild.cap + 1, sizeof(*keys))) == NULL) {
+        a->oom = 1;
+        return 0;
+    }
+    for (i = 0; i < l->wild.cap; i++)
+        if (l->wild.slots[i].key != NULL)
+            keys[n++] = l->wild.slots[i].key;
+    nw = n;
+    qsort(keys, nw, sizeof(*keys), audit_strcmp);
+    for (i = 0; i < l->exact.cap; i++)
+        if (l->exact.slots[i].key != NULL && l->exact.slots[i].key[0] != '[')
+            keys[n++] = l->exact.slots[i].key;
+    qsort(keys + nw, n - nw, sizeof(*keys), audit_strcmp);
+    for (i = 0; i < n; i++) {
+        /* the explicit rules only: without them every unknown top-level name would count */
+        if (psl_is_public_suffix2(psl, keys[i], PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 1)
+            continue;
+        if (i < nw)
+            audit_warn(a, l->file, l->line,
+                       "%s holds *.%s, a wildcard over the public suffix %s: every domain under "
+                       "it counts as ours, so a rule that refuses recipients outside the list "
+                       "relays to all of them",
+                       audit_list_name(l, ln, sizeof(ln)), keys[i], keys[i]);
+        else
+            audit_warn(a, l->file, l->line,
+                       "%s holds %s, a public suffix: it is nobody's own domain, yet recipients "
+                       "there count as ours",
+                       audit_list_name(l, ln, sizeof(ln)), keys[i]);
+    }
+    free(keys);
+    return 0;
+}
+
 /* Our domains: the lists the policies test recipients against (the 'to' row of cond.c). */
 static int
 audit_collect(struct audit *a)
@@ -445,17 +566,25 @@ audit_collect(struct audit *a)
     size_t i, j, k, f = 0;
     int pass;
 
-    for (i = 0; i < AUDIT_N(audit_foreign); i++)
-        if (!audit_domain_listed(rs, audit_foreign[i]))
+    for (i = 0; i < AUDIT_N(audit_foreign); i++) /* inline lists are not in all_lists */
+        if (!audit_domain_listed(rs, audit_foreign[i]) && !audit_to_listed(rs, audit_foreign[i]))
             break;
-    f = i < AUDIT_N(audit_foreign) ? i : 0;
+    for (j = 0; i == AUDIT_N(audit_foreign) && j < AUDIT_N(audit_foreign); j++)
+        if (!audit_to_listed(rs, audit_foreign[j]))
+            i = j; /* inside some list, but none that decides relay */
+    a->no_foreign = i == AUDIT_N(audit_foreign);
+    f = a->no_foreign ? 0 : i;
     snprintf(text, sizeof(text), "probe@%s", audit_foreign[f]);
     addr_parse(text, ADDR_RCPT, &a->foreign, err, sizeof(err));
     addr_parse("<>", ADDR_MAIL, &a->null, err, sizeof(err));
     audit_outsider(rs, audit_out4, AUDIT_N(audit_out4), &a->out4);
     audit_outsider(rs, audit_out6, AUDIT_N(audit_out6), &a->out6);
-    rdns_from_macros("OK", "host.relay-audit.invalid", NULL, &a->rd_pass);
-    rdns_from_macros("FAIL", "", NULL, &a->rd_unverified);
+    rdns_from_macros("OK", "host.relay-audit.invalid", NULL, &a->rd[RDNS_PASS]);
+    rdns_from_macros("FAIL", "", NULL, &a->rd[RDNS_UNVERIFIED]);
+    a->rd[RDNS_FAILED].verdict = RDNS_FAILED;
+    a->rd[RDNS_FAILED].source = "mta";
+    a->rd[RDNS_TEMPERROR].verdict = RDNS_TEMPERROR;
+    a->rd[RDNS_TEMPERROR].source = "mta";
     /* hygiene: the two messages a prober can send */
     hygiene_init(&a->hyg_clean, 0);
     hygiene_end(&a->hyg_clean);
@@ -477,9 +606,15 @@ audit_collect(struct audit *a)
             audit_sample_net(l, &a->nets[a->nnets].addr) == 0)
             a->nets[a->nnets++].list = l;
     }
-    /* first the lists recipients must be in (to !<ours> refused, to <ours> accepted), then,
-     * when no rule says which are ours, any list recipients are tested against */
-    for (pass = 0; pass < 2 && a->nours == 0; pass++)
+    /* first the lists recipients must be in (to !<ours> refused): our own domains, the only
+     * ones a spoofing probe sends as; then the lists recipients are accepted for (to <partners>
+     * accepted: ours, or a backup MX's partners); when no rule says which, any list recipients
+     * are tested against */
+    for (pass = 0; pass < 3; pass++) {
+        if (pass == 1)
+            a->nown = a->nours;
+        if (pass == 2 && a->nours > 0)
+            break;
         for (i = 0; i < rs->nlisteners; i++) {
             const struct policy *pol = rs->listeners[i].policy;
             for (j = 0; pol != NULL && j < pol->nrules; j++)
@@ -487,7 +622,8 @@ audit_collect(struct audit *a)
                     const struct cond *c = &pol->rules[j]->conds[k];
                     size_t m;
                     if (c->def != to ||
-                        (pass == 0 && c->negate != (pol->rules[j]->action != ACT_ACCEPT)))
+                        (pass == 0 && (!c->negate || pol->rules[j]->action == ACT_ACCEPT)) ||
+                        (pass == 1 && (c->negate || pol->rules[j]->action != ACT_ACCEPT)))
                         continue;
                     for (m = 0; m < a->nours && a->ours_lists[m] != c->list; m++)
                         ;
@@ -500,6 +636,9 @@ audit_collect(struct audit *a)
                     a->ours_lists[a->nours++] = c->list;
                 }
         }
+    }
+    if (a->nown == 0)
+        a->nown = a->nours;
     audit_collect_senders(a);
     if (a->nours > 0)
         hdraddr_add(a->author, "From", a->ours[0].text);
@@ -587,12 +726,13 @@ audit_describe(const struct audit_probe *p, char *buf, size_t len)
     char ip[INET6_ADDRSTRLEN] = "?";
 
     inet_ntop(p->client->family, p->client->bytes, ip, sizeof(ip));
-    snprintf(buf, len, "%s%s client %s, %s%s, MAIL FROM <%s>, RCPT TO <%s>",
+    snprintf(buf, len, "%s%s client %s, %s%s%s, MAIL FROM <%s>, RCPT TO <%s>",
              p->login ? "login " : "unauthenticated", p->login ? p->login : "", ip,
              p->tls ? "TLS" : "no TLS",
              p->rdns_fails ? ", rdns lookup failing"
-             : p->rdns     ? (p->rdns->verdict == RDNS_PASS ? ", rdns pass" : ", rdns unverified")
+             : p->rdns     ? ", rdns "
                            : "",
+             p->rdns != NULL && !p->rdns_fails ? rdns_verdict_name(p->rdns->verdict) : "",
              p->from->text, p->rcpt->text);
     if (p->geo != NULL) { /* geoip */
         size_t n = strlen(buf);
@@ -623,12 +763,13 @@ audit_probes(struct audit *a, const struct listener *l, const struct netaddr *cl
     p.login = login;
     for (gi = 0; gi < (a->ngeos > 0 ? a->ngeos : 1); gi++) /* geoip: as each sample client */
     for (ti = 0; ti < 2; ti++)
-        for (ri = 0; ri < 4; ri++)
+        for (ri = 0; ri < AUDIT_RDNS_PROBES; ri++)
             for (fi = 0; fi < a->nours + a->nsenders + 2; fi++)
                 for (ci = 0; ci < (ours_rcpts ? a->nours : a->nours + 1); ci++) {
                     p.tls = (int)ti;
-                    p.rdns = ri == 1 ? &a->rd_pass : ri == 2 ? &a->rd_unverified : NULL;
-                    p.rdns_fails = ri == 3;
+                    /* 0: no verdict, then each verdict, then the lookup failing */
+                    p.rdns = ri >= RDNS_PASS && ri <= RDNS_TEMPERROR ? &a->rd[ri] : NULL;
+                    p.rdns_fails = ri == AUDIT_RDNS_PROBES - 1;
                     p.from = fi == 0             ? &a->foreign
                              : fi == 1           ? &a->null
                              : fi < a->nours + 2 ? &a->ours[fi - 2]
@@ -773,7 +914,7 @@ audit_try_spoof(struct audit *a, const struct listener *l, struct audit_probe *p
     char ip[INET6_ADDRSTRLEN] = "?";
 
     (void)ctx;
-    if (p->from != &a->ours[0] || p->rdns_fails)
+    if (p->from != &a->ours[0] || p->rdns_fails || p->rcpt >= a->ours + a->nown)
         return 0;
     p->author = a->author;
     audit_walk(a, l->policy, p, STAGE_HEADER, 0, 0, &w);
@@ -830,6 +971,43 @@ audit_listener(struct audit *a, const struct listener *l)
         audit_probes(a, l, &a->out4, "audit-probe", 0, audit_try_default, NULL);
 }
 
+/* The lists that decide relay, against the Public Suffix List; and the foreign probe. */
+static void
+audit_public_suffixes(struct audit *a)
+{
+    psl_ctx_t *latest = NULL;
+    size_t i;
+    char names[300];
+
+    /* libpsl's built-in list only computes; a libpsl built without one reads the packaged
+     * file (publicsuffix) instead */
+    if ((a->psl = psl_builtin()) == NULL)
+        a->psl = latest = psl_latest(NULL);
+    if (a->psl == NULL && a->nours > 0)
+        audit_warn(a, a->ours_lists[0]->file, a->ours_lists[0]->line,
+                   "the Public Suffix List could not be loaded (libpsl has no built-in list and "
+                   "the publicsuffix package is missing): lists of ours are not checked for "
+                   "public suffixes");
+    if ((a->psl_seen = calloc(a->rs->nall_lists + 1, sizeof(*a->psl_seen))) == NULL)
+        a->oom = 1;
+    else
+        audit_each_to_list(a, a->rs, audit_psl_list, NULL);
+    free(a->psl_seen);
+    a->psl_seen = NULL;
+    psl_free(latest);
+    a->psl = NULL;
+    if (a->no_foreign && a->nours > 0) {
+        names[0] = '\0';
+        for (i = 0; i < AUDIT_N(audit_foreign); i++)
+            snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+                     i ? ", " : "", audit_foreign[i]);
+        audit_warn(a, a->ours_lists[0]->file, a->ours_lists[0]->line,
+                   "no foreign probe exists: every candidate (%s) is inside a list recipients "
+                   "are tested against, so no relay check could try a domain that is not ours",
+                   names);
+    }
+}
+
 static void
 audit_free(struct audit *a)
 {
@@ -870,6 +1048,7 @@ audit_ruleset(const struct ruleset *rs, char *out, size_t outlen)
     for (i = 0; !a.oom && i < rs->policies.cap; i++)
         if (rs->policies.slots[i].key != NULL)
             audit_dead_rules(&a, rs->policies.slots[i].value);
+    audit_public_suffixes(&a);
     for (i = 0; !a.oom && i < rs->nlisteners; i++)
         audit_listener(&a, &rs->listeners[i]);
     if (a.w != NULL)
@@ -919,4 +1098,10 @@ audit_sender_domains(const struct ruleset *rs, char (*out)[AUDIT_DOMAIN_LEN], si
     }
     audit_free(&a);
     return n;
+}
+
+int
+audit_domain_decides_relay(const struct ruleset *rs, const char *domain)
+{
+    return audit_to_listed(rs, domain);
 }

@@ -37,4 +37,12 @@ int audit_ruleset(const struct ruleset *rs, char *out, size_t outlen);
  */
 size_t audit_sender_domains(const struct ruleset *rs, char (*out)[AUDIT_DOMAIN_LEN], size_t max);
 
+/*
+ * audit_domain_decides_relay - 1 if domain (a bare domain name, lower case as addr.c keeps it)
+ * is inside a domains list some rule of rs tests recipients against (to): a list that decides
+ * relay, so the domain cannot stand for a foreign one (relaywarden -A -c --foreign). 0 if it
+ * is outside every such list. rs is only read.
+ */
+int audit_domain_decides_relay(const struct ruleset *rs, const char *domain);
+
 #endif

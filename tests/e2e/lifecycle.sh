@@ -275,7 +275,7 @@ if command -v postconf >/dev/null 2>&1; then
     [ -s "$T/merge.sh" ] && cmp -s "$T/merge.sh" "$T/merge-postinst.sh" && e2e_pass "merge: postinst and postfix-main.cf give the same commands" || e2e_fail "merge: postinst and postfix-main.cf differ" "$T/merge.sh" "$T/merge-postinst.sh"
     (postconf() { command postconf -c "$T/pf" "$@"; }; . "$T/merge.sh") >"$T/merge.out" 2>&1
     got=$(postconf -c "$T/pf" -h smtpd_milters)
-    [ "$got" = "inet:localhost:8891, unix:relaywarden/relaywarden.sock" ] && e2e_pass "merge: existing milter kept, relaywarden added" || e2e_fail "merge: smtpd_milters = $got" "$T/merge.out"
+    [ "$got" = "unix:relaywarden/relaywarden.sock, inet:localhost:8891" ] && e2e_pass "merge: existing milter kept, relaywarden added before it" || e2e_fail "merge: smtpd_milters = $got" "$T/merge.out"
     got=$(postconf -c "$T/pf" -h smtpd_relay_restrictions)
     [ "$got" = "permit_mynetworks, reject_unauth_destination" ] && e2e_pass "merge: smtpd_relay_restrictions untouched" || e2e_fail "merge: smtpd_relay_restrictions = $got"
     [ "$(postconf -c "$T/pf" -h milter_macro_daemon_name)" = inbound ] && e2e_pass "merge: daemon name set" || e2e_fail "merge: daemon name not set"

@@ -12,6 +12,11 @@ for t in addr hdraddr textnorm authres rules decode mime attach textconv kw cont
     printf 'replay_%s: ' "$t"
     "tests/fuzz/replay_$t" "$top_srcdir/tests/fuzz/corpus/$t" || status=1
 done
+for t in audit; do # the static audit
+    [ -x "tests/fuzz/replay_$t" ] || continue
+    printf 'replay_%s: ' "$t"
+    "tests/fuzz/replay_$t" "$top_srcdir/tests/fuzz/corpus/$t" || status=1
+done
 for t in geoip; do # geoip
     [ -x "tests/fuzz/replay_$t" ] || continue
     printf 'replay_%s: ' "$t"

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 secs=${1:-30}
 shift || true
-targets=${*:-"addr hdraddr textnorm authres rules decode mime attach textconv kw content smtpreply zipdir limit geoip hygiene"}
+targets=${*:-"addr hdraddr textnorm authres rules decode mime attach textconv kw content smtpreply zipdir limit geoip hygiene audit"}
 out=${FUZZ_OUT:-$top/build-fuzz}
 mkdir -p "$out"
 if ! command -v clang >/dev/null; then
@@ -20,7 +20,7 @@ fi
 # The policy library once, instrumented for coverage and the sanitizers; each harness links it.
 cflags=(-g -O1 -D_GNU_SOURCE -fno-sanitize-recover=all -I"$top/policy")
 # shellcheck disable=SC2207
-cflags+=($(pkg-config --cflags fribidi libhs libarchive libcrypto))
+cflags+=($(pkg-config --cflags fribidi libhs libarchive libcrypto libpsl))
 mkdir -p "$out/obj"
 objs=()
 for c in "$top"/policy/*.c; do
@@ -37,7 +37,7 @@ for t in $targets; do
     [ -f "$here/fuzz_$t.c" ] || continue
     # shellcheck disable=SC2046
     clang "${cflags[@]}" -fsanitize=fuzzer,address,undefined "$here/fuzz_$t.c" \
-        "$out/libpolicy-fuzz.a" -lunistring $(pkg-config --libs fribidi libhs libarchive libcrypto) \
+        "$out/libpolicy-fuzz.a" -lunistring $(pkg-config --libs fribidi libhs libarchive libcrypto libpsl) \
         -o "$out/fuzz_$t"
     mkdir -p "$out/corpus-$t"
     dict=()

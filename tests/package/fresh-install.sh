@@ -58,8 +58,8 @@ fi
 # A milter the admin had before stays: the commands merge.
 postconf -e "smtpd_milters = inet:localhost:8891"
 (. "$W/maincf-commands") >"$W/merge.log" 2>&1 || fail "running the postinst's commands" "$W/merge.log"
-[ "$(postconf -h smtpd_milters)" = "inet:localhost:8891, unix:relaywarden/relaywarden.sock" ] &&
-    pass "smtpd_milters merged: the earlier milter kept" || fail "smtpd_milters = $(postconf -h smtpd_milters)"
+[ "$(postconf -h smtpd_milters)" = "unix:relaywarden/relaywarden.sock, inet:localhost:8891" ] &&
+    pass "smtpd_milters merged: relaywarden first, the earlier milter kept" || fail "smtpd_milters = $(postconf -h smtpd_milters)"
 postconf -e "smtpd_milters = unix:relaywarden/relaywarden.sock" # no OpenDKIM here to talk to
 
 # The unit's steps, in order: RuntimeDirectory=, then ExecStartPre (+ as root), ExecStart as

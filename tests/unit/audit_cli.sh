@@ -50,6 +50,20 @@ if "$RW" -n -c "$T/example.rules" 2>&1 | grep -q warning; then
     fail=1
 fi
 
+# README's rules block is copied too: clean under -W, with the files it names (empty or one
+# line) beside it.
+mkdir "$T/readme"
+sed -n '/^A rule reads as a sentence/,/^    STAGE \[log-only\]/p' "$top_srcdir/README" | sed '1,2d;$d' |
+    sed 's/^    //' >"$T/readme/r.rules"
+echo robot >"$T/readme/robots.txt"
+: >"$T/readme/bad-sha256.txt"
+: >"$T/readme/more.rules"
+check "README's rules: clean under -W" 0 "^configuration OK \(17 rules, 3 listeners\)" "$RW" -n -W -c "$T/readme/r.rules"
+if "$RW" -n -c "$T/readme/r.rules" 2>&1 | grep -q warning; then
+    echo "not ok - README's rules: a warning"
+    fail=1
+fi
+
 # The test rules: the end-to-end tests log in with XCLIENT in the clear and send as our
 # domains on purpose, so those two warnings are expected; e2e-actions.rules leaves its
 # outbound policy empty (open) on purpose. Anything else (a dead rule, another open relay)

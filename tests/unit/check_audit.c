@@ -149,6 +149,74 @@ static const struct {
      BASE "domains partners { partner.example }\n" OUT_HEAD
           "    rcpt reject from <partners>\n    rcpt reject to !<ours>\n}\n",
      ""},
+    /* public suffixes in a list that decides relay (libpsl's list), named entry by entry */
+    {"a wildcard and bare public suffixes in a list of ours",
+     BASE "domains big { example.net, *.com, co.uk, *.co.uk, github.io }\n" OUT_HEAD
+          "    rcpt reject to !<big>\n}\n",
+     "%F:9: warning: domains list <big> holds *.co.uk, a wildcard over the public suffix co.uk: "
+     "every domain under it counts as ours, so a rule that refuses recipients outside the list "
+     "relays to all of them\n"
+     "%F:9: warning: domains list <big> holds *.com, a wildcard over the public suffix com: every "
+     "domain under it counts as ours, so a rule that refuses recipients outside the list relays "
+     "to all of them\n"
+     "%F:9: warning: domains list <big> holds co.uk, a public suffix: it is nobody's own domain, "
+     "yet recipients there count as ours\n"
+     "%F:9: warning: domains list <big> holds github.io, a public suffix: it is nobody's own "
+     "domain, yet recipients there count as ours\n"},
+    {"a wildcard under a public suffix is fine",
+     BASE "domains big { *.example.net, example.co.uk }\n" OUT_HEAD
+          "    rcpt reject to !<big>\n}\n",
+     ""},
+    {"a public suffix in a sender list only is not ours",
+     BASE "domains partners { *.com }\n" OUT_HEAD
+          "    rcpt reject from <partners>\n    rcpt reject to !<ours>\n}\n",
+     ""},
+    {"no foreign probe exists",
+     BASE "listener out daemon \"out\"\npolicy out {\n    mail reject auth !tls\n"
+          "    mail reject !auth from-claims <ours>\n"
+          "    rcpt reject to !{ *.invalid, *.example, *.test, *.example.net, *.example.org, "
+          "*.localhost }\n}\n",
+     "%F:1: warning: no foreign probe exists: every candidate (relay-audit.invalid, "
+     "foreign.example, relay-audit.test, relay-audit.example.net, relay-audit.example.org, "
+     "relay-audit.localhost) is inside a list recipients are tested against, so no relay check "
+     "could try a domain that is not ours\n"
+     "%F:10: warning: listener out relays for anyone: no rule of policy out refuses an outsider "
+     "a foreign domain " PROBE},
+    {"the last foreign candidate is outside",
+     BASE "listener out daemon \"out\"\npolicy out {\n    mail reject auth !tls\n"
+          "    mail reject !auth from-claims <ours>\n"
+          "    rcpt reject to !{ *.invalid, *.example, *.test, *.example.net, *.example.org }\n"
+          "    rcpt accept\n}\n",
+     ""},
+    /* every rDNS verdict: an outsider picks its own by what its reverse zone answers */
+    {"accept rdns failed before the relay refusal",
+     BASE OUT_HEAD "    rcpt accept rdns failed\n    rcpt reject to !<ours>\n}\n",
+     "%F:13: warning: listener out relays for anyone: rcpt accept at line 13 comes before the "
+     "relay refusal at line 14 (unauthenticated client 203.0.113.77, no TLS, rdns failed, MAIL "
+     "FROM <probe@relay-audit.invalid>, RCPT TO <probe@relay-audit.invalid>)\n"},
+    {"accept rdns temperror before the relay refusal",
+     BASE OUT_HEAD "    rcpt accept rdns temperror\n    rcpt reject to !<ours>\n}\n",
+     "%F:13: warning: listener out relays for anyone: rcpt accept at line 13 comes before the "
+     "relay refusal at line 14 (unauthenticated client 203.0.113.77, no TLS, rdns temperror, "
+     "MAIL FROM <probe@relay-audit.invalid>, RCPT TO <probe@relay-audit.invalid>)\n"},
+    {"relay refusal skipped for rdns temperror",
+     BASE OUT_HEAD "    rcpt reject to !<ours> !rdns temperror\n}\n",
+     "%F:10: warning: listener out relays for anyone: no rule of policy out refuses an outsider "
+     "a foreign domain (unauthenticated client 203.0.113.77, no TLS, rdns temperror, MAIL FROM "
+     "<probe@relay-audit.invalid>, RCPT TO <probe@relay-audit.invalid>)\n"},
+    /* a backup MX: recipients of a partner accepted, the partner is not ours as a sender */
+    {"backup MX for a partner list is fine",
+     BASE "domains partners { partner.example }\n" OUT_HEAD
+          "    header reject !auth header-from <ours>\n    rcpt accept to <partners>\n"
+          "    rcpt reject to !<ours>\n}\n",
+     ""},
+    {"spoofing probe sends as ours, not as the partner",
+     BASE
+     "domains partners { partner.example }\nlistener out daemon \"out\"\npolicy out {\n"
+     "    mail reject auth !tls\n    rcpt accept to <partners>\n    rcpt reject to !<ours>\n}\n",
+     "%F:11: warning: listener out lets an unauthenticated outsider send as our domain: policy out "
+     "refuses neither MAIL FROM <audit@example.com> nor From: audit@example.com (client "
+     "203.0.113.77, no TLS, RCPT TO <audit@example.com>)\n"},
 };
 
 /* Expands %F to path. */
@@ -283,6 +351,41 @@ START_TEST(test_audit_sender_domains)
 }
 END_TEST
 
+/* audit_domain_decides_relay: inside a list tested with to (named or inline, negated or not),
+ * not inside a sender list or a list no rule tests recipients against. */
+static const struct {
+    const char *name;
+    const char *domain;
+    int want;
+} relay_rows[] = {
+    {"our domain", "example.com", 1},
+    {"under a wildcard of ours", "a.example.net", 1},
+    {"the wildcard's parent itself", "example.net", 0},
+    {"an inline list tested with to", "partner.example", 1},
+    {"a sender list only", "sender.example", 0},
+    {"a list no rule tests", "unused.example", 0},
+    {"foreign", "example.org", 0},
+};
+
+START_TEST(test_audit_domain_decides_relay)
+{
+    struct ruleset *rs = testutil_load("domains ours { example.com, *.example.net }\n"
+                                       "domains senders { sender.example }\n"
+                                       "domains unused { unused.example }\n"
+                                       "listener in daemon \"in\"\n"
+                                       "policy in {\n"
+                                       "    mail reject !auth from <senders>\n"
+                                       "    rcpt accept to { partner.example }\n"
+                                       "    rcpt reject to !<ours>\n"
+                                       "}\n");
+    int got = audit_domain_decides_relay(rs, relay_rows[_i].domain);
+
+    ck_assert_msg(got == relay_rows[_i].want, "%s (%s): got %d, want %d", relay_rows[_i].name,
+                  relay_rows[_i].domain, got, relay_rows[_i].want);
+    rules_unref(rs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -294,6 +397,8 @@ main(void)
     tcase_add_test(tc, test_audit_sample_clean);
     tcase_add_loop_test(tc, test_audit_report_limit, 0, 3);
     tcase_add_test(tc, test_audit_short_buffer);
+    tcase_add_loop_test(tc, test_audit_domain_decides_relay, 0,
+                        (int)(sizeof(relay_rows) / sizeof(relay_rows[0])));
     tcase_add_loop_test(tc, test_audit_sender_domains, 0,
                         (int)(sizeof(sender_rows) / sizeof(sender_rows[0])));
     suite_add_tcase(s, tc);

@@ -8,6 +8,11 @@
 #include "stats.h"
 #include "testutil.h"
 
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unistr.h>
+
 static long long
 fake_now(void *ctx)
 {
@@ -152,6 +157,14 @@ static const struct {
     {"BEL and CR", "a\a\rb.rules", "rule=\"a\\\\x07\\\\x0db.rules:7\""},
     {"DEL", "a\x7f.rules", "rule=\"a\\\\x7f.rules:7\""},
     {"a newline stays the format's \\n", "a\nb.rules", "rule=\"a\\nb.rules:7\""},
+    /* the format is UTF-8: a byte that is not becomes the text \xNN too */
+    {"a Latin-1 byte", "r\xe9gles.rules", "rule=\"r\\\\xe9gles.rules:7\""},
+    {"a UTF-8 character cut short", "a\xe2\x80.rules", "rule=\"a\\\\xe2\\\\x80.rules:7\""},
+    {"an overlong encoding of /", "a\xc0\xaf.rules", "rule=\"a\\\\xc0\\\\xaf.rules:7\""},
+    {"a lone continuation byte at the end", "a.rules\x80", "rule=\"a.rules\\\\x80:7\""},
+    {"valid UTF-8 stays", "r\xc3\xa9gles.rules", "rule=\"r\xc3\xa9gles.rules:7\""},
+    {"a four-byte character stays", "a\xf0\x9f\x93\xa7.rules",
+     "rule=\"a\xf0\x9f\x93\xa7.rules:7\""},
 };
 
 START_TEST(test_stats_control_bytes)
@@ -168,6 +181,8 @@ START_TEST(test_stats_control_bytes)
         ck_assert_msg(*c == '\n' || ((unsigned char)*c >= 0x20 && *c != 0x7f),
                       "%s: a raw byte 0x%02x in the textfile", ctl_rows[_i].name,
                       (unsigned char)*c);
+    ck_assert_msg(u8_check((const uint8_t *)out, strlen(out)) == NULL,
+                  "%s: the textfile is not UTF-8:\n%s", ctl_rows[_i].name, out);
     free(out);
     session_free(s);
 }
@@ -246,6 +261,41 @@ static const struct {
      "a\\x1bb:1: 1\n"},
     {"a listener name with ESC", "relaywarden_connections_total{listener=\"i\x1bn\"} 3\n",
      "  i\\x1bn"},
+    {"a raw Latin-1 byte",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r\xe9g:1\"} 1\n",
+     "r\\xe9g:1: 1\n"},
+    {"as the daemon writes a Latin-1 byte",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r\\\\xe9g:1\"} 1\n",
+     "r\\xe9g:1: 1\n"},
+    {"U+202E RIGHT-TO-LEFT OVERRIDE",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xae"
+     "b:1\"} 1\n",
+     "a\\xe2\\x80\\xaeb:1: 1\n"},
+    {"U+202A, the first embedding control",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xaa"
+     "b:1\"} 1\n",
+     "a\\xe2\\x80\\xaab:1: 1\n"},
+    {"U+2066 LEFT-TO-RIGHT ISOLATE",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xa6"
+     "b:1\"} 1\n",
+     "a\\xe2\\x81\\xa6b:1: 1\n"},
+    {"U+2069 POP DIRECTIONAL ISOLATE",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xa9"
+     "b:1\"} 1\n",
+     "a\\xe2\\x81\\xa9b:1: 1\n"},
+    {"U+2029 is no bidi control and stays",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x80\xa9"
+     "b:1\"} 1\n",
+     "a\xe2\x80\xa9"
+     "b:1: 1\n"},
+    {"U+206A is past the isolates and stays",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"a\xe2\x81\xaa"
+     "b:1\"} 1\n",
+     "a\xe2\x81\xaa"
+     "b:1: 1\n"},
+    {"valid UTF-8 stays",
+     "relaywarden_decisions_total{listener=\"in\",action=\"reject\",rule=\"r\xc3\xa9g:1\"} 1\n",
+     "r\xc3\xa9g:1: 1\n"},
 };
 
 START_TEST(test_stats_show_control_bytes)
@@ -261,6 +311,8 @@ START_TEST(test_stats_show_control_bytes)
         ck_assert_msg(*c == '\n' || ((unsigned char)*c >= 0x20 && *c != 0x7f),
                       "%s: a raw byte 0x%02x in the output", show_ctl_rows[_i].name,
                       (unsigned char)*c);
+    ck_assert_msg(u8_check((const uint8_t *)out, strlen(out)) == NULL,
+                  "%s: the output is not UTF-8:\n%s", show_ctl_rows[_i].name, out);
     free(out);
 }
 END_TEST
@@ -314,6 +366,90 @@ START_TEST(test_stats_interval)
 }
 END_TEST
 
+/* -m's file: what may be replaced (absent, empty, a metrics file) and what is refused, as -P
+ * refuses: kinds of file, links, the rules and their includes, another file's first line. The
+ * first line is tested at the magic's length - 1, the length and + 1. */
+enum { MK_NONE, MK_TEXT, MK_SYMLINK, MK_FIFO, MK_HARDLINK, MK_DIR };
+static const struct {
+    const char *name;
+    int kind;
+    const char *text; /* MK_TEXT: the file's bytes */
+    int protect;      /* 1: the path is protect[0] (the rules), 2: protect[1] (an include) */
+    const char *want; /* "" allowed, else the end of the error */
+} mfile_rows[] = {
+    {"absent", MK_NONE, NULL, 0, ""},
+    {"empty", MK_TEXT, "", 0, ""},
+    {"a metrics file", MK_TEXT, "# HELP relaywarden_connections_total x\n", 0, ""},
+    {"just the magic", MK_TEXT, STATS_FILE_MAGIC, 0, ""},
+    {"the magic cut by one byte", MK_TEXT, "# HELP relaywarden", 0,
+     "is not a relaywarden metrics file (its first line is not \"" STATS_FILE_MAGIC
+     "...\"): not replacing it"},
+    {"the magic and one byte", MK_TEXT, STATS_FILE_MAGIC "x", 0, ""},
+    {"a copy of /etc/passwd", MK_TEXT, "root:x:0:0:root:/root:/bin/bash\n", 0,
+     "is not a relaywarden metrics file (its first line is not \"" STATS_FILE_MAGIC
+     "...\"): not replacing it"},
+    {"another program's metrics", MK_TEXT, "# HELP node_cpu_seconds_total x\n", 0,
+     "is not a relaywarden metrics file (its first line is not \"" STATS_FILE_MAGIC
+     "...\"): not replacing it"},
+    {"a symbolic link to a metrics file", MK_SYMLINK, NULL, 0,
+     "is a symbolic link: not replacing it"},
+    {"a FIFO", MK_FIFO, NULL, 0, "is not a regular file: not replacing it"},
+    {"a directory", MK_DIR, NULL, 0, "is not a regular file: not replacing it"},
+    {"a metrics file of two links", MK_HARDLINK, NULL, 0,
+     "has several hard links: not replacing it"},
+    {"the rules file", MK_TEXT, STATS_FILE_MAGIC "x\n", 1, "is the rules file: not replacing it"},
+    {"an included file", MK_TEXT, STATS_FILE_MAGIC "x\n", 2,
+     "is a file the rules include: not replacing it"},
+};
+
+START_TEST(test_stats_textfile_check)
+{
+    char dir[] = "/tmp/rw-mfile.XXXXXX", path[128], other[128], err[512] = "", cmd[160];
+    const char *protect[3];
+    const char *want = mfile_rows[_i].want;
+    int rc;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/m.prom", dir);
+    snprintf(other, sizeof(other), "%s/other.prom", dir);
+    switch (mfile_rows[_i].kind) {
+    case MK_TEXT:
+        ck_assert_ptr_nonnull(f = fopen(path, "w"));
+        fputs(mfile_rows[_i].text, f);
+        fclose(f);
+        break;
+    case MK_SYMLINK:
+    case MK_HARDLINK:
+        ck_assert_ptr_nonnull(f = fopen(other, "w"));
+        fputs(STATS_FILE_MAGIC "x\n", f);
+        fclose(f);
+        ck_assert_int_eq(
+            mfile_rows[_i].kind == MK_SYMLINK ? symlink(other, path) : link(other, path), 0);
+        break;
+    case MK_FIFO:
+        ck_assert_int_eq(mkfifo(path, 0600), 0);
+        break;
+    case MK_DIR:
+        ck_assert_int_eq(mkdir(path, 0700), 0);
+        break;
+    }
+    protect[0] = mfile_rows[_i].protect == 1 ? path : "/nonexistent/r.rules";
+    protect[1] = mfile_rows[_i].protect == 2 ? path : "/nonexistent/inc.rules";
+    protect[2] = NULL;
+    rc = stats_textfile_check(path, protect, 3, err, sizeof(err));
+    if (want[0] == '\0')
+        ck_assert_msg(rc == 0, "%s: got %d (%s), want 0", mfile_rows[_i].name, rc, err);
+    else
+        ck_assert_msg(rc == -1 && strlen(err) >= strlen(want) &&
+                          strcmp(err + strlen(err) - strlen(want), want) == 0 &&
+                          strncmp(err, "metrics file ", 13) == 0,
+                      "%s: got %d \"%s\", want -1 \"...%s\"", mfile_rows[_i].name, rc, err, want);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -332,6 +468,8 @@ main(void)
     tcase_add_loop_test(tc, test_stats_show_listeners, 0, 3);
     tcase_add_loop_test(tc, test_stats_show_labels, 0, 3);
     tcase_add_loop_test(tc, test_stats_interval, 0, 5);
+    tcase_add_loop_test(tc, test_stats_textfile_check, 0,
+                        (int)(sizeof(mfile_rows) / sizeof(mfile_rows[0])));
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }

@@ -112,4 +112,27 @@ for n in 255 256 257; do
     [ "$n" -gt 256 ] && ps="$ps..."
     check "-s path of $n bytes: $((n > 256 ? 256 : n)) shown" 1 "relaywarden: cannot read $ps: No such file or directory (is relaywarden running with -m $ps?)" "$RW" -s -m "$p"
 done
+# -m: a file that is not a relaywarden metrics file is never replaced (as -P): the start stops
+# with the reason and the file is as it was.
+cp "$top_srcdir/contrib/relaywarden.rules" "$T/m.rules"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$T/passwd"
+mkfifo "$T/fifo"
+printf '# HELP relaywarden_connections_total x\n' >"$T/real.prom"
+ln -s "$T/real.prom" "$T/link.prom"
+ln "$T/real.prom" "$T/hard.prom"
+for c in "passwd:is not a relaywarden metrics file" "m.rules:is the rules file" \
+    "fifo:is not a regular file" "link.prom:is a symbolic link" "hard.prom:has several hard links" \
+    "pid:is the pid file"; do
+    f=${c%%:*} why=${c#*:}
+    [ -p "$T/$f" ] && before=fifo || before=$(cat "$T/$f" 2>/dev/null)
+    timeout 20 "$RW" -f -c "$T/m.rules" -p "unix:$T/m.sock" -P "$T/pid" -m "$T/$f" >"$T/out" 2>&1
+    rc=$?
+    [ -p "$T/$f" ] && after=fifo || after=$(cat "$T/$f" 2>/dev/null)
+    if [ "$rc" = 1 ] && grep -q "metrics file $T/$f $why" "$T/out" && [ "$before" = "$after" ]; then
+        ok "-m $f refused: $why"
+    else
+        bad "-m $f: exit $rc (want 1), want '$why' and the file unchanged; got:"
+        sed 's/^/    got:  /' "$T/out"
+    fi
+done
 exit $fail
