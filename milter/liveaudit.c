@@ -470,6 +470,16 @@ la_rules_senders(struct la_opts *o, const char *path)
         fprintf(stderr, "relaywarden: %s has errors: no audit\n", path);
         return -1;
     }
+    /* a --foreign domain the rules count as ours would be judged as if relaying were refused
+     * to strangers when it is only delivery to us */
+    if (audit_domain_decides_relay(rs, o->foreign)) {
+        fprintf(stderr,
+                "relaywarden: the foreign domain must not be ours: %s is inside a domains list "
+                "of %s that recipients are tested against\n",
+                UTIL_ERRTOK(o->foreign), UTIL_ERRPATH(path));
+        rules_unref(rs);
+        return -1;
+    }
     n = audit_sender_domains(rs, found, LIVEAUDIT_SENDERS_MAX + 1);
     rules_unref(rs);
     if (n == (size_t)-1) {

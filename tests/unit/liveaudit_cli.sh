@@ -70,6 +70,18 @@ audit partner-rules 1 30 "127.0.0.1:$PORT" $DOM -c "$T/partner.rules"
 has partner-rules "^23 MAIL FROM:<antispam@partner.example> .*RELAYED"
 has partner-rules "^1 of 23 tests relayed$"
 audit sample-rules 0 30 "127.0.0.1:$PORT" $DOM -c "$top_srcdir/contrib/relaywarden.rules"
+# a --foreign domain the rules count as ours is refused (it would read as a refused relay)
+cat >"$T/wide.rules" <<'EOF'
+domains ours { example.com, *.test }
+listener inbound daemon "inbound"
+policy inbound {
+    mail reject auth !tls
+    mail reject !auth from-claims <ours>
+    rcpt reject to !<ours> "550 5.7.1 relaying denied"
+}
+EOF
+audit foreign-ours 2 5 "127.0.0.1:$PORT" $DOM -c "$T/wide.rules"
+has foreign-ours "foreign domain must not be ours: foreign.test is inside a domains list"
 echo "bad rules" >"$T/bad.rules"
 audit bad-rules 2 5 "127.0.0.1:$PORT" $DOM -c "$T/bad.rules"
 has bad-rules "has errors: no audit"
