@@ -46,7 +46,7 @@ static const char limits_lua[] =
 struct limits_state {
     pthread_mutex_t mu;
     unsigned char seed[16];
-    struct limit_table *table;
+    struct limit_tables *table; /* one table per limit */
     int redis_ok; /* this store may use Redis (not the trial's) */
     /* Redis, under mu */
     char server[128];
@@ -132,7 +132,7 @@ limits_shutdown(void)
     for (size_t i = 0; i < 2; i++) {
         pthread_mutex_lock(&all[i]->mu);
         limits_close_idle(all[i]);
-        limit_table_free(all[i]->table);
+        limit_tables_free(all[i]->table);
         all[i]->table = NULL;
         pthread_mutex_unlock(&all[i]->mu);
     }
@@ -176,7 +176,7 @@ limits_trial_fill(struct limits_state *st, const struct limit_req *rq)
         if (!limits_used[i].applied && strcmp(limits_used[i].name, rq->def->name) == 0) {
             limits_used[i].applied = 1;
             n = limits_used[i].n < rq->def->max ? limits_used[i].n : rq->def->max;
-            if (n > 0 && limit_table_take(st->table, rq->def, rq->key, rq->keylen, (unsigned)n,
+            if (n > 0 && limit_tables_take(st->table, rq->def, rq->key, rq->keylen, (unsigned)n,
                                           limits_now(), &a) == -1)
                 return -1;
         }
@@ -192,21 +192,23 @@ limits_local(struct limits_state *st, const struct limit_req *rq, struct limit_a
     int rc = -1;
 
     pthread_mutex_lock(&st->mu);
-    if (st->table != NULL && limit_table_max_keys(st->table) != rq->conf->max_keys) {
-        log_msg(LOG_NOTICE, "limits: in-memory table resized from %u to %u keys: counts restart",
-                limit_table_max_keys(st->table), rq->conf->max_keys);
-        limit_table_free(st->table);
+    if (st->table != NULL && limit_tables_max_keys(st->table) != rq->conf->max_keys) {
+        log_msg(LOG_NOTICE,
+                "limits: in-memory tables resized from %u to %u keys per limit: counts restart",
+                limit_tables_max_keys(st->table), rq->conf->max_keys);
+        limit_tables_free(st->table);
         st->table = NULL;
     }
-    if (st->table == NULL && (st->table = limit_table_new(rq->conf->max_keys, st->seed)) == NULL)
+    if (st->table == NULL && (st->table = limit_tables_new(rq->conf->max_keys, st->seed)) == NULL)
         util_errf(why, whylen, "out of memory for the limits table (%u keys)", rq->conf->max_keys);
     else if (st == &limits_trial && limits_trial_fill(st, rq) == -1)
         util_errf(why, whylen, "cannot hash a limits key");
     else
-        rc = limit_table_take(st->table, rq->def, rq->key, rq->keylen, rq->n, limits_now(), a);
+        rc = limit_tables_take(st->table, rq->def, rq->key, rq->keylen, rq->n, limits_now(), a);
     pthread_mutex_unlock(&st->mu);
     if (rc == -1 && why[0] == '\0')
-        util_errf(why, whylen, "cannot hash a limits key");
+        util_errf(why, whylen, "out of memory for limit %s's table (%u keys), or a hashing failure",
+                  rq->def->name, rq->conf->max_keys);
     return rc;
 }
 
