@@ -338,11 +338,19 @@ static const struct {
     {"redis timeout 0", "limits redis \"127.0.0.1:6379\" timeout 0ms\n",
      "%F:1: limits redis: timeout is from 1ms to 5000ms (50ms, 1s), got '0ms'\n"},
     {"redis without port", "limits redis \"127.0.0.1\"\n",
-     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\"), got "
+     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", \"[::1]:6379\"), got "
      "\"127.0.0.1\"\n"},
     {"redis port 65536", "limits redis \"127.0.0.1:65536\"\n",
-     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\"), got "
+     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", \"[::1]:6379\"), got "
      "\"127.0.0.1:65536\"\n"},
+    {"redis IPv6 in brackets", "limits redis \"[::1]:6379\"\n", "OK"},
+    {"redis IPv6 full", "limits redis \"[2001:db8::10]:6380\"\n", "OK"},
+    {"redis IPv6 without brackets", "limits redis \"::1:6379\"\n",
+     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", \"[::1]:6379\"), got "
+     "\"::1:6379\"\n"},
+    {"redis brackets not IPv6", "limits redis \"[a.example]:6379\"\n",
+     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", \"[::1]:6379\"), got "
+     "\"[a.example]:6379\"\n"},
     {"redis twice", "limits redis \"a:1\"\nlimits redis \"b:2\"\n",
      "%F:2: limits redis is already set at %F:1\n"},
     {"redis on-failure typo", "limits redis \"a:1\" on-failure open\n",
