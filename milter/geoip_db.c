@@ -99,8 +99,8 @@ geoip_db_copy(const char *path, off_t max, char *why, size_t whylen)
         goto fail;
     }
     if (st.st_size > max) {
-        util_errf(why, whylen, "too large: %lld bytes, at most %lld are read", (long long)st.st_size,
-                  (long long)max);
+        util_errf(why, whylen, "too large: %lld bytes, at most %lld are read",
+                  (long long)st.st_size, (long long)max);
         goto fail;
     }
     if ((out = memfd_create("relaywarden-geoip", MFD_CLOEXEC | MFD_ALLOW_SEALING)) == -1) {

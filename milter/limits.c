@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <hiredis/hiredis.h>
-#include <limits.h>
 #include <openssl/evp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -49,7 +48,8 @@ static const char limits_lua[] =
 struct limits_state {
     pthread_mutex_t mu;
     unsigned char seed[16];
-    struct limit_tables *table; /* one table per limit */
+    /* one table per limit */
+    struct limit_tables *table;
     int redis_ok; /* this store may use Redis (not the trial's) */
     /* Redis, under mu */
     char server[128];
@@ -184,7 +184,7 @@ limits_trial_fill(struct limits_state *st, const struct limit_req *rq)
             limits_used[i].applied = 1;
             n = limits_used[i].n < rq->def->max ? limits_used[i].n : rq->def->max;
             if (n > 0 && limit_tables_take(st->table, rq->def, rq->key, rq->keylen, (unsigned)n,
-                                          limits_now(), &a) == -1)
+                                           limits_now(), &a) == -1)
                 return -1;
         }
     return 0;
@@ -271,7 +271,9 @@ limits_wait(redisContext *rc, short ev, long long deadline)
         pfd.fd = rc->fd;
         pfd.events = ev;
         pfd.revents = 0;
-        n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+        /* left is at most the timeout (LIMIT_REDIS_TIMEOUT_MAX_MS): it fits an int */
+        n = poll(&pfd, 1,
+                 (int)(left < LIMIT_REDIS_TIMEOUT_MAX_MS ? left : LIMIT_REDIS_TIMEOUT_MAX_MS));
         if (n > 0)
             return 1;
         if (n == 0)
@@ -521,7 +523,8 @@ limits_take_one(struct limits_state *st, const struct limit_req *rq, struct limi
             st->idle[st->nidle++] = rc;
         else if (rc != NULL)
             redisFree(rc);
-        if (rv == LIMITS_ANSWERED_ERROR && limits_reply_err_first(st, key, (size_t)(keylen > 0 ? keylen : 0), now)) {
+        if (rv == LIMITS_ANSWERED_ERROR &&
+            limits_reply_err_first(st, key, (size_t)(keylen > 0 ? keylen : 0), now)) {
             char esc[300], kesc[200];
             log_msg(LOG_WARNING,
                     "limits: redis %s: limit %s, key %s: %s: this decision %s (logged once a "

@@ -63,8 +63,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct fuzz_event ev[FUZZ_MODEL_EVENTS];
     const uint8_t *nul = memchr(data, 0, size);
     struct limit_def d = {.name = "f", .count = LIMIT_RECIPIENTS, .by = LIMIT_BY_LOGIN};
-    struct limit_def flood = {.name = "g", .count = LIMIT_MESSAGES, .by = LIMIT_BY_SENDER,
-                              .max = 1, .window_ms = 3600000};
+    struct limit_def flood = {.name = "g",
+                              .count = LIMIT_MESSAGES,
+                              .by = LIMIT_BY_SENDER,
+                              .max = 1,
+                              .window_ms = 3600000};
     struct limit_tables *t;
     char fk[32];
     struct limit_answer a;

@@ -222,11 +222,11 @@ static const struct {
 } broken_rows[] = {
     /* the key "iso_code" (UTF-8 string of 8, control byte 0x48) becomes a pointer past the
      * data section: MMDB_get_value reports corrupt data */
-    {"a key that points past the data", "\x48" "is", "\x38\xff\xff\xff\xff", 5,
+    {"a key that points past the data", "\110is", "\x38\xff\xff\xff\xff", 5,
      "geoip country of the entry: The MaxMind DB file's data section contains bad data"},
     /* the value "DE" (UTF-8 string of 2, 0x42) becomes an extended type that does not exist:
      * libmaxminddb hands it over as type 262 */
-    {"a value of no known type", "\x42" "DE", "\x00\xff", 2,
+    {"a value of no known type", "\102DE", "\x00\xff", 2,
      "geoip country of the entry: a value of unknown type 262"},
 };
 
@@ -292,8 +292,8 @@ START_TEST(test_copy_max)
         struct stat cs;
         ck_assert_int_eq(fstat(fd, &cs), 0);
         ck_assert_int_eq(cs.st_size, st.st_size);
-        ck_assert_int_eq(fcntl(fd, F_GET_SEALS), F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
-                                                     F_SEAL_SEAL);
+        ck_assert_int_eq(fcntl(fd, F_GET_SEALS),
+                         F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
         ck_assert_int_eq(write(fd, "x", 1), -1); /* sealed: nobody writes it */
         ck_assert_int_eq(ftruncate(fd, 0), -1);
         ck_assert_int_eq(pread(fd, buf, 4, 0), 4);

@@ -755,8 +755,8 @@ START_TEST(test_default_replies)
         ck_assert_msg(strcmp(v->code, rows[_i].code) == 0 &&
                           strcmp(v->xcode, rows[_i].xcode) == 0 &&
                           strcmp(v->text, rows[_i].text) == 0,
-                      "%s: got %s %s %s, want %s %s %s", rows[_i].name, v->code, v->xcode,
-                      v->text, rows[_i].code, rows[_i].xcode, rows[_i].text);
+                      "%s: got %s %s %s, want %s %s %s", rows[_i].name, v->code, v->xcode, v->text,
+                      rows[_i].code, rows[_i].xcode, rows[_i].text);
     session_free(s);
     rules_unref(rs);
     limit_table_free(fake_table);
