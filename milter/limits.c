@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * limits.c - the rate limit counters of the daemon (limits.h): the in-memory table of
- * policy/limit.c under a mutex, and Redis, one round trip per decision (EVALSHA of a Lua
- * script, EVAL on NOSCRIPT), with an outage logged once, retried with backoff, and logged when
- * over.
+ * limits.c - the rate limit counters of the daemon (limits.h): the per-limit in-memory tables
+ * of policy/limit.c under a mutex, and Redis, one round trip per decision (EVALSHA of a Lua
+ * script, EVAL on NOSCRIPT) within one deadline, with an outage logged once, retried with
+ * backoff, and logged when over; an error reply fails that one decision, not Redis.
  */
 #include "limits.h"
 #include "log.h"

@@ -50,9 +50,9 @@ enum limit_failure { LIMIT_FAIL_LOCAL, LIMIT_FAIL_TEMPFAIL };
 
 /* The ruleset's `limits` statements: where the counters live. */
 struct limit_conf {
-    unsigned max_keys; /* in-memory table size (limits memory N) */
-    char redis[128];   /* "host:port", "" for in-memory counters only */
-    int timeout_ms;    /* connect and command timeout */
+    unsigned max_keys; /* each limit's in-memory table size (limits memory N) */
+    char redis[128];   /* "host:port", "[v6]:port", "" for in-memory counters only */
+    int timeout_ms;    /* deadline of connect, command and whole reply */
     enum limit_failure on_failure;
     char prefix[LIMIT_PREFIX_MAX + 1]; /* of every Redis key */
     const char *redis_file;            /* where the redis statement is, to refuse a second one */
