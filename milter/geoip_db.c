@@ -3,6 +3,7 @@
  * geoip_db.c - MaxMind databases (libmaxminddb) for the GeoIP conditions: opened per ruleset,
  * checked against the kind the rules declare, looked up once per connection.
  */
+#define _GNU_SOURCE /* memfd_create and the file seals (Linux) */
 #include "geoip_db.h"
 #include "util.h"
 
@@ -14,7 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The last data type of the MaxMind DB format: libmaxminddb hands over a value of a larger
+ * (nonexistent) type without an error, and that is corrupt data, not an unknown address. */
+#define GEOIP_DB_TYPE_LAST MMDB_DATA_TYPE_FLOAT
+
+/* Bytes read at a time when copying a database: a few pages, on the reloading thread's stack. */
+#define GEOIP_DB_COPY_CHUNK 16384
 
 /* The open databases of one ruleset, by enum geoip_kind. */
 struct geoip_db {
@@ -66,6 +78,92 @@ geoip_db_err(char *err, size_t errlen, size_t *used, const char *fmt, ...)
 }
 
 int
+geoip_db_copy(const char *path, off_t max, char *why, size_t whylen)
+{
+    char buf[GEOIP_DB_COPY_CHUNK];
+    struct stat st;
+    off_t total = 0;
+    ssize_t n, w, off;
+    int in, out = -1;
+
+    if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+        util_errf(why, whylen, "%s", strerror(errno));
+        return -1;
+    }
+    if (fstat(in, &st) == -1) {
+        util_errf(why, whylen, "%s", strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        util_errf(why, whylen, "not a regular file");
+        goto fail;
+    }
+    if (st.st_size > max) {
+        util_errf(why, whylen, "too large: %lld bytes, at most %lld are read",
+                  (long long)st.st_size, (long long)max);
+        goto fail;
+    }
+    if ((out = memfd_create("relaywarden-geoip", MFD_CLOEXEC | MFD_ALLOW_SEALING)) == -1) {
+        util_errf(why, whylen, "memfd_create: %s", strerror(errno));
+        goto fail;
+    }
+    for (;;) {
+        if ((n = read(in, buf, sizeof(buf))) == -1) {
+            if (errno == EINTR)
+                continue;
+            util_errf(why, whylen, "%s", strerror(errno));
+            goto fail;
+        }
+        if (n == 0)
+            break;
+        if (n > max - total) { /* it grew while we read it */
+            util_errf(why, whylen, "too large: more than %lld bytes", (long long)max);
+            goto fail;
+        }
+        for (off = 0; off < n; off += w)
+            if ((w = write(out, buf + off, (size_t)(n - off))) == -1 && errno != EINTR) {
+                util_errf(why, whylen, "copying into memory: %s", strerror(errno));
+                goto fail;
+            } else if (w == -1) {
+                w = 0;
+            }
+        total += n;
+    }
+    if (fcntl(out, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == -1) {
+        util_errf(why, whylen, "sealing the copy: %s", strerror(errno));
+        goto fail;
+    }
+    close(in);
+    return out;
+fail:
+    if (out != -1)
+        close(out);
+    close(in);
+    return -1;
+}
+
+/* Opens the private copy of path into m: MMDB_SUCCESS, or an MMDB error (why then says more
+ * when it is not the database's fault). */
+static int
+geoip_db_open_copy(const char *path, MMDB_s *m, char *why, size_t whylen)
+{
+    char proc[64];
+    int fd, rc;
+
+    why[0] = '\0';
+    if ((fd = geoip_db_copy(path, GEOIP_DB_SIZE_MAX, why, whylen)) == -1)
+        return MMDB_FILE_OPEN_ERROR;
+    /* libmaxminddb opens a path: the copy's own, which needs /proc */
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    errno = 0;
+    if ((rc = MMDB_open(proc, MMDB_MODE_MMAP, m)) == MMDB_FILE_OPEN_ERROR)
+        util_errf(why, whylen, "opening the private copy %s: %s", proc,
+                  errno != 0 ? strerror(errno) : "failed");
+    close(fd); /* the mapping keeps the copy */
+    return rc;
+}
+
+int
 geoip_db_open(struct ruleset *rs, char *err, size_t errlen)
 {
     struct geoip_db *d;
@@ -86,13 +184,13 @@ geoip_db_open(struct ruleset *rs, char *err, size_t errlen)
         MMDB_s *m = &d->mmdb[g->kind];
         int rc;
 
-        errno = 0;
-        if ((rc = MMDB_open(g->path, MMDB_MODE_MMAP, m)) != MMDB_SUCCESS) {
-            int e = errno;
+        char why[200];
+
+        if ((rc = geoip_db_open_copy(g->path, m, why, sizeof(why))) != MMDB_SUCCESS) {
             geoip_db_err(err, errlen, &used, "%s:%d: geoip %s \"%s\": cannot open: %s\n",
                          UTIL_ERRPATH(g->file), g->line, geoip_kind_name(g->kind),
                          UTIL_ERRPATH(g->path),
-                         rc == MMDB_FILE_OPEN_ERROR && e != 0 ? strerror(e) : MMDB_strerror(rc));
+                         rc == MMDB_FILE_OPEN_ERROR && why[0] ? why : MMDB_strerror(rc));
             failed = 1;
             continue;
         }
@@ -160,17 +258,29 @@ geoip_db_find(const MMDB_s *m, const struct sockaddr_storage *ss, MMDB_lookup_re
 /* The country of an entry: country, else registered_country (MaxMind gives anycast and
  * satellite networks only the latter). Only two capital letters are taken: a database is
  * data, and what it says reaches logs and headers. */
-static void
-geoip_db_country(MMDB_lookup_result_s *res, char cc[3])
+static int
+geoip_db_country(MMDB_lookup_result_s *res, char cc[3], char *why, size_t whylen)
 {
     static const char *const where[] = {"country", "registered_country"};
     MMDB_entry_data_s v;
     size_t i;
+    int rc;
 
     cc[0] = '\0';
     for (i = 0; i < 2; i++) {
-        if (MMDB_get_value(&res->entry, &v, where[i], "iso_code", NULL) != MMDB_SUCCESS ||
-            !v.has_data || v.type != MMDB_DATA_TYPE_UTF8_STRING || v.data_size != 2)
+        /* a value that is not there is unknown; an error reading it (corrupt data) is not */
+        if ((rc = MMDB_get_value(&res->entry, &v, where[i], "iso_code", NULL)) != MMDB_SUCCESS &&
+            rc != MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR) {
+            util_errf(why, whylen, "geoip country of the entry: %s", MMDB_strerror(rc));
+            return -1;
+        }
+        if (rc == MMDB_SUCCESS && v.has_data && v.type > GEOIP_DB_TYPE_LAST) {
+            util_errf(why, whylen, "geoip country of the entry: a value of unknown type %u",
+                      (unsigned)v.type);
+            return -1;
+        }
+        if (rc != MMDB_SUCCESS || !v.has_data || v.type != MMDB_DATA_TYPE_UTF8_STRING ||
+            v.data_size != 2)
             continue;
         if (v.utf8_string[0] < 'A' || v.utf8_string[0] > 'Z' || v.utf8_string[1] < 'A' ||
             v.utf8_string[1] > 'Z')
@@ -178,24 +288,37 @@ geoip_db_country(MMDB_lookup_result_s *res, char cc[3])
         cc[0] = v.utf8_string[0];
         cc[1] = v.utf8_string[1];
         cc[2] = '\0';
-        return;
+        return 0;
     }
+    return 0;
 }
 
-static unsigned long
-geoip_db_asn(MMDB_lookup_result_s *res)
+/* The AS number of an entry into *asn (0: unknown): 0, or -1 with why on a read error. */
+static int
+geoip_db_asn(MMDB_lookup_result_s *res, unsigned long *asn, char *why, size_t whylen)
 {
     MMDB_entry_data_s v;
+    int rc;
 
-    if (MMDB_get_value(&res->entry, &v, "autonomous_system_number", NULL) != MMDB_SUCCESS ||
-        !v.has_data)
+    *asn = 0;
+    rc = MMDB_get_value(&res->entry, &v, "autonomous_system_number", NULL);
+    if (rc != MMDB_SUCCESS && rc != MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR) {
+        util_errf(why, whylen, "geoip AS number of the entry: %s", MMDB_strerror(rc));
+        return -1;
+    }
+    if (rc != MMDB_SUCCESS || !v.has_data)
         return 0;
+    if (v.type > GEOIP_DB_TYPE_LAST) {
+        util_errf(why, whylen, "geoip AS number of the entry: a value of unknown type %u",
+                  (unsigned)v.type);
+        return -1;
+    }
     if (v.type == MMDB_DATA_TYPE_UINT32)
-        return v.uint32;
-    if (v.type == MMDB_DATA_TYPE_UINT16)
-        return v.uint16;
-    if (v.type == MMDB_DATA_TYPE_UINT64 && v.uint64 <= 4294967295ULL)
-        return (unsigned long)v.uint64;
+        *asn = v.uint32;
+    else if (v.type == MMDB_DATA_TYPE_UINT16)
+        *asn = v.uint16;
+    else if (v.type == MMDB_DATA_TYPE_UINT64 && v.uint64 <= 4294967295ULL)
+        *asn = (unsigned long)v.uint64;
     return 0;
 }
 
@@ -217,14 +340,14 @@ geoip_db_lookup(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
     if (d->open[GEOIP_COUNTRY]) {
         if (geoip_db_find(&d->mmdb[GEOIP_COUNTRY], &ss, &res, why, whylen) == -1)
             return -1;
-        if (res.found_entry)
-            geoip_db_country(&res, r->country);
+        if (res.found_entry && geoip_db_country(&res, r->country, why, whylen) == -1)
+            return -1;
     }
     if (d->open[GEOIP_ASN]) {
         if (geoip_db_find(&d->mmdb[GEOIP_ASN], &ss, &res, why, whylen) == -1)
             return -1;
-        if (res.found_entry)
-            r->asn = geoip_db_asn(&res);
+        if (res.found_entry && geoip_db_asn(&res, &r->asn, why, whylen) == -1)
+            return -1;
     }
     return 0;
 }

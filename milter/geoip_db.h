@@ -10,7 +10,9 @@
  * The open databases belong to the ruleset (rs->geoip.handle) and are closed with it by
  * rules_unref: a session keeps the databases of the ruleset it started with, so a reload that
  * opens the new files (geoipupdate renames them in place) never pulls a mapping from under a
- * connection.
+ * connection. What is mapped is a private, sealed copy of each file (a memfd), never the file
+ * itself: a database truncated or overwritten in place (cp, curl -o over it) cannot change or
+ * shrink the mapping (no SIGBUS, no lookups of zeros); the new file is read on SIGHUP.
  */
 #ifndef RW_GEOIP_DB_H
 #define RW_GEOIP_DB_H
@@ -20,6 +22,17 @@
 #include "rules.h"
 
 #include <stddef.h>
+#include <sys/types.h>
+
+/* Largest database file copied into memory: a GeoLite2-City is about 70 MB, the largest
+ * commercial MaxMind and DB-IP files stay under 1 GiB; a file past it is refused at load
+ * (each open database costs its size in memory, twice while a reload opens the new ones). */
+#define GEOIP_DB_SIZE_MAX (1024LL * 1024 * 1024)
+
+/* geoip_db_copy - a sealed memfd (no write, no shrink, no grow) holding the bytes of path, of
+ * at most max bytes (the daemon passes GEOIP_DB_SIZE_MAX). The caller owns the descriptor and
+ * closes it. -1 with why when path cannot be read or is larger than max ("too large"). */
+int geoip_db_copy(const char *path, off_t max, char *why, size_t whylen);
 
 /* geoip_db_open - open every database rs names and check that each holds what its statement
  * says (metadata database_type: a Country or City database for country, an ASN or ISP one
@@ -28,7 +41,8 @@
 int geoip_db_open(struct ruleset *rs, char *err, size_t errlen);
 
 /* geoip_db_lookup - env->geoip: the country and ASN of a in g's databases ("" / 0 when the
- * database does not know it). 0, or -1 with why (a corrupt database). */
+ * database does not know it). 0, or -1 with why when libmaxminddb reports an error on the
+ * lookup or on reading a value (a corrupt database): the conditions are then undecidable. */
 int geoip_db_lookup(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
                     struct geoip_result *r, char *why, size_t whylen);
 

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * limits.c - the rate limit counters of the daemon (limits.h): the in-memory table of
- * policy/limit.c under a mutex, and Redis, one round trip per decision (EVALSHA of a Lua
- * script, EVAL on NOSCRIPT), with an outage logged once, retried with backoff, and logged when
- * over.
+ * limits.c - the rate limit counters of the daemon (limits.h): the per-limit in-memory tables
+ * of policy/limit.c under a mutex, and Redis, one round trip per decision (EVALSHA of a Lua
+ * script, EVAL on NOSCRIPT) within one deadline, with an outage logged once, retried with
+ * backoff, and logged when over; an error reply fails that one decision, not Redis.
  */
 #include "limits.h"
 #include "log.h"
 #include "stats.h"
 #include "util.h"
 
+#include <errno.h>
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +48,8 @@ static const char limits_lua[] =
 struct limits_state {
     pthread_mutex_t mu;
     unsigned char seed[16];
-    struct limit_table *table;
+    /* one table per limit */
+    struct limit_tables *table;
     int redis_ok; /* this store may use Redis (not the trial's) */
     /* Redis, under mu */
     char server[128];
@@ -54,8 +57,12 @@ struct limits_state {
     int nidle;
     int down;
     long long down_since, retry_at, backoff_ms;
-    unsigned long long fallbacks; /* decisions counted locally in this outage */
+    unsigned long long fallbacks; /* decisions made without Redis in this outage */
     char sha[41];
+    struct {
+        unsigned long long h; /* of a key Redis answered an error for */
+        long long at;         /* when it was last logged; 0: free */
+    } errlog[LIMITS_REPLY_ERR_KEYS];
 };
 
 static struct limits_state limits_daemon = {.mu = PTHREAD_MUTEX_INITIALIZER, .redis_ok = 1};
@@ -132,7 +139,7 @@ limits_shutdown(void)
     for (size_t i = 0; i < 2; i++) {
         pthread_mutex_lock(&all[i]->mu);
         limits_close_idle(all[i]);
-        limit_table_free(all[i]->table);
+        limit_tables_free(all[i]->table);
         all[i]->table = NULL;
         pthread_mutex_unlock(&all[i]->mu);
     }
@@ -176,8 +183,8 @@ limits_trial_fill(struct limits_state *st, const struct limit_req *rq)
         if (!limits_used[i].applied && strcmp(limits_used[i].name, rq->def->name) == 0) {
             limits_used[i].applied = 1;
             n = limits_used[i].n < rq->def->max ? limits_used[i].n : rq->def->max;
-            if (n > 0 && limit_table_take(st->table, rq->def, rq->key, rq->keylen, (unsigned)n,
-                                          limits_now(), &a) == -1)
+            if (n > 0 && limit_tables_take(st->table, rq->def, rq->key, rq->keylen, (unsigned)n,
+                                           limits_now(), &a) == -1)
                 return -1;
         }
     return 0;
@@ -192,30 +199,34 @@ limits_local(struct limits_state *st, const struct limit_req *rq, struct limit_a
     int rc = -1;
 
     pthread_mutex_lock(&st->mu);
-    if (st->table != NULL && limit_table_max_keys(st->table) != rq->conf->max_keys) {
-        log_msg(LOG_NOTICE, "limits: in-memory table resized from %u to %u keys: counts restart",
-                limit_table_max_keys(st->table), rq->conf->max_keys);
-        limit_table_free(st->table);
+    if (st->table != NULL && limit_tables_max_keys(st->table) != rq->conf->max_keys) {
+        log_msg(LOG_NOTICE,
+                "limits: in-memory tables resized from %u to %u keys per limit: counts restart",
+                limit_tables_max_keys(st->table), rq->conf->max_keys);
+        limit_tables_free(st->table);
         st->table = NULL;
     }
-    if (st->table == NULL && (st->table = limit_table_new(rq->conf->max_keys, st->seed)) == NULL)
+    if (st->table == NULL && (st->table = limit_tables_new(rq->conf->max_keys, st->seed)) == NULL)
         util_errf(why, whylen, "out of memory for the limits table (%u keys)", rq->conf->max_keys);
     else if (st == &limits_trial && limits_trial_fill(st, rq) == -1)
         util_errf(why, whylen, "cannot hash a limits key");
     else
-        rc = limit_table_take(st->table, rq->def, rq->key, rq->keylen, rq->n, limits_now(), a);
+        rc = limit_tables_take(st->table, rq->def, rq->key, rq->keylen, rq->n, limits_now(), a);
     pthread_mutex_unlock(&st->mu);
     if (rc == -1 && why[0] == '\0')
-        util_errf(why, whylen, "cannot hash a limits key");
+        util_errf(why, whylen, "out of memory for limit %s's table (%u keys), or a hashing failure",
+                  rq->def->name, rq->conf->max_keys);
     return rc;
 }
 
+/* Connect within what is left of the decision's deadline; "[::1]:6379" is an IPv6 address. */
 static redisContext *
-limits_connect(const struct limit_conf *c, char *why, size_t whylen)
+limits_connect(const struct limit_conf *c, long long deadline, char *why, size_t whylen)
 {
-    struct timeval tv = {c->timeout_ms / 1000, (c->timeout_ms % 1000) * 1000};
+    long long left = deadline - limits_now();
+    struct timeval tv;
     char host[sizeof(c->redis)];
-    char *colon;
+    char *colon, *h = host;
     redisContext *rc;
 
     util_strlcpy(host, c->redis, sizeof(host));
@@ -224,18 +235,96 @@ limits_connect(const struct limit_conf *c, char *why, size_t whylen)
         return NULL;
     }
     *colon = '\0';
-    rc = redisConnectWithTimeout(host, atoi(colon + 1), tv);
-    if (rc == NULL || rc->err) {
-        util_errf(why, whylen, "connect: %s", rc ? rc->errstr : "out of memory");
-        redisFree(rc);
+    if (host[0] == '[' && colon > host + 1 && colon[-1] == ']') {
+        colon[-1] = '\0';
+        h = host + 1;
+    }
+    if (left <= 0) {
+        util_errf(why, whylen, "timed out after %d ms", c->timeout_ms);
         return NULL;
     }
-    if (redisSetTimeout(rc, tv) != REDIS_OK) {
-        util_errf(why, whylen, "cannot set the timeout");
+    tv.tv_sec = (time_t)(left / 1000);
+    tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+    rc = redisConnectWithTimeout(h, atoi(colon + 1), tv);
+    if (rc == NULL || rc->err) {
+        if (rc != NULL && limits_now() >= deadline)
+            util_errf(why, whylen, "connect: timed out after %d ms", c->timeout_ms);
+        else
+            util_errf(why, whylen, "connect: %s", rc ? rc->errstr : "out of memory");
         redisFree(rc);
         return NULL;
     }
     return rc;
+}
+
+/* Wait until rc's socket is ready for ev or the deadline: 1 ready, 0 timed out, -1 error. */
+static int
+limits_wait(redisContext *rc, short ev, long long deadline)
+{
+    struct pollfd pfd;
+    long long left;
+    int n;
+
+    for (;;) {
+        if ((left = deadline - limits_now()) <= 0)
+            return 0;
+        pfd.fd = rc->fd;
+        pfd.events = ev;
+        pfd.revents = 0;
+        /* left is at most the timeout (LIMIT_REDIS_TIMEOUT_MAX_MS): it fits an int */
+        n = poll(&pfd, 1,
+                 (int)(left < LIMIT_REDIS_TIMEOUT_MAX_MS ? left : LIMIT_REDIS_TIMEOUT_MAX_MS));
+        if (n > 0)
+            return 1;
+        if (n == 0)
+            return 0;
+        if (errno != EINTR)
+            return -1;
+    }
+}
+
+/* One command, sent and its whole reply read before the deadline: a server that drips its
+ * reply byte by byte cannot hold a decision past the timeout. 0 with *out, or -1 with why
+ * (the connection is then not to be used again). */
+static int
+limits_command(redisContext *rc, int argc, const char **argv, const size_t *argl,
+               long long deadline, int timeout_ms, redisReply **out, char *why, size_t whylen)
+{
+    void *r = NULL;
+    int done = 0, w;
+
+    *out = NULL;
+    if (redisAppendCommandArgv(rc, argc, argv, argl) != REDIS_OK) {
+        util_errf(why, whylen, "redis: %s", rc->errstr[0] ? rc->errstr : "out of memory");
+        return -1;
+    }
+    while (!done) {
+        if ((w = limits_wait(rc, POLLOUT, deadline)) != 1)
+            goto waitfail;
+        if (redisBufferWrite(rc, &done) != REDIS_OK)
+            goto ioerr;
+    }
+    for (;;) {
+        if (redisGetReplyFromReader(rc, &r) != REDIS_OK)
+            goto ioerr;
+        if (r != NULL)
+            break;
+        if ((w = limits_wait(rc, POLLIN, deadline)) != 1)
+            goto waitfail;
+        if (redisBufferRead(rc) != REDIS_OK)
+            goto ioerr;
+    }
+    *out = r;
+    return 0;
+waitfail:
+    if (w == 0)
+        util_errf(why, whylen, "timed out after %d ms", timeout_ms);
+    else
+        util_errf(why, whylen, "redis: poll: %s", strerror(errno));
+    return -1;
+ioerr:
+    util_errf(why, whylen, "redis: %s", rc->errstr[0] ? rc->errstr : "no reply");
+    return -1;
 }
 
 /* The script's answer, checked: an array of two integers, over 0 or 1, count >= 0. */
@@ -243,7 +332,7 @@ static int
 limits_reply(const redisReply *r, struct limit_answer *a, char *why, size_t whylen)
 {
     if (r->type == REDIS_REPLY_ERROR) {
-        util_errf(why, whylen, "redis: %.100s", r->str ? r->str : "error");
+        util_errf(why, whylen, "redis answered: %.100s", r->str ? r->str : "error");
         return -1;
     }
     if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
@@ -256,29 +345,45 @@ limits_reply(const redisReply *r, struct limit_answer *a, char *why, size_t whyl
     a->over = (int)r->element[0]->integer;
     a->count = (unsigned long long)r->element[1]->integer;
     a->where = "redis";
+    a->table_keys = 0;
     return 0;
 }
 
-/* One round trip: EVALSHA, and EVAL once more when Redis does not know the script yet. */
+/* The Redis key of rq into key: its length, or -1 when it does not fit. */
 static int
-limits_redis_take(struct limits_state *st, redisContext *rc, const struct limit_req *rq,
-                  struct limit_answer *a, char *why, size_t whylen)
+limits_redis_key(const struct limit_req *rq, char *key, size_t len)
 {
-    char key[LIMIT_PREFIX_MAX + 64 + 96 + LIMIT_KEY_MAX], bw[24], max[24], n[24], w[32], by[32];
-    const char *argv[7];
-    size_t argl[7];
-    redisReply *r;
-    int k, rv;
+    char w[32], by[32];
+    int k;
 
-    k = snprintf(key, sizeof(key), "%s%s:%s:%s:%s:", rq->conf->prefix, rq->def->name,
+    k = snprintf(key, len, "%s%s:%s:%s:%s:", rq->conf->prefix, rq->def->name,
                  rq->def->count == LIMIT_MESSAGES ? "messages" : "recipients",
                  limit_by_text(rq->def, by, sizeof(by)),
                  limit_window_text(rq->def->window_ms, w, sizeof(w)));
-    if (k < 0 || (size_t)k + rq->keylen >= sizeof(key)) {
-        util_errf(why, whylen, "redis key too long");
+    if (k < 0 || (size_t)k + rq->keylen >= len)
         return -1;
-    }
     memcpy(key + k, rq->key, rq->keylen);
+    key[(size_t)k + rq->keylen] = '\0';
+    return k + (int)rq->keylen;
+}
+
+/* One round trip: EVALSHA, and EVAL once more when Redis does not know the script yet, both
+ * within the deadline. 0 answered; LIMITS_OUTAGE when the connection failed or timed out (an
+ * outage: rc is not to be used again); LIMITS_ANSWERED_ERROR when the server answered with an
+ * error (WRONGTYPE on one key) or a reply that is not the script's: this decision alone
+ * cannot be made, the connection is fine. */
+enum { LIMITS_OUTAGE = -1, LIMITS_ANSWERED_ERROR = -2 };
+static int
+limits_redis_take(struct limits_state *st, redisContext *rc, const struct limit_req *rq,
+                  const char *key, size_t keylen, long long deadline, struct limit_answer *a,
+                  char *why, size_t whylen)
+{
+    char bw[24], max[24], n[24];
+    const char *argv[7];
+    size_t argl[7];
+    redisReply *r;
+    int rv;
+
     snprintf(bw, sizeof(bw), "%lld", rq->def->window_ms / LIMIT_BUCKETS);
     snprintf(max, sizeof(max), "%llu", rq->def->max);
     snprintf(n, sizeof(n), "%u", rq->n);
@@ -291,38 +396,86 @@ limits_redis_take(struct limits_state *st, redisContext *rc, const struct limit_
     argv[6] = n;
     for (rv = 0; rv < 7; rv++)
         argl[rv] = strlen(argv[rv]);
-    argl[3] = (size_t)k + rq->keylen;
-    if ((r = redisCommandArgv(rc, 7, argv, argl)) == NULL) {
-        util_errf(why, whylen, "redis: %s", rc->errstr[0] ? rc->errstr : "no reply");
-        return -1;
-    }
+    argl[3] = keylen;
+    if (limits_command(rc, 7, argv, argl, deadline, rq->conf->timeout_ms, &r, why, whylen) == -1)
+        return LIMITS_OUTAGE;
     if (r->type == REDIS_REPLY_ERROR && r->str != NULL && strncmp(r->str, "NOSCRIPT", 8) == 0) {
         freeReplyObject(r);
         argv[0] = "EVAL";
         argv[1] = limits_lua;
         argl[0] = 4;
         argl[1] = sizeof(limits_lua) - 1;
-        if ((r = redisCommandArgv(rc, 7, argv, argl)) == NULL) {
-            util_errf(why, whylen, "redis: %s", rc->errstr[0] ? rc->errstr : "no reply");
-            return -1;
-        }
+        if (limits_command(rc, 7, argv, argl, deadline, rq->conf->timeout_ms, &r, why, whylen) ==
+            -1)
+            return LIMITS_OUTAGE;
     }
     rv = limits_reply(r, a, why, whylen);
     freeReplyObject(r);
-    return rv;
+    return rv == 0 ? 0 : LIMITS_ANSWERED_ERROR;
+}
+
+/* A key Redis answered with an error for is logged once per LIMITS_REPLY_ERR_INTERVAL_MS:
+ * 1 when this one is to be logged (and it is remembered), 0 when it was logged lately. */
+static int
+limits_reply_err_first(struct limits_state *st, const char *key, size_t keylen, long long now)
+{
+    unsigned long long h = 1469598103934665603ULL; /* FNV-1a: only tells keys apart for the log */
+    size_t i, pick = 0;
+
+    for (i = 0; i < keylen; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
+    for (i = 0; i < LIMITS_REPLY_ERR_KEYS; i++) {
+        if (st->errlog[i].at != 0 && st->errlog[i].h == h) {
+            if (now - st->errlog[i].at < LIMITS_REPLY_ERR_INTERVAL_MS)
+                return 0;
+            st->errlog[i].at = now;
+            return 1;
+        }
+        if (st->errlog[i].at < st->errlog[pick].at)
+            pick = i;
+    }
+    st->errlog[pick].h = h;
+    st->errlog[pick].at = now > 0 ? now : 1;
+    return 1;
+}
+
+/* The on-failure rule for one decision Redis did not make: counted in memory (local) or
+ * undecidable (tempfail: the condition is -1, on-error applies). */
+static int
+limits_on_failure(struct limits_state *st, const struct limit_req *rq, struct limit_answer *a,
+                  char *why, size_t whylen)
+{
+    if (rq->conf->on_failure == LIMIT_FAIL_TEMPFAIL) {
+        char esc[200];
+        stats_limit_redis("tempfail");
+        util_escape(esc, sizeof(esc), why, 150);
+        util_errf(why, whylen, "redis %s: %s (limits redis on-failure tempfail)", rq->conf->redis,
+                  esc);
+        return -1;
+    }
+    stats_limit_redis("fallback");
+    why[0] = '\0';
+    if (limits_local(st, rq, a, why, whylen) == -1)
+        return -1;
+    if (strcmp(a->where, "local") == 0)
+        a->where = "fallback";
+    return 0;
 }
 
 static int
 limits_take_one(struct limits_state *st, const struct limit_req *rq, struct limit_answer *a,
                 char *why, size_t whylen)
 {
+    char key[LIMIT_PREFIX_MAX + 64 + 96 + LIMIT_KEY_MAX];
     redisContext *rc = NULL;
-    long long now;
+    long long now, deadline;
+    int keylen, rv = LIMITS_OUTAGE;
 
     why[0] = '\0';
     if (!st->redis_ok || rq->conf->redis[0] == '\0')
         return limits_local(st, rq, a, why, whylen);
     now = limits_now();
+    deadline = now + rq->conf->timeout_ms; /* connect, send and the whole reply */
     pthread_mutex_lock(&st->mu);
     if (strcmp(st->server, rq->conf->redis) != 0) { /* a reload named another server */
         limits_close_idle(st);
@@ -331,32 +484,62 @@ limits_take_one(struct limits_state *st, const struct limit_req *rq, struct limi
         st->backoff_ms = 0;
     }
     if (st->down && now < st->retry_at) {
+        st->fallbacks++;
         pthread_mutex_unlock(&st->mu);
-        goto failed;
+        util_errf(why, whylen, "unavailable");
+        return limits_on_failure(st, rq, a, why, whylen);
     }
-    if (st->down) /* this decision tries; the others go on locally until it has answered */
+    if (st->down) /* this decision tries; the others go on without it until it has answered */
         st->retry_at = now + st->backoff_ms;
     if (st->nidle > 0)
         rc = st->idle[--st->nidle];
     pthread_mutex_unlock(&st->mu);
-    if (rc == NULL)
-        rc = limits_connect(rq->conf, why, whylen);
-    if (rc != NULL && limits_redis_take(st, rc, rq, a, why, whylen) == 0) {
+    if ((keylen = limits_redis_key(rq, key, sizeof(key))) < 0) {
+        util_errf(why, whylen, "redis key too long");
+        rv = LIMITS_ANSWERED_ERROR; /* this decision's, not Redis's */
+    } else {
+        if (rc == NULL)
+            rc = limits_connect(rq->conf, deadline, why, whylen);
+        if (rc != NULL)
+            rv = limits_redis_take(st, rc, rq, key, (size_t)keylen, deadline, a, why, whylen);
+    }
+    if (rv == 0 || rv == LIMITS_ANSWERED_ERROR) { /* the server answered: it is up */
         pthread_mutex_lock(&st->mu);
-        if (st->down) {
-            log_msg(LOG_NOTICE,
-                    "limits: redis %s is back after %lld ms; %llu decisions were counted "
-                    "without it",
-                    st->server, now - st->down_since, st->fallbacks);
+        if (st->down && rc != NULL) {
+            if (rq->conf->on_failure == LIMIT_FAIL_TEMPFAIL)
+                log_msg(LOG_NOTICE,
+                        "limits: redis %s is back after %lld ms; %llu decisions were tempfailed "
+                        "without it (on-failure tempfail: none was counted)",
+                        st->server, now - st->down_since, st->fallbacks);
+            else
+                log_msg(LOG_NOTICE,
+                        "limits: redis %s is back after %lld ms; %llu decisions were counted "
+                        "in memory without it, per instance",
+                        st->server, now - st->down_since, st->fallbacks);
             st->down = 0;
             st->backoff_ms = 0;
         }
-        if (st->nidle < LIMITS_REDIS_POOL)
+        if (rc != NULL && st->nidle < LIMITS_REDIS_POOL)
             st->idle[st->nidle++] = rc;
-        else
+        else if (rc != NULL)
             redisFree(rc);
+        if (rv == LIMITS_ANSWERED_ERROR &&
+            limits_reply_err_first(st, key, (size_t)(keylen > 0 ? keylen : 0), now)) {
+            char esc[300], kesc[200];
+            log_msg(LOG_WARNING,
+                    "limits: redis %s: limit %s, key %s: %s: this decision %s (logged once a "
+                    "minute per key)",
+                    st->server, rq->def->name,
+                    util_escape(kesc, sizeof(kesc), keylen > 0 ? key : "(too long)", 150),
+                    util_escape(esc, sizeof(esc), why, 200),
+                    rq->conf->on_failure == LIMIT_FAIL_LOCAL ? "is counted in memory"
+                                                             : "tempfails");
+        }
         pthread_mutex_unlock(&st->mu);
-        return 0;
+        if (rv == 0)
+            return 0;
+        stats_limit_redis("reply-error");
+        return limits_on_failure(st, rq, a, why, whylen);
     }
     if (rc != NULL)
         redisFree(rc); /* a connection that failed once is not trusted again */
@@ -377,23 +560,9 @@ limits_take_one(struct limits_state *st, const struct limit_req *rq, struct limi
                 rq->conf->on_failure == LIMIT_FAIL_LOCAL ? "counting in memory, per instance"
                                                          : "limit rules tempfail");
     }
-    pthread_mutex_unlock(&st->mu);
-failed:
-    pthread_mutex_lock(&st->mu);
     st->fallbacks++;
     pthread_mutex_unlock(&st->mu);
-    if (rq->conf->on_failure == LIMIT_FAIL_TEMPFAIL) {
-        stats_limit_redis("tempfail");
-        util_errf(why, whylen, "redis %s unavailable (limits redis on-failure tempfail)",
-                  rq->conf->redis);
-        return -1;
-    }
-    stats_limit_redis("fallback");
-    if (limits_local(st, rq, a, why, whylen) == -1)
-        return -1;
-    if (strcmp(a->where, "local") == 0)
-        a->where = "fallback";
-    return 0;
+    return limits_on_failure(st, rq, a, why, whylen);
 }
 
 /* Every answer counted: hits (over the limit) per limit and where they were counted. */

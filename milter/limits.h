@@ -17,6 +17,12 @@
  * Decisions in between count locally at once instead of each waiting for a timeout. */
 #define LIMITS_BACKOFF_MIN_MS 500
 #define LIMITS_BACKOFF_MAX_MS 30000
+/* A key Redis answers with an error (WRONGTYPE: a key of the wrong type) is logged once per
+ * interval, and this many such keys are remembered: a minute keeps a busy key from flooding
+ * the log yet shows a lasting mistake; 64 keys are more than an admin's typos, and past them
+ * a key is logged again sooner, never lost. */
+#define LIMITS_REPLY_ERR_INTERVAL_MS 60000
+#define LIMITS_REPLY_ERR_KEYS 64
 
 /* limits_init - once, before threads: the table's secret seed. 0, or -1 with why. */
 int limits_init(char *err, size_t errlen);

@@ -69,8 +69,8 @@ static const struct {
                            "Keys counted in a limit's shared overflow counter: the in-memory "
                            "table was full"},
     [SF_LIMIT_REDIS] = {"relaywarden_limit_redis_total",
-                        "Redis trouble of the rate limits: errors, decisions counted locally "
-                        "(fallback) or tempfailed"},
+                        "Redis trouble of the rate limits: outage errors, error replies for one key "
+                        "(reply-error), decisions counted locally (fallback) or tempfailed"},
 };
 
 /* The lookup latency histogram's upper bounds, in milliseconds: from a cached resolver's

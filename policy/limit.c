@@ -185,6 +185,16 @@ limit_detail(const struct rule *r, const struct facts *f, char *reason, size_t l
     if (i == r->nconds)
         return;
     /* the key came from the session: the decision line escapes the whole reason */
+    if (strcmp(s->a.where, "overflow") == 0) { /* the count is the shared one, not the key's */
+        snprintf(reason + n, len - n,
+                 " (limit %s's table is full (%u keys): the shared overflow counter is at %llu "
+                 "%s %llu %s per %s; %s=%.200s found no room)",
+                 s->def->name, s->a.table_keys, s->a.count, s->a.over ? ">" : "<=", s->def->max,
+                 s->def->count == LIMIT_MESSAGES ? "messages" : "recipients",
+                 limit_window_text(s->def->window_ms, w, sizeof(w)),
+                 limit_by_text(s->def, by, sizeof(by)), s->key);
+        return;
+    }
     snprintf(reason + n, len - n, " (limit %s: %llu %s %llu %s per %s, %s=%.200s, %s)",
              s->def->name, s->a.count, s->a.over ? ">" : "<=", s->def->max,
              s->def->count == LIMIT_MESSAGES ? "messages" : "recipients",
@@ -193,13 +203,15 @@ limit_detail(const struct rule *r, const struct facts *f, char *reason, size_t l
 }
 
 void
-limit_default_reply(const struct limit_def *def, char *buf, size_t len)
+limit_default_reply(const struct limit_def *def, int klass, char *buf, size_t len)
 {
     char w[32];
 
-    snprintf(buf, len, "4.7.1 limit %s reached: at most %llu %s per %s, try again later", def->name,
+    /* the enhanced code follows the action's class: 4.7.1 for tempfail, 5.7.1 for reject */
+    snprintf(buf, len, "%d.7.1 limit %s reached: at most %llu %s per %s%s", klass, def->name,
              def->max, def->count == LIMIT_MESSAGES ? "messages" : "recipients",
-             limit_window_text(def->window_ms, w, sizeof(w)));
+             limit_window_text(def->window_ms, w, sizeof(w)),
+             klass == 4 ? ", try again later" : "");
 }
 
 void
@@ -402,6 +414,7 @@ limit_overflow(struct limit_table *t, const struct limit_def *def, unsigned n, l
     }
     limit_count(&t->ovf[i], def, n, now, a);
     a->where = "overflow";
+    a->table_keys = t->max_keys;
     return 0;
 }
 
@@ -416,6 +429,7 @@ limit_table_take(struct limit_table *t, const struct limit_def *def, const char 
     if (now < 0)
         now = 0;
     a->where = "local";
+    a->table_keys = 0;
     if (limit_hash(t, def, key, keylen, h) == -1)
         return -1;
     limit_sweep(t, LIMIT_SWEEP_STEP, now);
@@ -448,4 +462,107 @@ limit_table_take(struct limit_table *t, const struct limit_def *def, const char 
         limit_sweep(t, 0, now);
     }
     return limit_overflow(t, def, n, now, a);
+}
+
+/* ---- one table per limit ---- */
+
+struct limit_tables {
+    unsigned max_keys;
+    unsigned char seed[16];
+    struct {
+        char id[160]; /* the limit's identity, as limit_hash takes it; "" when free */
+        struct limit_table *t;
+        long long used; /* ms of the last take: the oldest goes when all are taken */
+    } slot[LIMIT_TABLES_MAX];
+};
+
+struct limit_tables *
+limit_tables_new(unsigned max_keys, const unsigned char seed[16])
+{
+    struct limit_tables *ts;
+
+    if (max_keys < LIMIT_KEYS_MIN || max_keys > LIMIT_KEYS_MAX)
+        return NULL;
+    if ((ts = calloc(1, sizeof(*ts))) == NULL)
+        return NULL;
+    ts->max_keys = max_keys;
+    memcpy(ts->seed, seed, sizeof(ts->seed));
+    return ts;
+}
+
+void
+limit_tables_free(struct limit_tables *ts)
+{
+    if (ts == NULL)
+        return;
+    for (size_t i = 0; i < LIMIT_TABLES_MAX; i++)
+        limit_table_free(ts->slot[i].t);
+    free(ts);
+}
+
+unsigned
+limit_tables_max_keys(const struct limit_tables *ts)
+{
+    return ts->max_keys;
+}
+
+static int
+limit_tables_id(const struct limit_def *def, char *id, size_t len)
+{
+    int n = snprintf(id, len, "%s/%d/%d/%d/%d/%lld", def->name, (int)def->count, (int)def->by,
+                     def->prefix4, def->prefix6, def->window_ms);
+
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static struct limit_table *
+limit_tables_find(const struct limit_tables *ts, const char *id)
+{
+    for (size_t i = 0; i < LIMIT_TABLES_MAX; i++)
+        if (ts->slot[i].t != NULL && strcmp(ts->slot[i].id, id) == 0)
+            return ts->slot[i].t;
+    return NULL;
+}
+
+unsigned
+limit_tables_live(const struct limit_tables *ts, const struct limit_def *def)
+{
+    char id[sizeof(ts->slot[0].id)];
+    const struct limit_table *t;
+
+    if (limit_tables_id(def, id, sizeof(id)) == -1 || (t = limit_tables_find(ts, id)) == NULL)
+        return 0;
+    return t->live;
+}
+
+int
+limit_tables_take(struct limit_tables *ts, const struct limit_def *def, const char *key,
+                  size_t keylen, unsigned n, long long now_ms, struct limit_answer *a)
+{
+    char id[sizeof(ts->slot[0].id)];
+    size_t i, pick = 0;
+
+    if (limit_tables_id(def, id, sizeof(id)) == -1)
+        return -1;
+    for (i = 0; i < LIMIT_TABLES_MAX; i++)
+        if (ts->slot[i].t != NULL && strcmp(ts->slot[i].id, id) == 0)
+            break;
+    if (i == LIMIT_TABLES_MAX) { /* a free slot, else the one used longest ago */
+        for (i = 0; i < LIMIT_TABLES_MAX; i++) {
+            if (ts->slot[i].t == NULL) {
+                pick = i;
+                break;
+            }
+            if (ts->slot[i].used < ts->slot[pick].used)
+                pick = i;
+        }
+        i = pick;
+        limit_table_free(ts->slot[i].t);
+        ts->slot[i].t = limit_table_new(ts->max_keys, ts->seed);
+        if (ts->slot[i].t == NULL)
+            return -1;
+        util_strlcpy(ts->slot[i].id, id, sizeof(ts->slot[i].id));
+    }
+    ts->slot[i].used = now_ms;
+    return limit_table_take(ts->slot[i].t, def, key, keylen, n, now_ms, a);
 }

@@ -30,9 +30,10 @@ struct rule;
 #define LIMIT_KEY_MAX 1024
 /* Limits declared in one ruleset: each is a counter family; an admin needs a handful. */
 #define LIMIT_DEFS_MAX 64
-/* Keys the in-memory table holds by default and at most/least (limits memory N): 100,000
- * logins or clients active in one window is a large site; an entry is about 80 bytes and the
- * table keeps a third free for short probes, so the default costs about 10 MiB. */
+/* Keys each limit's in-memory table holds by default and at most/least (limits memory N, per
+ * limit): 100,000 logins or clients active in one window is a large site; an entry is about
+ * 80 bytes and the table keeps a third free for short probes, so the default costs about
+ * 10 MiB per limit that counts in memory. */
 #define LIMIT_KEYS_DEFAULT 100000
 #define LIMIT_KEYS_MIN 16
 #define LIMIT_KEYS_MAX 10000000
@@ -49,9 +50,9 @@ enum limit_failure { LIMIT_FAIL_LOCAL, LIMIT_FAIL_TEMPFAIL };
 
 /* The ruleset's `limits` statements: where the counters live. */
 struct limit_conf {
-    unsigned max_keys; /* in-memory table size (limits memory N) */
-    char redis[128];   /* "host:port", "" for in-memory counters only */
-    int timeout_ms;    /* connect and command timeout */
+    unsigned max_keys; /* each limit's in-memory table size (limits memory N) */
+    char redis[128];   /* "host:port", "[v6]:port", "" for in-memory counters only */
+    int timeout_ms;    /* deadline of connect, command and whole reply */
     enum limit_failure on_failure;
     char prefix[LIMIT_PREFIX_MAX + 1]; /* of every Redis key */
     const char *redis_file;            /* where the redis statement is, to refuse a second one */
@@ -76,7 +77,9 @@ struct limit_answer {
     int over;                 /* 1: this one would pass the limit (not counted) */
     unsigned long long count; /* in the window, this one included when counted */
     const char *where;        /* "local", "redis", "fallback" (local while Redis is down),
-                                 "overflow" (the table is full: the shared counter) */
+                                 "overflow" (the limit's table is full: its shared counter,
+                                 count is that counter's, not the key's) */
+    unsigned table_keys;      /* with "overflow": the size of the full table */
 };
 
 /* One question to the store: count n more for key under def, unless that passes the limit. */
@@ -118,8 +121,9 @@ int limit_key(const struct limit_def *def, const struct facts *f, char *buf, siz
  * appended to reason when the rule r has a limit condition that was evaluated. */
 void limit_detail(const struct rule *r, const struct facts *f, char *reason, size_t len);
 
-/* limit_default_reply - the reply text of a limit rule that names none, into buf. */
-void limit_default_reply(const struct limit_def *def, char *buf, size_t len);
+/* limit_default_reply - the reply text of a limit rule that names none, into buf: klass is
+ * the action's reply class (4: "4.7.1 ... try again later", 5: "5.7.1 ..."). */
+void limit_default_reply(const struct limit_def *def, int klass, char *buf, size_t len);
 
 /* limit_window_text - "10m", "3s", "1500ms": the window as the admin would write it. */
 const char *limit_window_text(long long ms, char *buf, size_t len);
@@ -130,7 +134,9 @@ const char *limit_by_text(const struct limit_def *def, char *buf, size_t len);
 void limit_def_free(struct limit_def *d);
 
 /*
- * The in-memory table: at most max_keys keys, each a 128-bit keyed hash (SHA-256 of a secret
+ * The in-memory tables: one per limit (struct limit_tables), so that keys of one limit (forged
+ * inbound senders) can never fill the table of another (outbound logins). Each table holds
+ * at most max_keys keys, each a 128-bit keyed hash (SHA-256 of a secret
  * seed, the limit and the key: a client cannot aim keys at one slot) and its buckets. Entries
  * expire once their last bucket is out of the window. When the table is full, no live entry
  * is evicted (a flood of new keys cannot reset a victim's count); a key that finds no room is
@@ -151,5 +157,25 @@ unsigned limit_table_live(const struct limit_table *t);
  * fills a (where "local" or "overflow") and returns 0; -1 only for a hashing failure. */
 int limit_table_take(struct limit_table *t, const struct limit_def *def, const char *key,
                      size_t keylen, unsigned n, long long now_ms, struct limit_answer *a);
+
+/* One table per limit, made on its first take and found by the limit's identity (name, what
+ * it counts, by what, window), at most LIMIT_TABLES_MAX of them; when a reload has brought
+ * more identities than that, the table used longest ago is dropped (its counts restart). */
+#define LIMIT_TABLES_MAX (2 * LIMIT_DEFS_MAX) /* the ruleset's limits and the previous one's */
+struct limit_tables;
+
+/* limit_tables_new - room for per-limit tables of max_keys keys each (LIMIT_KEYS_MIN..
+ * LIMIT_KEYS_MAX; none is allocated yet). NULL when out of memory or out of range. Free with
+ * limit_tables_free, which frees every table. */
+struct limit_tables *limit_tables_new(unsigned max_keys, const unsigned char seed[16]);
+void limit_tables_free(struct limit_tables *ts);
+unsigned limit_tables_max_keys(const struct limit_tables *ts);
+/* limit_tables_live - keys held now in def's table (0 when it has none yet). */
+unsigned limit_tables_live(const struct limit_tables *ts, const struct limit_def *def);
+
+/* limit_tables_take - limit_table_take in def's own table, made when missing: 0, or -1 when
+ * out of memory for it or hashing failed. */
+int limit_tables_take(struct limit_tables *ts, const struct limit_def *def, const char *key,
+                      size_t keylen, unsigned n, long long now_ms, struct limit_answer *a);
 
 #endif

@@ -11,6 +11,7 @@
 #include "parse.h"
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,21 @@ fail:
     parse_skip_line(p);
 }
 
+/* "[IPv6]" from s to colon: 1 when it is a bracketed IPv6 address. */
+static int
+parse_limits_v6(const char *s, const char *colon)
+{
+    char a[INET6_ADDRSTRLEN];
+    struct in6_addr in6;
+    size_t n = (size_t)(colon - s);
+
+    if (n < 3 || s[0] != '[' || s[n - 1] != ']' || n - 2 >= sizeof(a))
+        return 0;
+    memcpy(a, s + 1, n - 2);
+    a[n - 2] = '\0';
+    return inet_pton(AF_INET6, a, &in6) == 1;
+}
+
 /* limits redis "HOST:PORT" [timeout T] [on-failure local|tempfail] [prefix "P"] */
 static int
 parse_limits_redis(struct parser *p, int line)
@@ -206,11 +222,14 @@ parse_limits_redis(struct parser *p, int line)
     parse_next(p);
     colon = p->tok.type == T_STRING ? strrchr(p->tok.text, ':') : NULL;
     if (colon == NULL || colon == p->tok.text ||
-        (size_t)(colon - p->tok.text) != strspn(p->tok.text,
-                                                "abcdefghijklmnopqrstuvwxyz"
-                                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ||
+        (!parse_limits_v6(p->tok.text, colon) &&
+         (size_t)(colon - p->tok.text) != strspn(p->tok.text,
+                                                 "abcdefghijklmnopqrstuvwxyz"
+                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")) ||
         parse_limit_number(colon + 1, 1, 65535) < 0 || strlen(p->tok.text) >= sizeof(c->redis)) {
-        parse_err(p, line, "limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\"), got %s",
+        parse_err(p, line,
+                  "limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", "
+                  "\"[::1]:6379\"), got %s",
                   parse_desc(p));
         return -1;
     }

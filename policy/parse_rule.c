@@ -606,7 +606,7 @@ parse_rule(struct parser *p)
     for (size_t j = 0; r->reply.text == NULL && ad->text == ATEXT_REPLY && j < r->nconds; j++)
         if (r->conds[j].limit != NULL) {
             char lt[300];
-            limit_default_reply(r->conds[j].limit, lt, sizeof(lt));
+            limit_default_reply(r->conds[j].limit, ad->reply_class, lt, sizeof(lt));
             if (parse_reply(p, r, lt, line) == -1)
                 goto fail_eol;
         }

@@ -3,8 +3,9 @@
 # geoip.sh - GeoIP through a real Postfix: XCLIENT ADDR= picks the client's country in small
 # databases written here (tests/geoip/mkdb.pl); a country refused, an AS refused, the login
 # country lock at MAIL (XCLIENT LOGIN=), the stamp at the sink with a client's forged copy gone,
-# SIGHUP after the files are replaced by rename (new data), a reopen that fails (old data
-# kept, the log says why), and a missing database at load and in -n.
+# a database truncated and overwritten in place while open (decisions unchanged), SIGHUP after
+# the files are replaced by rename (new data), a reopen that fails (old data kept, the log
+# says why), and a missing database at load and in -n.
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix smtp-sink swaks mmdblookup
 if ! perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
@@ -60,6 +61,21 @@ e2e_smtp in-unknown "$IN_PORT" --xclient-addr 127.0.0.99 --from a@remote.test \
     --to bob@example.com
 e2e_expect_reply in-unknown "250 2.0.0 Ok: queued"
 stamp in-unknown X-Relaywarden-GeoIP "country=unknown asn=unknown"
+
+# A database truncated, then overwritten in place (cp, curl -o: the same inode) while it is
+# open: the daemon maps a private copy made at open, so decisions stay as they were (no SIGBUS,
+# no silent unknown) until SIGHUP reads the file again.
+cp "$G/asn.mmdb" "$G/asn.mmdb.keep"
+truncate -s 64 "$G/asn.mmdb"
+e2e_smtp in-truncated "$IN_PORT" --xclient-addr 127.0.0.20 --from a@remote.test --to bob@example.com
+e2e_expect_reply in-truncated "550 5.7.1 not accepted from your network"
+cp "$G/country.mmdb" "$G/asn.mmdb"
+e2e_smtp in-overwritten "$IN_PORT" --xclient-addr 127.0.0.20 --from a@remote.test \
+    --to bob@example.com
+e2e_expect_reply in-overwritten "550 5.7.1 not accepted from your network"
+if kill -0 "$RW_PID" 2>/dev/null; then e2e_pass "alive after its database changed in place"; else
+    e2e_fail "relaywarden died after its database changed in place" "$T/relaywarden.log"; fi
+cp "$G/asn.mmdb.keep" "$G/asn.mmdb" && rm -f "$G/asn.mmdb.keep"
 
 # Outbound: alice may send from Germany only; a stolen password used elsewhere is refused at MAIL.
 e2e_smtp out-alice-de "$OUT_PORT" --xclient-addr 127.0.0.10 --xclient-login alice \

@@ -28,6 +28,7 @@ redis_stop() {
 limits_cleanup() {
     [ -n "${RW2_PID:-}" ] && kill "$RW2_PID" 2>/dev/null
     [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null
+    [ -n "${DRIP_PID:-}" ] && kill "$DRIP_PID" 2>/dev/null
     [ "$E2E_FAILED" = 0 ] && rm -rf "$RD"
     e2e_cleanup
 }
@@ -115,21 +116,89 @@ for i in 1 2 3 4 5 6; do
     grep -q "is back after" "$T/relaywarden.log" && break
     sleep 0.5
 done
-e2e_log redis-back "limits: redis 127.0.0.1:$REDIS_PORT is back after [0-9]+ ms; [0-9]+ decisions were counted without it"
+e2e_log redis-back "limits: redis 127.0.0.1:$REDIS_PORT is back after [0-9]+ ms; [0-9]+ decisions were counted in memory without it, per instance"
 keys=$(redis-cli -p "$REDIS_PORT" --scan --pattern 'e2e:burst:messages:login:3s:dave' | wc -l)
 if [ "$keys" = 1 ]; then e2e_pass "dave counted in Redis again"; else e2e_fail "no Redis key for dave"; fi
 ttl=$(redis-cli -p "$REDIS_PORT" pttl e2e:burst:messages:login:3s:dave)
 if [ "$ttl" -gt 0 ] && [ "$ttl" -le 3300 ]; then e2e_pass "the key expires by itself ($ttl ms)"; else e2e_fail "key pttl $ttl"; fi
+
+# One key of the wrong type is that key's trouble, not an outage: with on-failure local its
+# decision is counted in memory, logged once per key and minute; everyone else counts in Redis.
+redis-cli -p "$REDIS_PORT" set e2e:burst:messages:login:3s:mallory x >/dev/null
+outages=$(grep -c "limits: redis .* failed" "$T/relaywarden.log")
+send mallory-1 "$OUT_PORT" mallory
+e2e_expect_reply mallory-1 "250 2.0.0 Ok: queued"
+e2e_log mallory-1 "limit burst, key e2e:burst:messages:login:3s:mallory: redis answered: WRONGTYPE.*: this decision is counted in memory"
+send mallory-2 "$OUT_PORT" mallory
+send frank-1 "$OUT_PORT" frank
+e2e_expect_reply frank-1 "250 2.0.0 Ok: queued"
+n=$(grep -c "key e2e:burst:messages:login:3s:mallory: redis answered" "$T/relaywarden.log")
+if [ "$n" = 1 ]; then e2e_pass "a wrong-type key is logged once"; else e2e_fail "wrong-type key logged $n times" "$T/relaywarden.log"; fi
+n=$(grep -c "limits: redis .* failed" "$T/relaywarden.log")
+if [ "$n" = "$outages" ]; then e2e_pass "a wrong-type key is no outage"; else e2e_fail "a wrong-type key started an outage" "$T/relaywarden.log"; fi
+keys=$(redis-cli -p "$REDIS_PORT" --scan --pattern 'e2e:burst:messages:login:3s:frank' | wc -l)
+if [ "$keys" = 1 ]; then e2e_pass "frank counted in Redis beside the wrong-type key"; else e2e_fail "no Redis key for frank"; fi
 
 # on-failure tempfail: a reload says so; with Redis gone, the limit rule cannot be decided and
 # on-error (tempfail) answers.
 sed 's/on-failure local/on-failure tempfail/' "$RD/redis.rules" >"$RD/r2" && cp "$RD/r2" "$RD/redis.rules"
 kill -HUP "$RW_PID"
 sleep 1
+# the wrong-type key tempfails its own decision alone
+send mallory-3 "$OUT_PORT" mallory
+e2e_expect_reply mallory-3 "451 4.3.0"
+send grace-1 "$OUT_PORT" grace
+e2e_expect_reply grace-1 "250 2.0.0 Ok: queued"
 redis_stop
 send erin-1 "$OUT_PORT" erin
 e2e_expect_reply erin-1 "451 4.3.0"
 e2e_log erin-1 "limits redis on-failure tempfail"
+
+# A Redis that drips its reply a byte every 40 ms (each read within the timeout): the timeout
+# bounds the whole command, so the decision is made after about 200 ms, not when Postfix gives up.
+e2e_pick_port DRIP_PORT
+perl -MIO::Socket::INET -e '
+    $SIG{CHLD} = "IGNORE";
+    my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $ARGV[0], Listen => 16,
+                                  ReuseAddr => 1) or die "drip: $!";
+    while (my $c = $s->accept) {
+        next if fork;
+        while (sysread($c, my $b, 65536)) {
+            for my $ch (split //, "+" . ("x" x 1000) . "\r\n") {
+                syswrite($c, $ch) or exit; select(undef, undef, undef, 0.04);
+            }
+        }
+        exit;
+    }' "$DRIP_PORT" &
+DRIP_PID=$!
+e2e_wait_port "$DRIP_PORT" || exit 1
+sed "s/127.0.0.1:$REDIS_PORT/127.0.0.1:$DRIP_PORT/" "$RD/redis.rules" >"$RD/r2" && cp "$RD/r2" "$RD/redis.rules"
+kill -HUP "$RW_PID"
+sleep 1
+t0=$(date +%s%N)
+send drip-1 "$OUT_PORT" drip
+t1=$(date +%s%N)
+kill "$DRIP_PID" 2>/dev/null
+e2e_expect_reply drip-1 "451 4.3.0"
+e2e_log drip-1 "limits: redis 127.0.0.1:$DRIP_PORT failed \\(timed out after 200 ms\\)"
+ms=$(((t1 - t0) / 1000000))
+if [ "$ms" -lt 3000 ]; then e2e_pass "a dripping Redis holds a session ${ms} ms (< 3000)"; else e2e_fail "a dripping Redis held the session ${ms} ms"; fi
+
+# Redis on IPv6 loopback: "[::1]:port".
+if redis-server --port "$REDIS_PORT" --bind ::1 --save "" --appendonly no --dir "$RD" \
+    --daemonize yes --pidfile "$RD/redis6.pid" >"$RD/redis6.log" 2>&1 && sleep 0.5 &&
+    redis-cli -h ::1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    sed "s/\"127.0.0.1:$DRIP_PORT\"/\"[::1]:$REDIS_PORT\"/" "$RD/redis.rules" >"$RD/r2" && cp "$RD/r2" "$RD/redis.rules"
+    kill -HUP "$RW_PID"
+    sleep 1
+    send heidi-1 "$OUT_PORT" heidi
+    e2e_expect_reply heidi-1 "250 2.0.0 Ok: queued"
+    keys=$(redis-cli -h ::1 -p "$REDIS_PORT" --scan --pattern 'e2e:burst:messages:login:3s:heidi' | wc -l)
+    if [ "$keys" = 1 ]; then e2e_pass "counted in Redis on [::1]"; else e2e_fail "no key for heidi on [::1]" "$T/relaywarden.log"; fi
+    kill "$(cat "$RD/redis6.pid")"
+else
+    echo "note: no redis-server on ::1 here, the [::1] part is left out" >&2
+fi
 
 # The full in-memory table: 16 keys, one message per sender and hour.
 cat >"$RD/redis.rules" <<EOF
@@ -159,7 +228,7 @@ sendas flood-16 f16@example.com # key 17: the overflow counter, 1 of 1
 e2e_expect_reply flood-16 "250 2.0.0 Ok: queued"
 sendas flood-17 f17@example.com # key 18: the overflow counter is at its limit
 e2e_expect_reply flood-17 "451 4.7.1 limit persender reached"
-e2e_log flood-17 "limit persender: 2 > 1 messages per 1h, sender=f17@example.com, overflow"
+e2e_log flood-17 "limit persender's table is full \\(16 keys\\): the shared overflow counter is at 2 > 1 messages per 1h; sender=f17@example.com found no room"
 sendas victim-2 victim@example.com # the flood did not reset the victim's count
 e2e_expect_reply victim-2 "451 4.7.1 limit persender reached"
 e2e_log victim-2 "limit persender: 2 > 1 messages per 1h, sender=victim@example.com, local"
@@ -169,7 +238,8 @@ sleep 2.5
 for want in 'relaywarden_limit_hits_total\{limit="burst",counter="redis"\} [1-9]' \
     'relaywarden_limit_hits_total\{limit="burst",counter="fallback"\} 1' \
     'relaywarden_limit_redis_total\{event="fallback"\} [1-9]' \
-    'relaywarden_limit_redis_total\{event="tempfail"\} 1' \
+    'relaywarden_limit_redis_total\{event="tempfail"\} [1-9]' \
+    'relaywarden_limit_redis_total\{event="reply-error"\} [1-9]' \
     'relaywarden_limit_overflow_total\{limit="persender"\} 2' \
     'relaywarden_limit_hits_total\{limit="persender",counter="overflow"\} 1'; do
     if grep -qE "^$want" "$RD/metrics.prom"; then e2e_pass "metrics: /$want/"; else

@@ -5,12 +5,15 @@
  * and the in-memory table driven by the rest as (time step, key length, key bytes) against a
  * reference model that keeps every event: until the table first fills, each answer (over or
  * not, the count) must equal the model's; always, the table holds at most its size, a counted
- * one is within the limit and a refused one past it.
+ * one is within the limit and a refused one past it. A second limit takes a new key on every
+ * step (a flood of forged senders) in the same struct limit_tables: the first limit goes to
+ * its overflow counter only when its own table is full.
  */
 #include "limit.h"
 #include "rules.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +63,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct fuzz_event ev[FUZZ_MODEL_EVENTS];
     const uint8_t *nul = memchr(data, 0, size);
     struct limit_def d = {.name = "f", .count = LIMIT_RECIPIENTS, .by = LIMIT_BY_LOGIN};
-    struct limit_table *t;
+    struct limit_def flood = {.name = "g",
+                              .count = LIMIT_MESSAGES,
+                              .by = LIMIT_BY_SENDER,
+                              .max = 1,
+                              .window_ms = 3600000};
+    struct limit_tables *t;
+    char fk[32];
     struct limit_answer a;
     size_t pos, nkeys = 0, nev = 0, i;
     long long now = 0, bw;
@@ -74,7 +83,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     d.window_ms = LIMIT_WINDOW_MIN_MS * (1 + data[pos + 1] % 4);
     bw = d.window_ms / LIMIT_BUCKETS;
     pos += 2;
-    if ((t = limit_table_new(LIMIT_KEYS_MIN, seed)) == NULL)
+    if ((t = limit_tables_new(LIMIT_KEYS_MIN, seed)) == NULL)
         abort();
     while (pos + 2 <= size && nev < FUZZ_MODEL_EVENTS) {
         size_t len = data[pos + 1] % 48, k;
@@ -93,13 +102,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             keylen[k] = len;
             nkeys++;
         }
-        if (limit_table_take(t, &d, (const char *)data + pos, len, 1, now, &a) == -1)
+        snprintf(fk, sizeof(fk), "s%zu@forged.test", nev + pos);
+        if (limit_tables_take(t, &flood, fk, strlen(fk), 1, now, &a) == -1)
+            abort();
+        if (limit_tables_take(t, &d, (const char *)data + pos, len, 1, now, &a) == -1)
             abort();
         pos += len;
-        if (a.over != (a.count > d.max) || limit_table_live(t) > LIMIT_KEYS_MIN)
+        if (a.over != (a.count > d.max) || limit_tables_live(t, &d) > LIMIT_KEYS_MIN ||
+            limit_tables_live(t, &flood) > LIMIT_KEYS_MIN)
             abort();
-        if (strcmp(a.where, "overflow") == 0)
+        if (strcmp(a.where, "overflow") == 0) {
+            if (limit_tables_live(t, &d) != LIMIT_KEYS_MIN || a.table_keys != LIMIT_KEYS_MIN)
+                abort(); /* only its own full table sends a key to its overflow */
             full = 1;
+        }
         for (i = 0; i < nev; i++)
             if (ev[i].key == (int)k && ev[i].bucket >= now / bw - LIMIT_BUCKETS)
                 count++;
@@ -111,6 +127,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             nev++;
         }
     }
-    limit_table_free(t);
+    limit_tables_free(t);
     return 0;
 }

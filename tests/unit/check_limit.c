@@ -338,11 +338,19 @@ static const struct {
     {"redis timeout 0", "limits redis \"127.0.0.1:6379\" timeout 0ms\n",
      "%F:1: limits redis: timeout is from 1ms to 5000ms (50ms, 1s), got '0ms'\n"},
     {"redis without port", "limits redis \"127.0.0.1\"\n",
-     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\"), got "
+     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", \"[::1]:6379\"), got "
      "\"127.0.0.1\"\n"},
     {"redis port 65536", "limits redis \"127.0.0.1:65536\"\n",
-     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\"), got "
+     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", \"[::1]:6379\"), got "
      "\"127.0.0.1:65536\"\n"},
+    {"redis IPv6 in brackets", "limits redis \"[::1]:6379\"\n", "OK"},
+    {"redis IPv6 full", "limits redis \"[2001:db8::10]:6380\"\n", "OK"},
+    {"redis IPv6 without brackets", "limits redis \"::1:6379\"\n",
+     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", \"[::1]:6379\"), got "
+     "\"::1:6379\"\n"},
+    {"redis brackets not IPv6", "limits redis \"[a.example]:6379\"\n",
+     "%F:1: limits redis needs a quoted \"host:port\" (\"127.0.0.1:6379\", \"[::1]:6379\"), got "
+     "\"[a.example]:6379\"\n"},
     {"redis twice", "limits redis \"a:1\"\nlimits redis \"b:2\"\n",
      "%F:2: limits redis is already set at %F:1\n"},
     {"redis on-failure typo", "limits redis \"a:1\" on-failure open\n",
@@ -613,6 +621,148 @@ START_TEST(test_session_no_key)
 }
 END_TEST
 
+/* One table per limit: N-1, N and N+1 keys of limit "in" (forged inbound senders) fill its
+ * table up to and past LIMIT_KEYS_MIN; limit "out" (logins) still counts its key in its own
+ * table, never in "in"'s overflow. */
+START_TEST(test_tables_apart)
+{
+    static const struct {
+        const char *name;
+        unsigned keys;
+        const char *want_last; /* where "in"'s last key went */
+    } rows[] = {{"N-1 keys of in", LIMIT_KEYS_MIN - 1, "local"},
+                {"N keys of in", LIMIT_KEYS_MIN, "local"},
+                {"N+1 keys of in", LIMIT_KEYS_MIN + 1, "overflow"}};
+    struct limit_def in = {.name = "in", .by = LIMIT_BY_SENDER, .window_ms = 10000, .max = 2};
+    struct limit_def out = {.name = "out", .by = LIMIT_BY_LOGIN, .window_ms = 10000, .max = 2};
+    struct limit_tables *ts = limit_tables_new(LIMIT_KEYS_MIN, seed);
+    struct limit_answer a;
+    char k[32];
+    unsigned i;
+
+    ck_assert_ptr_nonnull(ts);
+    for (i = 0; i < rows[_i].keys; i++) {
+        snprintf(k, sizeof(k), "forged%u@example.net", i);
+        ck_assert_int_eq(limit_tables_take(ts, &in, k, strlen(k), 1, 100, &a), 0);
+    }
+    ck_assert_msg(strcmp(a.where, rows[_i].want_last) == 0, "%s: last key got %s, want %s",
+                  rows[_i].name, a.where, rows[_i].want_last);
+    ck_assert_uint_le(limit_tables_live(ts, &in), LIMIT_KEYS_MIN);
+    ck_assert_int_eq(limit_tables_take(ts, &out, "user3", 5, 1, 200, &a), 0);
+    ck_assert_msg(strcmp(a.where, "local") == 0 && a.count == 1 && !a.over,
+                  "%s: login got %s count=%llu over=%d, want local count=1 over=0", rows[_i].name,
+                  a.where, a.count, a.over);
+    ck_assert_uint_eq(limit_tables_live(ts, &out), 1);
+    limit_tables_free(ts);
+}
+END_TEST
+
+/* LIMIT_TABLES_MAX identities: one more drops the table used longest ago (its counts restart),
+ * the others keep theirs. */
+START_TEST(test_tables_max)
+{
+    struct limit_tables *ts = limit_tables_new(LIMIT_KEYS_MIN, seed);
+    struct limit_def d = {.by = LIMIT_BY_LOGIN, .window_ms = 10000, .max = 5};
+    struct limit_answer a;
+    char name[32];
+    unsigned i;
+
+    for (i = 0; i <= LIMIT_TABLES_MAX; i++) { /* MAX-1, MAX, MAX+1 identities */
+        snprintf(name, sizeof(name), "l%u", i);
+        d.name = name;
+        ck_assert_int_eq(limit_tables_take(ts, &d, "k", 1, 1, (long long)i, &a), 0);
+    }
+    d.name = name;
+    snprintf(name, sizeof(name), "l%u", 0u); /* the oldest: dropped, counts again from 1 */
+    ck_assert_int_eq(limit_tables_take(ts, &d, "k", 1, 1, 1000, &a), 0);
+    ck_assert_msg(a.count == 1, "dropped table: got count %llu, want 1", a.count);
+    snprintf(name, sizeof(name), "l%u", (unsigned)LIMIT_TABLES_MAX); /* the newest: kept */
+    ck_assert_int_eq(limit_tables_take(ts, &d, "k", 1, 1, 1001, &a), 0);
+    ck_assert_msg(a.count == 2, "kept table: got count %llu, want 2", a.count);
+    limit_tables_free(ts);
+}
+END_TEST
+
+/* The overflow in the decision line: the shared counter, named as such, never the key's. */
+START_TEST(test_overflow_detail)
+{
+    struct ruleset *rs = testutil_load(limit_rules_text);
+    struct limit_answer a;
+    struct session *s;
+    const struct verdict *v = NULL;
+    char k[32];
+    unsigned i;
+
+    fake_table = limit_table_new(LIMIT_KEYS_MIN, seed);
+    fake_fail = 0;
+    fake_now = 0;
+    for (i = 0; i < LIMIT_KEYS_MIN; i++) {
+        snprintf(k, sizeof(k), "other%u", i);
+        limit_table_take(fake_table, rs->limits[0], k, strlen(k), 1, 0, &a);
+    }
+    s = open_session(rs, "192.0.2.1");
+    mail_from(s, "alice");
+    for (i = 0; i < 3; i++)
+        v = session_rcpt(s, "<x@elsewhere.test>", NULL);
+    ck_assert_int_eq(v->reply, REPLY_TEMPFAIL);
+    ck_assert_uint_ge(v->nlog, 1);
+    ck_assert_msg(strstr(v->log[0], "(limit hacked's table is full (16 keys): the shared overflow "
+                                    "counter is at 3 > 2 recipients per 10s; login=alice found "
+                                    "no room)") != NULL,
+                  "log: got %s", v->log[0]);
+    session_free(s);
+    rules_unref(rs);
+    limit_table_free(fake_table);
+}
+END_TEST
+
+/* Every action with a limit and no reply text: tempfail 451 4.7.1, reject 550 5.7.1 (its own
+ * class, no "try again"), quarantine and log-only load and let the message on. */
+START_TEST(test_default_replies)
+{
+    static const struct {
+        const char *name, *action;
+        enum verdict_reply want;
+        const char *code, *xcode, *text;
+    } rows[] = {
+        {"tempfail", "tempfail", REPLY_TEMPFAIL, "451", "4.7.1",
+         "limit m reached: at most 1 messages per 1h, try again later"},
+        {"reject", "reject", REPLY_REJECT, "550", "5.7.1",
+         "limit m reached: at most 1 messages per 1h"},
+        {"quarantine", "quarantine", REPLY_CONTINUE, NULL, NULL, NULL},
+        {"log-only tempfail", "log-only tempfail", REPLY_CONTINUE, NULL, NULL, NULL},
+        {"log-only reject", "log-only reject", REPLY_CONTINUE, NULL, NULL, NULL},
+    };
+    char text[512];
+    struct ruleset *rs;
+    struct session *s;
+    const struct verdict *v;
+
+    snprintf(text, sizeof(text),
+             "limit m messages 1 per 1h by login\nlistener out default\npolicy out {\n"
+             "    mail %s limit <m>\n}\n",
+             rows[_i].action);
+    rs = testutil_load(text);
+    fake_table = limit_table_new(LIMIT_KEYS_MIN, seed);
+    fake_fail = 0;
+    fake_now = 0;
+    s = open_session(rs, "192.0.2.1");
+    ck_assert_int_eq(mail_from(s, "alice")->reply, REPLY_CONTINUE);
+    v = mail_from(s, "alice");
+    ck_assert_msg(v->reply == rows[_i].want, "%s: got reply %d, want %d", rows[_i].name, v->reply,
+                  rows[_i].want);
+    if (rows[_i].code != NULL)
+        ck_assert_msg(strcmp(v->code, rows[_i].code) == 0 &&
+                          strcmp(v->xcode, rows[_i].xcode) == 0 &&
+                          strcmp(v->text, rows[_i].text) == 0,
+                      "%s: got %s %s %s, want %s %s %s", rows[_i].name, v->code, v->xcode, v->text,
+                      rows[_i].code, rows[_i].xcode, rows[_i].text);
+    session_free(s);
+    rules_unref(rs);
+    limit_table_free(fake_table);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -633,6 +783,10 @@ main(void)
     tcase_add_test(tc, test_session_recipients);
     tcase_add_test(tc, test_session_messages);
     tcase_add_test(tc, test_session_no_key);
+    tcase_add_loop_test(tc, test_tables_apart, 0, 3);
+    tcase_add_test(tc, test_tables_max);
+    tcase_add_test(tc, test_overflow_detail);
+    tcase_add_loop_test(tc, test_default_replies, 0, 5);
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }
