@@ -30,8 +30,8 @@ static const struct hygiene_def hygiene_table[] = {
      "message has no Message-ID header (RFC 5322 3.6.4); fix the sending application",
      "the message has no Message-ID: header"},
     {"bad-from", HYG_BAD_FROM,
-     "message has no From header or one that cannot be parsed (RFC 5322 3.6.2); fix the "
-     "sending application",
+     "message has no From header, one that cannot be parsed, or several authors and no Sender "
+     "(RFC 5322 3.6.2); fix the sending application",
      "From: is missing, names no mailbox, cannot be parsed, or names several without a "
      "Sender:"},
     {"8bit-header", HYG_8BIT_HEADER,

@@ -438,8 +438,8 @@ static const struct srow srows[] = {
      "",
      0,
      REPLY_REJECT,
-     "message has no From header or one that cannot be parsed (RFC 5322 3.6.2); fix the sending "
-     "application",
+     "message has no From header, one that cannot be parsed, or several authors and no Sender "
+     "(RFC 5322 3.6.2); fix the sending application",
      "(defects: bad-from (no From header))"},
     {"8-bit tagged",
      {BASE, FROM, "Subject: \xc3\xa9"},
