@@ -295,15 +295,43 @@ hygiene_describe(const struct hygiene *h, unsigned mask, char *buf, size_t len)
     return buf;
 }
 
-const char *
-hygiene_reply(const struct hygiene *h, unsigned mask)
+/* where, for a reply: "" unless every byte after the prefix is a letter, digit or '-' and
+ * the name fits HYGIENE_REPLY_NAME (body line numbers always do). */
+static const char *
+hygiene_reply_where(const char *where)
 {
+    const char *name = strncmp(where, "header ", 7) == 0 ? where + 7 : where;
+    size_t i, n = strlen(name);
+
+    if (strncmp(where, "body line ", 10) == 0)
+        return where;
+    if (n == 0 || n > HYGIENE_REPLY_NAME)
+        return "";
+    for (i = 0; i < n; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+              (name[i] >= '0' && name[i] <= '9') || name[i] == '-'))
+            return "";
+    return where;
+}
+
+const char *
+hygiene_reply(struct hygiene *h, unsigned mask)
+{
+    const char *where = "";
     size_t i;
 
     for (i = 0; i < HYGIENE_TABLE_LEN; i++)
         if (h->defects & mask & hygiene_table[i].defect)
-            return hygiene_table[i].reply;
-    return hygiene_table[HYGIENE_TABLE_LEN - 1].reply;
+            break;
+    if (i == HYGIENE_TABLE_LEN)
+        i = HYGIENE_TABLE_LEN - 1;
+    if (hygiene_table[i].defect == HYG_DUP_HEADER)
+        where = hygiene_reply_where(h->dup_name);
+    else if (hygiene_table[i].defect == HYG_LONG_LINE)
+        where = hygiene_reply_where(h->long_where);
+    snprintf(h->reply, sizeof(h->reply), "%s%s%s%s", hygiene_table[i].reply,
+             where[0] ? " (" : "", where, where[0] ? ")" : "");
+    return h->reply;
 }
 
 int

@@ -27,6 +27,13 @@
  * one is cut there and marked "...", for the log alone; the defect is found whatever the
  * length. Real header names are a few dozen octets at most. */
 #define HYGIENE_NAME_LOG 64
+/* A header name quoted in a reply (duplicate-header, long-line): the longest common one,
+ * Content-Transfer-Encoding, is 25 octets; a longer name, or one with a byte other than a
+ * letter, digit or '-', is left out so that the reply stays one short line of known bytes. */
+#define HYGIENE_REPLY_NAME 32
+/* The reply with its detail: the longest table text (about 150 octets) and " (header " +
+ * a name of HYGIENE_REPLY_NAME + ")". */
+#define HYGIENE_REPLY_MAX 256
 
 enum hygiene_defect {
     HYG_MISSING_DATE = 1u << 0,
@@ -60,6 +67,7 @@ struct hygiene {
     char bit8_name[HYGIENE_NAME_LOG + 4];   /* room for "..." */
     char cr_where[HYGIENE_NAME_LOG + 16];
     char dup_name[HYGIENE_NAME_LOG + 4];
+    char reply[HYGIENE_REPLY_MAX]; /* hygiene_reply's text */
     /* the body as it streams: octets on the current line (saturating past the limit), the
      * line number, a CR waiting for its LF */
     size_t line_len;
@@ -104,8 +112,11 @@ const struct hygiene_def *hygiene_lookup(const char *name);
  * found, with where, into buf (cut to len; the caller escapes it for a log). Returns buf. */
 char *hygiene_describe(const struct hygiene *h, unsigned mask, char *buf, size_t len);
 /* hygiene_reply - the default reject text for the first defect of mask that h found:
- * "message has no Date header (RFC 5322 3.6.1); fix the sending application". Static. */
-const char *hygiene_reply(const struct hygiene *h, unsigned mask);
+ * "message has no Date header (RFC 5322 3.6.1); fix the sending application"; duplicate-header
+ * and long-line add where, "(Subject)", "(header X-Data)", "(body line 3)", when the name is
+ * a safe one (HYGIENE_REPLY_NAME). The text is in h, valid until the next hygiene_reply on h
+ * or until h goes away. */
+const char *hygiene_reply(struct hygiene *h, unsigned mask);
 
 /* hygiene_date - "Thu, 03 Dec 2026 17:16:51 +0000" (RFC 5322 3.3) for a time in seconds since
  * the epoch, in UTC. hygiene_msgid - "<20261203171651.123456.QID@host>" from the time in

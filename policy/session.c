@@ -218,8 +218,11 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
         case ACT_TEMPFAIL:
             verdict_reply(s, r->action == ACT_REJECT ? REPLY_REJECT : REPLY_TEMPFAIL,
                           r->reply.code, r->reply.xcode, r->reply.text);
-            if (r->hygiene_reply && s->msg.hyg != NULL) /* hygiene: static text */
-                s->v.text = hygiene_reply(s->msg.hyg, r->hygiene_mask);
+            if (r->hygiene_reply && s->msg.hyg != NULL) { /* hygiene: the defect and where */
+                util_strlcpy(s->hyg_reply, hygiene_reply(s->msg.hyg, r->hygiene_mask),
+                             sizeof(s->hyg_reply));
+                s->v.text = s->hyg_reply;
+            }
             s->v.rule = r;
             return;
         case ACT_DISCARD:

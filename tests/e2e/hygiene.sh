@@ -107,8 +107,8 @@ else
     e2e_fail "nodate: Date or Message-ID missing or not ours" "$f"
 fi
 e2e_expect_reply nofrom "550 5.6.0 message has no From header, one that cannot be parsed, or several authors and no Sender \(RFC 5322 3.6.2\); fix the sending application"
-e2e_expect_reply dup "550 5.6.0 message repeats a header that may occur only once \(RFC 5322 3.6\)"
-e2e_expect_reply line999 "550 5.6.0 message has a line over 998 octets \(RFC 5322 2.1.1\); fix the sending application"
+e2e_expect_reply dup "550 5.6.0 message repeats a header that may occur only once \(RFC 5322 3.6\); fix the sending application \(Subject\)"
+e2e_expect_reply line999 "550 5.6.0 message has a line over 998 octets \(RFC 5322 2.1.1\); fix the sending application \(body line 1\)"
 f=$(sink eightbit)
 if [ -n "$f" ] && grep -q '^X-Hygiene: 8bit$' "$f"; then
     e2e_pass "eightbit: tagged without SMTPUTF8"

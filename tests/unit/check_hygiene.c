@@ -468,7 +468,7 @@ static const struct srow srows[] = {
      0,
      REPLY_REJECT,
      "message repeats a header that may occur only once (RFC 5322 3.6); fix the sending "
-     "application",
+     "application (Subject)",
      "(defects: duplicate-header (Subject))"},
     {"bare CR: default reply names it",
      {BASE, FROM},
@@ -628,6 +628,65 @@ START_TEST(test_hygiene_lead)
 }
 END_TEST
 
+/* hygiene_reply names where for duplicate-header and long-line only when the name is short
+ * and plain (HYGIENE_REPLY_NAME at 31, 32, 33; a byte outside letters, digits and '-'). */
+START_TEST(test_hygiene_reply_where)
+{
+    static const struct {
+        const char *name, *hdr;
+        size_t namelen; /* a name of this many 'N' octets instead of hdr */
+        const char *body, *want;
+    } t[] = {
+        {"repeated Subject", "Subject", 0, "", " (Subject)"},
+        {"long Subject line", "Subject", 0, "x", " (header Subject)"},
+        {"long body line", NULL, 0, "b", " (body line 1)"},
+        {"long name of 31", NULL, HYGIENE_REPLY_NAME - 1, "x", " (header N...N)"},
+        {"long name of 32 (the limit)", NULL, HYGIENE_REPLY_NAME, "x", " (header N...N)"},
+        {"long name of 33 left out", NULL, HYGIENE_REPLY_NAME + 1, "x", ""},
+        {"a name with '_' left out", "X_Data", 0, "x", ""},
+        {"a name with '%' left out", "X%sData", 0, "x", ""},
+        {"a name with 8-bit left out", "X-Caf\xc3\xa9", 0, "x", ""},
+    };
+    static const char *const base = "message has a line over 998 octets (RFC 5322 2.1.1); fix the "
+                                    "sending application";
+    static const char *const dup = "message repeats a header that may occur only once (RFC 5322 "
+                                   "3.6); fix the sending application";
+    char name[64], want[400], val[1100];
+    struct hygiene h;
+    const char *got;
+    size_t i;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        hygiene_init(&h, 1);
+        memset(val, 'v', 1000);
+        val[1000] = '\0';
+        if (t[i].namelen > 0) {
+            memset(name, 'N', t[i].namelen);
+            name[t[i].namelen] = '\0';
+        } else {
+            snprintf(name, sizeof(name), "%s", t[i].hdr != NULL ? t[i].hdr : "X");
+        }
+        if (t[i].body[0] == 'b') { /* a body line of 999 */
+            hygiene_header(&h, name, "v");
+            hygiene_body(&h, val, 999);
+        } else if (t[i].body[0] == 'x') { /* a header line over 998 */
+            hygiene_header(&h, name, val);
+        } else {
+            hygiene_header(&h, name, "a");
+            hygiene_header(&h, name, "b");
+        }
+        hygiene_end(&h);
+        got = hygiene_reply(&h, t[i].body[0] ? HYG_LONG_LINE : HYG_DUP_HEADER);
+        if (strstr(t[i].want, "N...N") != NULL)
+            snprintf(want, sizeof(want), "%s (header %s)", base, name);
+        else
+            snprintf(want, sizeof(want), "%s%s", t[i].body[0] ? base : dup, t[i].want);
+        ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"", t[i].name, got,
+                      want);
+    }
+}
+END_TEST
+
 /* The static audit: a hygiene condition never hides a spoofing hole. A refusal that holds
  * only for a message with a Date is no refusal: the spoofer leaves the Date out. */
 START_TEST(test_hygiene_audit)
@@ -676,6 +735,7 @@ main(void)
     tcase_add_test(tc, test_hygiene_rules_errors);
     tcase_add_test(tc, test_hygiene_fix_loads);
     tcase_add_test(tc, test_hygiene_lead);
+    tcase_add_test(tc, test_hygiene_reply_where);
     tcase_add_loop_test(tc, test_hygiene_audit, 0, 4);
     suite_add_tcase(s, tc);
     return testutil_run(s);
