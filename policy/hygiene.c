@@ -329,8 +329,8 @@ hygiene_reply(struct hygiene *h, unsigned mask)
         where = hygiene_reply_where(h->dup_name);
     else if (hygiene_table[i].defect == HYG_LONG_LINE)
         where = hygiene_reply_where(h->long_where);
-    snprintf(h->reply, sizeof(h->reply), "%s%s%s%s", hygiene_table[i].reply,
-             where[0] ? " (" : "", where, where[0] ? ")" : "");
+    snprintf(h->reply, sizeof(h->reply), "%s%s%s%s", hygiene_table[i].reply, where[0] ? " (" : "",
+             where, where[0] ? ")" : "");
     return h->reply;
 }
 

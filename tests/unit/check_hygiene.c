@@ -169,15 +169,17 @@ build_rows(void)
         "From: caf\xc3@example.com", NULL);
     ADD("SMTPUTF8: an overlong sequence", HYG_BAD_FROM,
         "bad-from (From: invalid UTF-8 at octet 2 (RFC 6532 3.2))", 1, "", BASE,
-        "From: a\xc0\xaf" "b@example.com", NULL);
+        "From: a\xc0\xaf"
+        "b@example.com",
+        NULL);
     ADD("SMTPUTF8: a surrogate", HYG_BAD_FROM,
         "bad-from (From: invalid UTF-8 at octet 2 (RFC 6532 3.2))", 1, "", BASE,
         "From: a\xed\xa0\x80@example.com", NULL);
     ADD("SMTPUTF8: a C1 control (U+0085)", HYG_BAD_FROM,
         "bad-from (From: C1 control character at octet 3 (RFC 6532 3.2))", 1, "", BASE,
         "From: \"a\xc2\x85\"@example.com", NULL);
-    ADD("SMTPUTF8: U+00A0 is no C1 control", 0, "", 1, "", BASE,
-        "From: \"a\xc2\xa0\"@example.com", NULL);
+    ADD("SMTPUTF8: U+00A0 is no C1 control", 0, "", 1, "", BASE, "From: \"a\xc2\xa0\"@example.com",
+        NULL);
     ADD("SMTPUTF8: the grammar still holds", HYG_BAD_FROM,
         "bad-from (From: bad mailbox <caf\xc3\xa9@@example.com>: more than one '@' outside quotes)",
         1, "", BASE, "From: caf\xc3\xa9@@example.com", NULL);
@@ -586,7 +588,8 @@ START_TEST(test_hygiene_fix_loads)
     size_t i;
 
     for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-        snprintf(text, sizeof(text), "listener out daemon \"out\"\npolicy out {\n    %s\n}\n", t[i]);
+        snprintf(text, sizeof(text), "listener out daemon \"out\"\npolicy out {\n    %s\n}\n",
+                 t[i]);
         rs = rules_load_buffer("t.rules", text, strlen(text), NULL, err, sizeof(err));
         ck_assert_msg(rs != NULL, "%s: got \"%s\", want it loaded", t[i], err);
         rules_unref(rs);
@@ -681,8 +684,7 @@ START_TEST(test_hygiene_reply_where)
             snprintf(want, sizeof(want), "%s (header %s)", base, name);
         else
             snprintf(want, sizeof(want), "%s%s", t[i].body[0] ? base : dup, t[i].want);
-        ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"", t[i].name, got,
-                      want);
+        ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"", t[i].name, got, want);
     }
 }
 END_TEST
