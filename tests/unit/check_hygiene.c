@@ -659,6 +659,11 @@ START_TEST(test_hygiene_reply_where)
     const char *got;
     size_t i;
 
+    /* HYGIENE_REPLY_MAX holds every table text with the longest detail, uncut */
+    for (i = 0; i < hygiene_count(); i++)
+        ck_assert_msg(strlen(hygiene_at(i)->reply) + strlen(" (header )") + HYGIENE_REPLY_NAME <
+                          HYGIENE_REPLY_MAX,
+                      "%s: reply of %zu octets", hygiene_at(i)->name, strlen(hygiene_at(i)->reply));
     for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         hygiene_init(&h, 1);
         memset(val, 'v', 1000);
