@@ -222,59 +222,107 @@ trial_read(const char *path, size_t *len)
     return b;
 }
 
-/* Feeds the message: header fields as libmilter gives them (name, value without the space
- * after the colon, folds kept as LF and white space), then the body in chunks. CRLF and LF
- * line ends are both read. Returns the end-of-message verdict. */
+/*
+ * Postfix's is_header() (src/global/is_header.c): a header name is printable ASCII other than
+ * ':' - no space, control or 8-bit octet - then, the obsolete syntax of RFC 5322 4.5.3, any
+ * spaces and tabs, then ':'. Returns the length of the name, 0 when the line is no header
+ * field (Postfix then ends the header section there and the line is the body's first).
+ */
+static size_t
+trial_is_header(const char *p, size_t n)
+{
+    size_t i = 0, name;
+
+    while (i < n && (unsigned char)p[i] > ' ' && (unsigned char)p[i] < 0x7f && p[i] != ':')
+        i++;
+    name = i;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return name > 0 && i < n && p[i] == ':' ? name : 0;
+}
+
+/* The end of the line at msg[i..len): *next is where the following line starts. The header
+ * section of a file whose first line ends in CRLF has CRLF line ends, and a CR or LF alone in
+ * it is a byte of the line (bare-cr-lf finds it); in a file of LF line ends (written on Unix)
+ * a CR before the LF belongs to the end. */
+static size_t
+trial_line_end(const char *msg, size_t i, size_t len, int crlf, size_t *next)
+{
+    size_t e = i;
+
+    for (;;) {
+        while (e < len && msg[e] != '\n')
+            e++;
+        if (e == len) {
+            *next = len;
+            return len;
+        }
+        if (e > i && msg[e - 1] == '\r') {
+            *next = e + 1;
+            return e - 1;
+        }
+        if (!crlf) {
+            *next = e + 1;
+            return e;
+        }
+        e++; /* a bare LF inside a CRLF line */
+    }
+}
+
+/* Feeds the message: header fields as libmilter gives them behind Postfix (name without the
+ * white space before the colon, value without the one space after it, folds kept as LF and
+ * white space), then the body in chunks as the file holds it. The header section ends at the empty line, or at the
+ * first line that is no header field (trial_is_header), which then starts the body. Returns
+ * the end-of-message verdict. */
 static const struct verdict *
 trial_message(struct session *s, const struct trial *t, char *msg, size_t len,
               const char **result)
 {
     const struct verdict *v;
-    size_t i = 0, body;
+    size_t i = 0, body, next, e, nlen;
     char *hdr = NULL;
+    int crlf;
 
+    e = trial_line_end(msg, 0, len, 0, &next);
+    crlf = e < len && next == e + 2;
     while (i < len) {
-        size_t e = i, next;
-        char *colon;
-        while (e < len && msg[e] != '\n')
-            e++;
-        next = e < len ? e + 1 : e;
-        if (e > i && msg[e - 1] == '\r')
-            e--;
+        size_t fe, fnext, o, k, lead;
+        e = trial_line_end(msg, i, len, crlf, &next);
         if (e == i) { /* the empty line: end of headers */
             i = next;
             break;
         }
-        /* gather the folded lines of one field */
-        {
-            size_t fe = e, fnext = next;
-            while (fnext < len && (msg[fnext] == ' ' || msg[fnext] == '\t')) {
-                size_t ce = fnext;
-                while (ce < len && msg[ce] != '\n')
-                    ce++;
-                fe = ce > fnext && msg[ce - 1] == '\r' ? ce - 1 : ce;
-                fnext = ce < len ? ce + 1 : ce;
-            }
-            if ((hdr = malloc(fe - i + 1)) == NULL)
+        if ((nlen = trial_is_header(msg + i, e - i)) == 0)
+            break; /* Postfix: the header section ends, this line is body */
+        /* gather the folded lines of one field; a fold's line end becomes LF */
+        if ((hdr = malloc(len - i + 1)) == NULL)
+            break;
+        memcpy(hdr, msg + i, nlen);
+        hdr[nlen] = '\0';
+        k = i + nlen;
+        while (msg[k] != ':')
+            k++;
+        k++;
+        if (k < e && msg[k] == ' ')
+            k++;
+        lead = k - i;
+        o = nlen + 1;
+        fe = e;
+        fnext = next;
+        for (;;) {
+            memcpy(hdr + o, msg + k, fe - k);
+            o += fe - k;
+            if (fnext >= len || (msg[fnext] != ' ' && msg[fnext] != '\t'))
                 break;
-            {
-                size_t o = 0, k;
-                for (k = i; k < fe; k++)
-                    if (msg[k] != '\r')
-                        hdr[o++] = msg[k];
-                hdr[o] = '\0';
-            }
-            next = fnext;
+            hdr[o++] = '\n';
+            k = fnext;
+            fe = trial_line_end(msg, fnext, len, crlf, &fnext);
         }
-        if ((colon = strchr(hdr, ':')) != NULL) {
-            char *value = colon + 1;
-            *colon = '\0';
-            if (*value == ' ')
-                value++;
-            v = session_header(s, hdr, value);
-            if (v->nlog > 0 || v->ntrace > 0)
-                trial_show(NULL, v);
-        }
+        hdr[o] = '\0';
+        next = fnext;
+        v = session_header_lead(s, hdr, hdr + nlen + 1, lead);
+        if (v->nlog > 0 || v->ntrace > 0)
+            trial_show(NULL, v);
         free(hdr);
         hdr = NULL;
         i = next;

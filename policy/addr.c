@@ -222,7 +222,9 @@ addr_parse(const char *in, enum addr_mode mode, struct addr *a, char *err, size_
                     return addr_fail(err, errlen, "unterminated quoted local part");
                 c = (unsigned char)*p;
             }
-            if (c < 32 || c > 126)
+            if (c >= 0x80)
+                return addr_fail(err, errlen, "8-bit byte in quoted local part");
+            if (c < 32 || c == 127)
                 return addr_fail(err, errlen, "control character in quoted local part");
             if (lo >= ADDR_PATH_MAX)
                 return addr_fail(err, errlen, "local part too long");
@@ -238,6 +240,8 @@ addr_parse(const char *in, enum addr_mode mode, struct addr *a, char *err, size_
         while (p < end && *p != '@') {
             if (*p == '.' && (p == s || p[-1] == '.' || p + 1 == end || p[1] == '@'))
                 return addr_fail(err, errlen, "empty label in local part");
+            if ((unsigned char)*p >= 0x80)
+                return addr_fail(err, errlen, "8-bit byte in local part");
             if (*p != '.' && !addr_atext((unsigned char)*p))
                 return addr_fail(err, errlen, "invalid character in local part");
             a->local[lo++] = *p++;
@@ -269,8 +273,11 @@ addr_parse(const char *in, enum addr_mode mode, struct addr *a, char *err, size_
         }
         if (strchr(domain, '@'))
             return addr_fail(err, errlen, "more than one '@' outside quotes");
-        if (!addr_domain_valid(domain))
-            return addr_fail(err, errlen, "invalid domain");
+        if (!addr_domain_valid(domain)) {
+            for (n = 0; domain[n] != '\0' && (unsigned char)domain[n] < 0x80; n++)
+                ;
+            return addr_fail(err, errlen, domain[n] ? "8-bit byte in domain" : "invalid domain");
+        }
         if (domain[0] == '[')
             a->flags |= ADDR_F_LITERAL;
         util_lower(domain);

@@ -35,6 +35,8 @@ struct hscan {
     int adjacent;      /* word followed word: not an addr-spec, only a display name */
     int bare_at;       /* an unquoted '@' outside <>: an addr-spec, so no display name */
     int spec_over;     /* the words would make an addr-spec past ADDR_PATH_MAX */
+    int utf8;          /* hdraddr_check under SMTPUTF8: RFC 6532 UTF-8 allowed */
+    int nbox;          /* hdraddr_check (au NULL): the mailboxes counted */
     char *err;
     size_t errlen;
 };
@@ -110,6 +112,14 @@ hdr_add_box(struct hscan *s, const struct addr *a, int hidden)
     struct author *au = s->au;
     int i;
 
+    if (au == NULL) { /* hdraddr_check: the mailboxes written, counted */
+        if (hidden)
+            return 0;
+        if (s->nbox == HDR_MAILBOXES_MAX)
+            return hdr_fail(s, "too many addresses");
+        s->nbox++;
+        return 0;
+    }
     for (i = 0; i < au->nbox; i++)
         if (au->box[i].flags == a->flags && strcmp(au->box[i].local, a->local) == 0 &&
             strcmp(au->box[i].domain, a->domain) == 0 && au->box[i].nhops == a->nhops)
@@ -200,6 +210,10 @@ hdr_flush(struct hscan *s)
 
     if (s->disp.len == 0)
         return 0;
+    if (s->au == NULL) { /* hdraddr_check: display text is syntax only, not scanned */
+        buf_reset(&s->disp);
+        return 0;
+    }
     buf_reset(&s->norm);
     if (textnorm_display(s->disp.s, s->disp.len, &s->norm, &flags, nerr, sizeof(nerr)) == -1)
         return hdr_fail(s, nerr);
@@ -361,13 +375,23 @@ static int
 hdr_mailbox(struct hscan *s)
 {
     struct addr a;
-    char aerr[96];
+    char aerr[96], ascii[ADDR_PATH_MAX + 1];
+    const char *spec;
 
     if (s->adjacent > 0)
         return hdr_fail(s, "display name without <address>");
     if (s->spec_over)
         return hdr_fail(s, "address longer than 256 octets");
-    if (addr_parse(buf_str(&s->spec), ADDR_MAIL, &a, aerr, sizeof(aerr)) == -1 ||
+    spec = buf_str(&s->spec);
+    if (s->utf8 && s->spec.len < sizeof(ascii)) {
+        /* RFC 6532 3.2: UTF-8 (checked whole by hdraddr_check) may stand where atext, qtext
+         * and a domain label's letters stand; each of its octets is judged as a letter, so
+         * that the octet limits and the dot and quote rules of addr_parse still hold. */
+        for (size_t i = 0; i <= s->spec.len; i++)
+            ascii[i] = (unsigned char)spec[i] >= 0x80 ? 'x' : spec[i];
+        spec = ascii;
+    }
+    if (addr_parse(spec, ADDR_MAIL, &a, aerr, sizeof(aerr)) == -1 ||
         (a.flags & (ADDR_F_NULL | ADDR_F_UNQUALIFIED))) {
         /* raw: the log escapes it, once */
         util_errf(s->err, s->errlen, "bad mailbox <%.40s>: %s", buf_str(&s->spec),
@@ -377,6 +401,8 @@ hdr_mailbox(struct hscan *s)
     }
     if (hdr_add_box(s, &a, 0) == -1)
         return -1;
+    if (s->au == NULL)
+        return 0;
     /* A reader that decodes encoded words shows one in a local part as text: scan it too
      * ("=?utf-8?q?ceo=40example.com?="@evil reads as "ceo@example.com"@evil). */
     if (strstr(a.local, "=?") != NULL) {
@@ -519,6 +545,38 @@ hdr_list(struct hscan *s)
     }
 }
 
+/*
+ * The length of the RFC 3629 UTF-8 sequence at p (at most end - p octets), or 0 when it is no
+ * valid one (overlong, a surrogate, past U+10FFFF, cut short) or a C1 control (U+0080-U+009F,
+ * which RFC 6532 3.2 leaves out with the ASCII controls).
+ */
+static size_t
+hdr_utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    size_t n, i;
+    unsigned long cp;
+
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        n = 2, cp = p[0] & 0x1fu;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef)
+        n = 3, cp = p[0] & 0x0fu;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+        n = 4, cp = p[0] & 0x07u;
+    else
+        return 0;
+    if ((size_t)(end - p) < n)
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+        return 0;
+    return n;
+}
+
 int
 hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_t errlen)
 {
@@ -541,6 +599,49 @@ hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_
     buf_free(&s.disp);
     buf_free(&s.norm);
     return rc;
+}
+
+int
+hdraddr_check(const char *value, size_t len, int utf8, char *err, size_t errlen)
+{
+    const unsigned char *p = (const unsigned char *)value, *end = p + len;
+    struct hscan s;
+    int rc;
+
+    if (len > HDR_VALUE_MAX) {
+        util_errf(err, errlen, "longer than %d octets", HDR_VALUE_MAX);
+        return -1;
+    }
+    for (; utf8 && p < end; p++) {
+        size_t n;
+        if (*p < 0x80)
+            continue;
+        if ((n = hdr_utf8_len(p, end)) == 0) {
+            util_errf(err, errlen, "%s at octet %zu (RFC 6532 3.2)",
+                      p[0] == 0xc2 && end - p > 1 && p[1] >= 0x80 && p[1] <= 0x9f
+                          ? "C1 control character"
+                          : "invalid UTF-8",
+                      (size_t)(p - (const unsigned char *)value) + 1);
+            return -1;
+        }
+        p += n - 1;
+    }
+    memset(&s, 0, sizeof(s));
+    s.p = value;
+    s.end = value + len;
+    s.utf8 = utf8;
+    s.err = err;
+    s.errlen = errlen;
+    buf_init(&s.spec, ADDR_PATH_MAX);
+    buf_init(&s.phrase, HDR_TEXT_MAX);
+    buf_init(&s.disp, HDR_TEXT_MAX);
+    buf_init(&s.norm, HDR_TEXT_MAX);
+    rc = hdr_list(&s);
+    buf_free(&s.spec);
+    buf_free(&s.phrase);
+    buf_free(&s.disp);
+    buf_free(&s.norm);
+    return rc == -1 ? -1 : s.nbox;
 }
 
 void

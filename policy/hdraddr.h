@@ -47,4 +47,14 @@ void hdraddr_add(struct author *au, const char *name, const char *value);
  */
 int hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_t errlen);
 
+/*
+ * hdraddr_check - the syntax of the address list value[0..len) alone, for outbound hygiene:
+ * RFC 5322, and with utf8 (MAIL FROM said SMTPUTF8) RFC 6532 3.2 too - valid UTF-8 without C1
+ * controls in atoms, quoted strings, comments and domain labels. Display text is not scanned
+ * for hidden addresses and nothing is kept. Returns the mailboxes written (1 or more), or -1
+ * with the reason in err: past HDR_VALUE_MAX, more than HDR_MAILBOXES_MAX mailboxes, bad
+ * syntax, bad UTF-8. The anti-spoofing parse (hdraddr_add) stays ASCII-only whatever utf8.
+ */
+int hdraddr_check(const char *value, size_t len, int utf8, char *err, size_t errlen);
+
 #endif

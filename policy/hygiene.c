@@ -18,6 +18,8 @@ static const char *const hygiene_single[HYGIENE_NSINGLE] = {
     "To",   "Cc",   "Reply-To", "In-Reply-To", "References",
 };
 #define HYG_IDX_DATE 0
+#define HYG_IDX_FROM 1
+#define HYG_IDX_SENDER 2
 #define HYG_IDX_MSGID 4
 
 static const struct hygiene_def hygiene_table[] = {
@@ -28,9 +30,10 @@ static const struct hygiene_def hygiene_table[] = {
      "message has no Message-ID header (RFC 5322 3.6.4); fix the sending application",
      "the message has no Message-ID: header"},
     {"bad-from", HYG_BAD_FROM,
-     "message has no From header or one that cannot be parsed (RFC 5322 3.6.2); fix the "
-     "sending application",
-     "From: is missing, names no mailbox, or cannot be parsed"},
+     "message has no From header, one that cannot be parsed, or several authors and no Sender "
+     "(RFC 5322 3.6.2); fix the sending application",
+     "From: is missing, names no mailbox, cannot be parsed, or names several without a "
+     "Sender:"},
     {"8bit-header", HYG_8BIT_HEADER,
      "message has 8-bit bytes in a header but MAIL FROM did not say SMTPUTF8 (RFC 6532, "
      "RFC 2047); fix the sending application",
@@ -98,14 +101,41 @@ hygiene_note(struct hygiene *h, unsigned d, char *where, size_t len, const char 
              strlen(name) > HYGIENE_NAME_LOG ? "..." : "");
 }
 
+/* One From: field, judged alone (RFC 5322 3.6.2; RFC 6532 under SMTPUTF8). */
+static void
+hygiene_from(struct hygiene *h, const char *value)
+{
+    char err[96];
+    int n;
+
+    if ((n = hdraddr_check(value, strlen(value), h->smtputf8, err, sizeof(err))) == -1) {
+        if (!h->from_bad)
+            snprintf(h->why_from, sizeof(h->why_from), "From: %.100s", err);
+        h->from_bad = 1;
+        return;
+    }
+    if (n > h->from_boxes) /* per field: two From: fields are duplicate-header's */
+        h->from_boxes = n;
+}
+
 void
 hygiene_header(struct hygiene *h, const char *name, const char *value)
+{
+    if (name == NULL || value == NULL)
+        return;
+    hygiene_header_lead(h, name, value, strlen(name) + 2);
+}
+
+void
+hygiene_header_lead(struct hygiene *h, const char *name, const char *value, size_t lead)
 {
     size_t nlen, line, i;
     const unsigned char *v;
 
     if (name == NULL || value == NULL)
         return;
+    if (strcasecmp(name, "From") == 0)
+        hygiene_from(h, value);
     for (i = 0; i < HYGIENE_NSINGLE; i++)
         if (strcasecmp(name, hygiene_single[i]) == 0 && ++h->count[i] == 2)
             hygiene_note(h, HYG_DUP_HEADER, h->dup_name, sizeof(h->dup_name), "",
@@ -115,8 +145,9 @@ hygiene_header(struct hygiene *h, const char *name, const char *value)
         for (i = 0; i < nlen; i++)
             if ((unsigned char)name[i] >= 0x80)
                 hygiene_note(h, HYG_8BIT_HEADER, h->bit8_name, sizeof(h->bit8_name), "", name);
-    /* the first line is "Name: value"; each fold starts a line of its own */
-    line = nlen + 2;
+    /* the first line is "Name: value" (lead octets before the value); each fold starts a
+     * line of its own */
+    line = lead;
     if (line > HYGIENE_LINE_MAX) /* the name alone is past the limit */
         hygiene_note(h, HYG_LONG_LINE, h->long_where, sizeof(h->long_where), "header ", name);
     for (v = (const unsigned char *)value; *v != '\0'; v++) {
@@ -136,19 +167,21 @@ hygiene_header(struct hygiene *h, const char *name, const char *value)
 }
 
 void
-hygiene_eoh(struct hygiene *h, const struct author *au)
+hygiene_eoh(struct hygiene *h)
 {
     h->eoh = 1;
     if (h->count[HYG_IDX_DATE] == 0)
         h->defects |= HYG_MISSING_DATE;
     if (h->count[HYG_IDX_MSGID] == 0)
         h->defects |= HYG_MISSING_MSGID;
-    if (au == NULL || au->nfrom == 0)
+    if (h->count[HYG_IDX_FROM] == 0)
         snprintf(h->why_from, sizeof(h->why_from), "no From header");
-    else if (au->broken)
-        snprintf(h->why_from, sizeof(h->why_from), "%.100s", au->why);
-    else if (au->nbox == 0)
-        snprintf(h->why_from, sizeof(h->why_from), "From names no mailbox");
+    else if (h->from_bad)
+        ; /* why_from says why */
+    else if (h->from_boxes > 1 && h->count[HYG_IDX_SENDER] == 0)
+        /* RFC 5322 3.6.2: several authors need a Sender: saying which one sent it */
+        snprintf(h->why_from, sizeof(h->why_from), "From names %d mailboxes and there is no Sender",
+                 h->from_boxes);
     else
         return;
     h->defects |= HYG_BAD_FROM;
@@ -262,15 +295,43 @@ hygiene_describe(const struct hygiene *h, unsigned mask, char *buf, size_t len)
     return buf;
 }
 
-const char *
-hygiene_reply(const struct hygiene *h, unsigned mask)
+/* where, for a reply: "" unless every byte after the prefix is a letter, digit or '-' and
+ * the name fits HYGIENE_REPLY_NAME (body line numbers always do). */
+static const char *
+hygiene_reply_where(const char *where)
 {
+    const char *name = strncmp(where, "header ", 7) == 0 ? where + 7 : where;
+    size_t i, n = strlen(name);
+
+    if (strncmp(where, "body line ", 10) == 0)
+        return where;
+    if (n == 0 || n > HYGIENE_REPLY_NAME)
+        return "";
+    for (i = 0; i < n; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+              (name[i] >= '0' && name[i] <= '9') || name[i] == '-'))
+            return "";
+    return where;
+}
+
+const char *
+hygiene_reply(struct hygiene *h, unsigned mask)
+{
+    const char *where = "";
     size_t i;
 
     for (i = 0; i < HYGIENE_TABLE_LEN; i++)
         if (h->defects & mask & hygiene_table[i].defect)
-            return hygiene_table[i].reply;
-    return hygiene_table[HYGIENE_TABLE_LEN - 1].reply;
+            break;
+    if (i == HYGIENE_TABLE_LEN)
+        i = HYGIENE_TABLE_LEN - 1;
+    if (hygiene_table[i].defect == HYG_DUP_HEADER)
+        where = hygiene_reply_where(h->dup_name);
+    else if (hygiene_table[i].defect == HYG_LONG_LINE)
+        where = hygiene_reply_where(h->long_where);
+    snprintf(h->reply, sizeof(h->reply), "%s%s%s%s", hygiene_table[i].reply, where[0] ? " (" : "",
+             where, where[0] ? ")" : "");
+    return h->reply;
 }
 
 int
@@ -291,17 +352,25 @@ hygiene_date(long long secs, char *buf, size_t len)
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-/* The bytes RFC 5322 allows in the id's dot-atoms: a queue id or host name with others (a
- * hostile or odd configuration) is left out rather than written into a header. */
+/* RFC 5322 3.6.4: both sides of a msg-id are dot-atom-text - atoms joined by single dots,
+ * none first or last. A queue id or host name that is not one, or holds a byte outside the
+ * few atext ones taken here (a hostile or odd configuration: "x..y", ".lead"), is left out
+ * rather than written into a header: the queue id part is dropped, the host becomes
+ * "localhost". */
 static int
-hygiene_atext(const char *s)
+hygiene_dotatom(const char *s)
 {
-    if (s == NULL || s[0] == '\0')
+    const char *p;
+
+    if (s == NULL || s[0] == '\0' || s[0] == '.')
         return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              strchr("-._+=", *s) != NULL))
+    for (p = s; *p; p++) {
+        if (*p == '.' && (p[1] == '.' || p[1] == '\0'))
             return 0;
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("-._+=", *p) != NULL))
+            return 0;
+    }
     return 1;
 }
 
@@ -316,7 +385,7 @@ hygiene_msgid(long long usecs, const char *qid, const char *host, char *buf, siz
         return -1;
     n = snprintf(buf, len, "<%04d%02d%02d%02d%02d%02d.%06lld%s%s@%s>", tm.tm_year + 1900,
                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usecs % 1000000,
-                 hygiene_atext(qid) ? "." : "", hygiene_atext(qid) ? qid : "",
-                 hygiene_atext(host) ? host : "localhost");
+                 hygiene_dotatom(qid) ? "." : "", hygiene_dotatom(qid) ? qid : "",
+                 hygiene_dotatom(host) ? host : "localhost");
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }

@@ -6,7 +6,7 @@
  *
  *   hygiene_init(&h, smtputf8);             per message, at MAIL (no allocation)
  *   hygiene_header(&h, name, value);        each header as the MTA gives it
- *   hygiene_eoh(&h, &author);               From: as hdraddr.c parsed it
+ *   hygiene_eoh(&h);                        what is missing, the From: verdict
  *   hygiene_body(&h, chunk, len);           each body chunk, any split
  *   hygiene_end(&h);                        end of message: the body's last line
  *
@@ -27,6 +27,13 @@
  * one is cut there and marked "...", for the log alone; the defect is found whatever the
  * length. Real header names are a few dozen octets at most. */
 #define HYGIENE_NAME_LOG 64
+/* A header name quoted in a reply (duplicate-header, long-line): the longest common one,
+ * Content-Transfer-Encoding, is 25 octets; a longer name, or one with a byte other than a
+ * letter, digit or '-', is left out so that the reply stays one short line of known bytes. */
+#define HYGIENE_REPLY_NAME 32
+/* The reply with its detail: the longest table text (about 150 octets) and " (header " +
+ * a name of HYGIENE_REPLY_NAME + ")". */
+#define HYGIENE_REPLY_MAX 256
 
 enum hygiene_defect {
     HYG_MISSING_DATE = 1u << 0,
@@ -53,11 +60,14 @@ struct hygiene {
     unsigned fixed;   /* HYG_FIXABLE defects fix took away (the headers to add) */
     int count[HYGIENE_NSINGLE];
     int eoh;
-    char why_from[128];                     /* bad-from: what hdraddr.c said */
+    int from_bad;                           /* a From: failed hdraddr_check */
+    int from_boxes;                         /* most mailboxes one From: field names */
+    char why_from[128];                     /* bad-from: what hdraddr_check said */
     char long_where[HYGIENE_NAME_LOG + 16]; /* "header Subject", "body line 7" */
     char bit8_name[HYGIENE_NAME_LOG + 4];   /* room for "..." */
     char cr_where[HYGIENE_NAME_LOG + 16];
     char dup_name[HYGIENE_NAME_LOG + 4];
+    char reply[HYGIENE_REPLY_MAX]; /* hygiene_reply's text */
     /* the body as it streams: octets on the current line (saturating past the limit), the
      * line number, a CR waiting for its LF */
     size_t line_len;
@@ -69,11 +79,17 @@ struct hygiene {
 void hygiene_init(struct hygiene *h, int smtputf8);
 /* hygiene_header - one header field: name and its value as the MTA gives it (folds as "\n"
  * or "\r\n" followed by white space; Postfix drops the space after the colon, so the first
- * line is counted as "Name: value"). NULL name or value: ignored. */
+ * line is counted as "Name: value"). NULL name or value: ignored. A From: is checked with
+ * hdraddr_check, RFC 6532 UTF-8 allowed when MAIL FROM said SMTPUTF8; the anti-spoofing parse
+ * of the session is not touched. */
 void hygiene_header(struct hygiene *h, const char *name, const char *value);
-/* hygiene_eoh - the headers are complete: what is missing is known now. au is the session's
- * parse of From:/Sender: (hdraddr.c), NULL when none was made (then From: is missing). */
-void hygiene_eoh(struct hygiene *h, const struct author *au);
+/* hygiene_header_lead - the same, with the octets of the field's first line before the value
+ * given (relaywarden -t, which holds the real line: "Subject:x" is 8, "From : " 7); the
+ * daemon's hygiene_header counts strlen(name) + 2. */
+void hygiene_header_lead(struct hygiene *h, const char *name, const char *value, size_t lead);
+/* hygiene_eoh - the headers are complete: what is missing is known now; From: is bad when
+ * missing, unparsable, or naming several mailboxes without a Sender: (RFC 5322 3.6.2). */
+void hygiene_eoh(struct hygiene *h);
 void hygiene_body(struct hygiene *h, const void *chunk, size_t len);
 void hygiene_end(struct hygiene *h);
 /* hygiene_fix - takes away the fixable defects found (missing Date, Message-ID) and returns
@@ -96,8 +112,11 @@ const struct hygiene_def *hygiene_lookup(const char *name);
  * found, with where, into buf (cut to len; the caller escapes it for a log). Returns buf. */
 char *hygiene_describe(const struct hygiene *h, unsigned mask, char *buf, size_t len);
 /* hygiene_reply - the default reject text for the first defect of mask that h found:
- * "message has no Date header (RFC 5322 3.6.1); fix the sending application". Static. */
-const char *hygiene_reply(const struct hygiene *h, unsigned mask);
+ * "message has no Date header (RFC 5322 3.6.1); fix the sending application"; duplicate-header
+ * and long-line add where, "(Subject)", "(header X-Data)", "(body line 3)", when the name is
+ * a safe one (HYGIENE_REPLY_NAME). The text is in h, valid until the next hygiene_reply on h
+ * or until h goes away. */
+const char *hygiene_reply(struct hygiene *h, unsigned mask);
 
 /* hygiene_date - "Thu, 03 Dec 2026 17:16:51 +0000" (RFC 5322 3.3) for a time in seconds since
  * the epoch, in UTC. hygiene_msgid - "<20261203171651.123456.QID@host>" from the time in

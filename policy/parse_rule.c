@@ -615,6 +615,23 @@ parse_rule(struct parser *p)
     for (size_t j = 0; j < r->nconds; j++)
         if ((r->conds[j].def->needs & CNEED_HYGIENE) && !r->conds[j].negate)
             r->hygiene_mask |= hygiene_lookup(r->conds[j].def->name + strlen("hygiene "))->defect;
+    /* fix adds a Date and a Message-ID: a rule whose conditions hold only for defects it
+     * cannot add would load and never change a message */
+    if (r->action == ACT_FIX && r->hygiene_mask != 0 && !(r->hygiene_mask & HYG_FIXABLE)) {
+        char fixnames[200];
+        size_t o = 0;
+        for (size_t j = 0; j < r->nconds && o < sizeof(fixnames); j++)
+            if ((r->conds[j].def->needs & CNEED_HYGIENE) && !r->conds[j].negate) {
+                int n = snprintf(fixnames + o, sizeof(fixnames) - o, "%s'%s'", o ? ", " : "",
+                                 r->conds[j].def->name);
+                o += n > 0 ? (size_t)n : 0;
+            }
+        parse_err(p, line,
+                  "fix only adds a missing Date or Message-ID: %s cannot be fixed (use tag, "
+                  "quarantine or reject, or add 'hygiene fixable')",
+                  fixnames);
+        goto fail_eol;
+    }
     if (r->reply.text == NULL && ad->text == ATEXT_REPLY && r->hygiene_mask != 0) {
         char text[200];
         struct hygiene all;

@@ -218,8 +218,11 @@ sess_walk(struct session *s, enum event ev, enum stage st, const struct addr *rc
         case ACT_TEMPFAIL:
             verdict_reply(s, r->action == ACT_REJECT ? REPLY_REJECT : REPLY_TEMPFAIL,
                           r->reply.code, r->reply.xcode, r->reply.text);
-            if (r->hygiene_reply && s->msg.hyg != NULL) /* hygiene: static text */
-                s->v.text = hygiene_reply(s->msg.hyg, r->hygiene_mask);
+            if (r->hygiene_reply && s->msg.hyg != NULL) { /* hygiene: the defect and where */
+                util_strlcpy(s->hyg_reply, hygiene_reply(s->msg.hyg, r->hygiene_mask),
+                             sizeof(s->hyg_reply));
+                s->v.text = s->hyg_reply;
+            }
             s->v.rule = r;
             return;
         case ACT_DISCARD:
@@ -475,13 +478,19 @@ session_rcpt(struct session *s, const char *rcpt, const char *qid)
 const struct verdict *
 session_header(struct session *s, const char *name, const char *value)
 {
+    return session_header_lead(s, name, value, name != NULL ? strlen(name) + 2 : 0);
+}
+
+const struct verdict *
+session_header_lead(struct session *s, const char *name, const char *value, size_t lead)
+{
     verdict_reset(s);
     if (s->dead || !s->msg.active || name == NULL || value == NULL)
         return verdict_done(s);
     hdraddr_add(&s->msg.author, name, value);
     sess_header_note(s, name, value);
     if (s->msg.hyg != NULL) /* hygiene */
-        hygiene_header(s->msg.hyg, name, value);
+        hygiene_header_lead(s->msg.hyg, name, value, lead);
     if (s->msg.content != NULL)
         content_header(s->msg.content, name, value); /* a failure is a fact: content_facts */
     return verdict_done(s);
@@ -504,7 +513,7 @@ session_eoh(struct session *s, const char *qid)
     if (s->msg.content != NULL)
         content_eoh(s->msg.content);
     if (s->msg.hyg != NULL) /* hygiene: what is missing is known now */
-        hygiene_eoh(s->msg.hyg, &s->msg.author);
+        hygiene_eoh(s->msg.hyg);
     sess_run(s, EV_EOH, STAGE_HEADER, NULL);
     if (s->v.reply != REPLY_CONTINUE) /* the message ends here: say so once, as at its end */
         sess_summary(s,

@@ -130,6 +130,11 @@ const struct verdict *session_helo(struct session *s, const char *helo, const ch
 const struct verdict *session_mail(struct session *s, const struct ev_mail *e);
 const struct verdict *session_rcpt(struct session *s, const char *rcpt, const char *qid);
 const struct verdict *session_header(struct session *s, const char *name, const char *value);
+/* session_header_lead - session_header for relaywarden -t, which holds the field's real first
+ * line: lead is its octets before the value (hygiene long-line measures the real line; the
+ * daemon gets "name" and "value" apart and counts "Name: value"). */
+const struct verdict *session_header_lead(struct session *s, const char *name, const char *value,
+                                          size_t lead);
 const struct verdict *session_eoh(struct session *s, const char *qid);
 const struct verdict *session_body(struct session *s, const void *chunk, size_t len);
 const struct verdict *session_eom(struct session *s, const char *qid);

@@ -86,6 +86,9 @@ struct session {
     int have_geo;
     char geo_error[128];
     char *hyg_host; /* hygiene: the MTA's host name for a Message-ID that fix adds */
+    /* hygiene: the reply text of a hygiene rule, kept past the message (at end of message
+     * the message state goes before the verdict is read) */
+    char hyg_reply[HYGIENE_REPLY_MAX];
 };
 
 /* verdict.c */

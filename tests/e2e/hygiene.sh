@@ -4,7 +4,8 @@
 # message without Date and Message-ID reaches the sink with both added by relaywarden, a
 # missing From, a repeated Subject and a 999-octet body line are refused with replies that
 # name the defect (a 998-octet line passes), 8-bit header bytes are tagged without SMTPUTF8
-# and not with it (the parameter reaches the milter in MAIL FROM's arguments).
+# and not with it (the parameter reaches the milter in MAIL FROM's arguments); a From with a
+# UTF-8 address passes under SMTPUTF8 (RFC 6532) and is bad-from without it.
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix smtp-sink swaks postconf
 e2e_start "$top_srcdir/tests/rules/e2e-hygiene.rules"
@@ -65,6 +66,26 @@ hello
 QUIT
 SMTP
 
+# RFC 6532: an internationalized From under SMTPUTF8 is no bad-from.
+e2e_dialog utf8from "$OUT_PORT" tls <<SMTP
+EHLO client.test
+XCLIENT ADDR=198.51.100.7 NAME=app.example.com LOGIN=app
+EHLO client.test
+MAIL FROM:<app@example.com> SMTPUTF8
+RCPT TO:<bob@example.net>
+DATA
+$DATE
+$MID
+From: caf$(printf '\xc3\xa9')@ex$(printf '\xc3\xa4')mple.com
+X-Test-Name: utf8from
+
+hello
+.
+QUIT
+SMTP
+e2e_smtp utf8from7 "$OUT_PORT" $USR --from app@example.com --to bob@example.net \
+    --data "$(msg utf8from7 "$DATE" "$MID" $'From: caf\xc3\xa9@example.com' -- "hello")"
+
 sink() { grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* 2>/dev/null | head -1; }
 e2e_delivered clean
 e2e_delivered nodate
@@ -85,9 +106,9 @@ if [ -n "$f" ] && [ "$(grep -c '^Date: [A-Z][a-z][a-z], [0-9][0-9] [A-Z][a-z][a-
 else
     e2e_fail "nodate: Date or Message-ID missing or not ours" "$f"
 fi
-e2e_expect_reply nofrom "550 5.6.0 message has no From header or one that cannot be parsed \(RFC 5322 3.6.2\); fix the sending application"
-e2e_expect_reply dup "550 5.6.0 message repeats a header that may occur only once \(RFC 5322 3.6\)"
-e2e_expect_reply line999 "550 5.6.0 message has a line over 998 octets \(RFC 5322 2.1.1\); fix the sending application"
+e2e_expect_reply nofrom "550 5.6.0 message has no From header, one that cannot be parsed, or several authors and no Sender \(RFC 5322 3.6.2\); fix the sending application"
+e2e_expect_reply dup "550 5.6.0 message repeats a header that may occur only once \(RFC 5322 3.6\); fix the sending application \(Subject\)"
+e2e_expect_reply line999 "550 5.6.0 message has a line over 998 octets \(RFC 5322 2.1.1\); fix the sending application \(body line 1\)"
 f=$(sink eightbit)
 if [ -n "$f" ] && grep -q '^X-Hygiene: 8bit$' "$f"; then
     e2e_pass "eightbit: tagged without SMTPUTF8"
@@ -101,6 +122,14 @@ if [ -n "$q" ] && grep -qE "$q: message: .*action=accept .*tags=- " "$T/relaywar
 else
     e2e_fail "utf8: tagged or not accepted" "$T/utf8.smtp"
 fi
+q=$(sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p' "$T/utf8from.smtp")
+if [ -n "$q" ] && grep -qE "$q: message: .*action=accept " "$T/relaywarden.log"; then
+    e2e_pass "utf8from: a UTF-8 From under SMTPUTF8 accepted"
+else
+    e2e_fail "utf8from: refused or not queued" "$T/utf8from.smtp"
+fi
+e2e_expect_reply utf8from7 "550 5.6.0 message has no From header, one that cannot be parsed"
+e2e_log log-utf8from7 "reject: stage=header .*\(defects: bad-from \(From: bad mailbox <caf.*: 8-bit byte in local part\)"
 e2e_log log-fix "fix: stage=header .*reason=\"\(defects: missing-date, missing-message-id\)\""
 e2e_log log-nofrom "reject: stage=header .*reason=\"5.6.0 message has no From header.*\(defects: bad-from \(no From header\)\)\""
 e2e_log log-8bit "tag: stage=header .*\(defects: 8bit-header \(Comments\)\)"

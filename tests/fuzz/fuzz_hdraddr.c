@@ -8,7 +8,9 @@
  *   - every mailbox has a domain and reads back through addr_parse to the same address;
  *   - the same input gives the same mailboxes twice (no stale or uninitialized state);
  *   - nothing is both owned and foreign: when the login "alice", who owns only @example.com,
- *     owns every author mailbox, none of them claims evil.test.
+ *     owns every author mailbox, none of them claims evil.test;
+ *   - hdraddr_check (hygiene) says why it refuses, counts 1..HDR_MAILBOXES_MAX mailboxes, and
+ *     for ASCII input answers the same with and without RFC 6532 UTF-8.
  */
 #include "eval.h"
 #include "hdraddr.h"
@@ -101,6 +103,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (strcmp(au.box[i].local, again.box[i].local) != 0 ||
             strcmp(au.box[i].domain, again.box[i].domain) != 0)
             abort();
+
+    /* hdraddr_check (outbound hygiene): an error always says why, and for ASCII input the
+     * RFC 6532 mode answers as the RFC 5322 one does. */
+    {
+        int c0, c1;
+        size_t k;
+        err[0] = '\0';
+        if ((c0 = hdraddr_check((const char *)data, size, 0, err, sizeof(err))) == -1 &&
+            err[0] == '\0')
+            abort();
+        c1 = hdraddr_check((const char *)data, size, 1, err, sizeof(err));
+        for (k = 0; k < size && data[k] < 0x80; k++)
+            ;
+        if (c0 == 0 || c1 == 0 || c0 > HDR_MAILBOXES_MAX || c1 > HDR_MAILBOXES_MAX ||
+            (k == size && c0 != c1))
+            abort();
+    }
 
     /* Through hdraddr_add as the milter calls it, and the owned-and-foreign rule. */
     if (size <= HDR_VALUE_MAX + 1 && memchr(data, '\0', size) == NULL &&

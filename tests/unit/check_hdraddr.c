@@ -267,6 +267,95 @@ START_TEST(test_hdraddr_limits)
 }
 END_TEST
 
+/* hdraddr_check (outbound hygiene): RFC 6532 UTF-8 only with utf8, and the anti-spoofing parse
+ * (hdraddr_add) still ASCII-only whatever MAIL FROM said: a UTF-8 From is broken there. */
+START_TEST(test_hdraddr_check)
+{
+    static const struct {
+        const char *name, *value;
+        int utf8, want; /* mailboxes, or -1 */
+        const char *err; /* a part of the reason, for -1 */
+        int spoof_broken;
+    } t[] = {
+        {"ASCII", "App <app@example.com>", 0, 1, NULL, 0},
+        {"ASCII under utf8", "App <app@example.com>", 1, 1, NULL, 0},
+        {"UTF-8 local part, utf8", "caf\xc3\xa9@example.com", 1, 1, NULL, 1},
+        {"UTF-8 local part, no utf8", "caf\xc3\xa9@example.com", 0, -1,
+         "8-bit byte in local part", 1},
+        {"U-label, utf8", "app@ex\xc3\xa4mple.com", 1, 1, NULL, 1},
+        {"U-label, no utf8", "app@ex\xc3\xa4mple.com", 0, -1, "8-bit byte in domain", 1},
+        {"UTF-8 quoted, utf8", "\"caf\xc3\xa9\"@example.com", 1, 1, NULL, 1},
+        {"UTF-8 quoted, no utf8", "\"caf\xc3\xa9\"@example.com", 0, -1,
+         "8-bit byte in quoted local part", 1},
+        {"UTF-8 display name, either", "Caf\xc3\xa9 <a@example.com>", 0, 1, NULL, 0},
+        {"invalid UTF-8, utf8", "a\xff@example.com", 1, -1, "invalid UTF-8 at octet 2", 1},
+        {"C1 control, utf8", "Caf\xc2\x9f <a@example.com>", 1, -1, "C1 control character", -1},
+        {"UTF-8 label of 63 octets", NULL, 1, 1, NULL, 1},
+        {"UTF-8 label of 64 octets", NULL, 1, -1, "invalid domain", 1},
+        {"two mailboxes", "a@example.com, b@example.com", 1, 2, NULL, 0},
+        {"a hidden address is no mailbox", "\"boss@example.com\" <x@evil.example>", 0, 1, NULL, 0},
+        {"no mailbox", "undisclosed-recipients:;", 0, -1, "no mailbox", 1},
+    };
+    static struct author au;
+    char err[128], v[200];
+    const char *value;
+    size_t i;
+    int got;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        value = t[i].value;
+        if (value == NULL) { /* "a@" + a label of 63 octets (21 CJK letters), or 64 ("x") */
+            int k;
+            strcpy(v, "a@");
+            for (k = 0; k < 21; k++)
+                strcat(v, "\xe4\xbe\x8b");
+            if (strstr(t[i].name, "64"))
+                strcat(v, "x");
+            strcat(v, ".example");
+            value = v;
+        }
+        err[0] = '\0';
+        got = hdraddr_check(value, strlen(value), t[i].utf8, err, sizeof(err));
+        ck_assert_msg(got == t[i].want, "%s: got %d (%s), want %d", t[i].name, got, err, t[i].want);
+        if (t[i].err != NULL)
+            ck_assert_msg(strstr(err, t[i].err) != NULL, "%s: got \"%s\", want \"...%s...\"",
+                          t[i].name, err, t[i].err);
+        if (t[i].spoof_broken >= 0) {
+            memset(&au, 0, sizeof(au));
+            hdraddr_add(&au, "From", value);
+            ck_assert_msg(au.broken == t[i].spoof_broken, "%s: anti-spoofing parse broken=%d, want %d",
+                          t[i].name, au.broken, t[i].spoof_broken);
+        }
+    }
+}
+END_TEST
+
+/* hdraddr_check's limits: HDR_VALUE_MAX and HDR_MAILBOXES_MAX at limit-1, limit, limit+1. */
+START_TEST(test_hdraddr_check_limits)
+{
+    char err[128], *v, list[2048];
+    int k, n;
+
+    for (k = -1; k <= 1; k++) {
+        size_t len = (size_t)(HDR_VALUE_MAX + k);
+        v = display_of(len - strlen("\"\" <a@example.com>"));
+        ck_assert_uint_eq(strlen(v), len);
+        n = hdraddr_check(v, len, 1, err, sizeof(err));
+        ck_assert_msg(n == (k > 0 ? -1 : 1), "value of %zu octets: got %d (%s)", len, n, err);
+        free(v);
+    }
+    for (k = -1; k <= 1; k++) {
+        list[0] = '\0';
+        for (n = 0; n < HDR_MAILBOXES_MAX + k; n++)
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%su%d@example.com",
+                     n ? ", " : "", n);
+        n = hdraddr_check(list, strlen(list), 0, err, sizeof(err));
+        ck_assert_msg(n == (k > 0 ? -1 : HDR_MAILBOXES_MAX + k), "%d mailboxes: got %d (%s)",
+                      HDR_MAILBOXES_MAX + k, n, err);
+    }
+}
+END_TEST
+
 /* The crash of issue 8: a comment past the old 2 KB phrase buffer, then more phrase text. */
 START_TEST(test_hdraddr_long_comment)
 {
@@ -306,6 +395,8 @@ main(void)
     tcase_add_test(tc, test_hdraddr_every_prefix);
     tcase_add_test(tc, test_hdraddr_limits);
     tcase_add_test(tc, test_hdraddr_long_comment);
+    tcase_add_test(tc, test_hdraddr_check);
+    tcase_add_test(tc, test_hdraddr_check_limits);
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }

@@ -157,11 +157,62 @@ build_rows(void)
     snprintf(fold, 3000, "%s: a\n b", rep('N', 997, "", ""));
     ADD("a name of 997 octets, folded value", HYG_LONG_LINE, NULL, 0, "", BASE, FROM, fold, NULL);
     ADD("Received twice is no defect", 0, "", 0, "", BASE, FROM, "Received: a", "Received: b");
+    /* RFC 6532 3.2 under SMTPUTF8: UTF-8 in the local part, quoted, in a U-label, displayed */
+    ADD("SMTPUTF8: UTF-8 local part", 0, "", 1, "", BASE, "From: caf\xc3\xa9@example.com", NULL);
+    ADD("SMTPUTF8: U-label domain", 0, "", 1, "", BASE, "From: app@ex\xc3\xa4mple.com", NULL);
+    ADD("SMTPUTF8: UTF-8 quoted local part", 0, "", 1, "", BASE,
+        "From: \"caf\xc3\xa9\"@example.com", NULL);
+    ADD("SMTPUTF8: UTF-8 name-addr, 4-octet character", 0, "", 1, "", BASE,
+        "From: Caf\xc3\xa9 <\xf0\x9f\x98\x80@\xe4\xbe\x8b.example> (\xc3\xa9)", NULL);
+    ADD("SMTPUTF8: a cut UTF-8 sequence", HYG_BAD_FROM,
+        "bad-from (From: invalid UTF-8 at octet 4 (RFC 6532 3.2))", 1, "", BASE,
+        "From: caf\xc3@example.com", NULL);
+    ADD("SMTPUTF8: an overlong sequence", HYG_BAD_FROM,
+        "bad-from (From: invalid UTF-8 at octet 2 (RFC 6532 3.2))", 1, "", BASE,
+        "From: a\xc0\xaf"
+        "b@example.com",
+        NULL);
+    ADD("SMTPUTF8: a surrogate", HYG_BAD_FROM,
+        "bad-from (From: invalid UTF-8 at octet 2 (RFC 6532 3.2))", 1, "", BASE,
+        "From: a\xed\xa0\x80@example.com", NULL);
+    ADD("SMTPUTF8: a C1 control (U+0085)", HYG_BAD_FROM,
+        "bad-from (From: C1 control character at octet 3 (RFC 6532 3.2))", 1, "", BASE,
+        "From: \"a\xc2\x85\"@example.com", NULL);
+    ADD("SMTPUTF8: U+00A0 is no C1 control", 0, "", 1, "", BASE, "From: \"a\xc2\xa0\"@example.com",
+        NULL);
+    ADD("SMTPUTF8: the grammar still holds", HYG_BAD_FROM,
+        "bad-from (From: bad mailbox <caf\xc3\xa9@@example.com>: more than one '@' outside quotes)",
+        1, "", BASE, "From: caf\xc3\xa9@@example.com", NULL);
+    /* without SMTPUTF8 an address of 8-bit octets is no address (RFC 5322 is ASCII): bad-from
+     * as well as 8bit-header; 8-bit display text is 8bit-header alone */
+    ADD("no SMTPUTF8: UTF-8 local part", HYG_BAD_FROM | HYG_8BIT_HEADER,
+        "bad-from (From: bad mailbox <caf\xc3\xa9@example.com>: 8-bit byte in local part), "
+        "8bit-header (From)",
+        0, "", BASE, "From: caf\xc3\xa9@example.com", NULL);
+    ADD("no SMTPUTF8: UTF-8 quoted local part", HYG_BAD_FROM | HYG_8BIT_HEADER,
+        "bad-from (From: bad mailbox <\"caf\xc3\xa9\"@example.com>: 8-bit byte in quoted local "
+        "part), 8bit-header (From)",
+        0, "", BASE, "From: \"caf\xc3\xa9\"@example.com", NULL);
+    ADD("no SMTPUTF8: U-label domain", HYG_BAD_FROM | HYG_8BIT_HEADER,
+        "bad-from (From: bad mailbox <app@ex\xc3\xa4mple.com>: 8-bit byte in domain), "
+        "8bit-header (From)",
+        0, "", BASE, "From: app@ex\xc3\xa4mple.com", NULL);
+    ADD("no SMTPUTF8: UTF-8 display name", HYG_8BIT_HEADER, "8bit-header (From)", 0, "", BASE,
+        "From: Caf\xc3\xa9 <app@example.com>", NULL);
+    /* RFC 5322 3.6.2: several authors need a Sender */
+    ADD("two mailboxes in From, no Sender", HYG_BAD_FROM,
+        "bad-from (From names 2 mailboxes and there is no Sender)", 0, "", BASE,
+        "From: a@example.com, b@example.com", NULL);
+    ADD("two mailboxes in From and a Sender", 0, "", 0, "", BASE,
+        "From: a@example.com, b@example.com", "Sender: a@example.com", NULL);
+    ADD("a group of one in From", 0, "", 0, "", BASE, "From: team: a@example.com;", NULL);
+    ADD("From twice, one mailbox each", HYG_DUP_HEADER, "duplicate-header (From)", 0, "", BASE,
+        "From: a@example.com", "From: b@example.com", NULL);
     ADD("Comments twice is no defect", 0, "", 0, "", BASE, FROM, "Comments: a", "Comments: b");
 }
 
 static void
-feed_headers(struct hygiene *h, struct author *au, const struct hrow *r)
+feed_headers(struct hygiene *h, const struct hrow *r)
 {
     char field[4096], *colon;
     int i;
@@ -173,7 +224,6 @@ feed_headers(struct hygiene *h, struct author *au, const struct hrow *r)
         ck_assert_ptr_nonnull(colon);
         *colon = '\0';
         hygiene_header(h, field, colon + 2);
-        hdraddr_add(au, field, colon + 2);
     }
 }
 
@@ -192,7 +242,6 @@ check_one(const struct hrow *r, const struct hygiene *h, const char *how)
 
 START_TEST(test_hygiene_table)
 {
-    static struct author au;
     struct hygiene base, h;
     const struct hrow *r;
     size_t len, k;
@@ -200,10 +249,9 @@ START_TEST(test_hygiene_table)
     build_rows();
     ck_assert_int_lt(_i, nrows);
     r = &rows[_i];
-    memset(&au, 0, sizeof(au));
     hygiene_init(&base, r->smtputf8);
-    feed_headers(&base, &au, r);
-    hygiene_eoh(&base, &au);
+    feed_headers(&base, r);
+    hygiene_eoh(&base);
     len = strlen(r->body);
     /* whole, then split at every point, then byte by byte: the same answer */
     h = base;
@@ -230,24 +278,21 @@ START_TEST(test_hygiene_duplicate)
 {
     static const char *const names[] = {"Date", "From", "Sender",   "Subject",     "Message-ID",
                                         "To",   "Cc",   "Reply-To", "In-Reply-To", "References"};
-    static struct author au;
     struct hygiene h;
     char want[80], desc[600];
     int twice;
 
     for (twice = 0; twice < 2; twice++) {
-        memset(&au, 0, sizeof(au));
         hygiene_init(&h, 0);
         hygiene_header(&h, "Date", "Thu, 03 Dec 2026 10:00:00 +0000");
         hygiene_header(&h, "Message-ID", "<1@a>");
         hygiene_header(&h, "From", "a@b.example");
-        hdraddr_add(&au, "From", "a@b.example");
         if (strcmp(names[_i], "Date") != 0 && strcmp(names[_i], "Message-ID") != 0 &&
             strcmp(names[_i], "From") != 0)
             hygiene_header(&h, names[_i], "<x@y.example>");
         if (twice)
             hygiene_header(&h, names[_i], "<x@y.example>");
-        hygiene_eoh(&h, &au);
+        hygiene_eoh(&h);
         snprintf(want, sizeof(want), "duplicate-header (%s)", names[_i]);
         hygiene_describe(&h, HYG_DUP_HEADER, desc, sizeof(desc));
         ck_assert_msg(strcmp(desc, twice ? want : "") == 0, "%s %s: got \"%s\", want \"%s\"",
@@ -261,9 +306,9 @@ START_TEST(test_hygiene_fix)
     struct hygiene h;
 
     hygiene_init(&h, 0);
-    hygiene_header(&h, "From", "a@b.example");
+    hygiene_header(&h, "From", "<a@b.example"); /* bad-from: no '>' */
     hygiene_body(&h, rep('z', 1000, "", ""), 1000);
-    hygiene_eoh(&h, NULL);
+    hygiene_eoh(&h);
     ck_assert_uint_eq(hygiene_fix(&h), HYG_FIXABLE);
     ck_assert_uint_eq(h.defects & HYG_FIXABLE, 0);
     ck_assert_uint_eq(h.fixed, HYG_FIXABLE);
@@ -288,6 +333,25 @@ START_TEST(test_hygiene_date_msgid)
          "<20261203171651.000001@h>"},
         {"odd queue id and host left out", 1796318211000001LL, "a b", "h>x",
          "Thu, 03 Dec 2026 17:16:51 +0000", "<20261203171651.000001@localhost>"},
+        /* RFC 5322 3.6.4: each side a dot-atom, no empty atom */
+        {"host with an empty atom", 0, "Q", "x..y", "Thu, 01 Jan 1970 00:00:00 +0000",
+         "<19700101000000.000000.Q@localhost>"},
+        {"host with a leading dot", 0, "Q", ".lead", "Thu, 01 Jan 1970 00:00:00 +0000",
+         "<19700101000000.000000.Q@localhost>"},
+        {"host with a trailing dot", 0, "Q", "mx.example.", "Thu, 01 Jan 1970 00:00:00 +0000",
+         "<19700101000000.000000.Q@localhost>"},
+        {"host of one dot", 0, "Q", ".", "Thu, 01 Jan 1970 00:00:00 +0000",
+         "<19700101000000.000000.Q@localhost>"},
+        {"empty host", 0, "Q", "", "Thu, 01 Jan 1970 00:00:00 +0000",
+         "<19700101000000.000000.Q@localhost>"},
+        {"queue id with an empty atom", 0, "A..B", "h.example", "Thu, 01 Jan 1970 00:00:00 +0000",
+         "<19700101000000.000000@h.example>"},
+        {"queue id with a leading dot", 0, ".AB", "h.example", "Thu, 01 Jan 1970 00:00:00 +0000",
+         "<19700101000000.000000@h.example>"},
+        {"queue id with a trailing dot", 0, "AB.", "h.example", "Thu, 01 Jan 1970 00:00:00 +0000",
+         "<19700101000000.000000@h.example>"},
+        {"dotted queue id and host kept", 0, "A.B", "a.b-c.example",
+         "Thu, 01 Jan 1970 00:00:00 +0000", "<19700101000000.000000.A.B@a.b-c.example>"},
     };
     char buf[320];
     size_t i;
@@ -376,8 +440,8 @@ static const struct srow srows[] = {
      "",
      0,
      REPLY_REJECT,
-     "message has no From header or one that cannot be parsed (RFC 5322 3.6.2); fix the sending "
-     "application",
+     "message has no From header, one that cannot be parsed, or several authors and no Sender "
+     "(RFC 5322 3.6.2); fix the sending application",
      "(defects: bad-from (no From header))"},
     {"8-bit tagged",
      {BASE, FROM, "Subject: \xc3\xa9"},
@@ -406,7 +470,7 @@ static const struct srow srows[] = {
      0,
      REPLY_REJECT,
      "message repeats a header that may occur only once (RFC 5322 3.6); fix the sending "
-     "application",
+     "application (Subject)",
      "(defects: duplicate-header (Subject))"},
     {"bare CR: default reply names it",
      {BASE, FROM},
@@ -485,6 +549,12 @@ START_TEST(test_hygiene_rules_errors)
         {"header defect at mail", "mail reject hygiene missing-date",
          "'hygiene missing-date' is not known yet at mail"},
         {"fix at rcpt", "rcpt fix", "fix acts on a message: use it from the header stage on"},
+        {"fix of bad-from alone", "header fix hygiene bad-from",
+         "fix only adds a missing Date or Message-ID: 'hygiene bad-from' cannot be fixed (use tag, "
+         "quarantine or reject, or add 'hygiene fixable')"},
+        {"fix of two it cannot fix", "content fix hygiene long-line hygiene bare-cr-lf",
+         "fix only adds a missing Date or Message-ID: 'hygiene long-line', 'hygiene bare-cr-lf' "
+         "cannot be fixed"},
     };
     char text[512], err[4096];
     size_t i;
@@ -497,6 +567,129 @@ START_TEST(test_hygiene_rules_errors)
                       "%s: loaded", t[i].name);
         ck_assert_msg(strstr(err, t[i].err) != NULL && strstr(err, "t.rules:3:") != NULL,
                       "%s: got \"%s\", want \"t.rules:3: ...%s\"", t[i].name, err, t[i].err);
+    }
+}
+END_TEST
+
+/* fix with a condition it can act on loads: no hygiene condition, fixable, any, a fixable one
+ * beside another, a negated one. */
+START_TEST(test_hygiene_fix_loads)
+{
+    static const char *const t[] = {
+        "header fix",
+        "header fix hygiene fixable",
+        "content fix hygiene any",
+        "header fix hygiene missing-date",
+        "header fix hygiene bad-from hygiene missing-message-id",
+        "header fix !hygiene bad-from",
+    };
+    char text[512], err[4096];
+    struct ruleset *rs;
+    size_t i;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        snprintf(text, sizeof(text), "listener out daemon \"out\"\npolicy out {\n    %s\n}\n",
+                 t[i]);
+        rs = rules_load_buffer("t.rules", text, strlen(text), NULL, err, sizeof(err));
+        ck_assert_msg(rs != NULL, "%s: got \"%s\", want it loaded", t[i], err);
+        rules_unref(rs);
+    }
+}
+END_TEST
+
+/* hygiene_header_lead (relaywarden -t): the real first line is measured, "Subject:" with no
+ * space is 8 octets before the value; the daemon's "Name: value" counts 9. */
+START_TEST(test_hygiene_lead)
+{
+    static const struct {
+        const char *name;
+        size_t lead, value;
+        unsigned want;
+    } t[] = {
+        {"Subject: no space, 997 octets", 8, 989, 0},
+        {"Subject: no space, 998 octets (the limit)", 8, 990, 0},
+        {"Subject: no space, 999 octets", 8, 991, HYG_LONG_LINE},
+        {"Subject : with a space before the colon, 998", 10, 988, 0},
+        {"Subject : with a space before the colon, 999", 10, 989, HYG_LONG_LINE},
+        {"daemon's count, value of 990 (999)", 9, 990, HYG_LONG_LINE},
+    };
+    struct hygiene h;
+    char *v;
+    size_t i;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        v = malloc(t[i].value + 1);
+        ck_assert_ptr_nonnull(v);
+        memset(v, 'x', t[i].value);
+        v[t[i].value] = '\0';
+        hygiene_init(&h, 0);
+        hygiene_header_lead(&h, "Subject", v, t[i].lead);
+        free(v);
+        ck_assert_msg((h.defects & HYG_LONG_LINE) == t[i].want, "%s: got 0x%x, want 0x%x",
+                      t[i].name, h.defects & HYG_LONG_LINE, t[i].want);
+    }
+}
+END_TEST
+
+/* hygiene_reply names where for duplicate-header and long-line only when the name is short
+ * and plain (HYGIENE_REPLY_NAME at 31, 32, 33; a byte outside letters, digits and '-'). */
+START_TEST(test_hygiene_reply_where)
+{
+    static const struct {
+        const char *name, *hdr;
+        size_t namelen; /* a name of this many 'N' octets instead of hdr */
+        const char *body, *want;
+    } t[] = {
+        {"repeated Subject", "Subject", 0, "", " (Subject)"},
+        {"long Subject line", "Subject", 0, "x", " (header Subject)"},
+        {"long body line", NULL, 0, "b", " (body line 1)"},
+        {"long name of 31", NULL, HYGIENE_REPLY_NAME - 1, "x", " (header N...N)"},
+        {"long name of 32 (the limit)", NULL, HYGIENE_REPLY_NAME, "x", " (header N...N)"},
+        {"long name of 33 left out", NULL, HYGIENE_REPLY_NAME + 1, "x", ""},
+        {"a name with '_' left out", "X_Data", 0, "x", ""},
+        {"a name with '%' left out", "X%sData", 0, "x", ""},
+        {"a name with 8-bit left out", "X-Caf\xc3\xa9", 0, "x", ""},
+    };
+    static const char *const base = "message has a line over 998 octets (RFC 5322 2.1.1); fix the "
+                                    "sending application";
+    static const char *const dup = "message repeats a header that may occur only once (RFC 5322 "
+                                   "3.6); fix the sending application";
+    char name[64], want[400], val[1100];
+    struct hygiene h;
+    const char *got;
+    size_t i;
+
+    /* HYGIENE_REPLY_MAX holds every table text with the longest detail, uncut */
+    for (i = 0; i < hygiene_count(); i++)
+        ck_assert_msg(strlen(hygiene_at(i)->reply) + strlen(" (header )") + HYGIENE_REPLY_NAME <
+                          HYGIENE_REPLY_MAX,
+                      "%s: reply of %zu octets", hygiene_at(i)->name, strlen(hygiene_at(i)->reply));
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        hygiene_init(&h, 1);
+        memset(val, 'v', 1000);
+        val[1000] = '\0';
+        if (t[i].namelen > 0) {
+            memset(name, 'N', t[i].namelen);
+            name[t[i].namelen] = '\0';
+        } else {
+            snprintf(name, sizeof(name), "%s", t[i].hdr != NULL ? t[i].hdr : "X");
+        }
+        if (t[i].body[0] == 'b') { /* a body line of 999 */
+            hygiene_header(&h, name, "v");
+            hygiene_body(&h, val, 999);
+        } else if (t[i].body[0] == 'x') { /* a header line over 998 */
+            hygiene_header(&h, name, val);
+        } else {
+            hygiene_header(&h, name, "a");
+            hygiene_header(&h, name, "b");
+        }
+        hygiene_end(&h);
+        got = hygiene_reply(&h, t[i].body[0] ? HYG_LONG_LINE : HYG_DUP_HEADER);
+        if (strstr(t[i].want, "N...N") != NULL)
+            snprintf(want, sizeof(want), "%s (header %s)", base, name);
+        else
+            snprintf(want, sizeof(want), "%s%s", t[i].body[0] ? base : dup, t[i].want);
+        ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"", t[i].name, got, want);
     }
 }
 END_TEST
@@ -547,6 +740,9 @@ main(void)
     tcase_add_test(tc, test_hygiene_date_msgid);
     tcase_add_loop_test(tc, test_hygiene_session, 0, (int)(sizeof(srows) / sizeof(srows[0])));
     tcase_add_test(tc, test_hygiene_rules_errors);
+    tcase_add_test(tc, test_hygiene_fix_loads);
+    tcase_add_test(tc, test_hygiene_lead);
+    tcase_add_test(tc, test_hygiene_reply_where);
     tcase_add_loop_test(tc, test_hygiene_audit, 0, 4);
     suite_add_tcase(s, tc);
     return testutil_run(s);
