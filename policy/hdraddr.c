@@ -577,6 +577,24 @@ hdr_utf8_len(const unsigned char *p, const unsigned char *end)
     return n;
 }
 
+/* The scan over s's value with its working buffers, freed after: hdr_list's answer. */
+static int
+hdr_scan_run(struct hscan *s)
+{
+    int rc;
+
+    buf_init(&s->spec, ADDR_PATH_MAX);
+    buf_init(&s->phrase, HDR_TEXT_MAX);
+    buf_init(&s->disp, HDR_TEXT_MAX);
+    buf_init(&s->norm, HDR_TEXT_MAX);
+    rc = hdr_list(s);
+    buf_free(&s->spec);
+    buf_free(&s->phrase);
+    buf_free(&s->disp);
+    buf_free(&s->norm);
+    return rc;
+}
+
 int
 hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_t errlen)
 {
@@ -589,15 +607,7 @@ hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_
     s.au = au;
     s.err = err;
     s.errlen = errlen;
-    buf_init(&s.spec, ADDR_PATH_MAX);
-    buf_init(&s.phrase, HDR_TEXT_MAX);
-    buf_init(&s.disp, HDR_TEXT_MAX);
-    buf_init(&s.norm, HDR_TEXT_MAX);
-    rc = hdr_list(&s);
-    buf_free(&s.spec);
-    buf_free(&s.phrase);
-    buf_free(&s.disp);
-    buf_free(&s.norm);
+    rc = hdr_scan_run(&s);
     return rc;
 }
 
@@ -632,15 +642,7 @@ hdraddr_check(const char *value, size_t len, int utf8, char *err, size_t errlen)
     s.utf8 = utf8;
     s.err = err;
     s.errlen = errlen;
-    buf_init(&s.spec, ADDR_PATH_MAX);
-    buf_init(&s.phrase, HDR_TEXT_MAX);
-    buf_init(&s.disp, HDR_TEXT_MAX);
-    buf_init(&s.norm, HDR_TEXT_MAX);
-    rc = hdr_list(&s);
-    buf_free(&s.spec);
-    buf_free(&s.phrase);
-    buf_free(&s.disp);
-    buf_free(&s.norm);
+    rc = hdr_scan_run(&s);
     return rc == -1 ? -1 : s.nbox;
 }
 
