@@ -39,8 +39,11 @@ has start-broken "broken.rules:2: bad domain"
 
 # Daemon mode, unix socket, -u nobody.
 mkdir -p "$T/run" && chown nobody "$T/run"
+# -u checks at start that the user can read the rules: a copy nobody can read (a checkout under
+# /root is not readable by nobody, nor is mktemp's 0700 directory).
+chmod 755 "$T" && cp "$RULES_SRC/e2e.rules" "$T/run/e2e.rules" && chmod 644 "$T/run/e2e.rules"
 # Foreground (-f) in the background so the test can read its log; daemon mode is tested below.
-"$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/rw.sock" -u nobody \
+"$RELAYWARDEN" -f -c "$T/run/e2e.rules" -p "unix:$T/run/rw.sock" -u nobody \
     -P "$T/run/rw.pid" 2>"$T/rw.log" &
 for i in $(seq 1 50); do [ -S "$T/run/rw.sock" ] && [ -s "$T/run/rw.pid" ] && break; sleep 0.1; done
 pid=$(cat "$T/run/rw.pid" 2>/dev/null)

@@ -69,7 +69,9 @@ e2e_wait_port() {
 e2e_start_relaywarden() {
     if [ "${E2E_MILTER_SOCKET:-inet}" = unix ]; then
         MILTER_CONN=unix:$T/relaywarden.sock
-        "$RELAYWARDEN" -f -c "$1" -p "$MILTER_CONN" -u postfix 2>>"$T/relaywarden.log" &
+        # -u checks at start that postfix can read the rules: a copy it can read
+        chmod 755 "$T" && cp "$1" "$T/relaywarden-u.rules" && chmod 644 "$T/relaywarden-u.rules"
+        "$RELAYWARDEN" -f -c "$T/relaywarden-u.rules" -p "$MILTER_CONN" -u postfix 2>>"$T/relaywarden.log" &
         RW_PID=$!
         for i in $(seq 1 100); do [ -S "$T/relaywarden.sock" ] && break; sleep 0.1; done
         [ -S "$T/relaywarden.sock" ] || { cat "$T/relaywarden.log" >&2; exit 1; }
