@@ -7,6 +7,7 @@
  *   bench_lists [N]     (default 100000)
  */
 #include "addr.h"
+#include "cond.h"
 #include "eval.h"
 #include "rules.h"
 
@@ -95,9 +96,10 @@ main(int argc, char **argv)
     {
         const struct listener *l = rules_listener(rs, NULL);
         struct netaddr client;
-        struct session s = {0};
+        struct facts s = {0};
         struct addr rcpt;
         const struct rule *r;
+        const char *why;
         char aerr[64];
         long k, iters = 1000000, hits = 0;
 
@@ -109,7 +111,7 @@ main(int argc, char **argv)
             size_t pos = 0;
             addr_parse("<u%d7.example.com@d5.example.com>", ADDR_RCPT, &rcpt, aerr, sizeof(aerr));
             s.rcpt = &rcpt;
-            hits += eval_next(l->policy, STAGE_RCPT, &s, &pos, &r);
+            hits += eval_next(l->policy, STAGE_RCPT, &s, &pos, &r, &why);
         }
         t_eval = (now() - t0) / (double)iters;
         if (hits != 0)

@@ -49,7 +49,7 @@ bench_thread(void *arg)
     static const char body[] = "Subject: bench\r\n\r\nhello\r\n";
     struct ev_connect c = {"inbound",           "203.0.113.5",       "mx.remote.example", "OK",
                            "mx.remote.example", "mx.remote.example", "mx.example.com"};
-    struct ev_mail m = {"<news@remote.example>", NULL, NULL, "4XQID"};
+    struct ev_mail m = {.from = "<news@remote.example>", .qid = "4XQID"};
     int i;
 
     for (i = 0; i < b->n; i++) {
