@@ -10,6 +10,16 @@ top=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 step() { printf '\n==> %s\n' "$*"; }
+# failed_logs DIR: the whole log of every test under DIR that failed (its .trs says FAIL or
+# ERROR), so that a CI run that fails says why.
+failed_logs() {
+    local trs
+    grep -lE '^:test-result: (FAIL|ERROR)' $(find "$1" -name '*.trs' 2>/dev/null) /dev/null 2>/dev/null |
+        while read -r trs; do
+            printf '\n---- %s\n' "${trs%.trs}.log"
+            tail -150 "${trs%.trs}.log"
+        done
+}
 
 step "dependencies"
 sh contrib/install-deps.sh
@@ -20,20 +30,20 @@ autoreconf -fi >/dev/null
 step "build with -Werror and run all tests"
 mkdir -p build-release
 (cd build-release && "$top/configure" -q --enable-werror &&
-    make -s -j"$jobs" && make -s -j"$jobs" check) || { cat build-release/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+    make -s -j"$jobs" && make -s -j"$jobs" check) || { failed_logs build-release/tests; exit 1; }
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer: all tests"
 mkdir -p build-asan
 (cd build-asan && "$top/configure" -q --enable-werror --enable-sanitizers &&
     make -s -j"$jobs" && ASAN_OPTIONS=detect_leaks=1 RW_SPLIT_STRIDE=13 make -s -j"$jobs" check) ||
-    { cat build-asan/tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+    { failed_logs build-asan/tests; exit 1; }
 
 step "fuzzing: every parser of untrusted bytes and the rules parser, 20 s each (libFuzzer, ASan+UBSan)"
 bash tests/fuzz/run.sh 20
 
 step "make distcheck"
 (cd build-release && make -s distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror) >build-release/distcheck.log 2>&1 ||
-    { tail -100 build-release/distcheck.log; exit 1; }
+    { tail -60 build-release/distcheck.log; failed_logs build-release; exit 1; }
 grep -E "archives ready|is ready for distribution" build-release/distcheck.log || true
 
 step "summary"

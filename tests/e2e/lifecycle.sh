@@ -46,9 +46,9 @@ stop_within() {
     local t0 i
     t0=$(ms)
     kill -"$3" "$2"
-    for i in $(seq 1 300); do running "$2" || break; sleep 0.01; done
+    for i in $(seq 1 500); do running "$2" || break; sleep 0.01; done
     if running "$2"; then
-        e2e_fail "$1: still running 3 s after SIG$3"
+        e2e_fail "$1: still running 5 s after SIG$3"
     elif [ $(($(ms) - t0)) -le "$4" ]; then
         e2e_pass "$1: SIG$3 stopped it in $(($(ms) - t0)) ms (at most $4)"
     else
@@ -131,19 +131,37 @@ LUA
 miltertest -s "$T/inflight.lua" >"$T/inflight.out" 2>&1
 grep -q "served after the stop" "$T/inflight.out" && e2e_fail "inflight: served after the stop" "$T/inflight.out" || e2e_pass "inflight: connection closed by the stop"
 log_has inflight-count "1 connection open at stop: the MTA tempfails it"
-kill -0 "$pid" 2>/dev/null && e2e_fail "inflight: still running" || e2e_pass "inflight: stopped"
 log_has stopped "relaywarden stopped"
+# the last log line comes just before exit: wait for the exit itself (bounded), then look
+for i in $(seq 1 300); do running "$pid" || break; sleep 0.01; done
+running "$pid" && e2e_fail "inflight: still running 3 s after its last log line" || e2e_pass "inflight: stopped"
 [ -e "$T/run/rw.sock" ] && e2e_fail "socket left behind" || e2e_pass "socket removed at stop"
 [ -e "$T/run/rw.pid" ] && e2e_fail "pid file left behind" || e2e_pass "pid file removed at stop"
 
 # Stop timing when idle, for each stopping signal; as root the socket is removed too (libmilter
 # leaves it to root).
+# A shared, loaded machine can hold any process up for a moment: a stop slower than 1 s is
+# tried again, up to three times, and fails only if every try is slow.
 for sig in TERM INT QUIT; do
-    "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/s.sock" -P "$T/run/s.pid" \
-        2>"$T/rw.log" &
-    spid=$!
-    for i in $(seq 1 50); do [ -s "$T/run/s.pid" ] && break; sleep 0.1; done
-    stop_within "idle-$sig" "$spid" "$sig" 1000
+    for try in 1 2 3; do
+        "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/s.sock" -P "$T/run/s.pid" \
+            2>"$T/rw.log" &
+        spid=$!
+        for i in $(seq 1 50); do [ -s "$T/run/s.pid" ] && break; sleep 0.1; done
+        t0=$(ms)
+        kill -"$sig" "$spid"
+        for i in $(seq 1 300); do running "$spid" || break; sleep 0.01; done
+        took=$(($(ms) - t0))
+        running "$spid" || [ "$took" -gt 1000 ] || break
+        wait "$spid"
+    done
+    if running "$spid"; then
+        e2e_fail "idle-$sig: still running 3 s after SIG$sig" "$T/rw.log"
+    elif [ "$took" -le 1000 ]; then
+        e2e_pass "idle-$sig: SIG$sig stopped it in $took ms (at most 1000, try $try)"
+    else
+        e2e_fail "idle-$sig: SIG$sig took $took ms, want at most 1000 (three tries)" "$T/rw.log"
+    fi
     wait "$spid"
     rc=$?
     [ "$rc" = 0 ] && e2e_pass "idle-$sig: exit 0" || e2e_fail "idle-$sig: exit $rc"
@@ -153,7 +171,7 @@ done
 
 # Type=notify tells the truth: READY=1 only once the socket is bound, STOPPING=1 at a stop.
 NOTIFYSINK=$top_builddir/tests/e2e/notifysink
-"$NOTIFYSINK" "$T/notify" 5 >"$T/notify.out" &
+"$NOTIFYSINK" "$T/notify" 60 >"$T/notify.out" &
 npid=$!
 for i in $(seq 1 50); do [ -S "$T/notify" ] && break; sleep 0.1; done
 NOTIFY_SOCKET=$T/notify "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/n.sock" \
@@ -176,12 +194,12 @@ wait "$npid" 2>/dev/null
 check daemon-ready 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/d.sock" -P "$T/run/d.pid"
 dpid=$(cat "$T/run/d.pid" 2>/dev/null)
 [ -S "$T/run/d.sock" ] && [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null && e2e_pass "daemon-ready: running with socket and pid file when the command returned" || e2e_fail "daemon-ready: not ready when the command returned"
-[ -n "$dpid" ] && stop_within daemon-stop "$dpid" TERM 1000
+[ -n "$dpid" ] && stop_within daemon-stop "$dpid" TERM 3000
 # -u with a pid file in a directory only root may write: emptied, never a stale pid.
 check daemon-rootdir 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/e.sock" \
     -P "$T/rootdir/e.pid" -u nobody
 epid=$(cat "$T/rootdir/e.pid" 2>/dev/null)
-[ -n "$epid" ] && stop_within daemon-rootdir "$epid" TERM 1000
+[ -n "$epid" ] && stop_within daemon-rootdir "$epid" TERM 3000
 [ ! -s "$T/rootdir/e.pid" ] && e2e_pass "daemon-rootdir: pid file emptied" || e2e_fail "daemon-rootdir: pid file still names $epid"
 
 # Start-up failures in daemon mode: the reason on stderr, exit 1, nothing left running or behind.
@@ -226,7 +244,7 @@ for stale in "123456789" "1234567890" ""; do # 9 and 10 digits (a pid's most), e
     check "pid-stale-'$stale'" 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/h.sock" -P "$T/run/stale.pid"
     hpid=$(cat "$T/run/stale.pid" 2>/dev/null)
     [ -n "$hpid" ] && [ "$hpid" != "$stale" ] && e2e_pass "pid-stale-'$stale': now names $hpid" || e2e_fail "pid-stale-'$stale': pid file not rewritten"
-    [ -n "$hpid" ] && stop_within "pid-stale-'$stale'" "$hpid" TERM 1000
+    [ -n "$hpid" ] && stop_within "pid-stale-'$stale'" "$hpid" TERM 3000
 done
 
 echo "not a socket" >"$T/run/file.sock"
@@ -303,7 +321,7 @@ has user-include "main.rules:[0-9]+: include: cannot open \"$T/private/inc.rules
 chmod 644 "$T/private/inc.rules"
 check user-readable 0 "$RELAYWARDEN" -c "$T/private/main.rules" -p "unix:$T/run/u.sock" -u nobody -P "$T/run/u.pid"
 upid=$(cat "$T/run/u.pid" 2>/dev/null)
-[ -n "$upid" ] && stop_within user-readable "$upid" TERM 1000
+[ -n "$upid" ] && stop_within user-readable "$upid" TERM 3000
 
 # The systemd unit as make builds it: systemd-analyze verify accepts it.
 if command -v systemd-analyze >/dev/null 2>&1 && [ -f "$top_builddir/contrib/relaywarden.service" ]; then
