@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-step() { printf '\n==> %s\n' "$*"; }
+t_start=$(date +%s)
+step() { printf '\n==> [%d s] %s\n' "$(($(date +%s) - t_start))" "$*"; }
 # failed_logs DIR: the whole log of every test under DIR that failed (its .trs says FAIL or
 # ERROR), so that a CI run that fails says why.
 failed_logs() {
