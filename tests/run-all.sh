@@ -31,7 +31,8 @@ autoreconf -fi >/dev/null
 step "build with -Werror and run all tests"
 mkdir -p build-release
 (cd build-release && "$top/configure" -q --enable-werror &&
-    make -s -j"$jobs" && make -s -j"$jobs" check) || { failed_logs build-release/tests; exit 1; }
+    make -s -j"$jobs" && make -s -j"$jobs" bench-programs && make -s -j"$jobs" check) ||
+    { failed_logs build-release/tests; exit 1; }
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer: all tests"
 mkdir -p build-asan
