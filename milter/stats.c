@@ -36,6 +36,9 @@ enum stats_family {
     SF_LIMIT_HITS,
     SF_LIMIT_OVERFLOW,
     SF_LIMIT_REDIS,
+    /* geoip */
+    SF_GEOIP_LOOKUPS,
+    SF_GEOIP_REOPENS,
     SF_COUNT
 };
 
@@ -71,6 +74,13 @@ static const struct {
     [SF_LIMIT_REDIS] = {"relaywarden_limit_redis_total",
                         "Redis trouble of the rate limits: outage errors, error replies for one key "
                         "(reply-error), decisions counted locally (fallback) or tempfailed"},
+    /* geoip */
+    [SF_GEOIP_LOOKUPS] = {"relaywarden_geoip_lookups_total",
+                          "GeoIP lookups per database kind and result: found, unknown (not in "
+                          "the database) or error (undecidable)"},
+    [SF_GEOIP_REOPENS] = {"relaywarden_geoip_reopens_total",
+                          "GeoIP databases reopened by a reload, per database kind: ok or "
+                          "failed (the old rules and databases stay in force)"},
 };
 
 /* The lookup latency histogram's upper bounds, in milliseconds: from a cached resolver's
@@ -564,4 +574,19 @@ void
 stats_limit_redis(const char *event)
 {
     stats_count(SF_LIMIT_REDIS, 1, "event", event, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* geoip */
+void
+stats_geoip_lookup(const char *database, const char *result)
+{
+    stats_count(SF_GEOIP_LOOKUPS, 1, "database", database, "result", result, NULL, NULL, NULL,
+                NULL);
+}
+
+void
+stats_geoip_reopen(const char *database, int ok)
+{
+    stats_count(SF_GEOIP_REOPENS, 1, "database", database, "result", ok ? "ok" : "failed", NULL,
+                NULL, NULL, NULL);
 }

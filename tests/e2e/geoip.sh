@@ -5,9 +5,10 @@
 # country lock at MAIL (XCLIENT LOGIN=), the stamp at the sink with a client's forged copy gone,
 # a database truncated and overwritten in place while open (decisions unchanged), SIGHUP after
 # the files are replaced by rename (new data), a reopen that fails (old data kept, the log
-# says why), and a missing database at load and in -n.
+# says why), a missing database at load and in -n, and the GeoIP counters of the metrics file
+# (lookups per database and result, reopens) moving by exactly what a scripted run should.
 . "$(dirname "$0")/lib.sh"
-e2e_require postfix smtp-sink swaks mmdblookup
+e2e_require postfix smtp-sink swaks mmdblookup promtool
 if ! perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
     echo "SKIP: needs MaxMind::DB::Writer (apt-get install libmaxmind-db-writer-perl)" >&2
     exit 77
@@ -28,6 +29,7 @@ else
     exit 1
 fi
 
+E2E_RW_ARGS="-m $G/m.prom -M 1"
 e2e_start "$G/rules"
 trap 'e2e_cleanup; rm -rf "$G"' EXIT
 
@@ -153,4 +155,81 @@ else
     e2e_fail "start: missing database: exit $rc" "$T/start.out"
 fi
 mv "$G/asn.mmdb.away" "$G/asn.mmdb"
+
+# The metrics: every GeoIP counter (and the reloads) moves by exactly what this run should.
+# snap NAME: the textfile once rewritten after everything before it was counted (every second).
+snap() {
+    local t0
+    t0=$(stat -c %Y "$G/m.prom")
+    sleep 2.2
+    [ "$(stat -c %Y "$G/m.prom")" != "$t0" ] || sleep 1
+    cp "$G/m.prom" "$T/$1.prom"
+}
+# logged REGEX N: wait until the log has N lines matching REGEX.
+logged() {
+    local i
+    for i in $(seq 1 50); do
+        [ "$(grep -cE "$1" "$T/relaywarden.log")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    e2e_fail "log lacks line $2 of /$1/" "$T/relaywarden.log"
+}
+snap before
+OKS=$(grep -c "rules reloaded from" "$T/relaywarden.log")
+FAILS=$(grep -c "reload of .* failed" "$T/relaywarden.log")
+# Postfix opens a milter connection for the session before XCLIENT (127.0.0.1, which neither
+# database knows) and one for the session XCLIENT makes: each session is two lookups per kind.
+e2e_smtp m-fr "$IN_PORT" --xclient-addr 127.0.0.10 --from a@remote.test --to bob@example.com
+e2e_expect_reply m-fr "250 2.0.0 Ok: queued"
+e2e_smtp m-unknown "$IN_PORT" --xclient-addr 127.0.0.99 --from a@remote.test --to bob@example.com
+e2e_expect_reply m-unknown "250 2.0.0 Ok: queued"
+kill -HUP "$RW_PID" # both databases reopened
+logged "rules reloaded from" $((OKS + 1))
+# A country database whose DE entry cannot be decoded (its "DE" made a value of no known type,
+# as check_geoip_db does): it opens, and the lookup of 127.0.0.10 is an error, the ASN not asked.
+perl "$MKDB" country 1 "$G/broken.mmdb" &&
+    perl -0777 -pi -e 's/\x42DE/\x00\xff/' "$G/broken.mmdb" &&
+    mv "$G/broken.mmdb" "$G/country.mmdb" || exit 1
+kill -HUP "$RW_PID"
+logged "rules reloaded from" $((OKS + 2))
+e2e_smtp m-broken "$IN_PORT" --xclient-addr 127.0.0.10 --from a@remote.test --to bob@example.com
+e2e_log m-broken "geoip country of the entry: a value of unknown type"
+mv "$G/asn.mmdb" "$G/asn.mmdb.away" # the country database reopens, the ASN one cannot
+kill -HUP "$RW_PID"
+logged "reload of .* failed" $((FAILS + 1))
+mv "$G/asn.mmdb.away" "$G/asn.mmdb"
+snap after
+cat >"$T/want" <<WANT
+relaywarden_geoip_lookups_total{database="asn",result="found"} 1
+relaywarden_geoip_lookups_total{database="asn",result="unknown"} 4
+relaywarden_geoip_lookups_total{database="country",result="error"} 1
+relaywarden_geoip_lookups_total{database="country",result="found"} 1
+relaywarden_geoip_lookups_total{database="country",result="unknown"} 4
+relaywarden_geoip_reopens_total{database="asn",result="failed"} 1
+relaywarden_geoip_reopens_total{database="asn",result="ok"} 2
+relaywarden_geoip_reopens_total{database="country",result="ok"} 3
+relaywarden_reload_failures_total 1
+relaywarden_reloads_total 2
+WANT
+# every GeoIP and reload series that moved, and by how much (a new series counts from 0)
+awk 'NR == FNR { last = $NF; $NF = ""; b[$0] = last; next }
+     { last = $NF; $NF = ""; d = last - ($0 in b ? b[$0] : 0); if (d != 0) { sub(/ $/, ""); print $0 " " d } }' \
+    <(grep -v '^#' "$T/before.prom") <(grep -v '^#' "$T/after.prom") |
+    grep -E '^relaywarden_(geoip_|reload)' | sort >"$T/got"
+if diff -u "$T/want" "$T/got" >"$T/diff"; then
+    e2e_pass "metrics: every GeoIP and reload counter moved by exactly the expected amount"
+else
+    e2e_fail "metrics: counters moved otherwise than expected (- want, + got)" "$T/diff"
+fi
+promtool check metrics <"$T/after.prom" >"$T/promtool.out" 2>&1 &&
+    e2e_pass "metrics: promtool check metrics passes with the GeoIP series" ||
+    e2e_fail "metrics: promtool check metrics" "$T/promtool.out" "$T/after.prom"
+"$RELAYWARDEN" -s -m "$G/m.prom" >"$T/show.out" 2>&1
+if grep -qE '^geoip country lookups: [0-9]+ found, [0-9]+ unknown, 1 errors; reopened [0-9]+, 0 failed$' "$T/show.out" &&
+    grep -qE '^geoip asn lookups: [0-9]+ found, [0-9]+ unknown, 0 errors; reopened [0-9]+, 2 failed$' "$T/show.out"
+then
+    e2e_pass "relaywarden -s: GeoIP lookups and reopens per database"
+else
+    e2e_fail "relaywarden -s: GeoIP lines" "$T/show.out"
+fi
 e2e_done
