@@ -3,10 +3,13 @@
 # geoip.sh - GeoIP through a real Postfix: XCLIENT ADDR= picks the client's country in small
 # databases written here (tests/geoip/mkdb.pl); a country refused, an AS refused, the login
 # country lock at MAIL (XCLIENT LOGIN=), the stamp at the sink with a client's forged copy gone,
-# a database truncated and overwritten in place while open (decisions unchanged), SIGHUP after
-# the files are replaced by rename (new data), a reopen that fails (old data kept, the log
-# says why), a missing database at load and in -n, and the GeoIP counters of the metrics file
-# (lookups per database and result, reopens) moving by exactly what a scripted run should.
+# IPv6 clients the same way (XCLIENT ADDR=IPV6:, the private Postfix speaking IPv6: refused,
+# passed and stamped, client= and country= asn= in the decision lines) and a limit by
+# client/32/64 that the addresses of one /64 share, a database truncated and overwritten in
+# place while open (decisions unchanged), SIGHUP after the files are replaced by rename (new
+# data), a reopen that fails (old data kept, the log says why), a missing database at load
+# and in -n, and the GeoIP counters of the metrics file (lookups per database and result,
+# reopens) moving by exactly what a scripted run should.
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix smtp-sink swaks mmdblookup promtool
 if ! perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
@@ -30,6 +33,13 @@ else
 fi
 
 E2E_RW_ARGS="-m $G/m.prom -M 1"
+# IPv6 clients through XCLIENT ADDR=IPV6:...: Postfix takes one only when it speaks IPv6 itself
+# (it still listens on 127.0.0.1 alone), and relays for one only in mynetworks (relaywarden alone
+# decides, as for IPv4); a third listener holds the per-/64 limit.
+E2E_EXTRA_MAIN="inet_protocols = all
+mynetworks = 0.0.0.0/0 [::]/0"
+e2e_pick_port LIM_PORT
+E2E_EXTRA_MASTER="127.0.0.1:$LIM_PORT inet n - n - - smtpd -o milter_macro_daemon_name=limited"
 e2e_start "$G/rules"
 trap 'e2e_cleanup; rm -rf "$G"' EXIT
 
@@ -92,8 +102,47 @@ e2e_smtp out-app-unknown "$OUT_PORT" --xclient-addr 127.0.0.99 --xclient-login a
     --from crm@example.com --to friend@elsewhere.test
 e2e_expect_reply out-app-unknown "250 2.0.0 Ok: queued"
 
-# The trial looks --client up in the same databases (IPv6 here: this Postfix listens on IPv4
-# only and refuses an IPv6 XCLIENT ADDR); --country stands in for their answer.
+# IPv6 clients through the real Postfix: the same rules, the decision line's client= and
+# country= asn= for the IPv6 address, the stamp; and a limit by client/32/64 that counts the
+# addresses of one /64 together.
+V6="--xclient-addr IPV6:"
+e2e_smtp in-v6-de "$IN_PORT" ${V6}2001:db8:de::7 --from a@remote.test --to bob@example.com
+e2e_expect_reply in-v6-de "250 2.0.0 Ok: queued"
+stamp in-v6-de X-Relaywarden-GeoIP "country=DE asn=3320"
+e2e_smtp in-v6-relay "$IN_PORT" ${V6}2001:db8:de::7 --from a@remote.test --to x@foreign.test
+e2e_expect_reply in-v6-relay "550 5.7.1 relaying denied"
+e2e_log in-v6-relay "reject: stage=rcpt .*client=[^ ]*\[2001:db8:de::7\] auth=- from=<a@remote\.test> to=<x@foreign\.test> reason=\"5\.7\.1 relaying denied\" country=DE asn=3320"
+e2e_smtp in-v6-us "$IN_PORT" ${V6}2001:db8:5::7 --from a@remote.test --to bob@example.com
+e2e_expect_reply in-v6-us "550 5.7.1 not accepted from your network"
+e2e_log in-v6-us "reject: stage=rcpt .*client=[^ ]*\[2001:db8:5::7\] .*reason=\"5\.7\.1 not accepted from your network\" country=US asn=15169"
+e2e_smtp in-v6-unknown "$IN_PORT" ${V6}2001:db8:ffff::1 --from a@remote.test --to bob@example.com
+e2e_expect_reply in-v6-unknown "250 2.0.0 Ok: queued"
+stamp in-v6-unknown X-Relaywarden-GeoIP "country=unknown asn=unknown"
+e2e_smtp out-alice-v6-de "$OUT_PORT" ${V6}2001:db8:de::8 --xclient-login alice \
+    --from alice@example.com --to friend@elsewhere.test
+e2e_expect_reply out-alice-v6-de "250 2.0.0 Ok: queued"
+stamp out-alice-v6-de X-Geo "country=DE asn=3320"
+e2e_smtp out-alice-v6-us "$OUT_PORT" ${V6}2001:db8:5::8 --xclient-login alice \
+    --from alice@example.com --to friend@elsewhere.test
+e2e_expect_reply out-alice-v6-us "550 5.7.1 login not allowed from this country"
+e2e_log out-alice-v6-us "reject: stage=mail .*client=[^ ]*\[2001:db8:5::8\] auth=alice from=<alice@example\.com> reason=\"5\.7\.1 login not allowed from this country\" country=US asn=15169"
+e2e_smtp out-app-v6-unknown "$OUT_PORT" ${V6}2001:db8:ffff::2 --xclient-login app-crm \
+    --from crm@example.com --to friend@elsewhere.test
+e2e_expect_reply out-app-v6-unknown "250 2.0.0 Ok: queued"
+# Two messages per 10 minutes per /64: ::1 and ::2 of one /64 spend its budget, ::3 of the same
+# /64 is refused though it sent nothing before, and an address of the next /64 passes.
+e2e_smtp lim-v6-1 "$LIM_PORT" ${V6}2001:db8:de:1::1 --from a@remote.test --to bob@example.com
+e2e_expect_reply lim-v6-1 "250 2.0.0 Ok: queued"
+e2e_smtp lim-v6-2 "$LIM_PORT" ${V6}2001:db8:de:1::2 --from a@remote.test --to bob@example.com
+e2e_expect_reply lim-v6-2 "250 2.0.0 Ok: queued"
+e2e_smtp lim-v6-3 "$LIM_PORT" ${V6}2001:db8:de:1::3 --from a@remote.test --to bob@example.com
+e2e_expect_reply lim-v6-3 "451 4.7.1 "
+e2e_log lim-v6-3 "tempfail: stage=mail .*listener=limited client=[^ ]*\[2001:db8:de:1::3\] .*\(limit per64: 3 > 2 messages per 10m, client/32/64=2001:db8:de:1::/64, local\)\" country=DE asn=3320"
+e2e_smtp lim-v6-next "$LIM_PORT" ${V6}2001:db8:de:2::1 --from a@remote.test --to bob@example.com
+e2e_expect_reply lim-v6-next "250 2.0.0 Ok: queued"
+e2e_delivered lim-v6-2 bob@example.com
+
+# The trial looks --client up in the same databases; --country stands in for their answer.
 "$RELAYWARDEN" -c "$G/rules" -t --listener inbound --client 2001:db8:de::7 --rdns pass \
     --from a@remote.test --to bob@example.com >"$T/trial-v6.out" 2>&1
 if grep -q "^result: accept" "$T/trial-v6.out" &&
