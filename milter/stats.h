@@ -66,7 +66,8 @@ void stats_textfile_stop(void);
  * first line is a relaywarden metrics file's. Refused: a symbolic link, a FIFO or any other
  * non-regular file, a file of several links, one of protect (the nprotect paths the rules were
  * read from: protect[0] the rules file, then the included and list files), and any other
- * non-empty file. 0, or -1 with the reason in err. Nothing is opened but a regular file. */
+ * non-empty file. 0, or -1 with the reason in err. Nothing is opened but a regular file (the
+ * kind of file, its links and its identity are ownfile_open's checks, shared with -P). */
 int stats_textfile_check(const char *path, const char *const *protect, size_t nprotect, char *err,
                          size_t errlen);
 
