@@ -8,6 +8,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "ownfile.h"
 #include "util.h"
 
 #include <errno.h>
@@ -72,29 +73,36 @@ int
 daemon_pidfile_lock(const char *path, int *fd, char *err, size_t errlen)
 {
     char text[DAEMON_PID_TEXT], ep[LOG_ARG_SIZE];
+    const char *why = NULL;
     struct stat st;
-    ssize_t n;
+    ssize_t n = 0;
     int f;
 
     log_arg(ep, path);
-    /* A new file, or an existing one opened without following a link and checked before a
-     * byte of it changes: -P /etc/passwd must never be truncated. */
+    /* A new file, or an existing one opened as a file we may replace (ownfile.h: a regular
+     * file of one link, not through a symbolic link) and checked before a byte of it changes:
+     * -P /etc/passwd must never be truncated. */
     f = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (f == -1 && errno == EEXIST)
-        f = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    if (f == -1) {
+    if (f == -1 && errno == EEXIST && ownfile_open(path, O_RDWR, &f, &st, &why) == 1)
+        errno = ENOENT; /* removed between the two opens: say so */
+    if (f == -1 && why != NULL && S_ISDIR(st.st_mode)) {
+        why = NULL; /* as open(2) has always said it */
+        errno = EISDIR;
+    }
+    if (f == -1 && (why == NULL || strcmp(why, OWNFILE_SYMLINK) == 0)) {
         snprintf(err, errlen, "cannot open pid file %s: %s", ep,
-                 errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+                 errno == ELOOP || why != NULL ? "it is a symbolic link" : strerror(errno));
         return -1;
     }
-    if (fstat(f, &st) == -1 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-        st.st_size > DAEMON_PID_TEXT - 1 || (n = pread(f, text, sizeof(text) - 1, 0)) < 0 ||
-        !daemon_pidfile_is_ours(text, (size_t)n)) {
+    /* refused by ownfile_open (not a regular file, several links), or not a pid file */
+    if (f == -1 || fstat(f, &st) == -1 || st.st_size > DAEMON_PID_TEXT - 1 ||
+        (n = pread(f, text, sizeof(text) - 1, 0)) < 0 || !daemon_pidfile_is_ours(text, (size_t)n)) {
         snprintf(err, errlen,
                  "pid file %s exists and is not a relaywarden pid file (a regular file "
                  "holding one process id line): not overwriting it",
                  ep);
-        close(f);
+        if (f != -1)
+            close(f);
         return -1;
     }
     text[n] = '\0';

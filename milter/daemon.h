@@ -15,8 +15,8 @@
 char *daemon_absolute(const char *path);
 
 /* daemon_pidfile_lock - create path, or open an existing one that is a stale pid file of ours
- * (a regular file with one link, not a symbolic link, empty or one line of a pid; anything
- * else is -1 and left untouched), and lock it (flock, kept across fork). A lock held by
+ * (ownfile_open's regular file with one link, not a symbolic link, and empty or one line of a
+ * pid; anything else is -1 and left untouched), and lock it (flock, kept across fork). A lock held by
  * another process means another instance runs: -1 with its pid in err. On success *fd is the
  * locked descriptor, owned by the caller until daemon_pidfile_remove. */
 int daemon_pidfile_lock(const char *path, int *fd, char *err, size_t errlen);

@@ -38,6 +38,22 @@ env_iprev(void *ctx, const char *addr, const struct iprev_settings *cfg, struct 
     return 0;
 }
 
+/* geoip: the lookup, counted per database kind and result */
+static int
+env_geoip(void *ctx, const struct geoip_rules *g, const struct netaddr *a, struct geoip_result *r,
+          char *why, size_t whylen)
+{
+    enum geoip_db_found found[2];
+    int rc, k;
+
+    (void)ctx;
+    rc = geoip_db_lookup_found(g, a, r, found, why, whylen);
+    for (k = GEOIP_COUNTRY; k <= GEOIP_ASN; k++)
+        if (found[k] != GEOIP_DB_NOT_ASKED)
+            stats_geoip_lookup(geoip_kind_name((enum geoip_kind)k), geoip_db_found_name(found[k]));
+    return rc;
+}
+
 /* hygiene: the time of day for the Date and Message-ID that fix adds */
 static long long
 env_wall_us(void *ctx)
@@ -62,7 +78,7 @@ env_milter_init(void)
             return -1;
         env_real.limits = limits_store();
     }
-    env_real.geoip = geoip_db_lookup; /* geoip */
+    env_real.geoip = env_geoip; /* geoip */
     return 0;
 }
 

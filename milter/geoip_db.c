@@ -166,17 +166,27 @@ geoip_db_open_copy(const char *path, MMDB_s *m, char *why, size_t whylen)
 int
 geoip_db_open(struct ruleset *rs, char *err, size_t errlen)
 {
+    return geoip_db_open_kinds(rs, NULL, err, errlen);
+}
+
+int
+geoip_db_open_kinds(struct ruleset *rs, unsigned *kinds_failed, char *err, size_t errlen)
+{
     struct geoip_db *d;
     size_t i, used = 0;
     int failed = 0;
 
     if (errlen > 0)
         err[0] = '\0';
+    if (kinds_failed != NULL)
+        *kinds_failed = 0;
     if (rs->geoip.ndbs == 0)
         return 0;
     if ((d = calloc(1, sizeof(*d))) == NULL) {
         geoip_db_err(err, errlen, &used, "%s:%d: geoip: out of memory\n", rs->geoip.dbs[0].file,
                      rs->geoip.dbs[0].line);
+        for (i = 0; kinds_failed != NULL && i < rs->geoip.ndbs; i++)
+            *kinds_failed |= 1u << rs->geoip.dbs[i].kind;
         return -1;
     }
     for (i = 0; i < rs->geoip.ndbs; i++) {
@@ -192,6 +202,8 @@ geoip_db_open(struct ruleset *rs, char *err, size_t errlen)
                          UTIL_ERRPATH(g->path),
                          rc == MMDB_FILE_OPEN_ERROR && why[0] ? why : MMDB_strerror(rc));
             failed = 1;
+            if (kinds_failed != NULL)
+                *kinds_failed |= 1u << g->kind;
             continue;
         }
         d->open[g->kind] = 1;
@@ -207,6 +219,8 @@ geoip_db_open(struct ruleset *rs, char *err, size_t errlen)
                 g->kind == GEOIP_COUNTRY ? "countries" : "AS numbers",
                 g->kind == GEOIP_COUNTRY ? "a Country or City" : "an ASN or ISP");
             failed = 1;
+            if (kinds_failed != NULL)
+                *kinds_failed |= 1u << g->kind;
         }
     }
     if (failed) {
@@ -326,28 +340,57 @@ int
 geoip_db_lookup(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
                 struct geoip_result *r, char *why, size_t whylen)
 {
+    enum geoip_db_found found[2];
+
+    (void)ctx;
+    return geoip_db_lookup_found(g, a, r, found, why, whylen);
+}
+
+int
+geoip_db_lookup_found(const struct geoip_rules *g, const struct netaddr *a, struct geoip_result *r,
+                      enum geoip_db_found found[2], char *why, size_t whylen)
+{
     const struct geoip_db *d = g->handle;
     struct sockaddr_storage ss;
     MMDB_lookup_result_s res;
 
-    (void)ctx;
     memset(r, 0, sizeof(*r));
+    found[GEOIP_COUNTRY] = found[GEOIP_ASN] = GEOIP_DB_NOT_ASKED;
     if (d == NULL) {
         util_errf(why, whylen, "geoip lookup: the databases are not open");
         return -1;
     }
     geoip_db_sockaddr(a, &ss);
     if (d->open[GEOIP_COUNTRY]) {
+        found[GEOIP_COUNTRY] = GEOIP_DB_ERROR;
         if (geoip_db_find(&d->mmdb[GEOIP_COUNTRY], &ss, &res, why, whylen) == -1)
             return -1;
         if (res.found_entry && geoip_db_country(&res, r->country, why, whylen) == -1)
             return -1;
+        found[GEOIP_COUNTRY] = r->country[0] != '\0' ? GEOIP_DB_FOUND : GEOIP_DB_UNKNOWN;
     }
     if (d->open[GEOIP_ASN]) {
+        found[GEOIP_ASN] = GEOIP_DB_ERROR;
         if (geoip_db_find(&d->mmdb[GEOIP_ASN], &ss, &res, why, whylen) == -1)
             return -1;
         if (res.found_entry && geoip_db_asn(&res, &r->asn, why, whylen) == -1)
             return -1;
+        found[GEOIP_ASN] = r->asn != 0 ? GEOIP_DB_FOUND : GEOIP_DB_UNKNOWN;
     }
     return 0;
+}
+
+const char *
+geoip_db_found_name(enum geoip_db_found f)
+{
+    switch (f) {
+    case GEOIP_DB_FOUND:
+        return "found";
+    case GEOIP_DB_UNKNOWN:
+        return "unknown";
+    case GEOIP_DB_ERROR:
+        return "error";
+    default:
+        return NULL;
+    }
 }

@@ -39,11 +39,30 @@ int geoip_db_copy(const char *path, off_t max, char *why, size_t whylen);
  * for asn). 0 (nothing to do when rs names none), or -1 with every failure in err, one
  * "file:line: message" line each, and nothing opened. */
 int geoip_db_open(struct ruleset *rs, char *err, size_t errlen);
+/* geoip_db_open_kinds - the same, and *failed (when not NULL) holds 1u << kind for each kind
+ * whose database could not be opened or holds the wrong data (the daemon counts reopens per
+ * kind); 0 when every one opened. */
+int geoip_db_open_kinds(struct ruleset *rs, unsigned *failed, char *err, size_t errlen);
 
 /* geoip_db_lookup - env->geoip: the country and ASN of a in g's databases ("" / 0 when the
  * database does not know it). 0, or -1 with why when libmaxminddb reports an error on the
  * lookup or on reading a value (a corrupt database): the conditions are then undecidable. */
 int geoip_db_lookup(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
                     struct geoip_result *r, char *why, size_t whylen);
+
+/* What one lookup gave in the database of one kind, for the metrics: the database is not open
+ * or was not asked (the one before failed), a country / AS number, none (unknown: the database
+ * does not know the address, or its entry holds no such value), or an error. */
+enum geoip_db_found { GEOIP_DB_NOT_ASKED, GEOIP_DB_FOUND, GEOIP_DB_UNKNOWN, GEOIP_DB_ERROR };
+
+/* geoip_db_lookup_found - geoip_db_lookup, with found[kind] saying what each database gave
+ * (country first, then asn; an error in the first leaves the second GEOIP_DB_NOT_ASKED). */
+int geoip_db_lookup_found(const struct geoip_rules *g, const struct netaddr *a,
+                          struct geoip_result *r, enum geoip_db_found found[2], char *why,
+                          size_t whylen);
+
+/* geoip_db_found_name - "found", "unknown", "error" (the metrics' result label); NULL for
+ * GEOIP_DB_NOT_ASKED. */
+const char *geoip_db_found_name(enum geoip_db_found f);
 
 #endif

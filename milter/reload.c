@@ -95,6 +95,9 @@ reload_now(void)
 {
     char *err = malloc(RELOAD_ERRBUF);
     struct ruleset *rs, *old;
+    unsigned failed; /* geoip */
+    size_t i;
+    int rc;
 
     if (err == NULL) {
         log_msg(LOG_ERR, "reload of %s failed: out of memory; the old rules stay in force",
@@ -111,9 +114,14 @@ reload_now(void)
     }
     /* geoip: the new databases are opened before the swap; a file that cannot be opened
      * leaves the old rules and their databases in force */
-    if (geoip_db_open(rs, err, RELOAD_ERRBUF) == -1) {
+    rc = geoip_db_open_kinds(rs, &failed, err, RELOAD_ERRBUF);
+    for (i = 0; i < rs->geoip.ndbs; i++) {
+        enum geoip_kind k = rs->geoip.dbs[i].kind;
+        stats_geoip_reopen(geoip_kind_name(k), !(failed & (1u << k)));
+    }
+    if (rc == -1) {
         reload_log_errors(err);
-        log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path);
+        log_msg(LOG_ERR, "reload of %s failed: the old rules stay in force", reload_path_esc);
         stats_reload(0);
         rules_unref(rs);
         free(err);

@@ -6,6 +6,7 @@
  * takes no lock and never waits on a reader or on the writer thread.
  */
 #include "stats.h"
+#include "ownfile.h"
 #include "util.h"
 
 #include <errno.h>
@@ -36,6 +37,9 @@ enum stats_family {
     SF_LIMIT_HITS,
     SF_LIMIT_OVERFLOW,
     SF_LIMIT_REDIS,
+    /* geoip */
+    SF_GEOIP_LOOKUPS,
+    SF_GEOIP_REOPENS,
     SF_COUNT
 };
 
@@ -71,6 +75,13 @@ static const struct {
     [SF_LIMIT_REDIS] = {"relaywarden_limit_redis_total",
                         "Redis trouble of the rate limits: outage errors, error replies for one key "
                         "(reply-error), decisions counted locally (fallback) or tempfailed"},
+    /* geoip */
+    [SF_GEOIP_LOOKUPS] = {"relaywarden_geoip_lookups_total",
+                          "GeoIP lookups per database kind and result: found, unknown (not in "
+                          "the database) or error (undecidable)"},
+    [SF_GEOIP_REOPENS] = {"relaywarden_geoip_reopens_total",
+                          "GeoIP databases reopened by a reload, per database kind: ok or "
+                          "failed (the old rules and databases stay in force)"},
 };
 
 /* The lookup latency histogram's upper bounds, in milliseconds: from a cached resolver's
@@ -439,40 +450,32 @@ stats_textfile_check(const char *path, const char *const *protect, size_t nprote
                      size_t errlen)
 {
     char ep[STATS_PATH_ESC], first[sizeof(STATS_FILE_MAGIC)];
-    struct stat st, fst, pst;
+    struct stat st, pst;
     const char *why = NULL;
-    ssize_t n = 0;
     size_t i;
-    int fd;
+    int fd, rc;
 
     util_escape(ep, sizeof(ep), path, STATS_PATH_SHOWN);
-    if (lstat(path, &st) == -1) {
-        if (errno == ENOENT)
-            return 0;
+    /* a regular file of one link, not a symbolic link, opened without waiting on a FIFO */
+    if ((rc = ownfile_open(path, O_RDONLY, &fd, &st, &why)) == 1)
+        return 0;
+    if (rc == -1 && why == NULL) {
         util_errf(err, errlen, "cannot check metrics file %s: %s", ep, strerror(errno));
         return -1;
     }
-    for (i = 0; i < nprotect && why == NULL; i++)
+    for (i = 0; i < nprotect; i++)
         if (protect[i] != NULL && stat(protect[i], &pst) == 0 && pst.st_dev == st.st_dev &&
-            pst.st_ino == st.st_ino)
+            pst.st_ino == st.st_ino) {
             why = i == 0 ? "is the rules file" : "is a file the rules include";
-    if (why == NULL && S_ISLNK(st.st_mode))
-        why = "is a symbolic link";
-    else if (why == NULL && !S_ISREG(st.st_mode))
-        why = "is not a regular file";
-    else if (why == NULL && st.st_nlink != 1)
-        why = "has several hard links";
-    if (why == NULL && st.st_size > 0) {
-        /* opened without following a link and without waiting on a FIFO swapped in since */
-        if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1 ||
-            fstat(fd, &fst) == -1 || fst.st_dev != st.st_dev || fst.st_ino != st.st_ino ||
-            (n = pread(fd, first, sizeof(first) - 1, 0)) != (ssize_t)sizeof(first) - 1 ||
-            memcmp(first, STATS_FILE_MAGIC, sizeof(first) - 1) != 0)
-            why = "is not a relaywarden metrics file (its first line is not "
-                  "\"" STATS_FILE_MAGIC "...\")";
-        if (fd != -1)
-            close(fd);
-    }
+            break;
+        }
+    if (why == NULL && st.st_size > 0 &&
+        (pread(fd, first, sizeof(first) - 1, 0) != (ssize_t)sizeof(first) - 1 ||
+         memcmp(first, STATS_FILE_MAGIC, sizeof(first) - 1) != 0))
+        why = "is not a relaywarden metrics file (its first line is not "
+              "\"" STATS_FILE_MAGIC "...\")";
+    if (fd != -1)
+        close(fd);
     if (why == NULL)
         return 0;
     util_errf(err, errlen, "metrics file %s %s: not replacing it", ep, why);
@@ -564,4 +567,19 @@ void
 stats_limit_redis(const char *event)
 {
     stats_count(SF_LIMIT_REDIS, 1, "event", event, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* geoip */
+void
+stats_geoip_lookup(const char *database, const char *result)
+{
+    stats_count(SF_GEOIP_LOOKUPS, 1, "database", database, "result", result, NULL, NULL, NULL,
+                NULL);
+}
+
+void
+stats_geoip_reopen(const char *database, int ok)
+{
+    stats_count(SF_GEOIP_REOPENS, 1, "database", database, "result", ok ? "ok" : "failed", NULL,
+                NULL, NULL, NULL);
 }

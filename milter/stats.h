@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * stats.h - the daemon's counters: volume per listener, decisions per action and rule, rDNS
- * verdicts and lookups, reloads, internal errors. Lock-free (relaxed atomics in a table that
- * only grows), kept across reloads (series are keyed by names, not by rules snapshots), and
- * written in the Prometheus text format to a file for node_exporter's textfile collector.
+ * verdicts and lookups, GeoIP lookups and reopens, reloads, internal errors. Lock-free (relaxed
+ * atomics in a table that only grows), kept across reloads (series are keyed by names, not by
+ * rules snapshots), and written in the Prometheus text format to a file for node_exporter's
+ * textfile collector.
  */
 #ifndef RW_STATS_H
 #define RW_STATS_H
@@ -41,6 +42,10 @@ void stats_lookup(long long ms, int failed);
  * fallback, tempfail). */
 void stats_limit(const char *limit, const char *where, int over);
 void stats_limit_redis(const char *event);
+/* geoip: one lookup in the database of a kind ("country", "asn") and what it gave ("found",
+ * "unknown", "error"); a database a reload reopened (ok) or could not (then the reload fails). */
+void stats_geoip_lookup(const char *database, const char *result);
+void stats_geoip_reopen(const char *database, int ok);
 
 /* stats_write - every series in the Prometheus text format (0.0.4) to f. 0, or -1 when f
  * failed. */
@@ -61,7 +66,8 @@ void stats_textfile_stop(void);
  * first line is a relaywarden metrics file's. Refused: a symbolic link, a FIFO or any other
  * non-regular file, a file of several links, one of protect (the nprotect paths the rules were
  * read from: protect[0] the rules file, then the included and list files), and any other
- * non-empty file. 0, or -1 with the reason in err. Nothing is opened but a regular file. */
+ * non-empty file. 0, or -1 with the reason in err. Nothing is opened but a regular file (the
+ * kind of file, its links and its identity are ownfile_open's checks, shared with -P). */
 int stats_textfile_check(const char *path, const char *const *protect, size_t nprotect, char *err,
                          size_t errlen);
 

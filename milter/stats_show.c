@@ -2,7 +2,7 @@
 /*
  * stats_show.c - relaywarden -s: the counters of a running daemon, read back from its metrics
  * textfile and printed for a person: volume per listener (inbound and outbound apart),
- * decisions per action and per rule, rDNS, reloads and internal errors.
+ * decisions per action and per rule, rDNS, GeoIP, reloads and internal errors.
  */
 #include "stats.h"
 #include "util.h"
@@ -28,6 +28,13 @@ struct show_line {
     char key[SHOW_LABELS][32];
     char value[SHOW_LABELS][STATS_LABELS_MAX];
     double v;
+};
+
+/* geoip: lookups per kind (found, unknown, error) and reopens (ok, failed), by enum geoip_kind
+ * order: country, asn. */
+struct show_geoip {
+    double found, unknown, error, reopened, failed;
+    int seen;
 };
 
 struct show_listener {
@@ -159,6 +166,8 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
     char *buf = malloc(STATS_LINE_MAX + 2);
     double reloads = 0, refused = 0, internal = 0, lookups = 0, lookup_sum = 0, failures = 0;
     double dropped = 0;
+    struct show_geoip geo[2] = {{0}};
+    static const char *const geo_kind[2] = {"country", "asn"};
     size_t nrows = 0, i, lineno = 0;
     int rc = -1, r;
     FILE *f = NULL, *dec = NULL;
@@ -246,6 +255,20 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
             lookup_sum = l->v;
         else if (strcmp(l->name, "relaywarden_stats_series_dropped_total") == 0)
             dropped = l->v;
+        else if (strcmp(l->name, "relaywarden_geoip_lookups_total") == 0 ||
+                 strcmp(l->name, "relaywarden_geoip_reopens_total") == 0) {
+            const char *db = show_label(l, "database"), *res = show_label(l, "result");
+            int k = strcmp(db, "country") == 0 ? 0 : strcmp(db, "asn") == 0 ? 1 : -1;
+            if (k < 0)
+                continue;
+            geo[k].seen = 1;
+            if (strcmp(l->name, "relaywarden_geoip_lookups_total") == 0)
+                *(strcmp(res, "found") == 0     ? &geo[k].found
+                  : strcmp(res, "unknown") == 0 ? &geo[k].unknown
+                                                : &geo[k].error) += l->v;
+            else
+                *(strcmp(res, "ok") == 0 ? &geo[k].reopened : &geo[k].failed) += l->v;
+        }
     }
     fclose(dec);
     dec = NULL;
@@ -263,6 +286,13 @@ stats_show(const char *path, FILE *out, char *err, size_t errlen)
     fprintf(out, "\nrdns lookups of our own: %.0f (%.0f failed)", lookups, failures);
     if (lookups > 0)
         fprintf(out, ", %.1f ms on average", lookup_sum * 1000.0 / lookups);
+    for (i = 0; i < 2; i++)
+        if (geo[i].seen)
+            fprintf(out,
+                    "\ngeoip %s lookups: %.0f found, %.0f unknown, %.0f errors; reopened %.0f, "
+                    "%.0f failed",
+                    geo_kind[i], geo[i].found, geo[i].unknown, geo[i].error, geo[i].reopened,
+                    geo[i].failed);
     fprintf(out, "\nreloads: %.0f, refused: %.0f; internal errors: %.0f", reloads, refused,
             internal);
     if (dropped > 0)

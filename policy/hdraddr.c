@@ -37,6 +37,7 @@ struct hscan {
     int spec_over;     /* the words would make an addr-spec past ADDR_PATH_MAX */
     int utf8;          /* hdraddr_check under SMTPUTF8: RFC 6532 UTF-8 allowed */
     int nbox;          /* hdraddr_check (au NULL): the mailboxes counted */
+    int ngroups;       /* groups opened ("name:"): a Sender may not be one */
     char *err;
     size_t errlen;
 };
@@ -513,6 +514,7 @@ hdr_list(struct hscan *s)
             if (in_group || s->nwords == 0 || s->bare_at)
                 return hdr_fail(s, "unexpected ':'");
             in_group = 1;
+            s->ngroups++;
             if (hdr_phrase_to_disp(s) == -1 || hdr_flush(s) == -1)
                 return -1;
             hdr_reset(s);
@@ -611,8 +613,9 @@ hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_
     return rc;
 }
 
-int
-hdraddr_check(const char *value, size_t len, int utf8, char *err, size_t errlen)
+/* hdraddr_check's scan: the mailboxes written and, in *ngroups, the groups, or -1 with err. */
+static int
+hdr_check_run(const char *value, size_t len, int utf8, int *ngroups, char *err, size_t errlen)
 {
     const unsigned char *p = (const unsigned char *)value, *end = p + len;
     struct hscan s;
@@ -643,7 +646,34 @@ hdraddr_check(const char *value, size_t len, int utf8, char *err, size_t errlen)
     s.err = err;
     s.errlen = errlen;
     rc = hdr_scan_run(&s);
+    *ngroups = s.ngroups;
     return rc == -1 ? -1 : s.nbox;
+}
+
+int
+hdraddr_check(const char *value, size_t len, int utf8, char *err, size_t errlen)
+{
+    int ngroups;
+
+    return hdr_check_run(value, len, utf8, &ngroups, err, errlen);
+}
+
+int
+hdraddr_check_mailbox(const char *value, size_t len, int utf8, char *err, size_t errlen)
+{
+    int ngroups, n = hdr_check_run(value, len, utf8, &ngroups, err, errlen);
+
+    if (n == -1)
+        return -1;
+    if (ngroups > 0) {
+        util_errf(err, errlen, "a group, not one mailbox (RFC 5322 3.6.2)");
+        return -1;
+    }
+    if (n != 1) {
+        util_errf(err, errlen, "%d mailboxes, not one (RFC 5322 3.6.2)", n);
+        return -1;
+    }
+    return 0;
 }
 
 void

@@ -57,4 +57,12 @@ int hdraddr_parse(const char *value, size_t len, struct author *au, char *err, s
  */
 int hdraddr_check(const char *value, size_t len, int utf8, char *err, size_t errlen);
 
+/*
+ * hdraddr_check_mailbox - a field that holds one mailbox (Sender:, RFC 5322 3.6.2: sender =
+ * "Sender:" mailbox): hdraddr_check's syntax and limits, and exactly one mailbox outside any
+ * group. 0, or -1 with the reason in err ("2 mailboxes, not one (RFC 5322 3.6.2)", "a group,
+ * not one mailbox (RFC 5322 3.6.2)", or hdraddr_check's).
+ */
+int hdraddr_check_mailbox(const char *value, size_t len, int utf8, char *err, size_t errlen);
+
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hygiene.c - the defects of outbound mail (see hygiene.h): header fields counted and scanned
- * as they come, From: judged from hdraddr.c's parse, the body's lines measured chunk by chunk
- * with a few bytes of state, so that any split of the body gives the same answer.
+ * as they come, From: and Sender: judged from hdraddr.c's parse, the body's lines measured
+ * chunk by chunk with a few bytes of state, so that any split of the body gives the same answer.
  */
 #include "hygiene.h"
 #include "util.h"
@@ -34,6 +34,10 @@ static const struct hygiene_def hygiene_table[] = {
      "(RFC 5322 3.6.2); fix the sending application",
      "From: is missing, names no mailbox, cannot be parsed, or names several without a "
      "Sender:"},
+    {"bad-sender", HYG_BAD_SENDER,
+     "message has a Sender header that cannot be parsed or is not one mailbox (RFC 5322 "
+     "3.6.2); fix the sending application",
+     "a Sender: is there but cannot be parsed, names several mailboxes or is a group"},
     {"8bit-header", HYG_8BIT_HEADER,
      "message has 8-bit bytes in a header but MAIL FROM did not say SMTPUTF8 (RFC 6532, "
      "RFC 2047); fix the sending application",
@@ -118,6 +122,21 @@ hygiene_from(struct hygiene *h, const char *value)
         h->from_boxes = n;
 }
 
+/* One Sender: field: when there, exactly one mailbox (RFC 5322 3.6.2; RFC 6532 under
+ * SMTPUTF8). A missing Sender is fine. */
+static void
+hygiene_sender(struct hygiene *h, const char *value)
+{
+    char err[96];
+
+    if (hdraddr_check_mailbox(value, strlen(value), h->smtputf8, err, sizeof(err)) == 0)
+        return;
+    if (!h->sender_bad)
+        snprintf(h->why_sender, sizeof(h->why_sender), "Sender: %.100s", err);
+    h->sender_bad = 1;
+    h->defects |= HYG_BAD_SENDER;
+}
+
 void
 hygiene_header(struct hygiene *h, const char *name, const char *value)
 {
@@ -136,6 +155,8 @@ hygiene_header_lead(struct hygiene *h, const char *name, const char *value, size
         return;
     if (strcasecmp(name, "From") == 0)
         hygiene_from(h, value);
+    else if (strcasecmp(name, "Sender") == 0)
+        hygiene_sender(h, value);
     for (i = 0; i < HYGIENE_NSINGLE; i++)
         if (strcasecmp(name, hygiene_single[i]) == 0 && ++h->count[i] == 2)
             hygiene_note(h, HYG_DUP_HEADER, h->dup_name, sizeof(h->dup_name), "",
@@ -281,6 +302,7 @@ hygiene_describe(const struct hygiene *h, unsigned mask, char *buf, size_t len)
         if (!(h->defects & mask & d->defect))
             continue;
         where = d->defect == HYG_BAD_FROM      ? h->why_from
+                : d->defect == HYG_BAD_SENDER  ? h->why_sender
                 : d->defect == HYG_8BIT_HEADER ? h->bit8_name
                 : d->defect == HYG_LONG_LINE   ? h->long_where
                 : d->defect == HYG_BARE_CR     ? h->cr_where

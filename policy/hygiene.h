@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hygiene.h - outbound hygiene: the defects of a message an application sent badly (no Date,
- * no Message-ID, a missing or unparsable From, 8-bit header bytes without SMTPUTF8, lines over
- * 998 octets, stray CR or LF, repeated singleton headers), found as the message streams by.
+ * no Message-ID, a missing or unparsable From, a Sender that is not one mailbox, 8-bit header
+ * bytes without SMTPUTF8, lines over 998 octets, stray CR or LF, repeated singleton headers),
+ * found as the message streams by.
  *
  *   hygiene_init(&h, smtputf8);             per message, at MAIL (no allocation)
  *   hygiene_header(&h, name, value);        each header as the MTA gives it
@@ -43,11 +44,13 @@ enum hygiene_defect {
     HYG_LONG_LINE = 1u << 4,
     HYG_BARE_CR = 1u << 5,
     HYG_DUP_HEADER = 1u << 6,
+    HYG_BAD_SENDER = 1u << 7,
 };
-#define HYG_ALL 0x7fu
+#define HYG_ALL 0xffu
 /* The defects known once the headers are complete; the others need the body. */
 #define HYG_HEADER_DEFECTS                                                                         \
-    (HYG_MISSING_DATE | HYG_MISSING_MSGID | HYG_BAD_FROM | HYG_8BIT_HEADER | HYG_DUP_HEADER)
+    (HYG_MISSING_DATE | HYG_MISSING_MSGID | HYG_BAD_FROM | HYG_8BIT_HEADER | HYG_DUP_HEADER |      \
+     HYG_BAD_SENDER)
 /* The ones fix repairs: a Date and a Message-ID can be added without guessing. */
 #define HYG_FIXABLE (HYG_MISSING_DATE | HYG_MISSING_MSGID)
 
@@ -63,6 +66,8 @@ struct hygiene {
     int from_bad;                           /* a From: failed hdraddr_check */
     int from_boxes;                         /* most mailboxes one From: field names */
     char why_from[128];                     /* bad-from: what hdraddr_check said */
+    int sender_bad;                         /* a Sender: failed hdraddr_check_mailbox */
+    char why_sender[128];                   /* bad-sender: what it said */
     char long_where[HYGIENE_NAME_LOG + 16]; /* "header Subject", "body line 7" */
     char bit8_name[HYGIENE_NAME_LOG + 4];   /* room for "..." */
     char cr_where[HYGIENE_NAME_LOG + 16];
@@ -80,8 +85,9 @@ void hygiene_init(struct hygiene *h, int smtputf8);
 /* hygiene_header - one header field: name and its value as the MTA gives it (folds as "\n"
  * or "\r\n" followed by white space; Postfix drops the space after the colon, so the first
  * line is counted as "Name: value"). NULL name or value: ignored. A From: is checked with
- * hdraddr_check, RFC 6532 UTF-8 allowed when MAIL FROM said SMTPUTF8; the anti-spoofing parse
- * of the session is not touched. */
+ * hdraddr_check, a Sender: with hdraddr_check_mailbox (one mailbox, no group), RFC 6532 UTF-8
+ * allowed when MAIL FROM said SMTPUTF8; the anti-spoofing parse of the session is not
+ * touched. */
 void hygiene_header(struct hygiene *h, const char *name, const char *value);
 /* hygiene_header_lead - the same, with the octets of the field's first line before the value
  * given (relaywarden -t, which holds the real line: "Subject:x" is 8, "From : " 7); the

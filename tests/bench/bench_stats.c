@@ -58,8 +58,12 @@ bench_thread(void *arg)
         if (s == NULL)
             abort();
         v = session_connect(s, &c);
-        if (b->count)
+        if (b->count) {
             stats_verdict(s, v, EV_CONNECT);
+            /* geoip: a connection's lookups in a country and an ASN database */
+            stats_geoip_lookup("country", "found");
+            stats_geoip_lookup("asn", "unknown");
+        }
         v = session_mail(s, &m);
         if (b->count)
             stats_verdict(s, v, EV_MAIL);

@@ -3,11 +3,15 @@
 # geoip.sh - GeoIP through a real Postfix: XCLIENT ADDR= picks the client's country in small
 # databases written here (tests/geoip/mkdb.pl); a country refused, an AS refused, the login
 # country lock at MAIL (XCLIENT LOGIN=), the stamp at the sink with a client's forged copy gone,
-# a database truncated and overwritten in place while open (decisions unchanged), SIGHUP after
-# the files are replaced by rename (new data), a reopen that fails (old data kept, the log
-# says why), and a missing database at load and in -n.
+# IPv6 clients the same way (XCLIENT ADDR=IPV6:, the private Postfix speaking IPv6: refused,
+# passed and stamped, client= and country= asn= in the decision lines) and a limit by
+# client/32/64 that the addresses of one /64 share, a database truncated and overwritten in
+# place while open (decisions unchanged), SIGHUP after the files are replaced by rename (new
+# data), a reopen that fails (old data kept, the log says why), a missing database at load
+# and in -n, and the GeoIP counters of the metrics file (lookups per database and result,
+# reopens) moving by exactly what a scripted run should.
 . "$(dirname "$0")/lib.sh"
-e2e_require postfix smtp-sink swaks mmdblookup
+e2e_require postfix smtp-sink swaks mmdblookup promtool
 if ! perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
     echo "SKIP: needs MaxMind::DB::Writer (apt-get install libmaxmind-db-writer-perl)" >&2
     exit 77
@@ -28,6 +32,14 @@ else
     exit 1
 fi
 
+E2E_RW_ARGS="-m $G/m.prom -M 1"
+# IPv6 clients through XCLIENT ADDR=IPV6:...: Postfix takes one only when it speaks IPv6 itself
+# (it still listens on 127.0.0.1 alone), and relays for one only in mynetworks (relaywarden alone
+# decides, as for IPv4); a third listener holds the per-/64 limit.
+E2E_EXTRA_MAIN="inet_protocols = all
+mynetworks = 0.0.0.0/0 [::]/0"
+e2e_pick_port LIM_PORT
+E2E_EXTRA_MASTER="127.0.0.1:$LIM_PORT inet n - n - - smtpd -o milter_macro_daemon_name=limited"
 e2e_start "$G/rules"
 trap 'e2e_cleanup; rm -rf "$G"' EXIT
 
@@ -90,8 +102,47 @@ e2e_smtp out-app-unknown "$OUT_PORT" --xclient-addr 127.0.0.99 --xclient-login a
     --from crm@example.com --to friend@elsewhere.test
 e2e_expect_reply out-app-unknown "250 2.0.0 Ok: queued"
 
-# The trial looks --client up in the same databases (IPv6 here: this Postfix listens on IPv4
-# only and refuses an IPv6 XCLIENT ADDR); --country stands in for their answer.
+# IPv6 clients through the real Postfix: the same rules, the decision line's client= and
+# country= asn= for the IPv6 address, the stamp; and a limit by client/32/64 that counts the
+# addresses of one /64 together.
+V6="--xclient-addr IPV6:"
+e2e_smtp in-v6-de "$IN_PORT" ${V6}2001:db8:de::7 --from a@remote.test --to bob@example.com
+e2e_expect_reply in-v6-de "250 2.0.0 Ok: queued"
+stamp in-v6-de X-Relaywarden-GeoIP "country=DE asn=3320"
+e2e_smtp in-v6-relay "$IN_PORT" ${V6}2001:db8:de::7 --from a@remote.test --to x@foreign.test
+e2e_expect_reply in-v6-relay "550 5.7.1 relaying denied"
+e2e_log in-v6-relay "reject: stage=rcpt .*client=[^ ]*\[2001:db8:de::7\] auth=- from=<a@remote\.test> to=<x@foreign\.test> reason=\"5\.7\.1 relaying denied\" country=DE asn=3320"
+e2e_smtp in-v6-us "$IN_PORT" ${V6}2001:db8:5::7 --from a@remote.test --to bob@example.com
+e2e_expect_reply in-v6-us "550 5.7.1 not accepted from your network"
+e2e_log in-v6-us "reject: stage=rcpt .*client=[^ ]*\[2001:db8:5::7\] .*reason=\"5\.7\.1 not accepted from your network\" country=US asn=15169"
+e2e_smtp in-v6-unknown "$IN_PORT" ${V6}2001:db8:ffff::1 --from a@remote.test --to bob@example.com
+e2e_expect_reply in-v6-unknown "250 2.0.0 Ok: queued"
+stamp in-v6-unknown X-Relaywarden-GeoIP "country=unknown asn=unknown"
+e2e_smtp out-alice-v6-de "$OUT_PORT" ${V6}2001:db8:de::8 --xclient-login alice \
+    --from alice@example.com --to friend@elsewhere.test
+e2e_expect_reply out-alice-v6-de "250 2.0.0 Ok: queued"
+stamp out-alice-v6-de X-Geo "country=DE asn=3320"
+e2e_smtp out-alice-v6-us "$OUT_PORT" ${V6}2001:db8:5::8 --xclient-login alice \
+    --from alice@example.com --to friend@elsewhere.test
+e2e_expect_reply out-alice-v6-us "550 5.7.1 login not allowed from this country"
+e2e_log out-alice-v6-us "reject: stage=mail .*client=[^ ]*\[2001:db8:5::8\] auth=alice from=<alice@example\.com> reason=\"5\.7\.1 login not allowed from this country\" country=US asn=15169"
+e2e_smtp out-app-v6-unknown "$OUT_PORT" ${V6}2001:db8:ffff::2 --xclient-login app-crm \
+    --from crm@example.com --to friend@elsewhere.test
+e2e_expect_reply out-app-v6-unknown "250 2.0.0 Ok: queued"
+# Two messages per 10 minutes per /64: ::1 and ::2 of one /64 spend its budget, ::3 of the same
+# /64 is refused though it sent nothing before, and an address of the next /64 passes.
+e2e_smtp lim-v6-1 "$LIM_PORT" ${V6}2001:db8:de:1::1 --from a@remote.test --to bob@example.com
+e2e_expect_reply lim-v6-1 "250 2.0.0 Ok: queued"
+e2e_smtp lim-v6-2 "$LIM_PORT" ${V6}2001:db8:de:1::2 --from a@remote.test --to bob@example.com
+e2e_expect_reply lim-v6-2 "250 2.0.0 Ok: queued"
+e2e_smtp lim-v6-3 "$LIM_PORT" ${V6}2001:db8:de:1::3 --from a@remote.test --to bob@example.com
+e2e_expect_reply lim-v6-3 "451 4.7.1 "
+e2e_log lim-v6-3 "tempfail: stage=mail .*listener=limited client=[^ ]*\[2001:db8:de:1::3\] .*\(limit per64: 3 > 2 messages per 10m, client/32/64=2001:db8:de:1::/64, local\)\" country=DE asn=3320"
+e2e_smtp lim-v6-next "$LIM_PORT" ${V6}2001:db8:de:2::1 --from a@remote.test --to bob@example.com
+e2e_expect_reply lim-v6-next "250 2.0.0 Ok: queued"
+e2e_delivered lim-v6-2 bob@example.com
+
+# The trial looks --client up in the same databases; --country stands in for their answer.
 "$RELAYWARDEN" -c "$G/rules" -t --listener inbound --client 2001:db8:de::7 --rdns pass \
     --from a@remote.test --to bob@example.com >"$T/trial-v6.out" 2>&1
 if grep -q "^result: accept" "$T/trial-v6.out" &&
@@ -153,4 +204,81 @@ else
     e2e_fail "start: missing database: exit $rc" "$T/start.out"
 fi
 mv "$G/asn.mmdb.away" "$G/asn.mmdb"
+
+# The metrics: every GeoIP counter (and the reloads) moves by exactly what this run should.
+# snap NAME: the textfile once rewritten after everything before it was counted (every second).
+snap() {
+    local t0
+    t0=$(stat -c %Y "$G/m.prom")
+    sleep 2.2
+    [ "$(stat -c %Y "$G/m.prom")" != "$t0" ] || sleep 1
+    cp "$G/m.prom" "$T/$1.prom"
+}
+# logged REGEX N: wait until the log has N lines matching REGEX.
+logged() {
+    local i
+    for i in $(seq 1 50); do
+        [ "$(grep -cE "$1" "$T/relaywarden.log")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    e2e_fail "log lacks line $2 of /$1/" "$T/relaywarden.log"
+}
+snap before
+OKS=$(grep -c "rules reloaded from" "$T/relaywarden.log")
+FAILS=$(grep -c "reload of .* failed" "$T/relaywarden.log")
+# Postfix opens a milter connection for the session before XCLIENT (127.0.0.1, which neither
+# database knows) and one for the session XCLIENT makes: each session is two lookups per kind.
+e2e_smtp m-fr "$IN_PORT" --xclient-addr 127.0.0.10 --from a@remote.test --to bob@example.com
+e2e_expect_reply m-fr "250 2.0.0 Ok: queued"
+e2e_smtp m-unknown "$IN_PORT" --xclient-addr 127.0.0.99 --from a@remote.test --to bob@example.com
+e2e_expect_reply m-unknown "250 2.0.0 Ok: queued"
+kill -HUP "$RW_PID" # both databases reopened
+logged "rules reloaded from" $((OKS + 1))
+# A country database whose DE entry cannot be decoded (its "DE" made a value of no known type,
+# as check_geoip_db does): it opens, and the lookup of 127.0.0.10 is an error, the ASN not asked.
+perl "$MKDB" country 1 "$G/broken.mmdb" &&
+    perl -0777 -pi -e 's/\x42DE/\x00\xff/' "$G/broken.mmdb" &&
+    mv "$G/broken.mmdb" "$G/country.mmdb" || exit 1
+kill -HUP "$RW_PID"
+logged "rules reloaded from" $((OKS + 2))
+e2e_smtp m-broken "$IN_PORT" --xclient-addr 127.0.0.10 --from a@remote.test --to bob@example.com
+e2e_log m-broken "geoip country of the entry: a value of unknown type"
+mv "$G/asn.mmdb" "$G/asn.mmdb.away" # the country database reopens, the ASN one cannot
+kill -HUP "$RW_PID"
+logged "reload of .* failed" $((FAILS + 1))
+mv "$G/asn.mmdb.away" "$G/asn.mmdb"
+snap after
+cat >"$T/want" <<WANT
+relaywarden_geoip_lookups_total{database="asn",result="found"} 1
+relaywarden_geoip_lookups_total{database="asn",result="unknown"} 4
+relaywarden_geoip_lookups_total{database="country",result="error"} 1
+relaywarden_geoip_lookups_total{database="country",result="found"} 1
+relaywarden_geoip_lookups_total{database="country",result="unknown"} 4
+relaywarden_geoip_reopens_total{database="asn",result="failed"} 1
+relaywarden_geoip_reopens_total{database="asn",result="ok"} 2
+relaywarden_geoip_reopens_total{database="country",result="ok"} 3
+relaywarden_reload_failures_total 1
+relaywarden_reloads_total 2
+WANT
+# every GeoIP and reload series that moved, and by how much (a new series counts from 0)
+awk 'NR == FNR { last = $NF; $NF = ""; b[$0] = last; next }
+     { last = $NF; $NF = ""; d = last - ($0 in b ? b[$0] : 0); if (d != 0) { sub(/ $/, ""); print $0 " " d } }' \
+    <(grep -v '^#' "$T/before.prom") <(grep -v '^#' "$T/after.prom") |
+    grep -E '^relaywarden_(geoip_|reload)' | sort >"$T/got"
+if diff -u "$T/want" "$T/got" >"$T/diff"; then
+    e2e_pass "metrics: every GeoIP and reload counter moved by exactly the expected amount"
+else
+    e2e_fail "metrics: counters moved otherwise than expected (- want, + got)" "$T/diff"
+fi
+promtool check metrics <"$T/after.prom" >"$T/promtool.out" 2>&1 &&
+    e2e_pass "metrics: promtool check metrics passes with the GeoIP series" ||
+    e2e_fail "metrics: promtool check metrics" "$T/promtool.out" "$T/after.prom"
+"$RELAYWARDEN" -s -m "$G/m.prom" >"$T/show.out" 2>&1
+if grep -qE '^geoip country lookups: [0-9]+ found, [0-9]+ unknown, 1 errors; reopened [0-9]+, 0 failed$' "$T/show.out" &&
+    grep -qE '^geoip asn lookups: [0-9]+ found, [0-9]+ unknown, 0 errors; reopened [0-9]+, 2 failed$' "$T/show.out"
+then
+    e2e_pass "relaywarden -s: GeoIP lookups and reopens per database"
+else
+    e2e_fail "relaywarden -s: GeoIP lines" "$T/show.out"
+fi
 e2e_done

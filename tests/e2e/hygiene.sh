@@ -5,7 +5,8 @@
 # missing From, a repeated Subject and a 999-octet body line are refused with replies that
 # name the defect (a 998-octet line passes), 8-bit header bytes are tagged without SMTPUTF8
 # and not with it (the parameter reaches the milter in MAIL FROM's arguments); a From with a
-# UTF-8 address passes under SMTPUTF8 (RFC 6532) and is bad-from without it.
+# UTF-8 address passes under SMTPUTF8 (RFC 6532) and is bad-from without it; a Sender of one
+# mailbox passes, one of two mailboxes or a group is refused as bad-sender.
 . "$(dirname "$0")/lib.sh"
 e2e_require postfix smtp-sink swaks postconf
 e2e_start "$top_srcdir/tests/rules/e2e-hygiene.rules"
@@ -44,6 +45,15 @@ e2e_smtp line998 "$OUT_PORT" $USR --from app@example.com --to bob@example.net \
 e2e_smtp line999 "$OUT_PORT" $USR --from app@example.com --to bob@example.net \
     --data "$(msg line999 "$DATE" "$MID" "$FROM" "Subject: line999" -- \
         "$(printf 'a%.0s' $(seq 1 999))" "end")"
+e2e_smtp sender1 "$OUT_PORT" $USR --from app@example.com --to bob@example.net \
+    --data "$(msg sender1 "$DATE" "$MID" "From: a@example.com, b@example.com" \
+        "Sender: App <app@example.com>" "Subject: sender1" -- "hello")"
+e2e_smtp sender2 "$OUT_PORT" $USR --from app@example.com --to bob@example.net \
+    --data "$(msg sender2 "$DATE" "$MID" "$FROM" "Sender: app@example.com, ops@example.com" \
+        "Subject: sender2" -- "hello")"
+e2e_smtp sendergroup "$OUT_PORT" $USR --from app@example.com --to bob@example.net \
+    --data "$(msg sendergroup "$DATE" "$MID" "$FROM" "Sender: apps: app@example.com;" \
+        "Subject: sendergroup" -- "hello")"
 e2e_smtp eightbit "$OUT_PORT" $USR --from app@example.com --to bob@example.net \
     --data "$(msg eightbit "$DATE" "$MID" "$FROM" $'Comments: caf\xc3\xa9' -- "hello")"
 
@@ -91,6 +101,7 @@ e2e_delivered clean
 e2e_delivered nodate
 e2e_delivered line998
 e2e_delivered eightbit
+e2e_delivered sender1
 f=$(sink clean)
 if [ -n "$f" ] && [ "$(grep -c '^Date:' "$f")" = 1 ] && grep -q '^Message-ID: <clean.1@app.example.com>$' "$f" &&
     ! grep -qi '^X-Hygiene:' "$f"; then
@@ -134,4 +145,8 @@ e2e_log log-fix "fix: stage=header .*reason=\"\(defects: missing-date, missing-m
 e2e_log log-nofrom "reject: stage=header .*reason=\"5.6.0 message has no From header.*\(defects: bad-from \(no From header\)\)\""
 e2e_log log-8bit "tag: stage=header .*\(defects: 8bit-header \(Comments\)\)"
 e2e_log log-line999 "reject: stage=content .*\(defects: long-line \(body line 1\)\)"
+e2e_expect_reply sender2 "550 5.6.0 message has a Sender header that cannot be parsed or is not one mailbox \(RFC 5322 3.6.2\); fix the sending application"
+e2e_log log-sender2 "reject: stage=header .*reason=\"5.6.0 message has a Sender header.*\(defects: bad-sender \(Sender: 2 mailboxes, not one \(RFC 5322 3.6.2\)\)\)\""
+e2e_expect_reply sendergroup "550 5.6.0 message has a Sender header that cannot be parsed or is not one mailbox"
+e2e_log log-sendergroup "reject: stage=header .*\(defects: bad-sender \(Sender: a group, not one mailbox \(RFC 5322 3.6.2\)\)\)\""
 e2e_done

@@ -93,6 +93,7 @@ e2e_start_relaywarden() {
 }
 
 # e2e_start RULES: sink, relaywarden and a private Postfix with an inbound and an outbound port.
+# E2E_EXTRA_MAIN: more main.cf lines, after the ones here (Postfix takes the last of a name).
 e2e_start() {
     T=$(mktemp -d /tmp/relaywarden-e2e.XXXXXX)
     chmod 755 "$T"
@@ -139,6 +140,7 @@ milter_connect_timeout = 10s
 smtpd_tls_cert_file = $PF_DIR/cert.pem
 smtpd_tls_key_file = $PF_DIR/key.pem
 smtpd_tls_security_level = may
+${E2E_EXTRA_MAIN:-}
 CF
     cat >"$PF_DIR/master.cf" <<CF
 127.0.0.1:$IN_PORT  inet n - n - - smtpd -o milter_macro_daemon_name=inbound

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_hygiene.c - a message's header fields and body through the hygiene checks (hygiene.c,
- * From: checked by hdraddr_check, RFC 6532 UTF-8 under SMTPUTF8). The first byte picks
- * SMTPUTF8 and a split point; the body must give the same defects whole, byte by byte and
- * split; a Message-ID written from the input is a dot-atom on each side whatever it holds.
+ * From: checked by hdraddr_check, Sender: by hdraddr_check_mailbox, RFC 6532 UTF-8 under
+ * SMTPUTF8). The first byte picks SMTPUTF8 and a split point; the body must give the same
+ * defects whole, byte by byte and split; bad-sender is found exactly when a Sender is not one
+ * mailbox, and one mailbox is always one to hdraddr_check too; a Message-ID written from the
+ * input is a dot-atom on each side whatever it holds.
  */
 #include "hdraddr.h"
 #include "hygiene.h"
@@ -11,10 +13,26 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-/* Header fields as the MTA hands them over: name, value after ": ", folds kept as "\n". */
+/* A Sender: value: hdraddr_check_mailbox agrees with hdraddr_check (one mailbox to it is one
+ * to hdraddr_check; what hdraddr_check refuses it refuses). 1 when it is no single mailbox. */
+static int
+fuzz_sender(const char *v, int utf8)
+{
+    char err[128];
+    int one = hdraddr_check_mailbox(v, strlen(v), utf8, err, sizeof(err));
+    int n = hdraddr_check(v, strlen(v), utf8, err, sizeof(err));
+
+    if ((one == 0 && n != 1) || (n == -1 && one != -1) || (one != 0 && one != -1))
+        abort();
+    return one == -1;
+}
+
+/* Header fields as the MTA hands them over: name, value after ": ", folds kept as "\n".
+ * *bad_sender: a Sender: field that is not one mailbox was fed. */
 static size_t
-fuzz_headers(struct hygiene *h, const char *m, size_t len)
+fuzz_headers(struct hygiene *h, const char *m, size_t len, int *bad_sender)
 {
     size_t i = 0;
 
@@ -37,6 +55,8 @@ fuzz_headers(struct hygiene *h, const char *m, size_t len)
         if (memchr(m + i, '\0', end - i) == NULL && (colon = strchr(field, ':')) != NULL) {
             *colon = '\0';
             vstart = colon[1] == ' ' ? 2 : 1;
+            if (strcasecmp(field, "Sender") == 0 && fuzz_sender(colon + vstart, h->smtputf8))
+                *bad_sender = 1;
             /* as relaywarden -t does: the real first line; a NUL-free name picks the daemon's
              * count too, on the odd lines */
             if ((end - i) & 1)
@@ -69,14 +89,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *m;
     size_t body, split, i;
     char buf[600], date[64], id[320], word[101];
+    int bad_sender = 0;
 
     if (size < 1)
         return 0;
     m = (const char *)data + 1;
     size--;
     hygiene_init(&h, data[0] & 1);
-    body = fuzz_headers(&h, m, size);
+    body = fuzz_headers(&h, m, size, &bad_sender);
     hygiene_eoh(&h);
+    if (!!(h.defects & HYG_BAD_SENDER) != bad_sender ||
+        (bad_sender && strncmp(h.why_sender, "Sender: ", 8) != 0))
+        abort();
     whole = bytes = h;
     split = body + (size > body ? (data[0] >> 1) % (size - body + 1) : 0);
     hygiene_body(&h, m + body, split - body);

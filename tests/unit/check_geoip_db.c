@@ -65,6 +65,15 @@ START_TEST(test_lookup)
     ck_assert_msg(strcmp(g.country, r->country) == 0 && g.asn == r->asn,
                   "%s: got \"%s\" %lu, want \"%s\" %lu", r->name, g.country, g.asn, r->country,
                   r->asn);
+    /* what the metrics count: found where there is an answer, unknown where there is none */
+    {
+        enum geoip_db_found found[2];
+        ck_assert_int_eq(geoip_db_lookup_found(&rs->geoip, &a, &g, found, why, sizeof(why)), 0);
+        ck_assert_msg(found[GEOIP_COUNTRY] == (r->country[0] ? GEOIP_DB_FOUND : GEOIP_DB_UNKNOWN) &&
+                          found[GEOIP_ASN] == (r->asn ? GEOIP_DB_FOUND : GEOIP_DB_UNKNOWN),
+                      "%s: found got %s/%s", r->name, geoip_db_found_name(found[GEOIP_COUNTRY]),
+                      geoip_db_found_name(found[GEOIP_ASN]));
+    }
     rules_unref(rs);
 }
 END_TEST
@@ -83,6 +92,13 @@ START_TEST(test_one_kind)
     ck_assert_int_eq(geoip_db_lookup(NULL, &rs->geoip, &a, &g, why, sizeof(why)), 0);
     ck_assert_str_eq(g.country, "DE");
     ck_assert_uint_eq(g.asn, 0);
+    {
+        enum geoip_db_found found[2];
+        ck_assert_int_eq(geoip_db_lookup_found(&rs->geoip, &a, &g, found, why, sizeof(why)), 0);
+        ck_assert_int_eq(found[GEOIP_COUNTRY], GEOIP_DB_FOUND);
+        ck_assert_int_eq(found[GEOIP_ASN], GEOIP_DB_NOT_ASKED); /* no asn database: not counted */
+        ck_assert_ptr_null(geoip_db_found_name(found[GEOIP_ASN]));
+    }
     rules_unref(rs);
 }
 END_TEST
@@ -91,29 +107,35 @@ struct open_row {
     const char *name;
     const char *text;
     const char *want; /* the whole error text */
+    unsigned failed;  /* geoip_db_open_kinds: 1u << kind of each database that failed */
 };
 
 static const struct open_row open_rows[] = {
     {"missing", "geoip country \"/nonexistent/c.mmdb\"\nlistener in default\npolicy in {\n}\n",
-     "t.rules:1: geoip country \"/nonexistent/c.mmdb\": cannot open: No such file or directory\n"},
+     "t.rules:1: geoip country \"/nonexistent/c.mmdb\": cannot open: No such file or directory\n",
+     1u << GEOIP_COUNTRY},
     {"asn database as country",
      "geoip country \"" DBDIR "/asn.mmdb\"\nlistener in default\npolicy in {\n}\n",
      "t.rules:1: geoip country \"" DBDIR "/asn.mmdb\": database type \"RW-Test-ASN\" holds no "
-     "countries (a Country or City database is needed)\n"},
+     "countries (a Country or City database is needed)\n",
+     1u << GEOIP_COUNTRY},
     {"country database as asn",
      "geoip asn \"" DBDIR "/country.mmdb\"\nlistener in default\npolicy in {\n}\n",
      "t.rules:1: geoip asn \"" DBDIR "/country.mmdb\": database type \"RW-Test-Country\" holds "
-     "no AS numbers (an ASN or ISP database is needed)\n"},
+     "no AS numbers (an ASN or ISP database is needed)\n",
+     1u << GEOIP_ASN},
     {"not a database",
      "geoip country \"" TEST_SRCDIR "/geoip/mkdb.pl\"\nlistener in default\n"
      "policy in {\n}\n",
      "t.rules:1: geoip country \"" TEST_SRCDIR "/geoip/mkdb.pl\": cannot open: The MaxMind DB "
-     "file contains invalid metadata\n"},
+     "file contains invalid metadata\n",
+     1u << GEOIP_COUNTRY},
     {"both wrong, both said",
      "geoip country \"/nonexistent/c.mmdb\"\ngeoip asn \"/nonexistent/"
      "a.mmdb\"\nlistener in default\npolicy in {\n}\n",
      "t.rules:1: geoip country \"/nonexistent/c.mmdb\": cannot open: No such file or directory\n"
-     "t.rules:2: geoip asn \"/nonexistent/a.mmdb\": cannot open: No such file or directory\n"},
+     "t.rules:2: geoip asn \"/nonexistent/a.mmdb\": cannot open: No such file or directory\n",
+     1u << GEOIP_COUNTRY | 1u << GEOIP_ASN},
 };
 
 START_TEST(test_open_errors)
@@ -121,9 +143,12 @@ START_TEST(test_open_errors)
     const struct open_row *r = &open_rows[_i];
     struct ruleset *rs = load(r->text);
     char err[2048] = "";
+    unsigned failed = 0;
 
-    ck_assert_msg(geoip_db_open(rs, err, sizeof(err)) == -1, "%s: opened", r->name);
+    ck_assert_msg(geoip_db_open_kinds(rs, &failed, err, sizeof(err)) == -1, "%s: opened", r->name);
     ck_assert_msg(strcmp(err, r->want) == 0, "%s:\n--- got\n%s--- want\n%s", r->name, err, r->want);
+    ck_assert_msg(failed == r->failed, "%s: failed kinds got %#x, want %#x", r->name, failed,
+                  r->failed);
     ck_assert_ptr_null(rs->geoip.handle);
     rules_unref(rs);
 }
@@ -262,6 +287,11 @@ START_TEST(test_broken_entry)
                   "%s: got 0 with country \"%s\", want -1", broken_rows[_i].name, g.country);
     ck_assert_msg(strstr(why, broken_rows[_i].want) != NULL, "%s: got why \"%s\", want \"%s\"",
                   broken_rows[_i].name, why, broken_rows[_i].want);
+    {
+        enum geoip_db_found found[2];
+        ck_assert_int_eq(geoip_db_lookup_found(&rs->geoip, &a, &g, found, why, sizeof(why)), -1);
+        ck_assert_str_eq(geoip_db_found_name(found[GEOIP_COUNTRY]), "error");
+    }
     rules_unref(rs);
     unlink(path);
 }

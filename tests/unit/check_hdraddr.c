@@ -356,6 +356,55 @@ START_TEST(test_hdraddr_check_limits)
 }
 END_TEST
 
+/* hdraddr_check_mailbox (a Sender: for hygiene): one mailbox outside any group, and the
+ * value's HDR_VALUE_MAX at limit-1, limit and limit+1. */
+START_TEST(test_hdraddr_check_mailbox)
+{
+    static const struct {
+        const char *name, *value; /* value NULL: a display name making a value of len octets */
+        int len, utf8, want;
+        const char *err; /* the whole reason, for -1 */
+    } t[] = {
+        {"addr-spec", "ops@example.com", 0, 0, 0, NULL},
+        {"name-addr", "Ops <ops@example.com>", 0, 0, 0, NULL},
+        {"UTF-8 under utf8", "caf\xc3\xa9@example.com", 0, 1, 0, NULL},
+        {"UTF-8 without utf8", "caf\xc3\xa9@example.com", 0, 0, -1,
+         "bad mailbox <caf\xc3\xa9@example.com>: 8-bit byte in local part"},
+        {"empty", "", 0, 0, -1, "no mailbox"},
+        {"two mailboxes", "a@example.com, b@example.com", 0, 0, -1,
+         "2 mailboxes, not one (RFC 5322 3.6.2)"},
+        {"a group of one", "team: a@example.com;", 0, 0, -1,
+         "a group, not one mailbox (RFC 5322 3.6.2)"},
+        {"a group of two", "team: a@example.com, b@example.com;", 0, 0, -1,
+         "a group, not one mailbox (RFC 5322 3.6.2)"},
+        {"an empty group", "team:;", 0, 0, -1, "no mailbox"},
+        {"unparsable", "<ops@", 0, 0, -1, NULL},
+        {"HDR_VALUE_MAX - 1", NULL, HDR_VALUE_MAX - 1, 0, 0, NULL},
+        {"HDR_VALUE_MAX", NULL, HDR_VALUE_MAX, 0, 0, NULL},
+        {"HDR_VALUE_MAX + 1", NULL, HDR_VALUE_MAX + 1, 0, -1, "longer than 8192 octets"},
+    };
+    char err[128];
+    size_t i;
+    int got;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        char *v = t[i].value != NULL
+                      ? strdup(t[i].value)
+                      : display_of((size_t)t[i].len - strlen("\"\" <a@example.com>"));
+        ck_assert_ptr_nonnull(v);
+        if (t[i].value == NULL)
+            ck_assert_uint_eq(strlen(v), (size_t)t[i].len);
+        err[0] = '\0';
+        got = hdraddr_check_mailbox(v, strlen(v), t[i].utf8, err, sizeof(err));
+        ck_assert_msg(got == t[i].want, "%s: got %d (%s), want %d", t[i].name, got, err, t[i].want);
+        if (t[i].err != NULL)
+            ck_assert_msg(strcmp(err, t[i].err) == 0, "%s: got \"%s\", want \"%s\"", t[i].name, err,
+                          t[i].err);
+        free(v);
+    }
+}
+END_TEST
+
 /* The crash of issue 8: a comment past the old 2 KB phrase buffer, then more phrase text. */
 START_TEST(test_hdraddr_long_comment)
 {
@@ -397,6 +446,7 @@ main(void)
     tcase_add_test(tc, test_hdraddr_long_comment);
     tcase_add_test(tc, test_hdraddr_check);
     tcase_add_test(tc, test_hdraddr_check_limits);
+    tcase_add_test(tc, test_hdraddr_check_mailbox);
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }

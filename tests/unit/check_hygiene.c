@@ -59,15 +59,21 @@ rep(char c, size_t n, const char *prefix, const char *suffix)
     return b;
 }
 
-static struct hrow rows[64];
+/* Room for every row of build_rows; add() aborts past it. */
+#define HYG_ROWS_MAX 96
+static struct hrow rows[HYG_ROWS_MAX];
 static int nrows;
 
 static void
 add(const char *name, unsigned want, const char *desc, int utf8, const char *body,
     const char *const *h)
 {
-    struct hrow *r = &rows[nrows++];
+    struct hrow *r;
     int i;
+
+    if (nrows == HYG_ROWS_MAX) /* called from main, outside a test: no ck_assert there */
+        abort();
+    r = &rows[nrows++];
 
     memset(r, 0, sizeof(*r));
     r->name = name;
@@ -209,6 +215,45 @@ build_rows(void)
     ADD("From twice, one mailbox each", HYG_DUP_HEADER, "duplicate-header (From)", 0, "", BASE,
         "From: a@example.com", "From: b@example.com", NULL);
     ADD("Comments twice is no defect", 0, "", 0, "", BASE, FROM, "Comments: a", "Comments: b");
+    /* RFC 5322 3.6.2: a Sender, when there, is exactly one mailbox */
+    ADD("no Sender is fine", 0, "", 0, "", BASE, FROM, NULL);
+    ADD("Sender: one addr-spec", 0, "", 0, "", BASE, FROM, "Sender: ops@example.com", NULL);
+    ADD("Sender: one name-addr, folded", 0, "", 0, "", BASE, FROM,
+        "Sender: Ops Team\n <ops@example.com>", NULL);
+    ADD("Sender: empty", HYG_BAD_SENDER, "bad-sender (Sender: no mailbox)", 0, "", BASE, FROM,
+        "Sender: ", NULL);
+    ADD("Sender: white space only", HYG_BAD_SENDER, "bad-sender (Sender: no mailbox)", 0, "", BASE,
+        FROM, "Sender:   ", NULL);
+    ADD("Sender: two mailboxes", HYG_BAD_SENDER,
+        "bad-sender (Sender: 2 mailboxes, not one (RFC 5322 3.6.2))", 0, "", BASE, FROM,
+        "Sender: a@example.com, b@example.com", NULL);
+    ADD("Sender: a group of one", HYG_BAD_SENDER,
+        "bad-sender (Sender: a group, not one mailbox (RFC 5322 3.6.2))", 0, "", BASE, FROM,
+        "Sender: team: a@example.com;", NULL);
+    ADD("Sender: an empty group", HYG_BAD_SENDER, "bad-sender (Sender: no mailbox)", 0, "", BASE,
+        FROM, "Sender: team:;", NULL);
+    ADD("Sender cannot be parsed", HYG_BAD_SENDER, NULL, 0, "", BASE, FROM, "Sender: <ops@", NULL);
+    ADD("Sender twice, one mailbox each", HYG_DUP_HEADER, "duplicate-header (Sender)", 0, "", BASE,
+        FROM, "Sender: a@example.com", "Sender: b@example.com", NULL);
+    ADD("two authors and a Sender of two", HYG_BAD_SENDER,
+        "bad-sender (Sender: 2 mailboxes, not one (RFC 5322 3.6.2))", 0, "", BASE,
+        "From: a@example.com, b@example.com", "Sender: a@example.com, b@example.com", NULL);
+    ADD("bad From and bad Sender: both", HYG_BAD_FROM | HYG_BAD_SENDER, NULL, 0, "", BASE,
+        "From: <app@", "Sender: a@example.com, b@example.com", NULL);
+    ADD("SMTPUTF8: UTF-8 Sender", 0, "", 1, "", BASE, FROM, "Sender: caf\xc3\xa9@example.com",
+        NULL);
+    ADD("no SMTPUTF8: UTF-8 Sender", HYG_BAD_SENDER | HYG_8BIT_HEADER,
+        "bad-sender (Sender: bad mailbox <caf\xc3\xa9@example.com>: 8-bit byte in local part), "
+        "8bit-header (Sender)",
+        0, "", BASE, FROM, "Sender: caf\xc3\xa9@example.com", NULL);
+    /* "Sender: " is 8 octets and " <a@example.com>" 16: a display name of 974 makes a line of
+     * 998 (HYGIENE_LINE_MAX); one octet more is long-line, and the Sender still one mailbox */
+    ADD("Sender line of 997", 0, "", 0, "", BASE, FROM,
+        rep('x', 973, "Sender: ", " <a@example.com>"), NULL);
+    ADD("Sender line of 998", 0, "", 0, "", BASE, FROM,
+        rep('x', 974, "Sender: ", " <a@example.com>"), NULL);
+    ADD("Sender line of 999", HYG_LONG_LINE, "long-line (header Sender)", 0, "", BASE, FROM,
+        rep('x', 975, "Sender: ", " <a@example.com>"), NULL);
 }
 
 static void

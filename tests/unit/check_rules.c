@@ -183,7 +183,7 @@ static const struct {
      "attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, attachment "
      "bidi, mime malformed, mime limit, size, limit, country, asn, login-country, "
-     "hygiene missing-date, hygiene missing-message-id, hygiene bad-from, hygiene 8bit-header, "
+     "hygiene missing-date, hygiene missing-message-id, hygiene bad-from, hygiene bad-sender, hygiene 8bit-header, "
      "hygiene long-line, hygiene bare-cr-lf, hygiene duplicate-header, hygiene fixable, "
      "hygiene any, log-only)\n"},
     {"condition too early",
@@ -341,7 +341,7 @@ static const struct {
      "name, attachment ext, attachment type, attachment truetype, attachment hash, attachment "
      "inner-name, attachment inner-ext, attachment encrypted, attachment double-ext, "
      "attachment bidi, mime malformed, mime limit, size, limit, country, asn, login-country, "
-     "hygiene missing-date, hygiene missing-message-id, hygiene bad-from, hygiene 8bit-header, "
+     "hygiene missing-date, hygiene missing-message-id, hygiene bad-from, hygiene bad-sender, hygiene 8bit-header, "
      "hygiene long-line, hygiene bare-cr-lf, hygiene duplicate-header, hygiene fixable, "
      "hygiene any, log-only)\n"},
     {"keywords list where names are wanted", "keywords k { x }\nlistener l default\npolicy l {\n"

@@ -450,6 +450,57 @@ START_TEST(test_stats_textfile_check)
 }
 END_TEST
 
+/* geoip: each hook moves exactly its series, the text names them as the man page does, and
+ * -s reads them back per kind. */
+START_TEST(test_stats_geoip)
+{
+    static const struct {
+        const char *name, *database, *result; /* result NULL: a reopen, ok or not */
+        int ok;
+    } rows[] = {
+        {"country found", "country", "found", 0},
+        {"country found again", "country", "found", 0},
+        {"country unknown", "country", "unknown", 0},
+        {"asn error", "asn", "error", 0},
+        {"asn unknown", "asn", "unknown", 0},
+        {"country reopened", "country", NULL, 1},
+        {"asn reopened", "asn", NULL, 1},
+        {"asn reopen failed", "asn", NULL, 0},
+    };
+    static const char *const want[] = {
+        "relaywarden_geoip_lookups_total{database=\"asn\",result=\"error\"} 1\n",
+        "relaywarden_geoip_lookups_total{database=\"asn\",result=\"unknown\"} 1\n",
+        "relaywarden_geoip_lookups_total{database=\"country\",result=\"found\"} 2\n",
+        "relaywarden_geoip_lookups_total{database=\"country\",result=\"unknown\"} 1\n",
+        "relaywarden_geoip_reopens_total{database=\"asn\",result=\"failed\"} 1\n",
+        "relaywarden_geoip_reopens_total{database=\"asn\",result=\"ok\"} 1\n",
+        "relaywarden_geoip_reopens_total{database=\"country\",result=\"ok\"} 1\n",
+        "# TYPE relaywarden_geoip_lookups_total counter\n",
+        "# TYPE relaywarden_geoip_reopens_total counter\n",
+    };
+    char *text, *out = NULL, err[256] = "";
+    size_t i;
+
+    ck_assert_int_eq(stats_init(), 0);
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        if (rows[i].result != NULL)
+            stats_geoip_lookup(rows[i].database, rows[i].result);
+        else
+            stats_geoip_reopen(rows[i].database, rows[i].ok);
+    text = scrape();
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        ck_assert_msg(strstr(text, want[i]) != NULL, "want %s in:\n%s", want[i], text);
+    ck_assert_int_eq(count_lines(text, "relaywarden_geoip_"), 7);
+    ck_assert_msg(show(text, &out, err, sizeof(err)) == 0, "-s: %s", err);
+    ck_assert_msg(strstr(out, "\ngeoip country lookups: 2 found, 1 unknown, 0 errors; reopened 1, "
+                              "0 failed\ngeoip asn lookups: 0 found, 1 unknown, 1 errors; "
+                              "reopened 1, 1 failed\n") != NULL,
+                  "-s got:\n%s", out);
+    free(out);
+    free(text);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -470,6 +521,7 @@ main(void)
     tcase_add_loop_test(tc, test_stats_interval, 0, 5);
     tcase_add_loop_test(tc, test_stats_textfile_check, 0,
                         (int)(sizeof(mfile_rows) / sizeof(mfile_rows[0])));
+    tcase_add_test(tc, test_stats_geoip);
     suite_add_tcase(s, tc);
     return testutil_run(s);
 }
