@@ -10,6 +10,10 @@ set -u
 RELAYWARDEN=${RELAYWARDEN:-$top_builddir/milter/relaywarden}
 E2E_FAILED=0
 E2E_PASSED=0
+# How long a test waits for something the MTA or a daemon does, in tenths of a second: 30 s.
+# A shared CI machine running the suite, a sanitizer build and fuzzers can hold a process up
+# for seconds; a wait ends as soon as its condition holds, so only a failure pays the bound.
+E2E_WAIT=300
 
 e2e_require() {
     for c in "$@"; do
@@ -56,7 +60,7 @@ e2e_cleanup() {
 
 e2e_wait_port() {
     local i
-    for i in $(seq 1 100); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
         sleep 0.1
     done
@@ -73,7 +77,7 @@ e2e_start_relaywarden() {
         chmod 755 "$T" && cp "$1" "$T/relaywarden-u.rules" && chmod 644 "$T/relaywarden-u.rules"
         "$RELAYWARDEN" -f -c "$T/relaywarden-u.rules" -p "$MILTER_CONN" -u postfix 2>>"$T/relaywarden.log" &
         RW_PID=$!
-        for i in $(seq 1 100); do [ -S "$T/relaywarden.sock" ] && break; sleep 0.1; done
+        for i in $(seq 1 "$E2E_WAIT"); do [ -S "$T/relaywarden.sock" ] && break; sleep 0.1; done
         [ -S "$T/relaywarden.sock" ] || { cat "$T/relaywarden.log" >&2; exit 1; }
         return
     fi
@@ -254,7 +258,7 @@ e2e_expect_reply() {
 # its envelope recipients, which smtp-sink records as X-Rcpt-Args).
 e2e_delivered() {
     local i f
-    for i in $(seq 1 100); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         f=$(grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* 2>/dev/null | head -1)
         if [ -n "$f" ]; then
             if [ $# -lt 2 ] || grep -qiF "X-Rcpt-Args: <$2>" "$f"; then
@@ -280,7 +284,9 @@ e2e_rcpts() {
 e2e_want_rcpts() {
     local got
     e2e_delivered "$1" >/dev/null
-    sleep 0.5
+    # Postfix may deliver the recipients of one message in several transactions: every one
+    # is done once nothing is left in the incoming or active queue.
+    e2e_queue_settled
     got=$(e2e_rcpts "$1")
     if [ "$got" = "$2" ]; then
         e2e_pass "$1: delivered to $2"
@@ -290,8 +296,10 @@ e2e_want_rcpts() {
 }
 
 # e2e_not_delivered NAME: nothing with X-Test-Name NAME reached the sink or waits in the queue.
-# Call it after a later message was seen delivered, so the queue has had its chance.
+# Call it after a later message was seen delivered, so the queue has had its chance; messages
+# still on their way (another test step's) are waited for first.
 e2e_not_delivered() {
+    e2e_queue_settled
     if grep -ls "^X-Test-Name: $1\$" "$T"/sink/msg.* >/dev/null 2>&1; then
         e2e_fail "$1: reached the sink but must not have"
     elif postqueue -c "$PF_DIR" -p 2>/dev/null | grep -q '^[0-9A-F]'; then
@@ -301,10 +309,20 @@ e2e_not_delivered() {
     fi
 }
 
+# e2e_queue_settled: wait (bounded) until Postfix has no message in its incoming or active
+# queue: whatever it accepted has been delivered, deferred or held.
+e2e_queue_settled() {
+    local i
+    for i in $(seq 1 "$E2E_WAIT"); do
+        postqueue -c "$PF_DIR" -j 2>/dev/null | grep -qE '"queue_name": *"(incoming|active|maildrop)"' || return 0
+        sleep 0.1
+    done
+}
+
 # e2e_log NAME REGEX: relaywarden logged a line matching REGEX.
 e2e_log() {
     local i
-    for i in $(seq 1 50); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         grep -qE "$2" "$T/relaywarden.log" && { e2e_pass "$1: log has /$2/"; return; }
         sleep 0.1
     done
@@ -320,7 +338,7 @@ e2e_done() {
 # and never reached the sink.
 e2e_held() {
     local i q
-    for i in $(seq 1 50); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         for q in $(postqueue -c "$PF_DIR" -j 2>/dev/null | grep '"queue_name": *"hold"' |
             sed 's/.*"queue_id": *"\([0-9A-Za-z]*\)".*/\1/'); do
             if postcat -c "$PF_DIR" -bq "$q" 2>/dev/null | grep -q "^X-Test-Name: $1\$" ||
@@ -336,4 +354,52 @@ e2e_held() {
         sleep 0.1
     done
     e2e_fail "$1: not in the hold queue" "$T/$1.smtp"
+}
+
+# e2e_postfix_reload: postfix reload after a change to main.cf or master.cf, and wait until it
+# has taken effect. The master answers SIGHUP in its own time and every process it had before
+# (an idle smtpd above all) serves on with the old settings until it notices: a fixed sleep
+# lets the next session meet such a process on a loaded machine. Done when all are gone.
+e2e_postfix_reload() {
+    local master old p i
+    master=$(sed 1q "$T/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
+    old=$(pgrep -P "$master" 2>/dev/null)
+    postfix -c "$PF_DIR" reload >/dev/null 2>&1 || return 1
+    for p in $old; do
+        for i in $(seq 1 "$E2E_WAIT"); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$p" 2>/dev/null && { echo "postfix reload: process $p from before is still there" >&2; return 1; }
+    done
+    return 0
+}
+
+# e2e_rw_reload: SIGHUP to relaywarden, and wait until it logged the new rules in force (the
+# line comes after the swap): the next session gets them. Fails if no reload took effect.
+e2e_rw_reload() {
+    local n i
+    n=$(grep -c "rules reloaded from" "$T/relaywarden.log")
+    kill -HUP "$RW_PID"
+    for i in $(seq 1 "$E2E_WAIT"); do
+        [ "$(grep -c "rules reloaded from" "$T/relaywarden.log")" -gt "$n" ] && return 0
+        sleep 0.1
+    done
+    echo "relaywarden did not reload its rules" >&2
+    return 1
+}
+
+# e2e_metrics_fresh FILE: wait until relaywarden (-m FILE -M 1) has rewritten FILE twice since
+# the call: the second rewrite read its counters after the first was written, so after
+# everything counted before the call. A fixed sleep of a few intervals is not that on a loaded
+# machine. Fails if FILE is not rewritten within the bound.
+e2e_metrics_fresh() {
+    local ref n i
+    ref=$(mktemp "$T/fresh.XXXXXX")
+    for n in 1 2; do
+        for i in $(seq 1 "$E2E_WAIT"); do
+            [ "$1" -nt "$ref" ] && break
+            sleep 0.1
+        done
+        [ "$1" -nt "$ref" ] || { rm -f "$ref"; echo "$1 not rewritten" >&2; return 1; }
+        touch "$ref"
+    done
+    rm -f "$ref"
 }
