@@ -50,8 +50,7 @@ trap '' PIPE
 e2e_start "$top_srcdir/tests/rules/e2e.rules"
 # Refusals are the point here: no tarpit after them (Postfix sleeps 1 s per error otherwise).
 postconf -c "$PF_DIR" -e smtpd_error_sleep_time=0 smtpd_soft_error_limit=100000 \
-    smtpd_hard_error_limit=100000 && postfix -c "$PF_DIR" reload >/dev/null 2>&1
-sleep 0.5
+    smtpd_hard_error_limit=100000 && e2e_postfix_reload || exit 1
 rw_args=(-f -c "$top_srcdir/tests/rules/e2e.rules" -p "inet:$MILTER_PORT@127.0.0.1")
 for i in $(seq 1 "$SENDERS"); do
     seq -f "ours-$i-%g" 1 $((OURS / SENDERS)) >"$T/ids-ours-$i"
