@@ -41,7 +41,7 @@ has inbound-data "^0 of 22 tests relayed$"
 audit open-data 1 "127.0.0.1:$OPEN_PORT" $DOM --data
 has open-data "RELAYED: accepted at end of data: 250"
 n=$(grep -c "RELAYED: accepted at end of data" "$T/open-data.out")
-for i in $(seq 1 100); do [ "$(markers)" -ge "$n" ] && break; sleep 0.1; done
+for i in $(seq 1 "$E2E_WAIT"); do [ "$(markers)" -ge "$n" ] && break; sleep 0.1; done
 [ "$(markers)" = "$n" ] && e2e_pass "--data: the $n relayed markers reached the sink" ||
     e2e_fail "--data: $(markers) markers in the sink, $n relayed" "$T/open-data.out"
 
