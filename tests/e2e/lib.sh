@@ -30,20 +30,32 @@ e2e_require() {
 
 # e2e_pick_port VAR: a free TCP port on 127.0.0.1, never one this run handed out before (those
 # may not be listening yet), stored in VAR. Drawn below the kernel's ephemeral range, where
-# the outgoing connections of tests running in parallel cannot be holding it.
+# the outgoing connections of tests running in parallel cannot be holding it. make -j check
+# runs tests side by side: each port is also reserved (mkdir is atomic) in E2E_PORT_DIR until
+# e2e_cleanup, so that another test cannot pick it between this pick and its listener's start,
+# nor start listening on a port this test keeps closed on purpose.
 E2E_PORTS_USED=" "
+E2E_PORT_DIR=/tmp/relaywarden-e2e-ports
 E2E_PORT_TOP=$(awk '{print $1 - 1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32767)
 e2e_pick_port() {
     local p
+    mkdir -p "$E2E_PORT_DIR"
     while :; do
         p=$((10000 + RANDOM % (E2E_PORT_TOP - 10000)))
         case "$E2E_PORTS_USED" in *" $p "*) continue ;; esac
+        mkdir "$E2E_PORT_DIR/$p" 2>/dev/null || continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             E2E_PORTS_USED="$E2E_PORTS_USED$p "
             printf -v "$1" '%s' "$p"
             return
         fi
+        rmdir "$E2E_PORT_DIR/$p"
     done
+}
+e2e_release_ports() {
+    local p
+    for p in $E2E_PORTS_USED; do rmdir "$E2E_PORT_DIR/$p" 2>/dev/null; done
+    E2E_PORTS_USED=" "
 }
 
 e2e_cleanup() {
@@ -51,6 +63,7 @@ e2e_cleanup() {
     [ -n "${RW_PID:-}" ] && kill "$RW_PID" 2>/dev/null
     [ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null
     wait 2>/dev/null
+    e2e_release_ports
     if [ "${E2E_KEEP:-0}" = 1 ] || [ "$E2E_FAILED" != 0 ]; then
         echo "scratch directory kept: $T" >&2
     else
