@@ -10,8 +10,9 @@ e2e_require miltertest
 RULES_SRC=$top_srcdir/tests/rules
 T=$(mktemp -d /tmp/relaywarden-life.XXXXXX)
 # The rules files where the users the tests switch to can read them: a checkout under /root
-# (mode 0700) is not readable by nobody.
-mkdir -p "$T/rules" && cp "$RULES_SRC"/*.rules "$T/rules/" && chmod -R a+rX "$T/rules"
+# (mode 0700) is not readable by nobody. Writable too: distcheck's read-only source makes the
+# copies 0444, and the reload steps write over one (only CAP_DAC_OVERRIDE let root do that).
+mkdir -p "$T/rules" && cp "$RULES_SRC"/*.rules "$T/rules/" && chmod -R a+rX,u+w "$T/rules"
 RULES_SRC=$T/rules
 chmod 755 "$T"
 trap 'for f in "$T"/run/*.pid; do p=$(cat "$f" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null; done; [ "$E2E_FAILED" = 0 ] && rm -rf "$T"' EXIT

@@ -10,7 +10,9 @@ e2e_require postfix swaks smtp-sink smtp-source promtool
 RULES=$top_srcdir/tests/rules/e2e-stats.rules
 M=$(mktemp /tmp/relaywarden-stats.XXXXXX)
 RULES_RUN=$M.rules # a copy, so that a broken version can be reloaded and put back
-cp "$RULES" "$RULES_RUN"
+# writable: from distcheck's read-only source the copy is 0444 (only CAP_DAC_OVERRIDE lets
+# root append to it)
+cp "$RULES" "$RULES_RUN" && chmod u+w "$RULES_RUN"
 E2E_RW_ARGS="-m $M.prom -M 1"
 e2e_pick_port OTHER_PORT
 E2E_EXTRA_MASTER="127.0.0.1:$OTHER_PORT inet n - n - - smtpd -o milter_macro_daemon_name=other"
