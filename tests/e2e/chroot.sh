@@ -38,7 +38,7 @@ e2e_start_relaywarden() {
             RW_PID=$! ;;
         esac
     done <"$T/unit-commands"
-    for i in $(seq 1 100); do [ -S "$T/queue/relaywarden/relaywarden.sock" ] && break; sleep 0.1; done
+    for i in $(seq 1 "$E2E_WAIT"); do [ -S "$T/queue/relaywarden/relaywarden.sock" ] && break; sleep 0.1; done
     [ -S "$T/queue/relaywarden/relaywarden.sock" ] || { cat "$T/relaywarden.log" >&2; exit 1; }
     # As contrib/postfix-main.cf says: relative to the queue directory, which every Postfix
     # daemon has as its working directory, chrooted or not.
@@ -57,8 +57,7 @@ user=$(ps -o user= -p "$(cat "$T/run/relaywarden.pid" 2>/dev/null)" 2>/dev/null 
 # Debian's master.cf: these services chrooted.
 sed -i -E 's/^(127\.0\.0\.1:[0-9]+ +inet +n +- +)n /\1y /; s/^((pickup|cleanup|rewrite|bounce|defer|trace|verify|smtp|relay|error|retry|discard) +unix +[-n] +- +)n /\1y /' \
     "$PF_DIR/master.cf"
-postfix -c "$PF_DIR" reload >/dev/null 2>&1
-sleep 0.5
+e2e_postfix_reload || exit 1
 
 e2e_smtp chroot-ours "$IN_PORT" --from a@remote.test --to bob@example.com
 e2e_expect_reply chroot-ours "250 .*queued as"

@@ -45,7 +45,7 @@ chmod 755 "$T" && cp "$RULES_SRC/e2e.rules" "$T/run/e2e.rules" && chmod 644 "$T/
 # Foreground (-f) in the background so the test can read its log; daemon mode is tested below.
 "$RELAYWARDEN" -f -c "$T/run/e2e.rules" -p "unix:$T/run/rw.sock" -u nobody \
     -P "$T/run/rw.pid" 2>"$T/rw.log" &
-for i in $(seq 1 50); do [ -S "$T/run/rw.sock" ] && [ -s "$T/run/rw.pid" ] && break; sleep 0.1; done
+for i in $(seq 1 "$E2E_WAIT"); do [ -S "$T/run/rw.sock" ] && [ -s "$T/run/rw.pid" ] && break; sleep 0.1; done
 pid=$(cat "$T/run/rw.pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then e2e_pass "pid file names the running daemon"; else e2e_fail "no running daemon in the pid file"; fi
 mode=$(stat -c '%a %U' "$T/run/rw.sock" 2>/dev/null)
@@ -85,14 +85,14 @@ check miltertest-log 0 grep -E "NOQUEUE: tempfail: stage=connect rule=- listener
 
 # SIGTERM: the daemon exits and removes its pid file.
 kill -TERM "$pid"
-for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$pid" 2>/dev/null; then e2e_fail "still running 10 s after SIGTERM"; else e2e_pass "SIGTERM stops it"; fi
+for i in $(seq 1 "$E2E_WAIT"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then e2e_fail "still running 30 s after SIGTERM"; else e2e_pass "SIGTERM stops it"; fi
 [ -e "$T/run/rw.pid" ] && e2e_fail "pid file left behind" || e2e_pass "pid file removed"
 
 # Daemon mode: detaches, and the parent returns 0 once the socket is bound.
 check daemon-mode 0 "$RELAYWARDEN" -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/rw2.sock" \
     -P "$T/run/rw2.pid"
-for i in $(seq 1 50); do [ -s "$T/run/rw2.pid" ] && break; sleep 0.1; done
+for i in $(seq 1 "$E2E_WAIT"); do [ -s "$T/run/rw2.pid" ] && break; sleep 0.1; done
 pid2=$(cat "$T/run/rw2.pid" 2>/dev/null)
 if [ -n "$pid2" ] && kill -0 "$pid2" 2>/dev/null && [ -S "$T/run/rw2.sock" ]; then
     e2e_pass "daemon mode: running with its socket"

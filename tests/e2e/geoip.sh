@@ -46,7 +46,7 @@ trap 'e2e_cleanup; rm -rf "$G"' EXIT
 # stamp NAME HEADER WANT: the sink's copy of NAME has exactly one HEADER, and it says WANT.
 stamp() {
     local f n i
-    for i in $(seq 1 100); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         f=$(grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* 2>/dev/null | head -1)
         [ -n "$f" ] && break
         sleep 0.1

@@ -12,8 +12,7 @@ e2e_require postfix smtp-sink swaks postconf
 e2e_start "$top_srcdir/tests/rules/e2e-hygiene.rules"
 # SMTPUTF8 is off in lib.sh's Postfix; this test needs it announced.
 postconf -c "$PF_DIR" -e smtputf8_enable=yes
-postfix -c "$PF_DIR" reload >/dev/null 2>&1
-sleep 1
+e2e_postfix_reload || exit 1
 USR="--tls --xclient-addr 198.51.100.7 --xclient-name app.example.com --xclient-login app"
 
 # A message of our own: headers given, swaks adds none of its own.

@@ -10,6 +10,10 @@ set -u
 RELAYWARDEN=${RELAYWARDEN:-$top_builddir/milter/relaywarden}
 E2E_FAILED=0
 E2E_PASSED=0
+# How long a test waits for something the MTA or a daemon does, in tenths of a second: 30 s.
+# A shared CI machine running the suite, a sanitizer build and fuzzers can hold a process up
+# for seconds; a wait ends as soon as its condition holds, so only a failure pays the bound.
+E2E_WAIT=300
 
 e2e_require() {
     for c in "$@"; do
@@ -26,20 +30,32 @@ e2e_require() {
 
 # e2e_pick_port VAR: a free TCP port on 127.0.0.1, never one this run handed out before (those
 # may not be listening yet), stored in VAR. Drawn below the kernel's ephemeral range, where
-# the outgoing connections of tests running in parallel cannot be holding it.
+# the outgoing connections of tests running in parallel cannot be holding it. make -j check
+# runs tests side by side: each port is also reserved (mkdir is atomic) in E2E_PORT_DIR until
+# e2e_cleanup, so that another test cannot pick it between this pick and its listener's start,
+# nor start listening on a port this test keeps closed on purpose.
 E2E_PORTS_USED=" "
+E2E_PORT_DIR=/tmp/relaywarden-e2e-ports
 E2E_PORT_TOP=$(awk '{print $1 - 1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32767)
 e2e_pick_port() {
     local p
+    mkdir -p "$E2E_PORT_DIR"
     while :; do
         p=$((10000 + RANDOM % (E2E_PORT_TOP - 10000)))
         case "$E2E_PORTS_USED" in *" $p "*) continue ;; esac
+        mkdir "$E2E_PORT_DIR/$p" 2>/dev/null || continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             E2E_PORTS_USED="$E2E_PORTS_USED$p "
             printf -v "$1" '%s' "$p"
             return
         fi
+        rmdir "$E2E_PORT_DIR/$p"
     done
+}
+e2e_release_ports() {
+    local p
+    for p in $E2E_PORTS_USED; do rmdir "$E2E_PORT_DIR/$p" 2>/dev/null; done
+    E2E_PORTS_USED=" "
 }
 
 e2e_cleanup() {
@@ -47,6 +63,7 @@ e2e_cleanup() {
     [ -n "${RW_PID:-}" ] && kill "$RW_PID" 2>/dev/null
     [ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null
     wait 2>/dev/null
+    e2e_release_ports
     if [ "${E2E_KEEP:-0}" = 1 ] || [ "$E2E_FAILED" != 0 ]; then
         echo "scratch directory kept: $T" >&2
     else
@@ -56,7 +73,7 @@ e2e_cleanup() {
 
 e2e_wait_port() {
     local i
-    for i in $(seq 1 100); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
         sleep 0.1
     done
@@ -73,7 +90,7 @@ e2e_start_relaywarden() {
         chmod 755 "$T" && cp "$1" "$T/relaywarden-u.rules" && chmod 644 "$T/relaywarden-u.rules"
         "$RELAYWARDEN" -f -c "$T/relaywarden-u.rules" -p "$MILTER_CONN" -u postfix 2>>"$T/relaywarden.log" &
         RW_PID=$!
-        for i in $(seq 1 100); do [ -S "$T/relaywarden.sock" ] && break; sleep 0.1; done
+        for i in $(seq 1 "$E2E_WAIT"); do [ -S "$T/relaywarden.sock" ] && break; sleep 0.1; done
         [ -S "$T/relaywarden.sock" ] || { cat "$T/relaywarden.log" >&2; exit 1; }
         return
     fi
@@ -256,7 +273,7 @@ e2e_expect_reply() {
 # its envelope recipients, which smtp-sink records as X-Rcpt-Args).
 e2e_delivered() {
     local i f
-    for i in $(seq 1 100); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         f=$(grep -l "^X-Test-Name: $1\$" "$T"/sink/msg.* 2>/dev/null | head -1)
         if [ -n "$f" ]; then
             if [ $# -lt 2 ] || grep -qiF "X-Rcpt-Args: <$2>" "$f"; then
@@ -282,7 +299,9 @@ e2e_rcpts() {
 e2e_want_rcpts() {
     local got
     e2e_delivered "$1" >/dev/null
-    sleep 0.5
+    # Postfix may deliver the recipients of one message in several transactions: every one
+    # is done once nothing is left in the incoming or active queue.
+    e2e_queue_settled
     got=$(e2e_rcpts "$1")
     if [ "$got" = "$2" ]; then
         e2e_pass "$1: delivered to $2"
@@ -292,8 +311,10 @@ e2e_want_rcpts() {
 }
 
 # e2e_not_delivered NAME: nothing with X-Test-Name NAME reached the sink or waits in the queue.
-# Call it after a later message was seen delivered, so the queue has had its chance.
+# Call it after a later message was seen delivered, so the queue has had its chance; messages
+# still on their way (another test step's) are waited for first.
 e2e_not_delivered() {
+    e2e_queue_settled
     if grep -ls "^X-Test-Name: $1\$" "$T"/sink/msg.* >/dev/null 2>&1; then
         e2e_fail "$1: reached the sink but must not have"
     elif postqueue -c "$PF_DIR" -p 2>/dev/null | grep -q '^[0-9A-F]'; then
@@ -303,10 +324,20 @@ e2e_not_delivered() {
     fi
 }
 
+# e2e_queue_settled: wait (bounded) until Postfix has no message in its incoming or active
+# queue: whatever it accepted has been delivered, deferred or held.
+e2e_queue_settled() {
+    local i
+    for i in $(seq 1 "$E2E_WAIT"); do
+        postqueue -c "$PF_DIR" -j 2>/dev/null | grep -qE '"queue_name": *"(incoming|active|maildrop)"' || return 0
+        sleep 0.1
+    done
+}
+
 # e2e_log NAME REGEX: relaywarden logged a line matching REGEX.
 e2e_log() {
     local i
-    for i in $(seq 1 50); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         grep -qE "$2" "$T/relaywarden.log" && { e2e_pass "$1: log has /$2/"; return; }
         sleep 0.1
     done
@@ -322,7 +353,7 @@ e2e_done() {
 # and never reached the sink.
 e2e_held() {
     local i q
-    for i in $(seq 1 50); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         for q in $(postqueue -c "$PF_DIR" -j 2>/dev/null | grep '"queue_name": *"hold"' |
             sed 's/.*"queue_id": *"\([0-9A-Za-z]*\)".*/\1/'); do
             if postcat -c "$PF_DIR" -bq "$q" 2>/dev/null | grep -q "^X-Test-Name: $1\$" ||
@@ -338,4 +369,52 @@ e2e_held() {
         sleep 0.1
     done
     e2e_fail "$1: not in the hold queue" "$T/$1.smtp"
+}
+
+# e2e_postfix_reload: postfix reload after a change to main.cf or master.cf, and wait until it
+# has taken effect. The master answers SIGHUP in its own time and every process it had before
+# (an idle smtpd above all) serves on with the old settings until it notices: a fixed sleep
+# lets the next session meet such a process on a loaded machine. Done when all are gone.
+e2e_postfix_reload() {
+    local master old p i
+    master=$(sed 1q "$T/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
+    old=$(pgrep -P "$master" 2>/dev/null)
+    postfix -c "$PF_DIR" reload >/dev/null 2>&1 || return 1
+    for p in $old; do
+        for i in $(seq 1 "$E2E_WAIT"); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$p" 2>/dev/null && { echo "postfix reload: process $p from before is still there" >&2; return 1; }
+    done
+    return 0
+}
+
+# e2e_rw_reload: SIGHUP to relaywarden, and wait until it logged the new rules in force (the
+# line comes after the swap): the next session gets them. Fails if no reload took effect.
+e2e_rw_reload() {
+    local n i
+    n=$(grep -c "rules reloaded from" "$T/relaywarden.log")
+    kill -HUP "$RW_PID"
+    for i in $(seq 1 "$E2E_WAIT"); do
+        [ "$(grep -c "rules reloaded from" "$T/relaywarden.log")" -gt "$n" ] && return 0
+        sleep 0.1
+    done
+    echo "relaywarden did not reload its rules" >&2
+    return 1
+}
+
+# e2e_metrics_fresh FILE: wait until relaywarden (-m FILE -M 1) has rewritten FILE twice since
+# the call: the second rewrite read its counters after the first was written, so after
+# everything counted before the call. A fixed sleep of a few intervals is not that on a loaded
+# machine. Fails if FILE is not rewritten within the bound.
+e2e_metrics_fresh() {
+    local ref n i
+    ref=$(mktemp "$T/fresh.XXXXXX")
+    for n in 1 2; do
+        for i in $(seq 1 "$E2E_WAIT"); do
+            [ "$1" -nt "$ref" ] && break
+            sleep 0.1
+        done
+        [ "$1" -nt "$ref" ] || { rm -f "$ref"; echo "$1 not rewritten" >&2; return 1; }
+        touch "$ref"
+    done
+    rm -f "$ref"
 }

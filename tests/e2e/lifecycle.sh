@@ -10,8 +10,9 @@ e2e_require miltertest
 RULES_SRC=$top_srcdir/tests/rules
 T=$(mktemp -d /tmp/relaywarden-life.XXXXXX)
 # The rules files where the users the tests switch to can read them: a checkout under /root
-# (mode 0700) is not readable by nobody.
-mkdir -p "$T/rules" && cp "$RULES_SRC"/*.rules "$T/rules/" && chmod -R a+rX "$T/rules"
+# (mode 0700) is not readable by nobody. Writable too: distcheck's read-only source makes the
+# copies 0444, and the reload steps write over one (only CAP_DAC_OVERRIDE let root do that).
+mkdir -p "$T/rules" && cp "$RULES_SRC"/*.rules "$T/rules/" && chmod -R a+rX,u+w "$T/rules"
 RULES_SRC=$T/rules
 chmod 755 "$T"
 trap 'for f in "$T"/run/*.pid; do p=$(cat "$f" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null; done; [ "$E2E_FAILED" = 0 ] && rm -rf "$T"' EXIT
@@ -29,7 +30,7 @@ has() { # NAME REGEX
 }
 log_has() { # NAME REGEX: the daemon's log (syslog copy on stderr) gets a matching line
     local i
-    for i in $(seq 1 50); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         grep -qE "$2" "$T/rw.log" && { e2e_pass "$1: log has /$2/"; return; }
         sleep 0.1
     done
@@ -61,7 +62,7 @@ stop_within() {
 cp "$RULES_SRC/e2e.rules" "$T/rootdir/rel.rules"
 (cd "$T/rootdir" && exec "$RELAYWARDEN" -f -c rel.rules -p "unix:$T/run/rw.sock" -u nobody \
     -P "$T/run/rw.pid" 2>"$T/rw.log") &
-for i in $(seq 1 50); do [ -S "$T/run/rw.sock" ] && [ -s "$T/run/rw.pid" ] && break; sleep 0.1; done
+for i in $(seq 1 "$E2E_WAIT"); do [ -S "$T/run/rw.sock" ] && [ -s "$T/run/rw.pid" ] && break; sleep 0.1; done
 pid=$(cat "$T/run/rw.pid" 2>/dev/null)
 [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && e2e_pass "started" || { e2e_fail "did not start" "$T/rw.log"; e2e_done; exit 1; }
 log_has started "started on unix:.* with $T/rootdir/rel.rules"
@@ -114,6 +115,16 @@ log_has noname "reject: stage=rcpt .* client=unknown\\[192\\.0\\.2\\.15\\] "
 
 # A message in flight when the stop comes: libmilter's workers serve no connection after a
 # stop, so the connection is closed at exit (the MTA tempfails it) and the stop is not held up.
+# The script waits for the exit itself (bounded), not a second: on a loaded machine the daemon
+# could still be on its way down then, and the next command served.
+cat >"$T/gone.sh" <<'SH'
+# gone.sh PID: wait until PID has exited (gone or a zombie), 30 s at most
+for i in $(seq 1 300); do
+    case "$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)" in '' | Z) exit 0 ;; esac
+    sleep 0.1
+done
+exit 1
+SH
 cat >"$T/inflight.lua" <<LUA
 local conn = mt.connect("unix:$T/run/rw.sock")
 if conn == nil then error("cannot connect") end
@@ -121,8 +132,7 @@ mt.macro(conn, SMFIC_CONNECT, "{daemon_name}", "inbound")
 if mt.conninfo(conn, "client.test", "192.0.2.7") ~= nil then error("conninfo failed") end
 if mt.getreply(conn) ~= SMFIR_CONTINUE then error("connect: want continue") end
 if mt.mailfrom(conn, "<a@remote.test>") ~= nil then error("mailfrom failed") end
-os.execute("kill -TERM $pid")
-mt.sleep(1)
+os.execute("kill -TERM $pid; sh $T/gone.sh $pid")
 -- the daemon is gone: the MTA sees the connection fail and applies milter_default_action
 if mt.rcptto(conn, "<bob@example.com>") == nil and mt.getreply(conn) == SMFIR_CONTINUE then
     error("a message was still served after the stop")
@@ -133,8 +143,8 @@ grep -q "served after the stop" "$T/inflight.out" && e2e_fail "inflight: served 
 log_has inflight-count "1 connection open at stop: the MTA tempfails it"
 log_has stopped "relaywarden stopped"
 # the last log line comes just before exit: wait for the exit itself (bounded), then look
-for i in $(seq 1 300); do running "$pid" || break; sleep 0.01; done
-running "$pid" && e2e_fail "inflight: still running 3 s after its last log line" || e2e_pass "inflight: stopped"
+for i in $(seq 1 $((E2E_WAIT * 10))); do running "$pid" || break; sleep 0.01; done
+running "$pid" && e2e_fail "inflight: still running 30 s after its last log line" || e2e_pass "inflight: stopped"
 [ -e "$T/run/rw.sock" ] && e2e_fail "socket left behind" || e2e_pass "socket removed at stop"
 [ -e "$T/run/rw.pid" ] && e2e_fail "pid file left behind" || e2e_pass "pid file removed at stop"
 
@@ -147,7 +157,7 @@ for sig in TERM INT QUIT; do
         "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/s.sock" -P "$T/run/s.pid" \
             2>"$T/rw.log" &
         spid=$!
-        for i in $(seq 1 50); do [ -s "$T/run/s.pid" ] && break; sleep 0.1; done
+        for i in $(seq 1 "$E2E_WAIT"); do [ -s "$T/run/s.pid" ] && break; sleep 0.1; done
         t0=$(ms)
         kill -"$sig" "$spid"
         for i in $(seq 1 300); do running "$spid" || break; sleep 0.01; done
@@ -173,18 +183,23 @@ done
 NOTIFYSINK=$top_builddir/tests/e2e/notifysink
 "$NOTIFYSINK" "$T/notify" 60 >"$T/notify.out" &
 npid=$!
-for i in $(seq 1 50); do [ -S "$T/notify" ] && break; sleep 0.1; done
+for i in $(seq 1 "$E2E_WAIT"); do [ -S "$T/notify" ] && break; sleep 0.1; done
 NOTIFY_SOCKET=$T/notify "$RELAYWARDEN" -f -c "$RULES_SRC/e2e.rules" -p "unix:$T/run/n.sock" \
     2>"$T/rw.log" &
 rpid=$!
-for i in $(seq 1 50); do grep -q READY=1 "$T/notify.out" && break; sleep 0.1; done
+for i in $(seq 1 "$E2E_WAIT"); do grep -q READY=1 "$T/notify.out" && break; sleep 0.1; done
 grep -q '^READY=1$' "$T/notify.out" && [ -S "$T/run/n.sock" ] && e2e_pass "notify: READY=1 with the socket bound" || e2e_fail "notify: no READY=1" "$T/notify.out" "$T/rw.log"
 kill -TERM "$rpid"
 wait "$rpid"
-for i in $(seq 1 20); do grep -q STOPPING=1 "$T/notify.out" && break; sleep 0.1; done
+for i in $(seq 1 "$E2E_WAIT"); do grep -q STOPPING=1 "$T/notify.out" && break; sleep 0.1; done
 grep -q '^STOPPING=1$' "$T/notify.out" && e2e_pass "notify: STOPPING=1 at SIGTERM" || e2e_fail "notify: no STOPPING=1" "$T/notify.out"
 NOTIFY_SOCKET=$T/notify "$RELAYWARDEN" -f -c "$RULES_SRC/broken.rules" -p "unix:$T/run/n.sock" >/dev/null 2>&1
-sleep 0.2
+# A marker sent after that start returned: once the sink printed it, it has read everything
+# the start could have sent (a fixed 0.2 s showed nothing when the sink was slow).
+perl -MSocket -MIO::Socket::UNIX -e \
+    'IO::Socket::UNIX->new(Type => SOCK_DGRAM, Peer => $ARGV[0])->send("MARK=1") or exit 1' "$T/notify"
+for i in $(seq 1 "$E2E_WAIT"); do grep -q '^MARK=1$' "$T/notify.out" && break; sleep 0.1; done
+grep -q '^MARK=1$' "$T/notify.out" || e2e_fail "notify: the marker sent after the failed start never arrived" "$T/notify.out"
 [ "$(grep -c '^READY=1$' "$T/notify.out")" = 1 ] && e2e_pass "notify: no READY=1 from a start that failed" || e2e_fail "notify: READY=1 from a start that failed" "$T/notify.out"
 kill "$npid" 2>/dev/null
 wait "$npid" 2>/dev/null

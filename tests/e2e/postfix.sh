@@ -81,7 +81,7 @@ e2e_log log-app "reject: stage=rcpt rule=[^ ]*:19 listener=outbound .* auth=app-
 e2e_smtp in-quarantine "$IN_PORT" $INET --from spam@suspect.test --to bob@example.com
 e2e_expect_reply in-quarantine "250 2.0.0 Ok: queued"
 e2e_log in-quarantine "quarantine: stage=mail rule=[^ ]*:13 "
-for i in $(seq 1 50); do
+for i in $(seq 1 "$E2E_WAIT"); do
     postqueue -c "$PF_DIR" -j 2>/dev/null | grep -q '"queue_name": *"hold"' && break
     sleep 0.1
 done

@@ -211,7 +211,7 @@ stamped mta-fail X-Relaywarden-RDNS "192.0.2.13 unverified (no PTR record)"
 e2e_log mta-temp "quarantine: stage=mail rule=[^ ]*rules:8 .*client=[^ ]*\[192.0.2.14\]"
 held_stamp() { # ADDRESS WANT: the held message from ADDRESS carries the stamp WANT
     local id
-    for i in $(seq 1 50); do
+    for i in $(seq 1 "$E2E_WAIT"); do
         id=$(postqueue -c "$PF_DIR" -j 2>/dev/null | grep '"queue_name": *"hold"' |
             sed 's/.*"queue_id": *"\([0-9A-F]*\)".*/\1/' | while read -r q; do
                 postcat -c "$PF_DIR" -hq "$q" 2>/dev/null | grep -q "^X-Relaywarden-RDNS: $1 " && echo "$q"

@@ -118,7 +118,7 @@ for n in sm-relay sm-percent sm-spoof-env sm-spoof-hdr sm-quarantine; do
         e2e_fail "$n: reached the sink" || e2e_pass "$n: not delivered"
 done
 # Sendmail quarantines into hf* queue files, with the reason on the q line.
-for i in $(seq 1 50); do ls "$T"/mqueue/hf* >/dev/null 2>&1 && break; sleep 0.1; done
+for i in $(seq 1 "$E2E_WAIT"); do ls "$T"/mqueue/hf* >/dev/null 2>&1 && break; sleep 0.1; done
 if grep -qs '^qsuspect sender' "$T"/mqueue/hf*; then
     e2e_pass "sm-quarantine: held in Sendmail's quarantine with the rule's reason"
 else

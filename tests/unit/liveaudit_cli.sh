@@ -23,7 +23,8 @@ serve() { # MODE [LOG]: starts a fakesmtp, its port in $PORT
     rm -f "$T/port"
     "$FAKE" "$1" "$T/port" ${2:+"$2"} &
     pids+=($!)
-    for _ in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+    # 30 s at most: a loaded CI machine can take seconds to start a process (5 s was too short)
+    for _ in $(seq 1 300); do [ -s "$T/port" ] && break; sleep 0.1; done
     PORT=$(cat "$T/port")
 }
 # NAME WANT-EXIT MAX-SECONDS ARGS...: relaywarden -A ARGS, output in $T/NAME.out
