@@ -261,10 +261,7 @@ relaywarden_reload_failures_total 1
 relaywarden_reloads_total 2
 WANT
 # every GeoIP and reload series that moved, and by how much (a new series counts from 0)
-awk 'NR == FNR { last = $NF; $NF = ""; b[$0] = last; next }
-     { last = $NF; $NF = ""; d = last - ($0 in b ? b[$0] : 0); if (d != 0) { sub(/ $/, ""); print $0 " " d } }' \
-    <(grep -v '^#' "$T/before.prom") <(grep -v '^#' "$T/after.prom") |
-    grep -E '^relaywarden_(geoip_|reload)' | sort >"$T/got"
+e2e_metrics_delta "$T/before.prom" "$T/after.prom" | grep -E '^relaywarden_(geoip_|reload)' | sort >"$T/got"
 if diff -u "$T/want" "$T/got" >"$T/diff"; then
     e2e_pass "metrics: every GeoIP and reload counter moved by exactly the expected amount"
 else

@@ -401,6 +401,14 @@ e2e_rw_reload() {
     return 1
 }
 
+# e2e_metrics_delta BEFORE AFTER: every series of two Prometheus text files that moved, as
+# "series delta" lines (a series new in AFTER counts from 0), comments left out.
+e2e_metrics_delta() {
+    awk 'NR == FNR { last = $NF; $NF = ""; b[$0] = last; next }
+         { last = $NF; $NF = ""; d = last - ($0 in b ? b[$0] : 0); if (d != 0) { sub(/ $/, ""); print $0 " " d } }' \
+        <(grep -v '^#' "$1") <(grep -v '^#' "$2")
+}
+
 # e2e_metrics_fresh FILE: wait until relaywarden (-m FILE -M 1) has rewritten FILE twice since
 # the call: the second rewrite read its counters after the first was written, so after
 # everything counted before the call. A fixed sleep of a few intervals is not that on a loaded

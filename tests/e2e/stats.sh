@@ -106,9 +106,7 @@ relaywarden_reload_failures_total 1
 relaywarden_reloads_total 1
 WANT
 # every series that moved, and by how much (a series new since "before" counts from 0)
-awk 'NR == FNR { last = $NF; $NF = ""; b[$0] = last; next }
-     { last = $NF; $NF = ""; d = last - ($0 in b ? b[$0] : 0); if (d != 0) { sub(/ $/, ""); print $0 " " d } }' \
-    <(series "$T/before.prom") <(series "$T/after.prom") |
+e2e_metrics_delta "$T/before.prom" "$T/after.prom" |
     grep -vE '^relaywarden_rdns_lookup_seconds_(sum|bucket\{le="[0-9.]+"\})' | sort >"$T/got"
 # the latency of each failed lookup lands in some bucket: the finite buckets are left out
 # above (their deltas depend on timing), but none may move more than the lookups did
