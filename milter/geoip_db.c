@@ -361,23 +361,31 @@ geoip_db_lookup_found(const struct geoip_rules *g, const struct netaddr *a, stru
         return -1;
     }
     geoip_db_sockaddr(a, &ss);
+    /* Each database on its own: a corrupt one fails its own conditions only (r->failed). why
+     * keeps the first failure. */
     if (d->open[GEOIP_COUNTRY]) {
-        found[GEOIP_COUNTRY] = GEOIP_DB_ERROR;
-        if (geoip_db_find(&d->mmdb[GEOIP_COUNTRY], &ss, &res, why, whylen) == -1)
-            return -1;
-        if (res.found_entry && geoip_db_country(&res, r->country, why, whylen) == -1)
-            return -1;
-        found[GEOIP_COUNTRY] = r->country[0] != '\0' ? GEOIP_DB_FOUND : GEOIP_DB_UNKNOWN;
+        if (geoip_db_find(&d->mmdb[GEOIP_COUNTRY], &ss, &res, why, whylen) == -1 ||
+            (res.found_entry && geoip_db_country(&res, r->country, why, whylen) == -1)) {
+            found[GEOIP_COUNTRY] = GEOIP_DB_ERROR;
+            r->failed |= GEOIP_FAILED(GEOIP_COUNTRY);
+            r->country[0] = '\0';
+        } else
+            found[GEOIP_COUNTRY] = r->country[0] != '\0' ? GEOIP_DB_FOUND : GEOIP_DB_UNKNOWN;
     }
     if (d->open[GEOIP_ASN]) {
-        found[GEOIP_ASN] = GEOIP_DB_ERROR;
-        if (geoip_db_find(&d->mmdb[GEOIP_ASN], &ss, &res, why, whylen) == -1)
-            return -1;
-        if (res.found_entry && geoip_db_asn(&res, &r->asn, why, whylen) == -1)
-            return -1;
-        found[GEOIP_ASN] = r->asn != 0 ? GEOIP_DB_FOUND : GEOIP_DB_UNKNOWN;
+        char asnwhy[256];
+
+        if (geoip_db_find(&d->mmdb[GEOIP_ASN], &ss, &res, asnwhy, sizeof(asnwhy)) == -1 ||
+            (res.found_entry && geoip_db_asn(&res, &r->asn, asnwhy, sizeof(asnwhy)) == -1)) {
+            found[GEOIP_ASN] = GEOIP_DB_ERROR;
+            r->asn = 0;
+            if (r->failed == 0)
+                util_strlcpy(why, asnwhy, whylen);
+            r->failed |= GEOIP_FAILED(GEOIP_ASN);
+        } else
+            found[GEOIP_ASN] = r->asn != 0 ? GEOIP_DB_FOUND : GEOIP_DB_UNKNOWN;
     }
-    return 0;
+    return r->failed != 0 ? -1 : 0;
 }
 
 const char *

@@ -45,18 +45,20 @@ int geoip_db_open(struct ruleset *rs, char *err, size_t errlen);
 int geoip_db_open_kinds(struct ruleset *rs, unsigned *failed, char *err, size_t errlen);
 
 /* geoip_db_lookup - env->geoip: the country and ASN of a in g's databases ("" / 0 when the
- * database does not know it). 0, or -1 with why when libmaxminddb reports an error on the
- * lookup or on reading a value (a corrupt database): the conditions are then undecidable. */
+ * database does not know it). 0, or -1 with why (the first failure) when libmaxminddb reports
+ * an error on the lookup or on reading a value (a corrupt database): r->failed then says which
+ * database failed (its conditions are undecidable; the other's answer in r still holds), and
+ * is 0 when no database could be asked at all. */
 int geoip_db_lookup(void *ctx, const struct geoip_rules *g, const struct netaddr *a,
                     struct geoip_result *r, char *why, size_t whylen);
 
 /* What one lookup gave in the database of one kind, for the metrics: the database is not open
- * or was not asked (the one before failed), a country / AS number, none (unknown: the database
+ * (not asked), a country / AS number, none (unknown: the database
  * does not know the address, or its entry holds no such value), or an error. */
 enum geoip_db_found { GEOIP_DB_NOT_ASKED, GEOIP_DB_FOUND, GEOIP_DB_UNKNOWN, GEOIP_DB_ERROR };
 
 /* geoip_db_lookup_found - geoip_db_lookup, with found[kind] saying what each database gave
- * (country first, then asn; an error in the first leaves the second GEOIP_DB_NOT_ASKED). */
+ * (each one asked, whatever the other gave). */
 int geoip_db_lookup_found(const struct geoip_rules *g, const struct netaddr *a,
                           struct geoip_result *r, enum geoip_db_found found[2], char *why,
                           size_t whylen);

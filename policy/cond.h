@@ -40,7 +40,7 @@ struct facts {
     const struct limit_store *limits;
     struct limit_seen *limit_seen;
     /* geoip: the client's country and ASN (NULL: no lookup, every field unknown), or why the
-     * lookup failed (geo NULL) */
+     * lookup failed (geo NULL: all of it; else geo->failed says which database) */
     const struct geoip_result *geo;
     const char *geo_error;
     /* hygiene: the message's defects (header stage on), NULL when the policy asks none */

@@ -373,11 +373,17 @@ char *
 geoip_format(const struct geoip_result *r, char *buf, size_t len)
 {
     char asn[24] = "unknown";
+    const char *country = "unknown";
 
-    if (r != NULL && r->asn != 0)
+    if (r != NULL && (r->failed & GEOIP_FAILED(GEOIP_ASN)))
+        snprintf(asn, sizeof(asn), "error");
+    else if (r != NULL && r->asn != 0)
         snprintf(asn, sizeof(asn), "%lu", r->asn);
-    snprintf(buf, len, "country=%s asn=%s", r != NULL && r->country[0] ? r->country : "unknown",
-             asn);
+    if (r != NULL && (r->failed & GEOIP_FAILED(GEOIP_COUNTRY)))
+        country = "error";
+    else if (r != NULL && r->country[0])
+        country = r->country;
+    snprintf(buf, len, "country=%s asn=%s", country, asn);
     return buf;
 }
 
@@ -396,10 +402,18 @@ geoip_rules_free(struct geoip_rules *g)
     g->ndbs = 0;
 }
 
+/* 1 if the lookup of kind failed for this client: the whole lookup, or that database alone (a
+ * corrupt AS database leaves the country conditions deciding, and the other way round). */
+static int
+geoip_failed(const struct facts *f, enum geoip_kind kind)
+{
+    return f->geo_error != NULL && (f->geo == NULL || (f->geo->failed & GEOIP_FAILED(kind)));
+}
+
 int
 geoip_cond_country(const struct cond *c, const struct facts *f)
 {
-    if (f->geo_error != NULL)
+    if (geoip_failed(f, GEOIP_COUNTRY))
         return -1;
     return geoip_match_country(c->list, f->geo);
 }
@@ -407,7 +421,7 @@ geoip_cond_country(const struct cond *c, const struct facts *f)
 int
 geoip_cond_asn(const struct cond *c, const struct facts *f)
 {
-    if (f->geo_error != NULL)
+    if (geoip_failed(f, GEOIP_ASN))
         return -1;
     return geoip_match_asn(c->list, f->geo);
 }
@@ -417,7 +431,7 @@ geoip_cond_login(const struct cond *c, const struct facts *f)
 {
     if (f->auth == NULL || f->auth[0] == '\0')
         return COND_NA;
-    if (f->geo_error != NULL)
+    if (geoip_failed(f, GEOIP_COUNTRY))
         return -1;
     return geoip_login_allowed(c->list, f->auth, f->geo);
 }
@@ -484,6 +498,7 @@ geoip_audit_samples(const struct ruleset *rs, struct geoip_result *out, size_t m
     for (i = 0; i < nc && n < max; i++)
         for (j = 0; j < na && n < max; j++) {
             memcpy(out[n].country, cc[i], 3);
+            out[n].failed = 0;
             out[n++].asn = asn[j];
         }
     return n;

@@ -27,7 +27,10 @@ struct list;
 struct geoip_result {
     char country[3];   /* ISO 3166-1 alpha-2, upper case */
     unsigned long asn; /* autonomous system number */
+    unsigned failed;   /* GEOIP_FAILED(kind) for each database that failed on this address:
+                        * its conditions are undecidable, the other database's still decide */
 };
+#define GEOIP_FAILED(kind) (1u << (kind))
 
 enum geoip_kind { GEOIP_COUNTRY, GEOIP_ASN };
 

@@ -24,10 +24,12 @@ sess_geoip_connect(struct session *s)
         return;
     if (s->env->geoip(s->env->ctx, &rs->geoip, &s->client, &s->geo, s->geo_error,
                       sizeof(s->geo_error)) == -1) {
-        s->have_geo = 0;
-        memset(&s->geo, 0, sizeof(s->geo));
         if (s->geo_error[0] == '\0')
             util_strlcpy(s->geo_error, "geoip lookup failed", sizeof(s->geo_error));
+        if (s->geo.failed != 0) /* one database failed: the other's answer still decides */
+            return;
+        s->have_geo = 0;
+        memset(&s->geo, 0, sizeof(s->geo));
     }
 }
 
@@ -39,7 +41,7 @@ sess_geoip_stamp(struct session *s)
 
     if (l == NULL || !l->geoip_stamp)
         return;
-    if (!s->have_geo) /* the lookup failed: no stamp rather than one that lies */
+    if (!s->have_geo || s->geo.failed) /* a lookup failed: no stamp rather than one that lies */
         return;
     geoip_format(&s->geo, value, sizeof(value));
     verdict_edit(s, EDIT_INSERT, 0, l->geoip_header ? l->geoip_header : GEOIP_STAMP_HEADER, value);

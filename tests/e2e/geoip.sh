@@ -235,7 +235,8 @@ e2e_expect_reply m-unknown "250 2.0.0 Ok: queued"
 kill -HUP "$RW_PID" # both databases reopened
 logged "rules reloaded from" $((OKS + 1))
 # A country database whose DE entry cannot be decoded (its "DE" made a value of no known type,
-# as check_geoip_db does): it opens, and the lookup of 127.0.0.10 is an error, the ASN not asked.
+# as check_geoip_db does): it opens, and the lookup of 127.0.0.10 is an error; the ASN database
+# is still asked (each database fails on its own).
 perl "$MKDB" country 1 "$G/broken.mmdb" &&
     perl -0777 -pi -e 's/\x42DE/\x00\xff/' "$G/broken.mmdb" &&
     mv "$G/broken.mmdb" "$G/country.mmdb" || exit 1
@@ -249,7 +250,7 @@ logged "reload of .* failed" $((FAILS + 1))
 mv "$G/asn.mmdb.away" "$G/asn.mmdb"
 snap after
 cat >"$T/want" <<WANT
-relaywarden_geoip_lookups_total{database="asn",result="found"} 1
+relaywarden_geoip_lookups_total{database="asn",result="found"} 2
 relaywarden_geoip_lookups_total{database="asn",result="unknown"} 4
 relaywarden_geoip_lookups_total{database="country",result="error"} 1
 relaywarden_geoip_lookups_total{database="country",result="found"} 1
@@ -278,4 +279,22 @@ then
 else
     e2e_fail "relaywarden -s: GeoIP lines" "$T/show.out"
 fi
+
+# A corrupt AS database fails the AS conditions only (hostile review): the country rules go on
+# deciding. Its key "autonomous_system_number" (UTF-8 string of 24, control byte 0x58) becomes a
+# pointer past the data section, so every AS lookup that finds an entry is an error.
+perl "$MKDB" country 1 "$G/good.mmdb" && mv "$G/good.mmdb" "$G/country.mmdb" || exit 1
+perl "$MKDB" asn 1 "$G/badasn.mmdb" &&
+    perl -0777 -pi -e 's/\x58auto/\x38\xff\xff\xff\xff/' "$G/badasn.mmdb" &&
+    mv "$G/badasn.mmdb" "$G/asn.mmdb" || exit 1
+e2e_rw_reload
+e2e_smtp asnbad-ru "$IN_PORT" --xclient-addr 127.0.0.40 --from a@remote.test --to bob@example.com
+e2e_expect_reply asnbad-ru "554 .*not accepting connections"
+e2e_log asnbad-ru "reject: stage=connect .*client=[^ ]*\[127\.0\.0\.40\] .*reason=\"5\.7\.1 not accepted from your country\" country=RU asn=error"
+e2e_smtp asnbad-us "$IN_PORT" --xclient-addr 127.0.0.20 --from a@remote.test --to bob@example.com
+e2e_expect_reply asnbad-us "451 4\.3\.0"
+e2e_log asnbad-us "stage=rcpt .*client=[^ ]*\[127\.0\.0\.20\] .*geoip AS number of the entry: .*country=US asn=error"
+e2e_smtp asnbad-de "$OUT_PORT" --xclient-addr 127.0.0.10 --xclient-login alice --from alice@example.com --to friend@elsewhere.test \
+    --header "Subject: asnbad-de" --header "X-Test-Name: asnbad-de"
+e2e_expect_reply asnbad-de "250 2.0.0 Ok: queued"
 e2e_done

@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const enum list_type types[] = {LIST_COUNTRIES, LIST_ASNS, LIST_LOGINS_FROM};
     static const struct geoip_result probes[] = {
-        {"DE", 3320}, {"", 0}, {"US", 4294967295UL}, {"ZZ", 1}};
+        {"DE", 3320, 0}, {"", 0, 0}, {"US", 4294967295UL, 0}, {"ZZ", 1, 0}};
     struct list *l;
     char *buf, *items, *login, *line, *next, err[300], stamp[GEOIP_STAMP_MAX];
     size_t i, nitems;

@@ -163,7 +163,7 @@ START_TEST(test_lock)
 {
     const struct lock_row *r = &lock_rows[_i];
     struct list *l = list_new("t", LIST_LOGINS_FROM, "t.rules", 1);
-    struct geoip_result g = {{0}, 0};
+    struct geoip_result g = {{0}, 0, 0};
     char err[300] = "";
     int got;
 
@@ -179,7 +179,7 @@ END_TEST
 START_TEST(test_lock_long_login)
 {
     struct list *l = list_new("t", LIST_LOGINS_FROM, "t.rules", 1);
-    struct geoip_result de = {"DE", 3320}, us = {"US", 1};
+    struct geoip_result de = {"DE", 3320, 0}, us = {"US", 1, 0};
     char err[300] = "", *login = repeat('y', 4000);
 
     memcpy(login, "app-", 4);
@@ -198,25 +198,86 @@ struct fmt_row {
     const char *country;
     unsigned long asn;
     const char *want;
+    unsigned failed;
 };
 
 static const struct fmt_row fmt_rows[] = {
-    {"both known", "DE", 3320, "country=DE asn=3320"},
-    {"country unknown", "", 3320, "country=unknown asn=3320"},
-    {"asn unknown", "US", 0, "country=US asn=unknown"},
-    {"both unknown", "", 0, "country=unknown asn=unknown"},
-    {"largest asn", "FR", 4294967295UL, "country=FR asn=4294967295"},
+    {"both known", "DE", 3320, "country=DE asn=3320", 0},
+    {"country unknown", "", 3320, "country=unknown asn=3320", 0},
+    {"asn unknown", "US", 0, "country=US asn=unknown", 0},
+    {"both unknown", "", 0, "country=unknown asn=unknown", 0},
+    {"largest asn", "FR", 4294967295UL, "country=FR asn=4294967295", 0},
+    {"asn database failed", "DE", 0, "country=DE asn=error", GEOIP_FAILED(GEOIP_ASN)},
+    {"country database failed", "", 3320, "country=error asn=3320", GEOIP_FAILED(GEOIP_COUNTRY)},
+    {"both failed", "", 0, "country=error asn=error",
+     GEOIP_FAILED(GEOIP_COUNTRY) | GEOIP_FAILED(GEOIP_ASN)},
 };
 
 START_TEST(test_format)
 {
     const struct fmt_row *r = &fmt_rows[_i];
-    struct geoip_result g = {{0}, r->asn};
+    struct geoip_result g = {{0}, r->asn, r->failed};
     char buf[GEOIP_STAMP_MAX];
 
     memcpy(g.country, r->country, strlen(r->country));
     geoip_format(&g, buf, sizeof(buf));
     ck_assert_msg(strcmp(buf, r->want) == 0, "%s: got \"%s\", want \"%s\"", r->name, buf, r->want);
+}
+END_TEST
+
+/* One database failed (r->failed): its conditions are undecidable, the other's still decide
+ * (a corrupt AS database must not stop the country rules, hostile review). */
+struct failed_row {
+    const char *name;
+    unsigned failed;
+    int want_country, want_asn, want_login; /* -1 undecidable */
+};
+
+static const struct failed_row failed_rows[] = {
+    {"nothing failed", 0, 1, 1, 1},
+    {"asn failed", GEOIP_FAILED(GEOIP_ASN), 1, -1, 1},
+    {"country failed", GEOIP_FAILED(GEOIP_COUNTRY), -1, 1, -1},
+    {"both failed", GEOIP_FAILED(GEOIP_COUNTRY) | GEOIP_FAILED(GEOIP_ASN), -1, -1, -1},
+};
+
+START_TEST(test_failed_kind)
+{
+    const struct failed_row *r = &failed_rows[_i];
+    struct list *lc = list_new("c", LIST_COUNTRIES, "t.rules", 1);
+    struct list *la = list_new("a", LIST_ASNS, "t.rules", 2);
+    struct list *ll = list_new("l", LIST_LOGINS_FROM, "t.rules", 3);
+    struct geoip_result g = {"DE", 3320, r->failed};
+    struct cond cc, ca, cl;
+    struct facts f;
+    char err[300] = "";
+    int got[3];
+
+    ck_assert_msg(list_add(lc, "DE", err, sizeof(err)) == 0, "%s", err);
+    ck_assert_msg(list_add(la, "3320", err, sizeof(err)) == 0, "%s", err);
+    ck_assert_msg(list_add(ll, "alice: DE", err, sizeof(err)) == 0, "%s", err);
+    memset(&cc, 0, sizeof(cc));
+    memset(&f, 0, sizeof(f));
+    ca = cl = cc;
+    cc.list = lc;
+    ca.list = la;
+    cl.list = ll;
+    f.geo = &g;
+    f.geo_error = r->failed ? "geoip AS number of the entry: corrupt" : NULL;
+    f.auth = "alice";
+    /* as the lookup leaves them: what a failed database could not give is empty, not a guess */
+    if (r->failed & GEOIP_FAILED(GEOIP_ASN))
+        g.asn = 0;
+    if (r->failed & GEOIP_FAILED(GEOIP_COUNTRY))
+        g.country[0] = '\0';
+    got[0] = geoip_cond_country(&cc, &f);
+    got[1] = geoip_cond_asn(&ca, &f);
+    got[2] = geoip_cond_login(&cl, &f);
+    ck_assert_msg(got[0] == r->want_country && got[1] == r->want_asn && got[2] == r->want_login,
+                  "%s: got country %d asn %d login %d, want %d %d %d", r->name, got[0], got[1],
+                  got[2], r->want_country, r->want_asn, r->want_login);
+    list_free(lc);
+    list_free(la);
+    list_free(ll);
 }
 END_TEST
 
@@ -601,6 +662,7 @@ main(void)
     tcase_add_loop_test(tc, test_lock, 0, N(lock_rows));
     tcase_add_test(tc, test_lock_long_login);
     tcase_add_loop_test(tc, test_format, 0, N(fmt_rows));
+    tcase_add_loop_test(tc, test_failed_kind, 0, N(failed_rows));
     tcase_add_loop_test(tc, test_parse, 0, N(parse_rows));
     tcase_add_test(tc, test_no_cascade);
     tcase_add_loop_test(tc, test_audit, 0, N(audit_rows));

@@ -291,6 +291,7 @@ START_TEST(test_broken_entry)
         enum geoip_db_found found[2];
         ck_assert_int_eq(geoip_db_lookup_found(&rs->geoip, &a, &g, found, why, sizeof(why)), -1);
         ck_assert_str_eq(geoip_db_found_name(found[GEOIP_COUNTRY]), "error");
+        ck_assert_uint_eq(g.failed, GEOIP_FAILED(GEOIP_COUNTRY)); /* that database only */
     }
     rules_unref(rs);
     unlink(path);
