@@ -38,6 +38,7 @@ struct hscan {
     int utf8;          /* hdraddr_check under SMTPUTF8: RFC 6532 UTF-8 allowed */
     int nbox;          /* hdraddr_check (au NULL): the mailboxes counted */
     int ngroups;       /* groups opened ("name:"): a Sender may not be one */
+    int ncommas;       /* list separators: a Sender is one mailbox, not a list */
     char *err;
     size_t errlen;
 };
@@ -494,7 +495,8 @@ hdr_list(struct hscan *s)
                 if (!in_group)
                     return hdr_fail(s, "';' outside a group");
                 in_group = 0;
-            }
+            } else
+                s->ncommas++;
             s->p++;
             s->ws = 0;
             continue;
@@ -613,9 +615,11 @@ hdraddr_parse(const char *value, size_t len, struct author *au, char *err, size_
     return rc;
 }
 
-/* hdraddr_check's scan: the mailboxes written and, in *ngroups, the groups, or -1 with err. */
+/* hdraddr_check's scan: the mailboxes written and, in *ngroups and *ncommas, the groups and
+ * the list separators, or -1 with err. */
 static int
-hdr_check_run(const char *value, size_t len, int utf8, int *ngroups, char *err, size_t errlen)
+hdr_check_run(const char *value, size_t len, int utf8, int *ngroups, int *ncommas, char *err,
+              size_t errlen)
 {
     const unsigned char *p = (const unsigned char *)value, *end = p + len;
     struct hscan s;
@@ -647,21 +651,22 @@ hdr_check_run(const char *value, size_t len, int utf8, int *ngroups, char *err, 
     s.errlen = errlen;
     rc = hdr_scan_run(&s);
     *ngroups = s.ngroups;
+    *ncommas = s.ncommas;
     return rc == -1 ? -1 : s.nbox;
 }
 
 int
 hdraddr_check(const char *value, size_t len, int utf8, char *err, size_t errlen)
 {
-    int ngroups;
+    int ngroups, ncommas;
 
-    return hdr_check_run(value, len, utf8, &ngroups, err, errlen);
+    return hdr_check_run(value, len, utf8, &ngroups, &ncommas, err, errlen);
 }
 
 int
 hdraddr_check_mailbox(const char *value, size_t len, int utf8, char *err, size_t errlen)
 {
-    int ngroups, n = hdr_check_run(value, len, utf8, &ngroups, err, errlen);
+    int ngroups, ncommas, n = hdr_check_run(value, len, utf8, &ngroups, &ncommas, err, errlen);
 
     if (n == -1)
         return -1;
@@ -671,6 +676,10 @@ hdraddr_check_mailbox(const char *value, size_t len, int utf8, char *err, size_t
     }
     if (n != 1) {
         util_errf(err, errlen, "%d mailboxes, not one (RFC 5322 3.6.2)", n);
+        return -1;
+    }
+    if (ncommas > 0) { /* "a@x," or ", a@x": the empty elements of a list (obs-mbox-list) */
+        util_errf(err, errlen, "a list with an empty element, not one mailbox (RFC 5322 3.6.2)");
         return -1;
     }
     return 0;

@@ -232,6 +232,9 @@ build_rows(void)
         "Sender: team: a@example.com;", NULL);
     ADD("Sender: an empty group", HYG_BAD_SENDER, "bad-sender (Sender: no mailbox)", 0, "", BASE,
         FROM, "Sender: team:;", NULL);
+    ADD("Sender: a stray list comma", HYG_BAD_SENDER,
+        "bad-sender (Sender: a list with an empty element, not one mailbox (RFC 5322 3.6.2))", 0,
+        "", BASE, FROM, "Sender: ops@example.com,", NULL);
     ADD("Sender cannot be parsed", HYG_BAD_SENDER, NULL, 0, "", BASE, FROM, "Sender: <ops@", NULL);
     ADD("Sender twice, one mailbox each", HYG_DUP_HEADER, "duplicate-header (Sender)", 0, "", BASE,
         FROM, "Sender: a@example.com", "Sender: b@example.com", NULL);
