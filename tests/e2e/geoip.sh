@@ -36,8 +36,8 @@ E2E_RW_ARGS="-m $G/m.prom -M 1"
 # IPv6 clients through XCLIENT ADDR=IPV6:...: Postfix takes one only when it speaks IPv6 itself
 # (it still listens on 127.0.0.1 alone), and relays for one only in mynetworks (relaywarden alone
 # decides, as for IPv4); a third listener holds the per-/64 limit.
-E2E_EXTRA_MAIN="inet_protocols = all
-mynetworks = 0.0.0.0/0 [::]/0"
+E2E_INET_PROTOCOLS=all
+E2E_MYNETWORKS="0.0.0.0/0 [::]/0"
 e2e_pick_port LIM_PORT
 E2E_EXTRA_MASTER="127.0.0.1:$LIM_PORT inet n - n - - smtpd -o milter_macro_daemon_name=limited"
 e2e_start "$G/rules"

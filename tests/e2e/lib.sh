@@ -110,7 +110,10 @@ e2e_start_relaywarden() {
 }
 
 # e2e_start RULES: sink, relaywarden and a private Postfix with an inbound and an outbound port.
-# E2E_EXTRA_MAIN: more main.cf lines, after the ones here (Postfix takes the last of a name).
+# E2E_EXTRA_MAIN: more main.cf lines, with names not set here: an entry given twice makes every
+# Postfix process warn at start, postlogd included, which then blocks sending the warning to its
+# own full socket and every smtpd with it (seen: a Postfix that never greeted). E2E_INET_PROTOCOLS
+# and E2E_MYNETWORKS replace those two settings.
 e2e_start() {
     T=$(mktemp -d /tmp/relaywarden-e2e.XXXXXX)
     chmod 755 "$T"
@@ -135,11 +138,11 @@ setgid_group = postdrop
 myhostname = mx.relaywarden.test
 mydomain = relaywarden.test
 inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+inet_protocols = ${E2E_INET_PROTOCOLS:-ipv4}
 mydestination =
 relay_domains =
 local_recipient_maps =
-mynetworks = 0.0.0.0/0
+mynetworks = ${E2E_MYNETWORKS:-0.0.0.0/0}
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 smtpd_authorized_xclient_hosts = 127.0.0.0/8
 default_transport = smtp:[127.0.0.1]:$SINK_PORT
